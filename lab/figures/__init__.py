@@ -1,0 +1,60 @@
+"""Plotly figures for the pages, one module per lesson; shared style lives here.
+
+Every function takes numbers (or a ``lab`` dataclass) and returns a ``plotly.graph_objects.Figure``,
+so figures can be tested and benchmarked without a browser.
+"""
+
+# Class colours used on every page: target 0 and target 1.
+CLASS_COLORS = {0: "#1f77b4", 1: "#ff7f0e"}
+# A diverging scale from class 0 (blue) through white (0.5) to class 1 (orange).
+PROB_SCALE = [[0.0, "#1f77b4"], [0.5, "#f7f7f7"], [1.0, "#ff7f0e"]]
+# Distinct colours for hidden units / weights / gates.
+SERIES_COLORS = ["#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
+                 "#7f7f7f", "#d62728"]
+# The input plane the two-input lessons draw: a margin around the unit square.
+PLANE = (-0.5, 1.5)
+FIG_HEIGHT = 420
+MARGIN = dict(l=10, r=10, t=40, b=10)
+
+
+def line_through_plane(a: float, b: float, c: float, lo: float = PLANE[0], hi: float = PLANE[1]):
+    """Two end points of ``a*x1 + b*x2 + c = 0`` clipped to the square [lo, hi]^2, or None."""
+    pts = []
+    if abs(b) > 1e-12:
+        for x1 in (lo, hi):
+            x2 = -(a * x1 + c) / b
+            if lo - 1e-9 <= x2 <= hi + 1e-9:
+                pts.append((x1, x2))
+    if abs(a) > 1e-12:
+        for x2 in (lo, hi):
+            x1 = -(b * x2 + c) / a
+            if lo - 1e-9 <= x1 <= hi + 1e-9:
+                pts.append((x1, x2))
+    pts = sorted(set((round(x, 12), round(y, 12)) for x, y in pts))
+    if len(pts) < 2:
+        return None
+    return pts[0], pts[-1]
+
+
+def square_axes(lo: float = PLANE[0], hi: float = PLANE[1], x: str = "x1", y: str = "x2") -> dict:
+    """Layout entries for equal-aspect axes over the input plane.
+
+    Figures here are built with one ``go.Figure(data=..., layout=...)`` call: plotly validates
+    every ``update_layout`` / ``add_hline`` call separately, which made an animation frame cost
+    tens of milliseconds more.
+    """
+    return dict(xaxis=dict(range=[lo, hi], title=x, zeroline=False, constrain="domain"),
+                yaxis=dict(range=[lo, hi], title=y, zeroline=False, scaleanchor="x",
+                           scaleratio=1))
+
+
+def hline(y: float, **line) -> dict:
+    """A horizontal line across the plot, as a layout shape (cheaper than ``add_hline``)."""
+    return dict(type="line", xref="paper", x0=0, x1=1, yref="y", y0=y, y1=y,
+                line=dict(color="gray", dash="dot", **line))
+
+
+def vline(x: float, **line) -> dict:
+    """A vertical line across the plot, as a layout shape (cheaper than ``add_vline``)."""
+    return dict(type="line", yref="paper", y0=0, y1=1, xref="x", x0=x, x1=x,
+                line=dict(color="black", width=3, **line))

@@ -1,0 +1,77 @@
+"""Figures for the perceptron page: the decision line over the four points, the weights over time.
+
+Both are redrawn on every animation frame, so each is built with one ``go.Figure`` call.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from lab.figures import (CLASS_COLORS, FIG_HEIGHT, MARGIN, PLANE, SERIES_COLORS,
+                         line_through_plane, square_axes)
+from lab.perceptron import INPUTS, PerceptronRun
+
+GRID = 81  # cells per side of the shaded f(net) = 1 region
+REGION_SCALE = [[0, "rgba(31,119,180,0.12)"], [1, "rgba(255,127,14,0.18)"]]
+
+
+def decision_figure(w: np.ndarray, targets: np.ndarray, current: int | None = None,
+                    title: str = "") -> go.Figure:
+    """The four inputs coloured by target, the region where f(net) = 1 shaded, the line drawn.
+
+    ``current`` (0..3) rings the sample that was just presented; wrongly classified points get
+    a thick red outline.
+    """
+    w0, w1, w2 = (float(v) for v in w)
+    xs = np.linspace(*PLANE, GRID)
+    region = (w0 + w1 * xs[None, :] + w2 * xs[:, None] > 0).astype(float)
+    data = [go.Heatmap(x=xs, y=xs, z=region, zmin=0, zmax=1, showscale=False,
+                       colorscale=REGION_SCALE, hoverinfo="skip")]
+    seg = line_through_plane(w1, w2, w0)
+    if seg is not None:
+        (ax, ay), (bx, by) = seg
+        data.append(go.Scatter(x=[ax, bx], y=[ay, by], mode="lines",
+                               name="w0 + w1·x1 + w2·x2 = 0", line=dict(color="black", width=3)))
+    pred = (w0 + INPUTS @ np.array([w1, w2]) > 0).astype(int)
+    for cls in (0, 1):
+        idx = np.flatnonzero(np.asarray(targets) == cls)
+        wrong = pred[idx] != cls
+        data.append(go.Scatter(
+            x=INPUTS[idx, 0], y=INPUTS[idx, 1], mode="markers", name=f"t = {cls}",
+            marker=dict(size=22, color=CLASS_COLORS[cls],
+                        line=dict(width=np.where(wrong, 4, 1).tolist(),
+                                  color=np.where(wrong, "#d62728", "black").tolist())),
+            customdata=pred[idx, None],
+            hovertemplate="x = (%{x:.0f}, %{y:.0f})<br>f(net) = %{customdata[0]}<extra></extra>"))
+    if current is not None:
+        data.append(go.Scatter(x=[INPUTS[current, 0]], y=[INPUTS[current, 1]], mode="markers",
+                               name="just presented", hoverinfo="skip",
+                               marker=dict(size=38, color="rgba(0,0,0,0)",
+                                           line=dict(width=3, color="#2ca02c"))))
+    return go.Figure(data, dict(title=title, height=FIG_HEIGHT, margin=MARGIN,
+                                legend=dict(orientation="h", y=-0.15), **square_axes()))
+
+
+def history_figure(run: PerceptronRun, upto: int | None = None) -> go.Figure:
+    """Top: w0, w1, w2 after every update (x = pass). Bottom: wrong samples in each pass.
+
+    ``upto`` = number of updates shown so far (for the animation); None shows the whole run.
+    """
+    upd = run.updates if upto is None else run.updates.iloc[:upto]
+    x = np.r_[0.0, (upd["pass"] - 1) + upd["sample"] / 4.0]
+    data = []
+    for k, name in enumerate(["w0", "w1", "w2"]):
+        data.append(go.Scatter(x=x, y=np.r_[run.w_init[k], upd[name]], mode="lines",
+                               name=name + (" (bias)" if name == "w0" else ""),
+                               line=dict(color=SERIES_COLORS[k], width=2)))
+    done = run.passes.iloc[: len(upd) // 4]
+    data.append(go.Bar(x=done.index - 0.5, y=done["errors"], name="errors in pass",
+                       marker_color="#d62728", width=0.8, xaxis="x2", yaxis="y2"))
+    n_pass = len(run.passes)
+    return go.Figure(data, dict(
+        height=FIG_HEIGHT, margin=MARGIN, legend=dict(orientation="h", y=1.12),
+        xaxis=dict(range=[0, n_pass], anchor="y", showticklabels=False, matches="x2"),
+        yaxis=dict(title="weight", domain=[0.4, 1.0]),
+        xaxis2=dict(range=[0, n_pass], title="pass", anchor="y2"),
+        yaxis2=dict(title="errors", range=[0, 4.2], domain=[0.0, 0.3])))

@@ -1,0 +1,146 @@
+"""Figures for the XOR hidden-units page: loss, output heat-map with hidden lines, hidden space.
+
+These are redrawn on every animation frame, so each is built with a single ``go.Figure`` call
+(see ``lab.figures.square_axes``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from lab.figures import (CLASS_COLORS, FIG_HEIGHT, MARGIN, PROB_SCALE, SERIES_COLORS, hline,
+                         line_through_plane, square_axes, vline)
+from lab.mlp import MLP, XOR_T, XOR_X, forward, hidden_lines, output_grid
+
+HEATMAP_CELLS = 61  # per side; 3,721 forward passes per frame, about a millisecond
+LOSS_POINTS = 500  # the loss curve is thinned to at most this many points
+
+
+def _point_traces(x, t, labels=None, **marker) -> list:
+    traces = []
+    for cls in (0, 1):
+        idx = np.flatnonzero(t.ravel() == cls)
+        traces.append(go.Scatter(
+            x=x[idx, 0], y=x[idx, 1], name=f"t = {cls}",
+            mode="markers+text" if labels is not None else "markers",
+            text=None if labels is None else [labels[i] for i in idx], textposition="top center",
+            marker=dict(size=marker.get("size", 20), color=CLASS_COLORS[cls],
+                        line=dict(width=1.5, color="black"))))
+    return traces
+
+
+def loss_figure(losses: np.ndarray, converged_at: float | None = 0.05) -> go.Figure:
+    """Binary cross-entropy per training step, on a log axis, with the 'converged' level."""
+    losses = np.asarray(losses, dtype=float)
+    data = []
+    if len(losses):
+        xs = np.unique(np.linspace(0, len(losses) - 1, min(len(losses), LOSS_POINTS)).astype(int))
+        data.append(go.Scatter(x=xs, y=losses[xs], mode="lines", name="loss",
+                               line=dict(color="#d62728", width=2)))
+    shapes = [hline(converged_at)] if converged_at else []
+    return go.Figure(data, dict(
+        height=280, margin=MARGIN, title="Binary cross-entropy (dotted: the 'converged' level "
+                                         f"{converged_at})" if converged_at else "Loss",
+        xaxis=dict(title="step"), yaxis=dict(type="log"), showlegend=False, shapes=shapes))
+
+
+def boundary_figure(p: MLP, heatmap: bool = True, lines: bool = True) -> go.Figure:
+    """The output y over the input plane, the y = 0.5 boundary and each hidden unit's line."""
+    xs, ys, z = output_grid(p, n=HEATMAP_CELLS)
+    # One contour trace draws both the heat-map and the y = 0.5 line: a separate heat-map and
+    # contour cost the browser twice the drawing on every animation frame.
+    data = [go.Contour(
+        x=xs, y=ys, z=z, zmin=0, zmax=1, colorscale=PROB_SCALE, showscale=heatmap,
+        contours=dict(start=0.5, end=0.5, size=1, coloring="heatmap" if heatmap else "lines"),
+        line=dict(width=3, color="black"), name="y = 0.5", colorbar=dict(title="y", len=0.8),
+        hovertemplate="x1=%{x:.2f} x2=%{y:.2f}<br>y=%{z:.3f}<extra></extra>")]
+    if lines:
+        for j, (a, b, c) in enumerate(hidden_lines(p)):
+            seg = line_through_plane(a, b, c)
+            if seg is None:
+                continue
+            (ax, ay), (bx, by) = seg
+            data.append(go.Scatter(x=[ax, bx], y=[ay, by], mode="lines", name=f"h{j + 1} = 0.5",
+                                   line=dict(color=SERIES_COLORS[j % len(SERIES_COLORS)],
+                                             width=2, dash="dash")))
+    data += _point_traces(XOR_X, XOR_T)
+    return go.Figure(data, dict(title="Output y over the input plane (black: y = 0.5)",
+                                height=FIG_HEIGHT, margin=MARGIN,
+                                legend=dict(orientation="h", y=-0.12), **square_axes()))
+
+
+def hidden_projection(p: MLP) -> tuple[np.ndarray, str, str]:
+    """The four hidden vectors as 2-D points the output layer can be read from.
+
+    H = 2: the hidden plane itself (h1, h2). H = 1 or H >= 3: coordinate 1 is the output's
+    pre-activation ``z2 = h @ w2 + b2`` (so the output's y = 0.5 boundary is the line z2 = 0)
+    and coordinate 2 is the direction, orthogonal to w2, along which the four points spread
+    most (a one-component PCA; 0 for H = 1). Returns (points (4, 2), x title, y title).
+    """
+    h = forward(p).h
+    if p.hidden == 2:
+        return h, "h1", "h2"
+    w2 = p.w2.ravel()
+    z2 = h @ w2 + float(p.b2[0])
+    n = np.linalg.norm(w2)
+    if p.hidden == 1 or n < 1e-12:
+        return np.column_stack([z2, np.zeros(len(h))]), "z2 = h·w2 + b2 (the output reads this)", ""
+    u = w2 / n
+    centred = h - h.mean(0)
+    rest = centred - np.outer(centred @ u, u)
+    _, _, vt = np.linalg.svd(rest, full_matrices=False)
+    return (np.column_stack([z2, rest @ vt[0]]), "z2 = h·w2 + b2 (the output reads this)",
+            "largest spread orthogonal to w2")
+
+
+def hidden_space_figure(p: MLP, three_d: bool = False) -> go.Figure:
+    """The four inputs mapped through the hidden layer, with the output's y = 0.5 boundary.
+
+    2-D by default (see :func:`hidden_projection`; cheap to redraw every animation frame).
+    ``three_d`` with H >= 3 draws the three hidden units with the largest |w2| in 3-D, with the
+    boundary plane when H = 3 (WebGL: much slower for the browser to redraw).
+    """
+    t = XOR_T.ravel()
+    labels = [f"({a:.0f},{b:.0f})" for a, b in XOR_X]
+    layout = dict(title="The same four points in hidden space", height=FIG_HEIGHT,
+                  margin=MARGIN, legend=dict(orientation="h", y=-0.12))
+    if three_d and p.hidden >= 3:
+        h = forward(p).h
+        w2 = p.w2.ravel()
+        b2 = float(p.b2[0])
+        dims = np.sort(np.argsort(-np.abs(w2))[:3])
+        data = []
+        for cls in (0, 1):
+            idx = np.flatnonzero(t == cls)
+            data.append(go.Scatter3d(x=h[idx, dims[0]], y=h[idx, dims[1]], z=h[idx, dims[2]],
+                                     mode="markers+text", text=[labels[i] for i in idx],
+                                     name=f"t = {cls}", marker=dict(size=8, color=CLASS_COLORS[cls])))
+        if p.hidden == 3 and abs(w2[2]) > 1e-9:
+            g = np.linspace(0, 1, 12)
+            ga, gb = np.meshgrid(g, g)
+            gc = -(w2[0] * ga + w2[1] * gb + b2) / w2[2]
+            gc = np.where((gc >= -0.05) & (gc <= 1.05), gc, np.nan)
+            data.append(go.Surface(x=ga, y=gb, z=gc, showscale=False, opacity=0.45, name="y = 0.5",
+                                   colorscale=[[0, "gray"], [1, "gray"]], hoverinfo="skip"))
+        names = [f"h{d + 1}" for d in dims]
+        layout["scene"] = dict(xaxis=dict(title=names[0], range=[0, 1]),
+                               yaxis=dict(title=names[1], range=[0, 1]),
+                               zaxis=dict(title=names[2], range=[0, 1]), aspectmode="cube")
+        return go.Figure(data, layout)
+
+    pts, xt, yt = hidden_projection(p)
+    data = _point_traces(pts, XOR_T, labels, size=18)
+    if p.hidden == 2:
+        w2 = p.w2.ravel()
+        seg = line_through_plane(w2[0], w2[1], float(p.b2[0]), -0.05, 1.05)
+        if seg is not None:
+            (ax, ay), (bx, by) = seg
+            data.append(go.Scatter(x=[ax, bx], y=[ay, by], mode="lines", name="y = 0.5",
+                                   line=dict(color="black", width=3)))
+        layout.update(square_axes(-0.05, 1.05, "h1", "h2"))
+    else:
+        span = max(1.0, float(np.abs(pts[:, 0]).max()) * 1.15)
+        layout.update(xaxis=dict(title=xt, range=[-span, span]),
+                      yaxis=dict(title=yt, visible=bool(yt)), shapes=[vline(0.0)])
+    return go.Figure(data, layout)

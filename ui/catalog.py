@@ -1,0 +1,33 @@
+"""The lessons of the lab, in lecture order.
+
+``app.py`` builds the navigation from this list and the home page describes it, so a page is
+added in one place. Only pages that are really built are listed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Lesson:
+    script: str  # file under pages/
+    title: str
+    icon: str
+    url_path: str
+    lecture: str  # which lecture note it follows (see ../shared/seeds/README.md)
+    teaches: str
+
+
+LESSONS: list[Lesson] = [
+    Lesson("pages/perceptron.py", "Perceptron learning rule", ":material/linear_scale:",
+           "perceptron", "Lecture 000 (sections 4.1-4.2)",
+           "Rosenblatt's rule w_i <- w_i + eta*x_i*(t - f(net)) on AND, OR and XOR, one sample "
+           "at a time; why it settles on AND/OR and cycles forever on XOR; the sigmoid neuron's "
+           "worked table and its gradient step, with the true values beside the slide's."),
+    Lesson("pages/xor.py", "XOR hidden units", ":material/hub:", "xor",
+           "Lecture 000 (sections 4.2-4.4)",
+           "A 2-H-1 sigmoid network trained live by back-propagation: the loss, the output's "
+           "decision boundary, each hidden unit's line, and the hidden space where one line "
+           "separates XOR. The lecture's hand-made weights are a preset."),
+]
