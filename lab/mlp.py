@@ -121,22 +121,23 @@ def train(p: MLP, lr: float, steps: int, x: np.ndarray = XOR_X,
     xt = x.T
     tanh, logaddexp = np.tanh, np.logaddexp
     losses = np.empty(int(steps))
-    for s in range(int(steps)):
-        h = 0.5 + 0.5 * tanh(0.5 * (x @ w1 + b1))  # sigmoid, overflow-free
-        z2 = h @ w2 + b2
-        y = 0.5 + 0.5 * tanh(0.5 * z2)
-        # mean BCE from the logit: log(1 + e^z) - t*z, exact where Keras would clip
-        losses[s] = (logaddexp(0.0, z2) - t * z2).sum() / m
-        dz2 = (y - t) / m
-        dz1 = (dz2 @ w2.T) * h * (1 - h)
-        nw1 = w1 - lr * (xt @ dz1)
-        nb1 = b1 - lr * dz1.sum(0)
-        nw2 = w2 - lr * (h.T @ dz2)
-        nb2 = b2 - lr * dz2.sum(0)
-        if not np.isfinite(nw1.sum() + nb1.sum() + nw2.sum() + nb2.sum()):
-            losses = losses[:s]
-            break
-        w1, b1, w2, b2 = nw1, nb1, nw2, nb2
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is caught below
+        for s in range(int(steps)):
+            h = 0.5 + 0.5 * tanh(0.5 * (x @ w1 + b1))  # sigmoid, overflow-free
+            z2 = h @ w2 + b2
+            y = 0.5 + 0.5 * tanh(0.5 * z2)
+            # mean BCE from the logit: log(1 + e^z) - t*z, exact where Keras would clip
+            losses[s] = (logaddexp(0.0, z2) - t * z2).sum() / m
+            dz2 = (y - t) / m
+            dz1 = (dz2 @ w2.T) * h * (1 - h)
+            nw1 = w1 - lr * (xt @ dz1)
+            nb1 = b1 - lr * dz1.sum(0)
+            nw2 = w2 - lr * (h.T @ dz2)
+            nb2 = b2 - lr * dz2.sum(0)
+            if not np.isfinite(nw1.sum() + nb1.sum() + nw2.sum() + nb2.sum()):
+                losses = losses[:s]
+                break
+            w1, b1, w2, b2 = nw1, nb1, nw2, nb2
     p.w1, p.b1, p.w2, p.b2 = w1, b1, w2, b2
     return losses
 

@@ -115,7 +115,7 @@ def train(gate: str, eta: float, passes: int, w_init: np.ndarray | None = None) 
             net = float(np.dot(x, w))
             fnet = step(net)
             e = int(t_all[i]) - fnet
-            dw = eta * e * x
+            dw = eta * e * x + 0.0  # + 0.0 turns the -0.0 of a zero input into 0.0
             w = w + dw
             errors += e != 0
             rows[r] = (p + 1, i + 1, x[1], x[2], net, fnet, t_all[i], e, *dw, *w)

@@ -6,6 +6,7 @@ import streamlit as st
 from lab import perceptron as pc
 from lab.figures.perceptron import decision_figure, history_figure
 from ui import player
+from ui.live_plot import live_plotly_chart
 from ui.entry import ensure_app_navigation
 
 ensure_app_navigation()
@@ -63,18 +64,19 @@ with rule_tab:
         st.markdown(f"**{where}** · update {cursor} of {total} · w = "
                     f"[{w[0]:.3f}, {w[1]:.3f}, {w[2]:.3f}] · line: {pc.decision_line(w)}")
         left, right = st.columns(2)
-        left.plotly_chart(decision_figure(w, pc.GATES[gate],
-                                          None if last is None else int(last["sample"]) - 1,
-                                          title=f"{gate}: the line after {cursor} updates"),
-                          key="pc_decision")
-        right.plotly_chart(history_figure(run, cursor), key="pc_history")
+        with left:
+            live_plotly_chart(decision_figure(w, pc.GATES[gate],
+                                              None if last is None else int(last["sample"]) - 1,
+                                              title=f"{gate}: the line after {cursor} updates"),
+                              key="pc_decision")
+        with right:
+            live_plotly_chart(history_figure(run, cursor), key="pc_history")
         if last is not None:
             p = int(last["pass"])
             rows = run.updates[(run.updates["pass"] == p)].iloc[: (cursor - 1) % 4 + 1]
             st.caption(f"Pass {p}, sample by sample (the lecture's table; the last row is the "
                        "update just made)")
-            st.dataframe(rows.drop(columns=["pass"]).style.format(precision=3),
-                         hide_index=True, width="stretch")
+            st.table(rows.drop(columns=["pass"]).style.format(precision=3).hide(axis="index"))
         if ticking and cursor >= total:
             player.stop_and_rerun(KEY)
 

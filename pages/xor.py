@@ -7,6 +7,7 @@ import streamlit as st
 from lab import mlp
 from lab.figures.xor import boundary_figure, hidden_space_figure, loss_figure
 from ui import player
+from ui.live_plot import live_plotly_chart
 from ui.entry import ensure_app_navigation
 
 ensure_app_navigation()
@@ -101,20 +102,25 @@ def frame(ticking: bool) -> None:
         st.info(f"Stopped after {MAX_STEPS:,} steps without converging (a flat region or a "
                 "local minimum): try another seed or more hidden units.")
     left, right = st.columns(2)
-    left.plotly_chart(boundary_figure(p, heatmap=show_heatmap), key="xor_boundary")
-    right.plotly_chart(hidden_space_figure(p, three_d=three_d and not ticking), key="xor_hidden")
+    with left:
+        live_plotly_chart(boundary_figure(p, heatmap=show_heatmap), key="xor_boundary")
+    with right:
+        live_plotly_chart(hidden_space_figure(p, three_d=three_d and not ticking), key="xor_hidden")
     if hidden >= 3 and not (three_d and not ticking):
         right.caption("Across: what the output unit reads (z2 = h·w2 + b2; y > 0.5 right of the "
                       "line). Up: the largest spread left over. One line now separates XOR.")
-    st.plotly_chart(loss_figure(np.asarray(state["losses"])), key="xor_loss")
+    live_plotly_chart(loss_figure(np.asarray(state["losses"])), key="xor_loss")
     table = pd.DataFrame(mlp.XOR_X.astype(int), columns=["x1", "x2"])
     for j in range(p.hidden):
         table[f"h{j + 1}"] = f.h[:, j]
     table["y"], table["t"] = f.y[:, 0], mlp.XOR_T[:, 0].astype(int)
-    st.dataframe(table.style.format(precision=4), hide_index=True, width="stretch")
-    with st.expander("Weights"):
-        for name, value in p.as_dict().items():
-            st.text(f"{name} =\n{np.array2string(np.asarray(value), precision=3)}")
+    if ticking:  # one preformatted block: an HTML table and an expander redraw too slowly
+        st.code(table.to_string(index=False, float_format="{:.4f}".format), language=None)
+    else:
+        st.table(table.style.format(precision=4).hide(axis="index"))
+        with st.expander("Weights"):
+            for name, value in p.as_dict().items():
+                st.text(f"{name} =\n{np.array2string(np.asarray(value), precision=3)}")
     stuck = state["diverged"] or steps >= MAX_STEPS
     if ticking and (done or stuck):
         player.stop_and_rerun(KEY)

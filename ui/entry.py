@@ -3,14 +3,23 @@
 Streamlit treats a ``pages/`` folder beside the entry point as a legacy multipage app until
 the entry point calls ``st.navigation``. So the very first request a fresh server gets, if it
 is a lesson's URL (``/xor``), would run that page file on its own: no ``app.py``, the file names
-as navigation, no shared sidebar. Each page calls :func:`ensure_app_navigation` first; it
-switches the legacy mode off and reruns, and the rerun goes through ``app.py`` to the same
-page (a page's identity is its ``url_path``, which ``ui.catalog`` keeps equal to the file name).
+as navigation, no shared sidebar. (Streamlit's AppTest starts every run that way.)
+
+Each page calls :func:`ensure_app_navigation` before anything else. In legacy mode it switches
+that mode off, runs ``app.py`` in place (which builds the real navigation and runs this same
+page under it: a page's identity is its ``url_path``, kept equal to the file name by
+``ui.catalog``) and then ends the legacy run. Running in place rather than calling
+``st.rerun()`` keeps the widget event (a button click) that started this run.
 """
 
 from __future__ import annotations
 
+import runpy
+from pathlib import Path
+
 import streamlit as st
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
 
 
 def ensure_app_navigation() -> None:
@@ -20,4 +29,5 @@ def ensure_app_navigation() -> None:
         return
     if getattr(PagesManager, "uses_pages_directory", False):
         PagesManager.uses_pages_directory = False
-        st.rerun()
+        runpy.run_path(str(APP), run_name="__main__")
+        st.stop()

@@ -12,7 +12,7 @@ from typing import Callable
 
 import streamlit as st
 
-TICK_SECONDS = 0.2  # five frames a second while playing
+TICK_SECONDS = 0.1  # the timer; a frame also waits for the server and the browser
 
 
 def _playing_key(key: str) -> str:

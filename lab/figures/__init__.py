@@ -4,6 +4,8 @@ Every function takes numbers (or a ``lab`` dataclass) and returns a ``plotly.gra
 so figures can be tested and benchmarked without a browser.
 """
 
+import numpy as np
+
 # Class colours used on every page: target 0 and target 1.
 CLASS_COLORS = {0: "#1f77b4", 1: "#ff7f0e"}
 # A diverging scale from class 0 (blue) through white (0.5) to class 1 (orange).
@@ -13,8 +15,10 @@ SERIES_COLORS = ["#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22
                  "#7f7f7f", "#d62728"]
 # The input plane the two-input lessons draw: a margin around the unit square.
 PLANE = (-0.5, 1.5)
-FIG_HEIGHT = 420
-MARGIN = dict(l=10, r=10, t=40, b=10)
+FIG_HEIGHT = 440
+MARGIN = dict(l=60, r=20, t=50, b=50)
+# Legends sit under the plot, below the x-axis title.
+LEGEND_BELOW = dict(orientation="h", yanchor="top", y=-0.2, x=0)
 
 
 def line_through_plane(a: float, b: float, c: float, lo: float = PLANE[0], hi: float = PLANE[1]):
@@ -58,3 +62,52 @@ def vline(x: float, **line) -> dict:
     """A vertical line across the plot, as a layout shape (cheaper than ``add_vline``)."""
     return dict(type="line", yref="paper", y0=0, y1=1, xref="x", x0=x, x1=x,
                 line=dict(color="black", width=3, **line))
+
+
+def level_curve(xs, ys, z, level: float = 0.5):
+    """Where ``z`` crosses ``level``: marching squares on a grid, as x and y arrays of line
+    segments separated by NaN (one Plotly line trace draws them all).
+
+    ``z[i, j]`` is the value at ``(xs[j], ys[i])``. Plotly's own contour trace does the same in
+    the browser but is several times slower to draw, which matters on every animation frame.
+    """
+    xs, ys, z = np.asarray(xs, float), np.asarray(ys, float), np.asarray(z, float)
+    a, b, c, d = z[:-1, :-1], z[:-1, 1:], z[1:, 1:], z[1:, :-1]  # corners: bl, br, tr, tl
+    x0, x1 = np.meshgrid(xs[:-1], ys[:-1])[0], np.meshgrid(xs[1:], ys[:-1])[0]
+    y0, y1 = np.meshgrid(xs[:-1], ys[:-1])[1], np.meshgrid(xs[:-1], ys[1:])[1]
+
+    def cross(p, q):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return ((p >= level) != (q >= level)), np.clip((level - p) / (q - p), 0, 1)
+
+    vb, tb = cross(a, b)  # bottom edge, left to right
+    vr, tr = cross(b, c)  # right edge, bottom to top
+    vt, tt = cross(d, c)  # top edge, left to right
+    vl, tl = cross(a, d)  # left edge, bottom to top
+    px = np.stack([x0 + tb * (x1 - x0), x1, x0 + tt * (x1 - x0), x0])
+    py = np.stack([y0, y0 + tr * (y1 - y0), y1, y0 + tl * (y1 - y0)])
+    valid = np.stack([vb, vr, vt, vl])
+    count = valid.sum(0)
+    segs = []
+    two = count == 2
+    if two.any():
+        order = np.argsort(~valid[:, two], axis=0, kind="stable")[:2]  # the two crossed edges
+        cols = np.arange(two.sum())
+        sx, sy = px[:, two], py[:, two]
+        segs.append((sx[order[0], cols], sy[order[0], cols], sx[order[1], cols], sy[order[1], cols]))
+    four = count == 4
+    if four.any():  # saddle: pair the edges by the value at the cell's centre
+        centre_high = ((a + b + c + d) / 4 >= level)[four]
+        a_high = (a >= level)[four]
+        sx, sy = px[:, four], py[:, four]
+        same = centre_high == a_high  # a's corner joins the centre: cut off b and d
+        e1 = np.where(same, 0, 0), np.where(same, 1, 3)
+        e2 = np.where(same, 2, 1), np.where(same, 3, 2)
+        cols = np.arange(four.sum())
+        for (p, q) in (e1, e2):
+            segs.append((sx[p, cols], sy[p, cols], sx[q, cols], sy[q, cols]))
+    if not segs:
+        return np.empty(0), np.empty(0)
+    ax, ay, bx, by = (np.concatenate(parts) for parts in zip(*segs))
+    nan = np.full_like(ax, np.nan)
+    return np.column_stack([ax, bx, nan]).ravel(), np.column_stack([ay, by, nan]).ravel()

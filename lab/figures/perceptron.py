@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from lab.figures import (CLASS_COLORS, FIG_HEIGHT, MARGIN, PLANE, SERIES_COLORS,
-                         line_through_plane, square_axes)
+from lab.figures import (CLASS_COLORS, FIG_HEIGHT, LEGEND_BELOW, MARGIN, PLANE,
+                         SERIES_COLORS, line_through_plane, square_axes)
 from lab.perceptron import INPUTS, PerceptronRun
 
 GRID = 81  # cells per side of the shaded f(net) = 1 region
@@ -50,7 +50,7 @@ def decision_figure(w: np.ndarray, targets: np.ndarray, current: int | None = No
                                marker=dict(size=38, color="rgba(0,0,0,0)",
                                            line=dict(width=3, color="#2ca02c"))))
     return go.Figure(data, dict(title=title, height=FIG_HEIGHT, margin=MARGIN,
-                                legend=dict(orientation="h", y=-0.15), **square_axes()))
+                                legend=LEGEND_BELOW, **square_axes()))
 
 
 def history_figure(run: PerceptronRun, upto: int | None = None) -> go.Figure:

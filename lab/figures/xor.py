@@ -9,12 +9,13 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from lab.figures import (CLASS_COLORS, FIG_HEIGHT, MARGIN, PROB_SCALE, SERIES_COLORS, hline,
-                         line_through_plane, square_axes, vline)
+from lab.figures import (CLASS_COLORS, FIG_HEIGHT, LEGEND_BELOW, MARGIN, PROB_SCALE,
+                         SERIES_COLORS, hline, level_curve, line_through_plane, square_axes,
+                         vline)
 from lab.mlp import MLP, XOR_T, XOR_X, forward, hidden_lines, output_grid
 
-HEATMAP_CELLS = 61  # per side; 3,721 forward passes per frame, about a millisecond
-LOSS_POINTS = 500  # the loss curve is thinned to at most this many points
+HEATMAP_CELLS = 41  # per side: 1,681 forward passes a frame; finer grids cost the browser frames
+LOSS_POINTS = 200  # the loss curve is thinned to at most this many points
 
 
 def _point_traces(x, t, labels=None, **marker) -> list:
@@ -39,22 +40,30 @@ def loss_figure(losses: np.ndarray, converged_at: float | None = 0.05) -> go.Fig
         data.append(go.Scatter(x=xs, y=losses[xs], mode="lines", name="loss",
                                line=dict(color="#d62728", width=2)))
     shapes = [hline(converged_at)] if converged_at else []
+    # The x range doubles when the curve reaches its end rather than growing every frame, so
+    # the browser re-lays the axes out only now and then while training runs.
+    x_max = 2 ** int(np.ceil(np.log2(max(len(losses), 64))))
     return go.Figure(data, dict(
         height=280, margin=MARGIN, title="Binary cross-entropy (dotted: the 'converged' level "
                                          f"{converged_at})" if converged_at else "Loss",
-        xaxis=dict(title="step"), yaxis=dict(type="log"), showlegend=False, shapes=shapes))
+        xaxis=dict(title="step", range=[0, x_max]),
+        yaxis=dict(type="log", dtick=1, **({} if len(losses) else {"range": [-2, 0.5]})),
+        showlegend=False, shapes=shapes))
 
 
 def boundary_figure(p: MLP, heatmap: bool = True, lines: bool = True) -> go.Figure:
     """The output y over the input plane, the y = 0.5 boundary and each hidden unit's line."""
     xs, ys, z = output_grid(p, n=HEATMAP_CELLS)
-    # One contour trace draws both the heat-map and the y = 0.5 line: a separate heat-map and
-    # contour cost the browser twice the drawing on every animation frame.
-    data = [go.Contour(
-        x=xs, y=ys, z=z, zmin=0, zmax=1, colorscale=PROB_SCALE, showscale=heatmap,
-        contours=dict(start=0.5, end=0.5, size=1, coloring="heatmap" if heatmap else "lines"),
-        line=dict(width=3, color="black"), name="y = 0.5", colorbar=dict(title="y", len=0.8),
-        hovertemplate="x1=%{x:.2f} x2=%{y:.2f}<br>y=%{z:.3f}<extra></extra>")]
+    # A heat-map plus the y = 0.5 line computed here: Plotly's contour trace would draw both,
+    # but is several times slower for the browser on every animation frame.
+    bx, by = level_curve(xs, ys, z, 0.5)
+    data = []
+    if heatmap:
+        data.append(go.Heatmap(x=xs, y=ys, z=z, zmin=0, zmax=1, colorscale=PROB_SCALE,
+                               colorbar=dict(title="y", len=0.8),
+                               hovertemplate="x1=%{x:.2f} x2=%{y:.2f}<br>y=%{z:.3f}<extra></extra>"))
+    data.append(go.Scatter(x=bx, y=by, mode="lines", name="y = 0.5", hoverinfo="skip",
+                           line=dict(width=3, color="black")))
     if lines:
         for j, (a, b, c) in enumerate(hidden_lines(p)):
             seg = line_through_plane(a, b, c)
@@ -67,7 +76,7 @@ def boundary_figure(p: MLP, heatmap: bool = True, lines: bool = True) -> go.Figu
     data += _point_traces(XOR_X, XOR_T)
     return go.Figure(data, dict(title="Output y over the input plane (black: y = 0.5)",
                                 height=FIG_HEIGHT, margin=MARGIN,
-                                legend=dict(orientation="h", y=-0.12), **square_axes()))
+                                legend=LEGEND_BELOW, **square_axes()))
 
 
 def hidden_projection(p: MLP) -> tuple[np.ndarray, str, str]:
@@ -104,7 +113,7 @@ def hidden_space_figure(p: MLP, three_d: bool = False) -> go.Figure:
     t = XOR_T.ravel()
     labels = [f"({a:.0f},{b:.0f})" for a, b in XOR_X]
     layout = dict(title="The same four points in hidden space", height=FIG_HEIGHT,
-                  margin=MARGIN, legend=dict(orientation="h", y=-0.12))
+                  margin=MARGIN, legend=LEGEND_BELOW)
     if three_d and p.hidden >= 3:
         h = forward(p).h
         w2 = p.w2.ravel()

@@ -1,0 +1,207 @@
+"""Benchmarks for the lab: one command, one table. Run ``python -m bench.run``.
+
+Every figure is printed beside a baseline measured in the same run, as a ratio, so the table
+holds on a slower or busier machine. Timings are medians of repeated runs. Nothing here is
+asserted: tests check correctness, this file measures speed.
+
+Rows:
+* XOR to convergence: the NumPy network (page defaults, and the lecture's learning rate 0.1)
+  against the lecture's Keras ``fit(epochs=10000, batch_size=4)``, timed over
+  ``KERAS_EPOCHS`` epochs and scaled to 10,000 (the table says so).
+* Perceptron updates per second against the lecture's own loop, transcribed.
+* A page rerun (AppTest, server side) for every page, against the home page.
+* One animation frame's server work (train + every figure + JSON), against the frame budget.
+* ``--browser``: frames per second of the XOR page playing in headless Chromium, against an
+  empty frame of the same app (the ceiling of Streamlit's fragment loop on this machine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from lab import mlp, perceptron as pc  # noqa: E402
+
+REPEATS = 5
+KERAS_EPOCHS = 300  # timed, then scaled to the lecture's 10,000
+LECTURE_EPOCHS = 10_000
+FRAME_BUDGET_S = 0.2  # five frames a second
+
+
+def median_time(fn, repeats: int = REPEATS) -> float:
+    fn()  # warm-up
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def row(name: str, value: str, baseline: str, ratio: str, note: str = "") -> None:
+    print(f"| {name} | {value} | {baseline} | {ratio} | {note} |", flush=True)
+
+
+# --- XOR ------------------------------------------------------------------------------------
+def bench_xor() -> None:
+    def converge(lr):
+        p = mlp.init_params(3, seed=0)
+        steps, _ = mlp.train_until_converged(p, lr)
+        return steps
+
+    steps_default, steps_lecture = converge(0.5), converge(0.1)
+    t_default = median_time(lambda: converge(0.5))
+    t_lecture = median_time(lambda: converge(0.1))
+
+    from lab import keras_ref
+
+    model = keras_ref.build_model(3, lr=0.1)
+    x, t = mlp.XOR_X.astype("float32"), mlp.XOR_T.astype("float32")
+    model.fit(x, t, epochs=5, batch_size=4, verbose=0)  # build and trace first
+    t0 = time.perf_counter()
+    model.fit(x, t, epochs=KERAS_EPOCHS, batch_size=4, verbose=0)
+    keras_epoch = (time.perf_counter() - t0) / KERAS_EPOCHS
+    keras_full = keras_epoch * LECTURE_EPOCHS
+
+    numpy_step = median_time(lambda: mlp.train(mlp.init_params(3, 0), 0.5, 1000)) / 1000
+    row("XOR converged, page defaults (H=3, lr 0.5, seed 0)",
+        f"{t_default * 1000:.0f} ms ({steps_default:,} steps)",
+        f"Keras fit, 10,000 epochs: {keras_full:.1f} s (est.)",
+        f"{keras_full / t_default:,.0f}x faster",
+        f"Keras timed over {KERAS_EPOCHS} epochs x {LECTURE_EPOCHS // KERAS_EPOCHS}")
+    row("XOR converged, lecture's lr 0.1",
+        f"{t_lecture * 1000:.0f} ms ({steps_lecture:,} steps)",
+        f"Keras fit, 10,000 epochs: {keras_full:.1f} s (est.)",
+        f"{keras_full / t_lecture:,.0f}x faster", "")
+    row("XOR one training step (same work)", f"{numpy_step * 1e6:.0f} us",
+        f"Keras one epoch: {keras_epoch * 1e6:.0f} us", f"{keras_epoch / numpy_step:,.0f}x faster",
+        "one full-batch SGD step each")
+
+
+# --- Perceptron -------------------------------------------------------------------------------
+def lecture_perceptron(passes: int) -> None:
+    """The lecture's loop, transcribed (the baseline)."""
+    def f(v):
+        return 1 if v > 0 else 0
+    x = np.array([[1, 0, 0], [1, 0, 1], [1, 1, 0], [1, 1, 1]])
+    t = np.array([0, 1, 1, 0])
+    w = np.array([0., 0., 0.])
+    for _ in range(passes):
+        for i in range(len(x)):
+            e = t[i] - f(np.dot(x[i], w))
+            w[0] = w[0] + 0.1 * e * x[i][0]
+            w[1] = w[1] + 0.1 * e * x[i][1]
+            w[2] = w[2] + 0.1 * e * x[i][2]
+
+
+def bench_perceptron() -> None:
+    passes = 2000
+    ours = median_time(lambda: pc.train("XOR", 0.1, passes))
+    base = median_time(lambda: lecture_perceptron(passes))
+    n = 4 * passes
+    row("Perceptron updates per second (with the full table kept)", f"{n / ours:,.0f}/s",
+        f"lecture loop, nothing kept: {n / base:,.0f}/s", f"{base / ours:.2f}x the speed",
+        f"{passes:,} passes on XOR")
+
+
+# --- Pages and frames -------------------------------------------------------------------------
+def bench_pages() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from ui.catalog import LESSONS
+
+    def run(script):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        if script:
+            at.switch_page(script)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    home = median_time(lambda: run(None))
+    row("Page rerun: home (AppTest, server side)", f"{home * 1000:.0f} ms", "-", "1.00x", "")
+    for lesson in LESSONS:
+        t = median_time(lambda: run(lesson.script))
+        row(f"Page rerun: {lesson.title}", f"{t * 1000:.0f} ms",
+            f"home {home * 1000:.0f} ms", f"{t / home:.2f}x", "first run of a fresh session")
+    at = run("pages/xor.py")
+
+    def step():
+        at.button(key="xor__step").click().run()
+    t = median_time(step)
+    row("XOR page: Step pressed (full rerun)", f"{t * 1000:.0f} ms", f"home {home * 1000:.0f} ms",
+        f"{t / home:.2f}x", "50 steps + redraw")
+
+
+def bench_frame() -> None:
+    from lab.figures.perceptron import decision_figure, history_figure
+    from lab.figures.xor import boundary_figure, hidden_space_figure, loss_figure
+
+    p = mlp.init_params(3, 0)
+    losses = list(mlp.train(p, 0.5, 500))
+
+    def xor_frame():
+        losses.extend(mlp.train(p, 0.5, 50))
+        for fig in (boundary_figure(p), hidden_space_figure(p), loss_figure(np.asarray(losses))):
+            fig.to_json()
+    t = median_time(xor_frame, 20)
+    row("XOR animation frame, server work", f"{t * 1000:.1f} ms",
+        f"budget at 5 frames/s: {FRAME_BUDGET_S * 1000:.0f} ms",
+        f"{t / FRAME_BUDGET_S:.2f} of budget", "50 steps + 3 figures + JSON")
+    run = pc.train("AND", 0.1, 10)
+
+    def pc_frame():
+        w = run.updates.iloc[20][["w0", "w1", "w2"]].to_numpy(float)
+        decision_figure(w, pc.GATES["AND"], 1).to_json()
+        history_figure(run, 21).to_json()
+    t = median_time(pc_frame, 20)
+    row("Perceptron animation frame, server work", f"{t * 1000:.1f} ms",
+        f"budget at 5 frames/s: {FRAME_BUDGET_S * 1000:.0f} ms",
+        f"{t / FRAME_BUDGET_S:.2f} of budget", "2 figures + JSON")
+
+
+# --- Browser frames per second ----------------------------------------------------------------
+def bench_browser() -> None:
+    from bench.browser_fps import measure_fps
+
+    result = measure_fps()
+    if result is None:
+        row("XOR page frames/s in headless Chromium", "skipped", "-", "-", "chromium not found")
+        return
+    fps, ceiling = result
+    row("XOR page playing, frames/s in headless Chromium", f"{fps:.2f}/s",
+        f"empty frame, same app: {ceiling:.2f}/s", f"{fps / ceiling:.2f}x",
+        "1 step/frame, heat-map on; software rendering, server and browser share 2 cores")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--browser", action="store_true",
+                        help="also measure frames/s in headless Chromium (about a minute)")
+    parser.add_argument("--only", choices=["xor", "perceptron", "pages", "frame", "browser"])
+    args = parser.parse_args()
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; medians of {REPEATS} runs\n")
+    print("| what | measured | baseline (same run) | ratio | note |")
+    print("| --- | --- | --- | --- | --- |")
+    steps = {"xor": bench_xor, "perceptron": bench_perceptron, "frame": bench_frame,
+             "pages": bench_pages, "browser": bench_browser}
+    for name, fn in steps.items():
+        if args.only and name != args.only:
+            continue
+        if name == "browser" and not (args.browser or args.only == "browser"):
+            continue
+        fn()
+
+
+if __name__ == "__main__":
+    main()

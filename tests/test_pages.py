@@ -1,0 +1,121 @@
+"""Every registered page runs in Streamlit's AppTest: default view, key widgets, buttons."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+from ui.catalog import LESSONS
+
+APP = str(ROOT / "app.py")
+TIMEOUT = 60
+
+
+def open_page(script: str | None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    if script:
+        at.switch_page(script)
+    at.run()
+    return at
+
+
+def assert_clean(at: AppTest):
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_home_lists_every_lesson():
+    at = open_page(None)
+    assert_clean(at)
+    assert at.title[0].value.startswith("Neural networks")
+    text = " ".join(m.value for m in at.markdown)
+    for lesson in LESSONS:
+        assert lesson.teaches[:40] in text
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda l: l.url_path)
+def test_every_lesson_opens(lesson):
+    at = open_page(lesson.script)
+    assert_clean(at)
+    assert at.title[0].value == lesson.title
+
+
+def test_perceptron_steps_resets_and_explains():
+    at = open_page("pages/perceptron.py")
+    assert any("AND is learned: pass 6" in s.value for s in at.success)
+    for _ in range(5):
+        at.button(key="perceptron__step").click().run()
+    assert_clean(at)
+    assert at.session_state["pc_cursor"] == 5
+    assert any("pass 2, sample 1 of 4" in m.value for m in at.markdown)
+    at.toggle(key="pc_by_pass").set_value(True).run()
+    at.button(key="perceptron__step").click().run()
+    assert at.session_state["pc_cursor"] == 9
+    at.button(key="perceptron__reset").click().run()
+    assert at.session_state["pc_cursor"] == 0
+
+    at.radio(key="pc_gate").set_value("XOR").run()
+    assert_clean(at)
+    assert any("never learned" in e.value and "no straight line" in e.value.lower()
+               or "No straight" in e.value for e in at.error)
+    assert at.session_state["pc_cursor"] == 0, "new settings start over"
+
+
+@pytest.mark.parametrize("eta", [0.001, 1.0])
+def test_perceptron_eta_ends_and_long_runs(eta):
+    at = open_page("pages/perceptron.py")
+    at.select_slider(key="pc_eta").set_value(eta).run()
+    at.number_input(key="pc_passes").set_value(5000).run()
+    at.radio(key="pc_init").set_value("random").run()
+    at.number_input(key="pc_seed").set_value(42).run()
+    assert_clean(at)
+    at.radio(key="pc_gate").set_value("OR").run()
+    assert_clean(at)
+
+
+def test_perceptron_sigmoid_tab_compares_with_the_slide():
+    at = open_page("pages/perceptron.py")
+    frames = [t for t in at.table] + [d for d in at.dataframe]
+    assert frames
+    cmp = at.dataframe[-1].value
+    assert "lecture prints" in cmp.columns
+    at.number_input(key="sg_w1").set_value(1.0).run()
+    assert_clean(at)
+    assert any("Set w1 = -0.16" in c.value for c in at.caption)
+
+
+def test_xor_trains_steps_and_resets():
+    at = open_page("pages/xor.py")
+    assert at.session_state["xor_state"]["losses"] == []
+    at.button(key="xor__step").click().run()
+    assert_clean(at)
+    assert len(at.session_state["xor_state"]["losses"]) == 50
+    at.select_slider(key="xor_spt").set_value(500).run()
+    for _ in range(3):
+        at.button(key="xor__step").click().run()
+    assert any("Converged after" in s.value for s in at.success)
+    at.button(key="xor__reset").click().run()
+    assert at.session_state["xor_state"]["losses"] == []
+
+
+@pytest.mark.parametrize("hidden", [1, 2, 8])
+def test_xor_hidden_sizes(hidden):
+    at = open_page("pages/xor.py")
+    at.slider(key="xor_h").set_value(hidden).run()
+    at.button(key="xor__step").click().run()
+    assert_clean(at)
+    assert at.session_state["xor_state"]["params"].hidden == hidden
+    if hidden == 1:
+        assert any("cannot solve XOR" in w.value for w in at.warning)
+
+
+def test_xor_extreme_learning_rate_and_preset_and_3d():
+    at = open_page("pages/xor.py")
+    at.select_slider(key="xor_lr").set_value(50.0).run()
+    at.select_slider(key="xor_spt").set_value(500).run()
+    at.button(key="xor__step").click().run()
+    assert_clean(at)
+    at.toggle(key="xor_3d").set_value(True).run()
+    assert_clean(at)
+    at.radio(key="xor_start").set_value("lecture's weights").run()
+    assert_clean(at)
+    assert any("already XOR" in c.value for c in at.caption)
+    assert at.session_state["xor_state"]["params"].hidden == 3

@@ -1,0 +1,43 @@
+"""A Plotly chart that updates in place, for charts redrawn on every animation frame.
+
+``st.plotly_chart`` gives a chart a new identity whenever its figure changes, so on every frame
+the browser throws the old chart away and draws a new one from scratch (measured here at 80 to
+150 ms per chart in headless Chromium, which held the XOR page to under 2 frames a second).
+This component keeps one Plotly chart alive in its iframe and hands each new figure to
+``Plotly.react``, which redraws only what changed.
+
+Plotly.js comes from the installed ``plotly`` package: on first use its ``plotly.min.js`` is
+copied next to the component's ``index.html`` in the lab's cache folder (Streamlit serves a
+component's files only from inside its own folder, so a link would be refused).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import plotly
+import plotly.graph_objects as go
+import streamlit as st
+import streamlit.components.v1 as components
+
+from lab.cache import cache_dir
+
+_SOURCE = Path(__file__).with_name("live_plot_frontend") / "index.html"
+_PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+@st.cache_resource(show_spinner=False)
+def _component():
+    folder = cache_dir("live_plot", plotly.__version__)
+    for src in (_SOURCE, _PLOTLY_JS):
+        dst = folder / src.name
+        if not dst.exists() or dst.stat().st_size != src.stat().st_size:
+            shutil.copyfile(src, dst)
+    return components.declare_component("live_plot", path=str(folder))
+
+
+def live_plotly_chart(fig: go.Figure, key: str, config: dict | None = None) -> None:
+    """Draw ``fig`` in a chart that keeps its identity (``key``) across reruns."""
+    _component()(figure=fig.to_json(), config=json.dumps(config or {}), key=key, default=None)
