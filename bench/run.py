@@ -9,7 +9,10 @@ Rows:
   against the lecture's Keras ``fit(epochs=10000, batch_size=4)``, timed over
   ``KERAS_EPOCHS`` epochs and scaled to 10,000 (the table says so).
 * Perceptron updates per second against the lecture's own loop, transcribed.
-* A page rerun (AppTest, server side) for every page, against the home page.
+* The NumPy BPTT step on lecture 001's IMDB one-hot shapes against ``tf.GradientTape``; the
+  sine demo's training time; the gradient-flow computation at T = 200.
+* A page rerun (AppTest, server side) for every page, against the home page, and the RNN
+  page's rerun when its scale slider moves.
 * One animation frame's server work (train + every figure + JSON), against the frame budget.
 * ``--browser``: frames per second of the XOR page playing in headless Chromium, against an
   empty frame of the same app (the ceiling of Streamlit's fragment loop on this machine).
@@ -141,6 +144,16 @@ def bench_pages() -> None:
     t = median_time(step)
     row("XOR page: Step pressed (full rerun)", f"{t * 1000:.0f} ms", f"home {home * 1000:.0f} ms",
         f"{t / home:.2f}x", "50 steps + redraw")
+    at = run("pages/rnn.py")
+    radii = iter(np.tile([0.8, 1.2], 20))
+
+    def move_radius():
+        at.slider(key="g_T").set_value(200)
+        at.slider(key="g_radius").set_value(float(next(radii))).run()
+        assert not at.exception
+    t = median_time(move_radius)
+    row("RNN page: scale slider moved, T = 200 (full rerun)", f"{t * 1000:.0f} ms",
+        "budget 500 ms", f"{t / 0.5:.2f} of budget", "every tab of the page recomputed")
 
 
 def bench_frame() -> None:
@@ -170,6 +183,59 @@ def bench_frame() -> None:
         f"{t / FRAME_BUDGET_S:.2f} of budget", "2 figures + JSON")
 
 
+# --- Unrolled RNN ---------------------------------------------------------------------------------
+def bench_rnn() -> None:
+    import tensorflow as tf
+
+    from lab import rnn
+    from lab.rnn_demos import SineDemo
+
+    m, T, n_f, n_c = 32, 100, 100, 32  # lecture 001's IMDB one-hot setting
+    rng = np.random.default_rng(0)
+    net = rnn.init_rnn(n_f, n_c, seed=0)
+    x = np.eye(n_f)[rng.integers(0, n_f, (m, T))]
+    y = rng.integers(0, 2, (m, 1)).astype(float)
+
+    def numpy_step():
+        trace = rnn.forward(net, x)
+        rnn.bptt(net, trace, y)
+    t_np = median_time(numpy_step)
+
+    import keras
+    model = keras.Sequential([keras.Input((T, n_f)), keras.layers.SimpleRNN(n_c),
+                              keras.layers.Dense(1, activation="sigmoid")])
+    xs, ys = tf.constant(x, tf.float32), tf.constant(y, tf.float32)
+    loss_fn = keras.losses.BinaryCrossentropy()
+
+    def tape_step():
+        with tf.GradientTape() as tape:
+            loss = loss_fn(ys, model(xs, training=True))
+        tape.gradient(loss, model.trainable_weights)
+    t_tf = median_time(tape_step)
+
+    @tf.function
+    def graph_step():
+        with tf.GradientTape() as tape:
+            loss = loss_fn(ys, model(xs, training=True))
+        return tape.gradient(loss, model.trainable_weights)
+    t_graph = median_time(graph_step)
+    row("BPTT step, batch 32, T 100, n_f 100, n_c 32: NumPy", f"{t_np * 1000:.1f} ms",
+        f"tf.GradientTape eager: {t_tf * 1000:.1f} ms", f"{t_tf / t_np:.2f}x faster",
+        "forward + full BPTT")
+    row("same, against TensorFlow compiled", f"{t_np * 1000:.1f} ms",
+        f"tf.function: {t_graph * 1000:.1f} ms", f"{t_graph / t_np:.2f}x", "graph mode")
+
+    def sine_training():
+        SineDemo().advance(20)
+    t_sine = median_time(sine_training, 3)
+    row("Sine demo, 20 epochs (784 windows of 20, n_c 16, Adam)", f"{t_sine:.2f} s",
+        f"one epoch: {t_sine / 20 * 1000:.0f} ms", "-", "lecture 002's data")
+
+    flow = median_time(lambda: rnn.gradient_flow(200, 1.0, "tanh"), 10)
+    row("Gradient flow, T = 200 (forward + BPTT)", f"{flow * 1000:.1f} ms",
+        "budget 500 ms", f"{flow / 0.5:.3f} of budget", "")
+
+
 # --- Browser frames per second ----------------------------------------------------------------
 def bench_browser() -> None:
     from bench.browser_fps import measure_fps
@@ -188,13 +254,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--browser", action="store_true",
                         help="also measure frames/s in headless Chromium (about a minute)")
-    parser.add_argument("--only", choices=["xor", "perceptron", "pages", "frame", "browser"])
+    parser.add_argument("--only", choices=["xor", "perceptron", "rnn", "pages", "frame",
+                                           "browser"])
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; medians of {REPEATS} runs\n")
     print("| what | measured | baseline (same run) | ratio | note |")
     print("| --- | --- | --- | --- | --- |")
-    steps = {"xor": bench_xor, "perceptron": bench_perceptron, "frame": bench_frame,
-             "pages": bench_pages, "browser": bench_browser}
+    steps = {"xor": bench_xor, "perceptron": bench_perceptron, "rnn": bench_rnn,
+             "frame": bench_frame, "pages": bench_pages, "browser": bench_browser}
     for name, fn in steps.items():
         if args.only and name != args.only:
             continue

@@ -82,6 +82,10 @@ with rule_tab:
 
     player.live(KEY, frame)
 
+    with st.expander("Weights after each pass (what the lecture's loop prints)"):
+        st.dataframe(run.passes.style.format({"w0": "{:.4f}", "w1": "{:.4f}", "w2": "{:.4f}"}),
+                     width="stretch", height=min(400, 38 + 35 * len(run.passes)))
+
     if eta == 0:
         st.warning("η = 0: every weight change is zero, so the rule cannot learn.")
     if run.converged_pass is not None:

@@ -99,7 +99,7 @@ def test_every_page_in_a_real_browser(app_url, browser, tmp_path_factory):
     for lesson in LESSONS:
         page = _open(browser, f"{app_url}/{lesson.url_path}", shots, lesson.url_path)
         frame = page.frame_locator("iframe").first  # the live Plotly charts
-        frame.locator(".main-svg").first.wait_for(timeout=60_000)
+        frame.locator(".main-svg").first.wait_for(state="attached", timeout=60_000)
         _check(page, lesson.title, shots, lesson.url_path)
         page.close()
     page = _open(browser, app_url, shots, "home")

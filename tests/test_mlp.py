@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from lab import mlp
+from tests.gradcheck import numeric_gradient
 
 
 def test_lecture_weights_reproduce_its_outputs():
@@ -23,17 +24,8 @@ def test_backprop_matches_finite_differences(hidden):
     p.b1 += 0.3
     p.b2 += -0.2
     grads = mlp.gradients(p)
-    eps = 1e-6
     for name, value in p.as_dict().items():
-        numeric = np.zeros_like(value)
-        for idx in np.ndindex(value.shape):
-            old = value[idx]
-            value[idx] = old + eps
-            up = mlp.bce(mlp.forward(p).y)
-            value[idx] = old - eps
-            down = mlp.bce(mlp.forward(p).y)
-            value[idx] = old
-            numeric[idx] = (up - down) / (2 * eps)
+        numeric = numeric_gradient(lambda: mlp.bce(mlp.forward(p).y), value)
         np.testing.assert_allclose(grads[name], numeric, rtol=1e-5, atol=1e-8, err_msg=name)
 
 

@@ -119,3 +119,64 @@ def test_xor_extreme_learning_rate_and_preset_and_3d():
     assert_clean(at)
     assert any("already XOR" in c.value for c in at.caption)
     assert at.session_state["xor_state"]["params"].hidden == 3
+
+
+# --- Unrolled RNN ------------------------------------------------------------------------------
+def test_rnn_default_view_shows_the_lecture_vocabulary():
+    at = open_page("pages/rnn.py")
+    assert_clean(at)
+    text = " ".join(m.value for m in at.markdown)
+    assert "[6, 7, 7, 4]" in text and "[0, 0, 0, 6, 7, 7, 4]" in text
+    assert any("**4,256**" in m.value for m in at.markdown)  # lecture 001's SimpleRNN(32)
+
+
+@pytest.mark.parametrize("typed,expect", [("", "type a word first"), ("xyz!", "not in the vocabulary"),
+                                          ("g", None), ("so good so good so good", None)])
+def test_rnn_typed_words(typed, expect):
+    at = open_page("pages/rnn.py")
+    at.radio(key="u_source").set_value("your word").run()
+    at.text_input(key="u_typed").set_value(typed).run()
+    at.text_input(key="w_typed").set_value(typed).run()
+    assert_clean(at)
+    warnings = " ".join(w.value for w in at.warning)
+    if expect:
+        assert expect in warnings
+    else:
+        assert "Cannot" not in warnings
+
+
+def test_rnn_sine_segment_and_training_steps():
+    at = open_page("pages/rnn.py")
+    at.radio(key="u_source").set_value("a sine segment").run()
+    at.slider(key="u_start").set_value(500).run()
+    assert_clean(at)
+    at.button(key="words__step").click().run()
+    at.button(key="sine__step").click().run()
+    assert_clean(at)
+    assert len(at.session_state["rnn_words"].losses) == 5
+    assert len(at.session_state["rnn_sine"].train_losses) == 1
+    at.slider(key="s_steps").set_value(2).run()
+    assert_clean(at)
+    assert at.session_state["rnn_sine"].x_train.shape[1] == 2
+    at.button(key="sine__reset").click().run()
+    assert at.session_state["rnn_sine"].train_losses == []
+
+
+@pytest.mark.parametrize("radius,act,T", [(0.1, "sigmoid", 200), (3.0, "relu", 200),
+                                          (3.0, "tanh", 1), (1.0, "relu", 2)])
+def test_rnn_gradient_flow_extremes(radius, act, T):
+    at = open_page("pages/rnn.py")
+    at.slider(key="g_T").set_value(T).run()
+    at.slider(key="g_radius").set_value(radius).run()
+    at.radio(key="g_act").set_value(act).run()
+    assert_clean(at)
+    if (radius, act) == (3.0, "relu") and T == 200:
+        assert any("overflowed" in e.value for e in at.error)
+
+
+def test_rnn_truncation_and_shapes():
+    at = open_page("pages/rnn.py")
+    at.slider(key="g_k").set_value(5).run()
+    assert_clean(at)
+    at.selectbox(key="sh_preset").set_value("lecture 002: sine, SimpleRNN(128) + Dense(1)").run()
+    assert any("**16,769**" in m.value for m in at.markdown)

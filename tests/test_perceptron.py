@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from lab import perceptron as pc
+from tests.gradcheck import numeric_gradient
 
 
 def lecture_loop(t, eta=0.1, passes=10):
@@ -108,8 +109,7 @@ def test_sigmoid_gradient_matches_finite_differences():
         tab = pc.sigmoid_table(*v, targets=pc.GATES["AND"])
         return 0.5 * float((tab["error"] ** 2).sum())
 
-    eps = 1e-6
-    numeric = [(energy(w + eps * e) - energy(w - eps * e)) / (2 * eps) for e in np.eye(3)]
+    numeric = numeric_gradient(lambda: energy(w), w)
     np.testing.assert_allclose(pc.sigmoid_gradient(*w, targets=pc.GATES["AND"]), numeric,
                                rtol=1e-6, atol=1e-9)
 

@@ -30,4 +30,10 @@ LESSONS: list[Lesson] = [
            "A 2-H-1 sigmoid network trained live by back-propagation: the loss, the output's "
            "decision boundary, each hidden unit's line, and the hidden space where one line "
            "separates XOR. The lecture's hand-made weights are a preset."),
+    Lesson("pages/rnn.py", "Unrolled RNN", ":material/repeat:", "rnn",
+           "Lectures 000, 001, 002 and 004",
+           "The recurrence h_t = tanh(x_t W1x + h_{t-1} W1h + b1) unrolled step by step with "
+           "every number shown; shapes and parameter counts; back-propagation through time and "
+           "why gradients vanish or explode (w^n); a character RNN learning 'good' vs 'bad' and "
+           "an RNN forecasting sin(2x) + cos(x/2), trained live."),
 ]
