@@ -11,6 +11,9 @@ Rows:
 * Perceptron updates per second against the lecture's own loop, transcribed.
 * The NumPy BPTT step on lecture 001's IMDB one-hot shapes against ``tf.GradientTape``; the
   sine demo's training time; the gradient-flow computation at T = 200.
+* The gate inspector's rerun when a bias slider moves on a 100-step sentence, and the
+  long-range memory experiment's total time and accuracies (Keras's default forget bias 1,
+  and 3).
 * A page rerun (AppTest, server side) for every page, against the home page, and the RNN
   page's rerun when its scale slider moves.
 * One animation frame's server work (train + every figure + JSON), against the frame budget.
@@ -236,6 +239,38 @@ def bench_rnn() -> None:
         "budget 500 ms", f"{flow / 0.5:.3f} of budget", "")
 
 
+# --- Gate inspector -----------------------------------------------------------------------------
+def bench_gates() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from lab import memory
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.switch_page("pages/gates.py")
+    at.run()
+    at.radio(key="gi_source").set_value("sentence through a trained character model").run()
+    sentence = ("so good " * 13)[:100]  # 100 steps
+    at.text_input(key="gi_sentence").set_value(sentence).run()
+    shifts = iter(np.tile([2.0, -2.0], 20))
+
+    def move_bias():
+        at.slider(key="gi_f").set_value(float(next(shifts))).run()
+        assert not at.exception
+    t = median_time(move_bias)
+    row("Gate inspector: forget-bias slider, 100-step sentence (full rerun)",
+        f"{t * 1000:.0f} ms", "budget 500 ms", f"{t / 0.5:.2f} of budget", "trained LSTM, NumPy")
+
+    lengths = [5, 20, 50, 100]
+    for fb in (1.0, 3.0):
+        s = memory.MemorySettings(lstm_forget_bias=fb)
+        t0 = time.perf_counter()
+        res = memory.memory_experiment(lengths, s)
+        total = time.perf_counter() - t0
+        acc = "; ".join(f"{k} " + "/".join(f"{a:.2f}" for a in v) for k, v in res.items())
+        row(f"Long-range memory experiment, LSTM forget bias {fb:g} (L = 5/20/50/100)",
+            f"{total:.0f} s for 12 models", f"{total / 12:.1f} s a model", "-", acc)
+
+
 # --- Browser frames per second ----------------------------------------------------------------
 def bench_browser() -> None:
     from bench.browser_fps import measure_fps
@@ -254,14 +289,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--browser", action="store_true",
                         help="also measure frames/s in headless Chromium (about a minute)")
-    parser.add_argument("--only", choices=["xor", "perceptron", "rnn", "pages", "frame",
-                                           "browser"])
+    parser.add_argument("--only", choices=["xor", "perceptron", "rnn", "gates", "pages",
+                                           "frame", "browser"])
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; medians of {REPEATS} runs\n")
     print("| what | measured | baseline (same run) | ratio | note |")
     print("| --- | --- | --- | --- | --- |")
     steps = {"xor": bench_xor, "perceptron": bench_perceptron, "rnn": bench_rnn,
-             "frame": bench_frame, "pages": bench_pages, "browser": bench_browser}
+             "gates": bench_gates, "frame": bench_frame, "pages": bench_pages,
+             "browser": bench_browser}
     for name, fn in steps.items():
         if args.only and name != args.only:
             continue

@@ -76,3 +76,29 @@ def split(x: np.ndarray, y: np.ndarray, ratio: float = 0.8):
     """Chronological split: the first ``ratio`` for training, the rest for testing."""
     cut = int(ratio * len(x))
     return x[:cut], y[:cut], x[cut:], y[cut:]
+
+
+MAX_STEPS = 500  # longer inputs are cut to their last MAX_STEPS steps
+
+
+def parse_numbers(text: str) -> np.ndarray:
+    """'3, 0, -1.5' -> array([3., 0., -1.5]); ValueError saying what to fix."""
+    parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p.strip()]
+    if not parts:
+        raise ValueError("type at least one number, for example 3, 0, 0, 0")
+    try:
+        values = np.array([float(p) for p in parts])
+    except ValueError:
+        bad = next(p for p in parts if not _is_number(p))
+        raise ValueError(f"{bad!r} is not a number; separate numbers with commas") from None
+    if not np.isfinite(values).all():
+        raise ValueError("use finite numbers (no nan or inf)")
+    return np.clip(values, -1e3, 1e3)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False

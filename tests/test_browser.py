@@ -25,6 +25,11 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 SERVER_START_SECONDS = 60
+# A Plotly chart has drawn, on the page itself or inside a live chart's (same-origin) iframe.
+CHART_DRAWN = """() => document.querySelector('.main-svg') !== null ||
+    [...document.querySelectorAll('iframe')].some(f => {
+        try { return f.contentDocument.querySelector('.main-svg') !== null; }
+        catch (e) { return false; } })"""
 
 
 def _free_port() -> int:
@@ -98,8 +103,7 @@ def test_every_page_in_a_real_browser(app_url, browser, tmp_path_factory):
     shots = tmp_path_factory.mktemp("screenshots")
     for lesson in LESSONS:
         page = _open(browser, f"{app_url}/{lesson.url_path}", shots, lesson.url_path)
-        frame = page.frame_locator("iframe").first  # the live Plotly charts
-        frame.locator(".main-svg").first.wait_for(state="attached", timeout=60_000)
+        page.wait_for_function(CHART_DRAWN, timeout=60_000)
         _check(page, lesson.title, shots, lesson.url_path)
         page.close()
     page = _open(browser, app_url, shots, "home")

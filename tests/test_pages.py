@@ -180,3 +180,56 @@ def test_rnn_truncation_and_shapes():
     assert_clean(at)
     at.selectbox(key="sh_preset").set_value("lecture 002: sine, SimpleRNN(128) + Dense(1)").run()
     assert any("**16,769**" in m.value for m in at.markdown)
+
+
+# --- Gate inspector ------------------------------------------------------------------------------
+@pytest.mark.parametrize("kind", ["LSTM", "GRU", "SimpleRNN"])
+def test_gates_toy_sequence_and_bias_sliders(kind):
+    at = open_page("pages/gates.py")
+    at.radio(key="gi_kind").set_value(kind).run()
+    assert_clean(at)
+    if kind != "SimpleRNN":  # a SimpleRNN has no gate to shift: the slider is disabled
+        at.slider(key="gi_f").set_value(8.0).run()
+    at.slider(key="gi_t").set_value(20).run()
+    at.slider(key="gi_unit").set_value(3).run()
+    assert_clean(at)
+    assert at.code, "the equations with numbers are shown"
+
+
+@pytest.mark.parametrize("text,problem", [("", "at least one number"), ("3, x, 1", "'x'"),
+                                          ("5", None), (", ".join(["1"] * 600), None)])
+def test_gates_odd_toy_input(text, problem):
+    at = open_page("pages/gates.py")
+    at.text_input(key="gi_toy").set_value(text).run()
+    assert_clean(at)
+    errors = " ".join(e.value for e in at.error)
+    if problem:
+        assert problem in errors
+    else:
+        assert not errors
+
+
+def test_gates_sentence_through_a_trained_model():
+    at = open_page("pages/gates.py")
+    at.radio(key="gi_source").set_value("sentence through a trained character model").run()
+    assert_clean(at)
+    assert any("P(positive)" in m.value for m in at.markdown)
+    for sentence, warns in [("", True), ("xyz qq", True), ("good", False), ("SO GOOD", False)]:
+        at.text_input(key="gi_sentence").set_value(sentence).run()
+        assert_clean(at)
+        assert bool(at.warning) == warns, sentence
+
+
+def test_gates_memory_experiment_runs_and_params():
+    at = open_page("pages/gates.py")
+    at.multiselect(key="gm_L").set_value([5]).run()
+    at.slider(key="gm_epochs").set_value(1).run()
+    at.select_slider(key="gm_n").set_value(256).run()
+    at.button(key="gm_run").click().run()
+    assert_clean(at)
+    lengths, _, results = at.session_state["gm_results"]
+    assert lengths == (5,) and set(results) == {"SimpleRNN", "LSTM", "GRU"}
+    assert all(0.0 <= r[0] <= 1.0 for r in results.values())
+    at.number_input(key="gp_d").set_value(2).run()
+    at.number_input(key="gp_n").set_value(128).run()
+    assert 67_072 in at.table[-1].value["parameters"].tolist()

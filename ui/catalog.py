@@ -36,4 +36,10 @@ LESSONS: list[Lesson] = [
            "every number shown; shapes and parameter counts; back-propagation through time and "
            "why gradients vanish or explode (w^n); a character RNN learning 'good' vs 'bad' and "
            "an RNN forecasting sin(2x) + cos(x/2), trained live."),
+    Lesson("pages/gates.py", "Gate inspector", ":material/tune:", "gates",
+           "Lectures 002, 003 and 004",
+           "Every LSTM gate (i, f, g, o, c, h) and GRU gate (z, r, g, h) over time as heat-maps, "
+           "with the equations at any step filled in; forget- and input-bias sliders that make "
+           "the cell keep or erase its memory; a long-range memory experiment comparing "
+           "SimpleRNN, LSTM and GRU; parameter counts (LSTM = 4x SimpleRNN)."),
 ]
