@@ -142,10 +142,10 @@ def predictions(w: np.ndarray) -> np.ndarray:
 def decision_line(w: np.ndarray) -> str:
     """The boundary ``w0 + w1*x1 + w2*x2 = 0`` in words, solved for x2 where possible."""
     w0, w1, w2 = (float(v) for v in w)
-    if abs(w2) > 1e-12:
-        return f"x2 = {-w1 / w2:+.3f}·x1 {-w0 / w2:+.3f}"
+    if abs(w2) > 1e-12:  # "+ 0.0" turns -0.0 into 0.0 so no "-0.000" is printed
+        return f"x2 = {-w1 / w2 + 0.0:+.3f}·x1 {-w0 / w2 + 0.0:+.3f}"
     if abs(w1) > 1e-12:
-        return f"x1 = {-w0 / w1:+.3f}"
+        return f"x1 = {-w0 / w1 + 0.0:+.3f}"
     return "no line yet (w1 = w2 = 0): every point gets the same output"
 
 

@@ -233,3 +233,26 @@ def test_gates_memory_experiment_runs_and_params():
     at.number_input(key="gp_d").set_value(2).run()
     at.number_input(key="gp_n").set_value(128).run()
     assert 67_072 in at.table[-1].value["parameters"].tolist()
+
+
+def test_default_views_do_not_import_tensorflow():
+    """The NumPy lessons must not wait for TensorFlow (a fresh process, so no test leaks it)."""
+    import subprocess
+    import sys
+
+    script = f"""
+import sys
+sys.path.insert(0, {str(ROOT)!r})
+from streamlit.testing.v1 import AppTest
+for page in [None] + {[l.script for l in LESSONS]!r}:
+    at = AppTest.from_file({APP!r}, default_timeout=60)
+    if page:
+        at.switch_page(page)
+    at.run()
+    assert not at.exception, page
+print("tensorflow" in sys.modules)
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=180, cwd=ROOT)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "False"

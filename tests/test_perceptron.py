@@ -118,3 +118,4 @@ def test_decision_line_text():
     assert pc.decision_line([0, 0, 0]).startswith("no line")
     assert pc.decision_line([-0.1, 0.1, 0]) == "x1 = +1.000"
     assert pc.decision_line([-0.2, 0.2, 0.1]) == "x2 = -2.000·x1 +2.000"
+    assert pc.decision_line([0.2, 0.0, 0.1]) == "x2 = +0.000·x1 -2.000"  # no "-0.000"
