@@ -14,6 +14,8 @@ Rows:
 * The gate inspector's rerun when a bias slider moves on a 100-step sentence, and the
   long-range memory experiment's total time and accuracies (Keras's default forget bias 1,
   and 3).
+* The IMDB page's default model on the shared Keras subset (training time, test accuracy) and
+  the threshold redraw.
 * A page rerun (AppTest, server side) for every page, against the home page, and the RNN
   page's rerun when its scale slider moves.
 * One animation frame's server work (train + every figure + JSON), against the frame budget.
@@ -271,6 +273,48 @@ def bench_gates() -> None:
             f"{total:.0f} s for 12 models", f"{total / 12:.1f} s a model", "-", acc)
 
 
+# --- IMDB ---------------------------------------------------------------------------------------
+SHARED = ROOT.parent / "shared" / "data"
+
+
+def bench_imdb() -> None:
+    from lab import imdb, threshold as th
+    from lab.figures.imdb import (confusion_figure, histogram_figure, roc_pr_figure,
+                                  sweep_figure)
+    from lab.imdb_model import ModelSettings, train
+
+    subset = SHARED / "imdb_keras_subset_num500.npz"
+    if subset.exists():
+        data = imdb.load_npz(subset, num_words=500)
+        label = "Keras IMDB subset (5,000 / 1,000 reviews, 500 words, maxlen 100)"
+    else:
+        data = imdb.load_generated(500)
+        label = "generated reviews (../shared/data missing)"
+    xtr, xte = imdb.pad(data.x_train, 100), imdb.pad(data.x_test, 100)
+    s = ModelSettings()
+    trained = train(xtr, data.y_train, xte, 500, s)
+    acc = th.at_threshold(data.y_test, trained.p_test, 0.5).accuracy
+    epochs = len(trained.history["loss"])
+    row(f"IMDB default model ({s.kind}({s.units}), embedding {s.embedding}, Adam {s.lr:g})",
+        f"test accuracy {acc:.3f}, {trained.seconds:.1f} s training",
+        "target: 0.78 in 30 s", f"{trained.seconds / 30:.2f} of the time budget",
+        f"{label}; {epochs} epochs (early stopping)")
+    y, p = data.y_test, trained.p_test
+    th.sweep(y, p)  # cached by the page; the redraw below recounts and redraws
+    thresholds = iter(np.tile([0.3, 0.6], 20))
+
+    def redraw():
+        thr = float(next(thresholds))
+        m = th.at_threshold(y, p, thr)
+        t, mis, cost = th.sweep(y, p)
+        for fig in (confusion_figure(m), sweep_figure(t, mis, cost, thr, 0.5, 0.5, False),
+                    roc_pr_figure(th.curves(y, p), m), histogram_figure(y, p, thr)):
+            fig.to_json()
+    t = median_time(redraw, 10)
+    row("IMDB threshold moved: recount + 4 figures (the fragment's work)", f"{t * 1000:.0f} ms",
+        "budget 200 ms", f"{t / 0.2:.2f} of budget", "no re-prediction")
+
+
 # --- Browser frames per second ----------------------------------------------------------------
 def bench_browser() -> None:
     from bench.browser_fps import measure_fps
@@ -289,14 +333,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--browser", action="store_true",
                         help="also measure frames/s in headless Chromium (about a minute)")
-    parser.add_argument("--only", choices=["xor", "perceptron", "rnn", "gates", "pages",
-                                           "frame", "browser"])
+    parser.add_argument("--only", choices=["xor", "perceptron", "rnn", "gates", "imdb",
+                                           "pages", "frame", "browser"])
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; medians of {REPEATS} runs\n")
     print("| what | measured | baseline (same run) | ratio | note |")
     print("| --- | --- | --- | --- | --- |")
     steps = {"xor": bench_xor, "perceptron": bench_perceptron, "rnn": bench_rnn,
-             "gates": bench_gates, "frame": bench_frame, "pages": bench_pages,
+             "gates": bench_gates, "imdb": bench_imdb, "frame": bench_frame,
+             "pages": bench_pages,
              "browser": bench_browser}
     for name, fn in steps.items():
         if args.only and name != args.only:

@@ -103,7 +103,7 @@ def test_every_page_in_a_real_browser(app_url, browser, tmp_path_factory):
     shots = tmp_path_factory.mktemp("screenshots")
     for lesson in LESSONS:
         page = _open(browser, f"{app_url}/{lesson.url_path}", shots, lesson.url_path)
-        page.wait_for_function(CHART_DRAWN, timeout=60_000)
+        page.wait_for_function(CHART_DRAWN, timeout=180_000)  # IMDB trains its first model
         _check(page, lesson.title, shots, lesson.url_path)
         page.close()
     page = _open(browser, app_url, shots, "home")

@@ -236,7 +236,8 @@ def test_gates_memory_experiment_runs_and_params():
 
 
 def test_default_views_do_not_import_tensorflow():
-    """The NumPy lessons must not wait for TensorFlow (a fresh process, so no test leaks it)."""
+    """The NumPy lessons must not wait for TensorFlow (a fresh process, so no test leaks it).
+    Lessons marked ``keras`` in the catalogue train a Keras model and are left out."""
     import subprocess
     import sys
 
@@ -244,7 +245,7 @@ def test_default_views_do_not_import_tensorflow():
 import sys
 sys.path.insert(0, {str(ROOT)!r})
 from streamlit.testing.v1 import AppTest
-for page in [None] + {[l.script for l in LESSONS]!r}:
+for page in [None] + {[l.script for l in LESSONS if not l.keras]!r}:
     at = AppTest.from_file({APP!r}, default_timeout=60)
     if page:
         at.switch_page(page)
@@ -256,3 +257,54 @@ print("tensorflow" in sys.modules)
                          timeout=180, cwd=ROOT)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == "False"
+
+
+# --- IMDB ----------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def imdb_page():
+    """One session with a trained model (the generated reviews: no data set on CI machines)."""
+    at = AppTest.from_file(APP, default_timeout=300)
+    at.switch_page("pages/imdb.py")
+    at.run()
+    if at.radio(key="im_source").value != "Generated reviews (no data needed)":
+        at.radio(key="im_source").set_value("Generated reviews (no data needed)").run()
+    at.slider(key="im_epochs").set_value(2).run()
+    assert_clean(at)
+    return at
+
+
+def test_imdb_trains_and_scores(imdb_page):
+    at = imdb_page
+    labels = {m.label: m.value for m in at.metric}
+    assert set(labels) == {"Accuracy", "Precision", "Recall", "F1", "Misclassified"}
+    assert any("not written by people" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("threshold", [0.0, 0.37, 1.0])
+def test_imdb_threshold_extremes(imdb_page, threshold):
+    at = imdb_page
+    at.slider(key="im_thr").set_value(threshold).run()
+    assert_clean(at)
+    if threshold == 1.0:
+        assert any("No review is predicted positive" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("review,warning", [("", "at least one word"),
+                                             ("zzqx blorf", "None of these words"),
+                                             ("great " * 400, None), ("정말 좋은 영화 🎬", "at least one word"),
+                                             ("<b>bold</b> \x00\x07", "None of these words")])
+def test_imdb_own_reviews(imdb_page, review, warning):
+    at = imdb_page
+    at.text_area(key="im_review").set_value(review).run()
+    assert_clean(at)
+    warnings = " ".join(w.value for w in at.warning)
+    assert (warning in warnings) if warning else "None of these" not in warnings
+
+
+def test_imdb_bad_upload_keeps_the_previous_data(imdb_page):
+    at = imdb_page
+    at.radio(key="im_source").set_value("Upload a CSV (review, sentiment)").run()
+    assert_clean(at)
+    assert any("choose a CSV file" in w.value for w in at.warning)
+    assert any("Still showing the previous data" in i.value for i in at.info)
+    at.radio(key="im_source").set_value("Generated reviews (no data needed)").run()

@@ -17,6 +17,7 @@ class Lesson:
     url_path: str
     lecture: str  # which lecture note it follows (see ../shared/seeds/README.md)
     teaches: str
+    keras: bool = False  # its default view trains a Keras model (imports TensorFlow)
 
 
 LESSONS: list[Lesson] = [
@@ -42,4 +43,11 @@ LESSONS: list[Lesson] = [
            "with the equations at any step filled in; forget- and input-bias sliders that make "
            "the cell keep or erase its memory; a long-range memory experiment comparing "
            "SimpleRNN, LSTM and GRU; parameter counts (LSTM = 4x SimpleRNN)."),
+    Lesson("pages/imdb.py", "IMDB classifier and threshold", ":material/rate_review:", "imdb",
+           "Lectures 000-004 (threshold sweep: 002)",
+           "Movie reviews as word ids (Keras's conventions), an Embedding + SimpleRNN/LSTM/GRU "
+           "sentiment classifier trained with live curves, and the decision threshold as a "
+           "slider: confusion matrix, precision, recall, F1, the misclassification sweep with "
+           "the lecture's 0.4-0.8 window, ROC and precision-recall, costs; your own review read "
+           "word by word.", keras=True),
 ]

@@ -1,0 +1,236 @@
+"""IMDB sentiment data for the classifier page: loaders, Keras's id conventions, a tokenizer.
+
+Ids follow ``keras.datasets.imdb``: 0 = padding, 1 = start of review, 2 = out of vocabulary,
+and a word of frequency rank r (``word_index[word] == r``, 1 = most frequent) has id r + 3
+(``index_from=3``). ``num_words`` keeps ids below it; ``skip_top`` turns ids below it into 2
+(the start marker too, exactly as Keras does: lecture 001's printout starts with 2, not 1).
+
+Sources, each failing with :class:`DataUnavailable` and a message that says what to do:
+* :func:`load_keras`: ``keras.datasets.imdb.load_data`` (Keras's cache in ~/.keras/datasets,
+  else a download);
+* :func:`load_npz`: a Keras-format ``imdb.npz`` (or the same arrays as arr_0..arr_3) from a
+  local path, with ``imdb_word_index.json`` beside it if present;
+* :func:`load_csv`: a CSV with ``review`` and ``sentiment`` columns (the 50K-review format);
+* :func:`generated_corpus`: short reviews this module writes from word lists, so the page
+  works on a machine with no data at all. They are not real reviews, and the page says so.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import pickle
+import re
+import zipfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+PAD, START, OOV, INDEX_FROM = 0, 1, 2, 3
+
+# The lectures' settings (num_words, skip_top, maxlen).
+PRESETS = {
+    "lecture 003: 500 words, maxlen 100": (500, 0, 100),
+    "lecture 001: 1,000 words, skip the top 20, maxlen 100": (1000, 20, 100),
+    "lecture 000: 10,000 words, maxlen 80": (10_000, 0, 80),
+    "lecture 004: 10,000 words, maxlen 20": (10_000, 0, 20),
+}
+MAX_CSV_BYTES = 50_000_000
+TOKEN = re.compile(r"[a-z0-9']+")
+
+
+class DataUnavailable(Exception):
+    """The data could not be had; the message says what to do instead."""
+
+
+@dataclass
+class Dataset:
+    x_train: list[list[int]]  # ids, Keras convention, not yet padded
+    y_train: np.ndarray
+    x_test: list[list[int]]
+    y_test: np.ndarray
+    word_index: dict[str, int] | None  # word -> frequency rank (id = rank + 3)
+    source: str
+
+    def summary(self) -> str:
+        return (f"{self.source}: {len(self.x_train):,} training and {len(self.x_test):,} test "
+                f"reviews ({int(self.y_train.sum()):,} / {int(self.y_test.sum()):,} positive)")
+
+
+def cap_vocabulary(seqs, num_words: int, skip_top: int = 0) -> list[list[int]]:
+    """Keras's rule: keep ids with skip_top <= id < num_words, the rest become OOV (2)."""
+    return [[w if skip_top <= w < num_words else OOV for w in s] for s in seqs]
+
+
+def pad(seqs, maxlen: int) -> np.ndarray:
+    """``keras.utils.pad_sequences`` defaults: pad and truncate at the front (keep the end)."""
+    out = np.zeros((len(seqs), maxlen), dtype=np.int32)
+    for i, s in enumerate(seqs):
+        s = list(s)[-maxlen:]
+        if s:
+            out[i, -len(s):] = s
+    return out
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case words; the ``<br />`` tags of IMDB reviews count as spaces."""
+    return TOKEN.findall(str(text).lower().replace("<br />", " "))
+
+
+def encode(text: str, word_index: dict[str, int], num_words: int, skip_top: int = 0):
+    """(words, ids with the start marker first, known flags) for one review."""
+    words = tokenize(text)
+    raw = [START] + [word_index[w] + INDEX_FROM if w in word_index else OOV for w in words]
+    ids = cap_vocabulary([raw], num_words, skip_top)[0]
+    return words, ids, [i != OOV for i in ids[1:]]
+
+
+def one_hot_bytes(n_reviews: int, maxlen: int, num_words: int, itemsize: int = 4) -> int:
+    """Memory of a float32 one-hot input (lecture 001: 20000 x 100 x 100 x 4 = 800,000,000)."""
+    return n_reviews * maxlen * num_words * itemsize
+
+
+def inverse_index(word_index: dict[str, int]) -> dict[int, str]:
+    inv = {rank + INDEX_FROM: w for w, rank in word_index.items()}
+    inv.update({PAD: "<pad>", START: "<start>", OOV: "<oov>"})
+    return inv
+
+
+# --- Sources -----------------------------------------------------------------------------------
+def load_keras(num_words: int, skip_top: int = 0) -> Dataset:
+    """``keras.datasets.imdb.load_data``: from Keras's cache, else downloaded (17 MB)."""
+    import keras
+
+    try:
+        (xtr, ytr), (xte, yte) = keras.datasets.imdb.load_data(num_words=num_words,
+                                                               skip_top=skip_top)
+    except Exception as err:  # Keras raises a bare Exception for a failed download
+        raise DataUnavailable(
+            "The Keras IMDB data set is not in this machine's cache and could not be "
+            f"downloaded ({type(err).__name__}). Prepare the machine while it is online (open "
+            "this page once), or upload a CSV of reviews, or use the generated reviews.") from err
+    try:
+        word_index = keras.datasets.imdb.get_word_index()
+    except Exception:
+        word_index = None
+    return Dataset(list(map(list, xtr)), np.asarray(ytr), list(map(list, xte)),
+                   np.asarray(yte), word_index, "Keras IMDB (25,000 + 25,000 reviews)")
+
+
+def load_npz(path: str | Path, num_words: int, skip_top: int = 0) -> Dataset:
+    """A Keras ``imdb.npz`` (x_train, y_train, x_test, y_test; or arr_0..arr_3) on this machine.
+
+    Object arrays need ``allow_pickle``: load only files you trust (Keras's own, or the lab's
+    reference copies); the page never loads an uploaded npz.
+    """
+    path = Path(path)
+    if not zipfile.is_zipfile(path):  # np.load would otherwise try to unpickle the bytes
+        raise DataUnavailable(f"{path.name} is not a readable Keras IMDB .npz file (not a zip "
+                              "archive)")
+    try:
+        with np.load(path, allow_pickle=True) as d:
+            keys = (["x_train", "y_train", "x_test", "y_test"] if "x_train" in d.files
+                    else ["arr_0", "arr_1", "arr_2", "arr_3"])
+            xtr, ytr, xte, yte = (d[k] for k in keys)
+    except (OSError, ValueError, KeyError, pickle.UnpicklingError) as err:
+        raise DataUnavailable(f"{path.name} is not a readable Keras IMDB .npz file "
+                              f"({type(err).__name__})") from err
+    index_file = path.with_name("imdb_word_index.json")
+    word_index = json.loads(index_file.read_text()) if index_file.exists() else None
+    return Dataset(cap_vocabulary(xtr, num_words, skip_top), np.asarray(ytr, dtype=int),
+                   cap_vocabulary(xte, num_words, skip_top), np.asarray(yte, dtype=int),
+                   word_index, f"{path.name}")
+
+
+def _label(values: pd.Series) -> np.ndarray:
+    text = values.astype(str).str.strip().str.lower()
+    mapping = {"positive": 1, "pos": 1, "1": 1, "negative": 0, "neg": 0, "0": 0}
+    bad = sorted(set(text[~text.isin(mapping)]))[:3]
+    if bad:
+        raise DataUnavailable(f"the sentiment column must say positive/negative (or 1/0); "
+                              f"found {', '.join(repr(b) for b in bad)}")
+    return text.map(mapping).to_numpy(int)
+
+
+def dataset_from_texts(texts, labels, source: str, word_index: dict[str, int] | None = None,
+                       num_words: int = 10_000, skip_top: int = 0, test_fraction: float = 0.2,
+                       seed: int = 0) -> Dataset:
+    """Split texts (stratified, seeded), rank words by training frequency unless a Keras word
+    index is given, and encode both parts with Keras's conventions."""
+    from sklearn.model_selection import train_test_split
+
+    texts = [str(t) for t in texts]
+    labels = np.asarray(labels, dtype=int)
+    if len(texts) < 10 or len(set(labels)) < 2:
+        raise DataUnavailable("need at least 10 reviews with both positive and negative ones")
+    tr_text, te_text, ytr, yte = train_test_split(texts, labels, test_size=test_fraction,
+                                                  stratify=labels, random_state=seed)
+    if word_index is None:
+        counts = Counter(w for t in tr_text for w in tokenize(t))
+        word_index = {w: r for r, (w, _) in enumerate(counts.most_common(), start=1)}
+    enc = [encode(t, word_index, num_words, skip_top)[1] for t in tr_text + te_text]
+    return Dataset(enc[:len(tr_text)], ytr, enc[len(tr_text):], yte, word_index, source)
+
+
+def load_csv(data: bytes | str | Path, num_words: int, skip_top: int = 0,
+             word_index: dict[str, int] | None = None) -> Dataset:
+    """A CSV with ``review`` and ``sentiment`` columns; 80/20 stratified split."""
+    if isinstance(data, (bytes, bytearray)):
+        if len(data) > MAX_CSV_BYTES:
+            raise DataUnavailable(f"the file is larger than {MAX_CSV_BYTES // 1_000_000} MB")
+        source, buf = "uploaded CSV", io.BytesIO(data)
+    else:
+        source, buf = Path(data).name, data
+    try:
+        df = pd.read_csv(buf)
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        raise DataUnavailable(f"cannot read the file as CSV ({type(err).__name__})") from err
+    cols = {c.strip().lower(): c for c in df.columns}
+    missing = [c for c in ("review", "sentiment") if c not in cols]
+    if missing:
+        raise DataUnavailable(f"the CSV needs columns 'review' and 'sentiment'; missing "
+                              f"{', '.join(missing)} (found {', '.join(map(str, df.columns))})")
+    df = df[[cols["review"], cols["sentiment"]]].dropna()
+    labels = _label(df[cols["sentiment"]])
+    return dataset_from_texts(df[cols["review"]].tolist(), labels, source, word_index,
+                              num_words, skip_top)
+
+
+# --- A corpus written here, for machines with no data ------------------------------------------
+_POSITIVE = ("wonderful brilliant moving superb delightful gripping charming beautiful "
+             "funny masterful touching great excellent memorable").split()
+_NEGATIVE = ("boring awful dull terrible clumsy tedious predictable weak lifeless painful "
+             "bad poor forgettable annoying").split()
+_NOUNS = "film movie story acting plot script cast ending direction soundtrack".split()
+_FILLER = ("i watched this last week with friends and the theatre was full . honestly the "
+           "director tried something new here and the actors had a long shoot in winter .").split()
+
+
+def generated_corpus(n: int = 2000, seed: int = 0) -> tuple[list[str], np.ndarray]:
+    """Short reviews written from word lists: the sentiment words decide the label, but some
+    are negated ("not great") and each review mixes in words of the other side, so a model
+    must weigh and order the words, not spot one. Not real reviews."""
+    rng = np.random.default_rng(seed)
+    texts, labels = [], rng.integers(0, 2, n)
+    for label in labels:
+        words = list(rng.choice(_FILLER, rng.integers(8, 25)))
+        own, other = (_POSITIVE, _NEGATIVE) if label else (_NEGATIVE, _POSITIVE)
+        for _ in range(rng.integers(2, 5)):
+            noun = rng.choice(_NOUNS)
+            if rng.random() < 0.25:  # "not <other side>" supports this label
+                words += ["the", noun, "was", "not", rng.choice(other)]
+            else:
+                words += ["the", noun, "was", rng.choice(own)]
+        if rng.random() < 0.5:
+            words += ["but", "the", rng.choice(_NOUNS), "was", rng.choice(other)]
+        texts.append(" ".join(words))
+    return texts, labels
+
+
+def load_generated(num_words: int, skip_top: int = 0, n: int = 2000, seed: int = 0) -> Dataset:
+    texts, labels = generated_corpus(n, seed)
+    return dataset_from_texts(texts, labels, "generated reviews (written by this lab, not real)",
+                              None, num_words, skip_top)
