@@ -11,6 +11,7 @@ Sources, each failing with :class:`DataUnavailable` and a message that says what
 * :func:`load_npz`: a Keras-format ``imdb.npz`` (or the same arrays as arr_0..arr_3) from a
   local path, with ``imdb_word_index.json`` beside it if present;
 * :func:`load_csv`: a CSV with ``review`` and ``sentiment`` columns (the 50K-review format);
+* :func:`load_aclimdb`: a folder in the ``aclImdb`` layout (train/pos, train/neg, test/...);
 * :func:`generated_corpus`: short reviews this module writes from word lists, so the page
   works on a machine with no data at all. They are not real reviews, and the page says so.
 """
@@ -197,6 +198,34 @@ def load_csv(data: bytes | str | Path, num_words: int, skip_top: int = 0,
     labels = _label(df[cols["sentiment"]])
     return dataset_from_texts(df[cols["review"]].tolist(), labels, source, word_index,
                               num_words, skip_top)
+
+
+MAX_FOLDER_FILES = 60_000
+
+
+def load_aclimdb(folder: str | Path, num_words: int, skip_top: int = 0) -> Dataset:
+    """A folder in the ``aclImdb`` layout (Stanford's download): train/pos, train/neg,
+    test/pos, test/neg, one review per ``.txt`` file. Its own train/test split is kept; the
+    vocabulary comes from ``imdb.vocab``-style frequency ranks of the training part."""
+    root = Path(folder).expanduser()
+    parts = {}
+    for split in ("train", "test"):
+        texts, labels = [], []
+        for label, sub in ((1, "pos"), (0, "neg")):
+            d = root / split / sub
+            if not d.is_dir():
+                raise DataUnavailable(f"{root} is not an aclImdb folder: {split}/{sub} is missing")
+            files = sorted(d.glob("*.txt"))[:MAX_FOLDER_FILES]
+            texts += [f.read_text(encoding="utf-8", errors="replace") for f in files]
+            labels += [label] * len(files)
+        if not texts:
+            raise DataUnavailable(f"{root}/{split} holds no .txt reviews")
+        parts[split] = (texts, np.array(labels))
+    (tr_text, ytr), (te_text, yte) = parts["train"], parts["test"]
+    counts = Counter(w for t in tr_text for w in tokenize(t))
+    word_index = {w: r for r, (w, _) in enumerate(counts.most_common(), start=1)}
+    enc = lambda texts: [encode(t, word_index, num_words, skip_top)[1] for t in texts]  # noqa: E731
+    return Dataset(enc(tr_text), ytr, enc(te_text), yte, word_index, f"aclImdb folder {root.name}")
 
 
 # --- A corpus written here, for machines with no data ------------------------------------------

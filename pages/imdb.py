@@ -16,17 +16,20 @@ ensure_app_navigation()
 
 MAX_MODELS = 8  # trained models kept per server; the oldest goes first
 SOURCES = ["Keras IMDB (cache, or download)", "Upload a CSV (review, sentiment)",
-           "Generated reviews (no data needed)"]
+           "Generated reviews (no data needed)", "An aclImdb folder on this machine"]
 KERAS_CACHE = Path.home() / ".keras" / "datasets" / "imdb.npz"
 
 
 @st.cache_data(show_spinner="Loading the reviews...", max_entries=6)
-def load(source: str, num_words: int, skip_top: int, maxlen: int, csv: bytes | None):
+def load(source: str, num_words: int, skip_top: int, maxlen: int, csv: bytes | None,
+         folder: str = ""):
     """(data set, padded training ids, padded test ids)."""
     if source == SOURCES[0]:
         data = imdb.load_keras(num_words, skip_top)
     elif source == SOURCES[1]:
         data = imdb.load_csv(csv, num_words, skip_top)
+    elif source == SOURCES[3]:
+        data = imdb.load_aclimdb(folder, num_words, skip_top)
     else:
         data = imdb.load_generated(num_words, skip_top)
     return data, imdb.pad(data.x_train, maxlen), imdb.pad(data.x_test, maxlen)
@@ -57,15 +60,18 @@ source = c1.radio("Reviews", SOURCES, index=default_source, key="im_source")
 preset = c2.selectbox("Vocabulary and length (the lectures' settings)", list(imdb.PRESETS),
                       key="im_preset")
 num_words, skip_top, maxlen = imdb.PRESETS[preset]
-csv = None
+csv, folder = None, ""
 if source == SOURCES[1]:
     upload = st.file_uploader("CSV with 'review' and 'sentiment' columns", type=["csv"],
                               key="im_csv")
     csv = upload.getvalue() if upload else None
+elif source == SOURCES[3]:
+    folder = st.text_input("Folder (holding train/pos, train/neg, test/pos, test/neg)",
+                           "~/aclImdb", key="im_folder")
 try:
     if source == SOURCES[1] and csv is None:
         raise imdb.DataUnavailable("choose a CSV file to upload")
-    loaded = load(source, num_words, skip_top, maxlen, csv)
+    loaded = load(source, num_words, skip_top, maxlen, csv, folder)
     st.session_state.im_last_data = (preset, loaded)
 except imdb.DataUnavailable as err:
     st.warning(f"{err}.")

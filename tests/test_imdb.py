@@ -62,6 +62,20 @@ def test_corrupt_npz_and_offline_keras(tmp_path, monkeypatch):
         imdb.load_keras(500)
 
 
+def test_aclimdb_folder(tmp_path):
+    for split in ("train", "test"):
+        for sub, text in (("pos", "a great great film"), ("neg", "a dull boring film")):
+            d = tmp_path / "aclImdb" / split / sub
+            d.mkdir(parents=True)
+            for i in range(3):
+                (d / f"{i}_7.txt").write_text(f"{text} number {i}<br />end")
+    data = imdb.load_aclimdb(tmp_path / "aclImdb", num_words=100)
+    assert len(data.x_train) == 6 and len(data.x_test) == 6 and data.y_train.sum() == 3
+    assert data.x_train[0][0] == imdb.START and "great" in data.word_index
+    with pytest.raises(imdb.DataUnavailable, match="train/pos is missing"):
+        imdb.load_aclimdb(tmp_path, 100)
+
+
 def test_generated_corpus_is_seeded_and_balanced():
     a, ya = imdb.generated_corpus(400, seed=1)
     b, yb = imdb.generated_corpus(400, seed=1)

@@ -301,6 +301,15 @@ def test_imdb_own_reviews(imdb_page, review, warning):
     assert (warning in warnings) if warning else "None of these" not in warnings
 
 
+def test_imdb_missing_folder_keeps_the_previous_data(imdb_page):
+    at = imdb_page
+    at.radio(key="im_source").set_value("An aclImdb folder on this machine").run()
+    at.text_input(key="im_folder").set_value("/nonexistent/aclImdb").run()
+    assert_clean(at)
+    assert any("not an aclImdb folder" in w.value for w in at.warning)
+    at.radio(key="im_source").set_value("Generated reviews (no data needed)").run()
+
+
 def test_imdb_bad_upload_keeps_the_previous_data(imdb_page):
     at = imdb_page
     at.radio(key="im_source").set_value("Upload a CSV (review, sentiment)").run()
