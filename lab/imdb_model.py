@@ -2,13 +2,18 @@
 
 Training reports each epoch through a callback so the page can draw the curves as they grow.
 For "your own review", the trained weights are copied into NumPy (``lab.gates``), which gives
-the probability after every word as the many-to-one network reads the review.
+the probability after every word as the many-to-one network reads the review. A trained model
+is saved as plain arrays (a pickle-free .npz) plus JSON, so a restarted server reloads it
+without TensorFlow and without trusting any pickled or Keras-archive file.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -47,6 +52,32 @@ class Trained:
     b_out: np.ndarray
     seconds: float
 
+    def save(self, folder: Path, key: str) -> None:
+        """Arrays in a pickle-free .npz, settings and history in JSON (no Keras archive)."""
+        stem = folder / model_file_stem(key)
+        np.savez(stem.with_suffix(".npz"), p_test=self.p_test, embedding=self.embedding,
+                 kernel=self.cell.kernel, recurrent=self.cell.recurrent_kernel,
+                 bias=self.cell.bias, w_out=self.w_out, b_out=self.b_out)
+        stem.with_suffix(".json").write_text(json.dumps(
+            {"key": key, "settings": asdict(self.settings), "history": self.history,
+             "seconds": self.seconds}))
+
+    @classmethod
+    def load(cls, folder: Path, key: str) -> "Trained | None":
+        """The model saved under ``key``, or None (missing, or saved for another key)."""
+        stem = folder / model_file_stem(key)
+        try:
+            meta = json.loads(stem.with_suffix(".json").read_text())
+            if meta.get("key") != key:
+                return None
+            with np.load(stem.with_suffix(".npz"), allow_pickle=False) as a:
+                s = ModelSettings(**meta["settings"])
+                return cls(s, meta["history"], a["p_test"], a["embedding"],
+                           gates.Cell(s.kind, a["kernel"], a["recurrent"], a["bias"]),
+                           a["w_out"], a["b_out"], float(meta["seconds"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
     def word_by_word(self, ids: list[int]) -> np.ndarray:
         """P(positive) after each id, read in order (NumPy, the trained weights)."""
         ids = np.clip(np.asarray(ids, dtype=int), 0, len(self.embedding) - 1)
@@ -54,6 +85,10 @@ class Trained:
         h = gates.run(self.cell, x).h[0]  # (T, units)
         z = h @ self.w_out[:, 0] + self.b_out[0]
         return 1.0 / (1.0 + np.exp(-np.clip(z, -60, 60)))
+
+
+def model_file_stem(key: str) -> str:
+    return "imdb-" + hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
 def train(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, num_words: int,

@@ -9,7 +9,8 @@ import streamlit as st
 from lab import imdb, threshold as th
 from lab.figures.imdb import (confusion_figure, histogram_figure, roc_pr_figure, sweep_figure,
                               training_figure, word_by_word_figure)
-from lab.imdb_model import KINDS, ModelSettings
+from lab.cache import cache_dir
+from lab.imdb_model import KINDS, ModelSettings, Trained
 from ui.entry import ensure_app_navigation
 
 ensure_app_navigation()
@@ -115,6 +116,10 @@ settings = ModelSettings(
 model_key = f"{data.source}|{len(data.x_train)}|{preset}|{settings}"
 store = model_store()
 if model_key not in store:
+    saved = Trained.load(cache_dir("imdb_models"), model_key)
+    if saved is not None:
+        store[model_key] = saved
+if model_key not in store:
     from lab.imdb_model import train
 
     status = st.status(f"Training {settings.kind} ({settings.epochs} epochs)...", expanded=True)
@@ -130,6 +135,7 @@ if model_key not in store:
         chart.plotly_chart(training_figure(history, settings.epochs), key=f"im_live_{epoch}")
 
     trained = train(x_train, data.y_train, x_test, num_words, settings, on_epoch)
+    trained.save(cache_dir("imdb_models"), model_key)
     status.update(label=f"Trained in {trained.seconds:.1f} s", state="complete", expanded=False)
     while len(store) >= MAX_MODELS:
         store.pop(next(iter(store)))

@@ -116,3 +116,15 @@ def test_word_by_word_reading_equals_keras(kind):
     assert seen == [0, 1] and len(trained.history["val_accuracy"]) == 2
     for i in range(5):  # the NumPy reading of the padded ids ends at Keras's prediction
         assert trained.word_by_word(xte[i])[-1] == pytest.approx(trained.p_test[i], abs=1e-5)
+    if kind == "GRU":  # saved and loaded back without pickle, TensorFlow or Keras archives
+        import tempfile
+        from pathlib import Path
+
+        from lab.imdb_model import Trained
+        folder = Path(tempfile.mkdtemp())
+        trained.save(folder, "key one")
+        again = Trained.load(folder, "key one")
+        assert again.settings == trained.settings and again.history == trained.history
+        np.testing.assert_array_equal(again.p_test, trained.p_test)
+        assert again.word_by_word(xte[0])[-1] == pytest.approx(trained.p_test[0], abs=1e-5)
+        assert Trained.load(folder, "another key") is None

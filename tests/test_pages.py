@@ -317,3 +317,30 @@ def test_imdb_bad_upload_keeps_the_previous_data(imdb_page):
     assert any("choose a CSV file" in w.value for w in at.warning)
     assert any("Still showing the previous data" in i.value for i in at.info)
     at.radio(key="im_source").set_value("Generated reviews (no data needed)").run()
+
+
+def test_imdb_model_survives_a_server_restart_without_tensorflow(tmp_path):
+    """First process trains the default model and saves it; a second one (a restarted
+    server) shows the page from the saved arrays and never imports TensorFlow."""
+    import os
+    import subprocess
+    import sys
+
+    script = f"""
+import sys
+sys.path.insert(0, {str(ROOT)!r})
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file({APP!r}, default_timeout=300)
+at.switch_page("pages/imdb.py")
+at.run()
+assert not at.exception, [e.value for e in at.exception]
+print([m.value for m in at.metric][0], "tensorflow" in sys.modules)
+"""
+    env = dict(os.environ, LAB_CACHE_DIR=str(tmp_path))
+    runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                           timeout=300, cwd=ROOT, env=env) for _ in range(2)]
+    for r in runs:
+        assert r.returncode == 0, r.stderr[-2000:]
+    (acc1, tf1), (acc2, tf2) = (r.stdout.strip().splitlines()[-1].split() for r in runs)
+    assert tf1 == "True" and tf2 == "False"
+    assert acc1 == acc2  # the same model, the same test-set scores
