@@ -335,20 +335,32 @@ def main() -> None:
                         help="also measure frames/s in headless Chromium (about a minute)")
     parser.add_argument("--only", choices=["xor", "perceptron", "rnn", "gates", "imdb",
                                            "pages", "frame", "browser"])
+    parser.add_argument("--rows", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; medians of {REPEATS} runs\n")
-    print("| what | measured | baseline (same run) | ratio | note |")
-    print("| --- | --- | --- | --- | --- |")
+    if not args.rows:
+        print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; medians of {REPEATS} "
+              "runs; each section in its own process\n")
+        print("| what | measured | baseline (same run) | ratio | note |")
+        print("| --- | --- | --- | --- | --- |", flush=True)
     steps = {"xor": bench_xor, "perceptron": bench_perceptron, "rnn": bench_rnn,
              "gates": bench_gates, "imdb": bench_imdb, "frame": bench_frame,
              "pages": bench_pages,
              "browser": bench_browser}
-    for name, fn in steps.items():
-        if args.only and name != args.only:
+    if args.only:
+        steps[args.only]()
+        return
+    # Every section in a fresh process: once TensorFlow is loaded, Python-heavy work in the
+    # same process (Streamlit reruns above all) measured up to 3x slower.
+    import subprocess
+
+    for name in steps:
+        if name == "browser" and not args.browser:
             continue
-        if name == "browser" and not (args.browser or args.only == "browser"):
-            continue
-        fn()
+        out = subprocess.run([sys.executable, "-m", "bench.run", "--only", name, "--rows"],
+                             cwd=ROOT, capture_output=True, text=True)
+        rows = [line for line in out.stdout.splitlines() if line.startswith("| ")]
+        print("\n".join(rows) if rows else f"| {name} | failed | - | - | "
+              f"{out.stderr.strip().splitlines()[-1] if out.stderr.strip() else ''} |", flush=True)
 
 
 if __name__ == "__main__":
