@@ -23,7 +23,7 @@ class Lesson:
 LESSONS: list[Lesson] = [
     Lesson("pages/perceptron.py", "Perceptron learning rule", ":material/linear_scale:",
            "perceptron", "Lecture 000 (sections 4.1-4.2)",
-           "Rosenblatt's rule w_i <- w_i + eta*x_i*(t - f(net)) on AND, OR and XOR, one sample "
+           "Rosenblatt's rule `w_i <- w_i + eta*x_i*(t - f(net))` on AND, OR and XOR, one sample "
            "at a time; why it settles on AND/OR and cycles forever on XOR; the sigmoid neuron's "
            "worked table and its gradient step, with the true values beside the slide's."),
     Lesson("pages/xor.py", "XOR hidden units", ":material/hub:", "xor",
@@ -33,10 +33,10 @@ LESSONS: list[Lesson] = [
            "separates XOR. The lecture's hand-made weights are a preset."),
     Lesson("pages/rnn.py", "Unrolled RNN", ":material/repeat:", "rnn",
            "Lectures 000, 001, 002 and 004",
-           "The recurrence h_t = tanh(x_t W1x + h_{t-1} W1h + b1) unrolled step by step with "
+           "The recurrence `h_t = tanh(x_t W1x + h_{t-1} W1h + b1)` unrolled step by step with "
            "every number shown; shapes and parameter counts; back-propagation through time and "
-           "why gradients vanish or explode (w^n); a character RNN learning 'good' vs 'bad' and "
-           "an RNN forecasting sin(2x) + cos(x/2), trained live."),
+           "why gradients vanish or explode (`w^n`); a character RNN learning 'good' vs 'bad' "
+           "and an RNN forecasting `sin(2x) + cos(x/2)`, trained live."),
     Lesson("pages/gates.py", "Gate inspector", ":material/tune:", "gates",
            "Lectures 002, 003 and 004",
            "Every LSTM gate (i, f, g, o, c, h) and GRU gate (z, r, g, h) over time as heat-maps, "
