@@ -30,6 +30,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from lab import sequences
+
 PAD, START, OOV, INDEX_FROM = 0, 1, 2, 3
 
 # The lectures' settings (num_words, skip_top, maxlen).
@@ -67,13 +69,8 @@ def cap_vocabulary(seqs, num_words: int, skip_top: int = 0) -> list[list[int]]:
 
 
 def pad(seqs, maxlen: int) -> np.ndarray:
-    """``keras.utils.pad_sequences`` defaults: pad and truncate at the front (keep the end)."""
-    out = np.zeros((len(seqs), maxlen), dtype=np.int32)
-    for i, s in enumerate(seqs):
-        s = list(s)[-maxlen:]
-        if s:
-            out[i, -len(s):] = s
-    return out
+    """``keras.utils.pad_sequences`` defaults (front padding and truncation), as int32 ids."""
+    return sequences.pad(seqs, maxlen, dtype=np.int32)
 
 
 def tokenize(text: str) -> list[str]:

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from lab import gates
+from lab.memory import keras_recurrent_layer
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -100,8 +101,7 @@ def train(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, num_word
     import keras
 
     keras.utils.set_random_seed(s.seed)
-    layer = {"SimpleRNN": keras.layers.SimpleRNN, "LSTM": keras.layers.LSTM,
-             "GRU": keras.layers.GRU}[s.kind]
+    layer = keras_recurrent_layer(s.kind)
     model = keras.Sequential([keras.Input((x_train.shape[1],)),
                               keras.layers.Embedding(num_words, s.embedding),
                               layer(s.units), keras.layers.Dense(1, activation="sigmoid")])

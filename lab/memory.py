@@ -36,12 +36,20 @@ def first_token_task(n: int, length: int, seed: int = 0) -> tuple[np.ndarray, np
     return x, (x[:, 0, :] > 0).astype(float)
 
 
+def keras_recurrent_layer(kind: str):
+    """The Keras layer class for "SimpleRNN", "LSTM" or "GRU"."""
+    import keras
+
+    if kind not in KINDS:
+        raise ValueError(f"unknown layer {kind!r}: choose one of {KINDS}")
+    return getattr(keras.layers, kind)
+
+
 def _keras_model(kind: str, units: int, input_dim: int, lr: float,
                  lstm_forget_bias: float = 1.0):
     import keras
 
-    layer = {"SimpleRNN": keras.layers.SimpleRNN, "LSTM": keras.layers.LSTM,
-             "GRU": keras.layers.GRU}[kind]
+    layer = keras_recurrent_layer(kind)
     model = keras.Sequential([keras.Input((None, input_dim)), layer(units),
                               keras.layers.Dense(1, activation="sigmoid")])
     if kind == "LSTM" and lstm_forget_bias != 1.0:  # Keras starts the forget bias at 1

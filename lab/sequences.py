@@ -31,10 +31,10 @@ def encode(word: str, vocab: list[str]) -> list[int]:
     return [index[c] for c in word]
 
 
-def pad(sequences: list[list[int]], maxlen: int | None = None) -> np.ndarray:
+def pad(sequences, maxlen: int | None = None, dtype=int) -> np.ndarray:
     """Pad with 0 at the front and keep the last ``maxlen`` (Keras ``pad_sequences`` defaults)."""
     maxlen = maxlen or max(len(s) for s in sequences)
-    out = np.zeros((len(sequences), maxlen), dtype=int)
+    out = np.zeros((len(sequences), maxlen), dtype=dtype)
     for i, s in enumerate(sequences):
         s = list(s)[-maxlen:]
         if s:
