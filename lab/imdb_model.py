@@ -10,7 +10,6 @@ without TensorFlow and without trusting any pickled or Keras-archive file.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from lab import gates
+from lab.cache import load_arrays, save_arrays
 from lab.memory import keras_recurrent_layer
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -55,29 +55,22 @@ class Trained:
 
     def save(self, folder: Path, key: str) -> None:
         """Arrays in a pickle-free .npz, settings and history in JSON (no Keras archive)."""
-        stem = folder / model_file_stem(key)
-        np.savez(stem.with_suffix(".npz"), p_test=self.p_test, embedding=self.embedding,
-                 kernel=self.cell.kernel, recurrent=self.cell.recurrent_kernel,
-                 bias=self.cell.bias, w_out=self.w_out, b_out=self.b_out)
-        stem.with_suffix(".json").write_text(json.dumps(
-            {"key": key, "settings": asdict(self.settings), "history": self.history,
-             "seconds": self.seconds}))
+        save_arrays(folder, model_file_stem(key), key,
+                    {"p_test": self.p_test, "embedding": self.embedding,
+                     "kernel": self.cell.kernel, "recurrent": self.cell.recurrent_kernel,
+                     "bias": self.cell.bias, "w_out": self.w_out, "b_out": self.b_out},
+                    {"settings": asdict(self.settings), "history": self.history,
+                     "seconds": self.seconds})
 
     @classmethod
     def load(cls, folder: Path, key: str) -> "Trained | None":
         """The model saved under ``key``, or None (missing, or saved for another key)."""
-        stem = folder / model_file_stem(key)
-        try:
-            meta = json.loads(stem.with_suffix(".json").read_text())
-            if meta.get("key") != key:
-                return None
-            with np.load(stem.with_suffix(".npz"), allow_pickle=False) as a:
-                s = ModelSettings(**meta["settings"])
-                return cls(s, meta["history"], a["p_test"], a["embedding"],
-                           gates.Cell(s.kind, a["kernel"], a["recurrent"], a["bias"]),
-                           a["w_out"], a["b_out"], float(meta["seconds"]))
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
+        def build(meta, a):
+            s = ModelSettings(**meta["settings"])
+            return cls(s, meta["history"], a["p_test"], a["embedding"],
+                       gates.Cell(s.kind, a["kernel"], a["recurrent"], a["bias"]),
+                       a["w_out"], a["b_out"], float(meta["seconds"]))
+        return load_arrays(folder, model_file_stem(key), key, build)
 
     def word_by_word(self, ids: list[int]) -> np.ndarray:
         """P(positive) after each id, read in order (NumPy, the trained weights)."""
