@@ -16,6 +16,11 @@ Rows:
   and 3).
 * The IMDB page's default model on the shared Keras subset (training time, test accuracy) and
   the threshold redraw.
+* The stock page: preparing Samsung's 5,913 rows (lecture 002's features, window 40) against
+  the lecture's own loops, transcribed; training time per epoch for the page default and the
+  lecture presets, against the default; the default model's whole training beside its 20 s
+  budget and its test RMSE beside the naive forecast's; the page's first run with an empty
+  model cache (TensorFlow import and training included).
 * A page rerun (AppTest, server side) for every page, against the home page, and the RNN
   page's rerun when its scale slider moves.
 * One animation frame's server work (train + every figure + JSON), against the frame budget.
@@ -315,6 +320,95 @@ def bench_imdb() -> None:
         "budget 200 ms", f"{t / 0.2:.2f} of budget", "no re-prediction")
 
 
+def lecture_002_prepare(df, window_size: int = 40):
+    """Lecture 002's preparation, transcribed: iloc loops for the shifted moving averages,
+    replace/dropna, MinMax on everything, and a list-append window loop (the baseline)."""
+    import pandas as pd
+    from sklearn.preprocessing import MinMaxScaler
+
+    raw_df = df.copy()
+    raw_df["3MA"] = raw_df["Close"].rolling(window=3).mean()
+    raw_df["5MA"] = raw_df["Close"].rolling(window=5).mean()
+    raw_df["3MA_new"] = np.nan
+    raw_df["5MA_new"] = np.nan
+    c3, c5, n3, n5 = (raw_df.columns.get_loc(c) for c in ("3MA", "5MA", "3MA_new", "5MA_new"))
+    for i in range(len(raw_df) - 1):
+        raw_df.iloc[i + 1, n3] = raw_df.iloc[i, c3]
+        raw_df.iloc[i + 1, n5] = raw_df.iloc[i, c5]
+    raw_df["Volume"] = raw_df["Volume"].replace(0, np.nan)
+    raw_df = raw_df.dropna()
+    scaled = pd.DataFrame(MinMaxScaler().fit_transform(raw_df[["Close", "3MA_new", "5MA_new"]]),
+                          columns=["Close", "3MA_new", "5MA_new"])
+    feature, label = scaled[["3MA_new", "5MA_new"]].to_numpy(), scaled[["Close"]].to_numpy()
+    xs, ys = [], []
+    for i in range(len(feature) - window_size):
+        xs.append(feature[i:i + window_size])
+        ys.append(label[i + window_size])
+    return np.array(xs), np.array(ys)
+
+
+def bench_stock() -> None:
+    import tempfile
+
+    from lab import stock
+    from lab.stock_model import PRESETS, ForecastSettings, train
+
+    samsung_file, daily_file = SHARED / "samsung_005930.csv", SHARED / "stock_daily.csv"
+    if not samsung_file.exists():
+        row("Stock", "skipped", "-", "-", "../shared/data missing")
+        return
+    raw = samsung_file.read_bytes()
+    lecture_settings = PRESETS["lecture 002 LSTM"].prep
+    ours = median_time(lambda: stock.prepare(stock.parse_csv(raw), lecture_settings))
+    frame = stock.parse_csv(raw).frame
+    theirs = median_time(lambda: lecture_002_prepare(frame), 3)
+    row("Stock: read + prepare Samsung, 5,913 rows (3MA/5MA, window 40)", f"{ours * 1000:.0f} ms",
+        f"lecture's loops {theirs * 1000:.0f} ms", f"{theirs / ours:.0f}x faster",
+        "parse_csv checks every cell; windows are a strided view")
+
+    def per_epoch(data, prep, model, epochs):
+        p = stock.prepare(data, prep)
+        times = []
+        train(p, ForecastSettings(**{**model.__dict__, "epochs": epochs, "validation": 0.1}),
+              on_epoch=lambda e, logs: times.append(time.perf_counter()))
+        return float(np.median(np.diff(times))), p
+
+    goog = stock.load_embedded("GOOG")
+    default_epoch, p = per_epoch(goog, stock.PrepSettings(), ForecastSettings(), 6)
+    row("Stock: one epoch, page default (GOOG, GRU(16), window 7)",
+        f"{default_epoch * 1000:.0f} ms", "-", "1.00x", f"{p.split:,} training windows")
+    samsung = stock.parse_csv(raw)
+    samsung.frame = samsung.frame.loc["2000-09-01":"2022-09-19"]
+    daily = stock.parse_csv(daily_file.read_bytes())
+    for key, data in [("lecture 000", daily), ("lecture 002 LSTM", samsung),
+                      ("lecture 002 GRU", samsung)]:
+        preset = PRESETS[key]
+        t, p = per_epoch(data, preset.prep, preset.model, 4)
+        row(f"Stock: one epoch, {preset.title}", f"{t * 1000:.0f} ms",
+            f"default {default_epoch * 1000:.0f} ms", f"{t / default_epoch:.1f}x",
+            f"{p.split:,} windows; at most {preset.model.epochs} epochs = "
+            f"{t * preset.model.epochs:.0f} s")
+    p = stock.prepare(goog, stock.PrepSettings())
+    f = train(p, ForecastSettings())
+    table = stock.evaluate(p, f.pred)
+    row("Stock: page default trained (GOOG, 30 epochs at most)",
+        f"{f.seconds:.1f} s, {len(f.history['loss'])} epochs", "budget 20 s",
+        f"{f.seconds / 20:.2f} of budget",
+        f"test RMSE {table.iloc[0]['RMSE (price)']:.2f} vs naive "
+        f"{table.iloc[1]['RMSE (price)']:.2f}")
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["LAB_CACHE_DIR"] = tempfile.mkdtemp()
+    t0 = time.perf_counter()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.switch_page("pages/stock.py")
+    at.run()
+    first = time.perf_counter() - t0
+    assert not at.exception
+    row("Stock page: first run, empty model cache (AppTest)", f"{first:.1f} s", "budget 20 s",
+        f"{first / 20:.2f} of budget", "loads data, trains the default, draws (TF is loaded)")
+
+
 # --- Browser frames per second ----------------------------------------------------------------
 def bench_browser() -> None:
     from bench.browser_fps import measure_fps
@@ -333,7 +427,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--browser", action="store_true",
                         help="also measure frames/s in headless Chromium (about a minute)")
-    parser.add_argument("--only", choices=["xor", "perceptron", "rnn", "gates", "imdb",
+    parser.add_argument("--only", choices=["xor", "perceptron", "rnn", "gates", "imdb", "stock",
                                            "pages", "frame", "browser"])
     parser.add_argument("--rows", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -343,7 +437,7 @@ def main() -> None:
         print("| what | measured | baseline (same run) | ratio | note |")
         print("| --- | --- | --- | --- | --- |", flush=True)
     steps = {"xor": bench_xor, "perceptron": bench_perceptron, "rnn": bench_rnn,
-             "gates": bench_gates, "imdb": bench_imdb, "frame": bench_frame,
+             "gates": bench_gates, "imdb": bench_imdb, "stock": bench_stock, "frame": bench_frame,
              "pages": bench_pages,
              "browser": bench_browser}
     if args.only:

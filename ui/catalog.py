@@ -43,6 +43,14 @@ LESSONS: list[Lesson] = [
            "with the equations at any step filled in; forget- and input-bias sliders that make "
            "the cell keep or erase its memory; a long-range memory experiment comparing "
            "SimpleRNN, LSTM and GRU; parameter counts (LSTM = 4x SimpleRNN)."),
+    Lesson("pages/stock.py", "Stock forecast", ":material/show_chart:", "stock",
+           "Lectures 000 and 002",
+           "Daily prices cut into windows (`window_size` days -> the next close or return), "
+           "MinMax scaling fitted on the training part (or on everything, as the lectures do, "
+           "with the leak shown), a SimpleRNN/LSTM/GRU trained with a live loss curve, and an "
+           "honest score: RMSE, MAE and R-squared on prices and on returns, direction, and the "
+           "naive forecast 'tomorrow = today' on the same days. Lecture 000 and 002 presets.",
+           keras=True),
     Lesson("pages/imdb.py", "IMDB classifier and threshold", ":material/rate_review:", "imdb",
            "Lectures 000-004 (threshold sweep: 002)",
            "Movie reviews as word ids (Keras's conventions), an Embedding + SimpleRNN/LSTM/GRU "

@@ -1,0 +1,440 @@
+"""Daily stock prices for the forecast lesson: loading, preparing windows, and honest scores.
+
+Lectures 000 and 002 forecast the next day's close from a window of past days. Lecture 000 reads
+``stock_daily.csv`` (no header, Open,High,Low,Volume,Close, newest first), lecture 002 a Yahoo
+Finance export of Samsung Electronics with the 3- and 5-day moving averages of the *previous*
+days as features. Both fit the MinMax scaler on the whole series before splitting, which lets
+the test period's range leak into training; here the scaler is fitted on the training part
+unless "lecture mode" asks for the lectures' way. Every forecast is scored beside the naive one
+(tomorrow's close = today's close) on the same test days, on prices and on returns.
+
+Data comes from three places, each with a clear message when it fails: prices that ship inside
+the ``bokeh-sampledata`` package (public-domain Quandl WIKI daily prices, 2000-2013), a CSV the
+user uploads, or a ticker fetched online with ``yfinance`` and cached as a plain CSV.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
+from sklearn.preprocessing import MinMaxScaler
+
+from lab.cache import cache_dir
+
+# --- Limits on what a user supplies ---------------------------------------------------------
+MAX_BYTES = 20 * 1024 * 1024  # the same limit as .streamlit/config.toml's maxUploadSize
+MAX_ROWS = 100_000  # about 400 years of trading days; longer files keep their last rows
+MAX_ABS_VALUE = 1e12  # prices or volumes beyond this are a broken file, not a market
+MIN_TRAIN_WINDOWS = 20
+MIN_TEST_WINDOWS = 5
+
+# --- Columns --------------------------------------------------------------------------------
+PRICE_COLUMNS = ("Open", "High", "Low", "Close")
+BASE_COLUMNS = PRICE_COLUMNS + ("Volume",)
+# Lecture 002's features: the moving averages of the previous 3 and 5 closes (shifted one day,
+# so the day being forecast is never inside its own feature).
+MA_COLUMNS = ("3MA_new", "5MA_new")
+FEATURES = BASE_COLUMNS + MA_COLUMNS
+LECTURE_000_ORDER = ("Open", "High", "Low", "Volume", "Close")  # stock_daily.csv's columns
+TARGETS = ("close", "return")  # next close, or next return R_t = (y_t - y_{t-1}) / y_{t-1}
+_ALIASES = {"date": "Date", "datetime": "Date", "timestamp": "Date", "time": "Date",
+            "open": "Open", "high": "High", "low": "Low", "close": "Close",
+            "adj close": "Adj Close", "adj_close": "Adj Close", "adjclose": "Adj Close",
+            "volume": "Volume", "vol": "Volume"}
+_MISSING = {"", "null", "nan", "na", "n/a", "none", "-"}
+
+EMBEDDED_TICKERS = ("GOOG", "AAPL", "MSFT", "IBM", "FB")
+
+
+class DataError(ValueError):
+    """The data cannot be used; the message says what to fix."""
+
+
+class DataUnavailable(RuntimeError):
+    """The data cannot be reached (package missing, no network); the message says what to do."""
+
+
+@dataclass
+class StockData:
+    """Daily rows, oldest first. The index is the date (DatetimeIndex named "Date") or, for
+    files without dates, the row number (named "day"). Columns: a subset of BASE_COLUMNS that
+    always holds Close."""
+
+    frame: pd.DataFrame
+    source: str
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def has_dates(self) -> bool:
+        return isinstance(self.frame.index, pd.DatetimeIndex)
+
+    def summary(self) -> str:
+        idx = self.frame.index
+        span = (f"{idx[0]:%Y-%m-%d} to {idx[-1]:%Y-%m-%d}" if self.has_dates
+                else "no dates (row numbers)")
+        return f"{self.source}: {len(self.frame):,} days, {span}"
+
+
+# --- Loading --------------------------------------------------------------------------------
+def load_embedded(ticker: str = "GOOG") -> StockData:
+    """A real daily OHLCV series shipped by the ``bokeh-sampledata`` package (Quandl WIKI
+    prices, public domain, to 2013-03-01). Open/High/Low/Close are multiplied by the source's
+    Adj Close / Close, so splits and dividends do not show as crashes; Volume is divided by it."""
+    if ticker not in EMBEDDED_TICKERS:
+        raise DataError(f"'{ticker}' is not one of the embedded series {EMBEDDED_TICKERS}")
+    spec = importlib.util.find_spec("bokeh_sampledata")
+    if spec is None or not spec.submodule_search_locations:
+        raise DataUnavailable("the embedded prices come with the 'bokeh-sampledata' package: "
+                              "run `pip install -r requirements.txt`")
+    path = Path(list(spec.submodule_search_locations)[0]) / "_data" / "stocks.csv.gz"
+    raw = pd.read_csv(path, parse_dates=["Date"])
+    raw = raw[raw["Ticker"] == ticker].set_index("Date").sort_index()
+    factor = raw["Adj Close"] / raw["Close"]
+    frame = raw[list(PRICE_COLUMNS)].mul(factor, axis=0)
+    frame["Volume"] = raw["Volume"] / factor
+    return StockData(frame.astype(float), f"{ticker} daily (bokeh-sampledata, adjusted)",
+                     [f"{ticker}: prices adjusted for splits and dividends (Adj Close / Close)."])
+
+
+def parse_csv(raw: bytes, name: str = "upload") -> StockData:
+    """Read either of the lectures' formats, or any CSV with a Close column.
+
+    - ``stock_daily.csv`` (lecture 000): ``#`` comment lines, no header, Open,High,Low,Volume,
+      Close, newest first. A comment line that lists the column names is used as the header.
+    - A Yahoo Finance export (lecture 002): Date,Open,High,Low,Close,Adj Close,Volume, oldest
+      first; "null" cells (holidays) are missing values.
+    Rows with missing values are dropped with a note; anything else that is wrong raises
+    ``DataError`` with what to fix.
+    """
+    if len(raw) > MAX_BYTES:
+        raise DataError(f"the file is {len(raw) / 2**20:.1f} MB; the limit is "
+                        f"{MAX_BYTES / 2**20:.0f} MB. Keep fewer rows")
+    if b"\x00" in raw[:4096]:
+        raise DataError("this is not a text file (it contains binary bytes): upload a CSV")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DataError("the file is not UTF-8 text: save it as a CSV (UTF-8)") from None
+    lines = text.splitlines()
+    comments = [ln.lstrip("#").strip() for ln in lines if ln.lstrip().startswith("#")]
+    body = [ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+    if not body:
+        raise DataError("the file has no data rows")
+    sep = max([",", ";", "\t"], key=body[0].count)
+    first = next(csv.reader([body[0]], delimiter=sep))
+    notes: list[str] = []
+    if all(_is_number(c) for c in first):  # no header row: lecture 000's stock_daily.csv
+        names = next((_column_names(c) for c in comments if _column_names(c)), None)
+        if names is None and len(first) == len(LECTURE_000_ORDER):
+            names = list(LECTURE_000_ORDER)
+            notes.append("No header: read as lecture 000's stock_daily.csv (Open, High, Low, "
+                         "Volume, Close).")
+        if names is None or len(names) != len(first):
+            raise DataError(f"the rows have {len(first)} columns and no header: add a header "
+                            "row (Date,Open,High,Low,Close,Volume) or use stock_daily.csv's 5 "
+                            "columns (Open,High,Low,Volume,Close)")
+        header, rows, newest_first = names, body, True
+    else:
+        header = [_ALIASES.get(c.strip().lower(), c.strip()) for c in first]
+        rows, newest_first = body[1:], False
+    if "Close" not in header:
+        found = ", ".join(f"'{c}'" for c in header[:8])
+        hint = (" (is it separated by something other than , ; or tab?)"
+                if len(header) == 1 else "")
+        raise DataError(f"no Close column: found {found}{hint}. The file needs a Close column, "
+                        "and Open/High/Low/Volume if you want them as features")
+    if len(set(header)) != len(header):
+        raise DataError("two columns have the same name: rename one of them")
+    if not rows:
+        raise DataError("the file has a header but no data rows")
+    cells = list(csv.reader(rows, delimiter=sep))
+    ragged = next((i for i, r in enumerate(cells) if len(r) != len(header)), None)
+    if ragged is not None:
+        raise DataError(f"data row {ragged + 1} has {len(cells[ragged])} fields but the header "
+                        f"has {len(header)}: every row needs one field per column (the rows "
+                        "do not line up with the header)")
+    df = pd.DataFrame(cells, columns=header)
+    if len(df) > MAX_ROWS:
+        notes.append(f"{len(df):,} rows: only the last {MAX_ROWS:,} are kept.")
+        df = df.iloc[-MAX_ROWS:] if not newest_first else df.iloc[:MAX_ROWS]
+    frame = pd.DataFrame(index=df.index)
+    for col in [c for c in BASE_COLUMNS if c in header]:
+        frame[col] = _numbers(df[col], col)
+    index: pd.Index
+    if "Date" in header:
+        dates = pd.to_datetime(df["Date"].str.strip(), errors="coerce", format="mixed")
+        bad = dates.isna() & ~df["Date"].str.strip().str.lower().isin(_MISSING)
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise DataError(f"row {i + 1}: '{df['Date'].iloc[i][:30]}' is not a date "
+                            "(use YYYY-MM-DD)")
+        frame.index = pd.DatetimeIndex(dates, name="Date")
+        frame = frame[frame.index.notna()]
+        dup = frame.index[frame.index.duplicated()]
+        if len(dup):
+            raise DataError(f"the date {dup[0]:%Y-%m-%d} appears more than once "
+                            f"({len(dup)} repeated dates): keep one row per day")
+        if not frame.index.is_monotonic_increasing:
+            if frame.index.is_monotonic_decreasing:
+                notes.append("Dates ran newest first: the rows were reversed.")
+            else:
+                notes.append("Dates were out of order: the rows were sorted by date.")
+            frame = frame.sort_index()
+    else:
+        if newest_first:
+            frame = frame.iloc[::-1]
+            notes.append("Rows without dates are read as newest first (lecture 000's file) "
+                         "and reversed.")
+        frame.index = pd.RangeIndex(len(frame), name="day")
+    return _checked(StockData(frame, name, notes))
+
+
+def _checked(data: StockData) -> StockData:
+    """Drop rows with missing or infinite values (with a note), then refuse what cannot work."""
+    frame = data.frame.replace([np.inf, -np.inf], np.nan)
+    missing = frame.isna().any(axis=1)
+    if missing.any():
+        data.notes.append(f"{int(missing.sum()):,} rows with missing or infinite values were "
+                          "dropped.")
+        frame = frame[~missing]
+    if len(frame) == 0:
+        raise DataError("no row has all its values: check the file's numbers")
+    if (frame.abs() > MAX_ABS_VALUE).any().any():
+        col = frame.columns[(frame.abs() > MAX_ABS_VALUE).any()][0]
+        raise DataError(f"column {col} holds numbers beyond {MAX_ABS_VALUE:.0e}: check the file")
+    prices = [c for c in PRICE_COLUMNS if c in frame]
+    if (frame[prices] <= 0).any().any():
+        raise DataError("prices must be positive (returns divide by yesterday's close)")
+    if "Volume" in frame and (frame["Volume"] < 0).any():
+        raise DataError("Volume cannot be negative")
+    if frame["Close"].nunique() < 2:
+        raise DataError("the Close price never changes: there is nothing to forecast")
+    data.frame = frame.astype(float)
+    return data
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+        return True
+    except ValueError:
+        return False
+
+
+def _column_names(comment: str) -> list[str] | None:
+    names = [_ALIASES.get(c.strip().lower()) for c in comment.split(",")]
+    return names if len(names) > 1 and all(names) and "Close" in names else None
+
+
+def _numbers(col: pd.Series, name: str) -> pd.Series:
+    cells = col.str.strip()
+    values = pd.to_numeric(cells, errors="coerce")
+    bad = values.isna() & ~cells.str.lower().isin(_MISSING)
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DataError(f"column {name}, row {i + 1}: '{cells.iloc[i][:30]}' is not a number")
+    return values.astype(float)
+
+
+SYMBOL = re.compile(r"^[A-Za-z0-9^][A-Za-z0-9.\-=^]{0,19}$")
+
+
+def fetch_online(symbol: str, start: date, end: date) -> StockData:
+    """Daily prices from Yahoo Finance through ``yfinance``, cached as a plain CSV so the same
+    request works offline afterwards. Raises DataUnavailable when the network is not there."""
+    symbol = symbol.strip().upper()
+    if not SYMBOL.match(symbol):
+        raise DataError(f"'{symbol[:30]}' is not a ticker symbol (letters, digits, . - ^ =; "
+                        "for example GOOG or 005930.KS)")
+    if start >= end:
+        raise DataError("the start date must come before the end date")
+    path = cache_dir("stock") / f"{symbol}_{start:%Y%m%d}_{end:%Y%m%d}.csv"
+    if not path.exists():
+        try:
+            import yfinance
+        except ImportError:
+            raise DataUnavailable("fetching a ticker needs the 'yfinance' package: run "
+                                  "`pip install -r requirements.txt`") from None
+        try:
+            df = yfinance.download(symbol, start=start, end=end, progress=False,
+                                   auto_adjust=False, multi_level_index=False)
+        except Exception as err:  # yfinance raises many kinds; all mean "not fetched"
+            raise DataUnavailable(f"could not fetch {symbol} ({type(err).__name__}): is this "
+                                  "machine online? Use the embedded prices or upload a CSV") from None
+        if df is None or df.empty or "Close" not in df:
+            raise DataUnavailable(f"no prices came back for {symbol}: check the symbol, the "
+                                  "dates, and the network")
+        df.index.name = "Date"
+        df[[c for c in BASE_COLUMNS if c in df]].to_csv(path)
+    return parse_csv(path.read_bytes(), f"{symbol} (Yahoo Finance)")
+
+
+# --- Preparation ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PrepSettings:
+    features: tuple[str, ...] = LECTURE_000_ORDER
+    target: str = "close"
+    window_size: int = 7
+    train_fraction: float = 0.7
+    lecture_scaling: bool = False  # fit MinMax on the whole series, as lectures 000 and 002 do
+
+
+def add_features(frame: pd.DataFrame) -> pd.DataFrame:
+    """Lecture 002's columns, computed on the whole series before any row is dropped:
+    3MA/5MA (rolling means of Close), 3MA_new/5MA_new (the same, one day later), prev_close
+    and R_t = (y_t - y_{t-1}) / y_{t-1}."""
+    out = frame.copy()
+    out["3MA"] = out["Close"].rolling(3).mean()
+    out["5MA"] = out["Close"].rolling(5).mean()
+    out["3MA_new"] = out["3MA"].shift(1)
+    out["5MA_new"] = out["5MA"].shift(1)
+    out["prev_close"] = out["Close"].shift(1)
+    out["R_t"] = out["Close"] / out["prev_close"] - 1.0
+    return out
+
+
+def clean(frame: pd.DataFrame, s: PrepSettings) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Zero volume is treated as missing (lecture 002), then rows missing anything the
+    settings use are dropped. Returns the rows kept and how many each rule dropped."""
+    df = add_features(frame)
+    needed = list(dict.fromkeys([*s.features, "Close"] + (["R_t"] if s.target == "return"
+                                                         else [])))
+    zero_volume = (df["Volume"] == 0) if "Volume" in df else pd.Series(False, df.index)
+    missing = df[needed].isna().any(axis=1)
+    kept = df[~(zero_volume | missing)]
+    return kept, {"zero volume": int(zero_volume.sum()),
+                  "missing (moving averages, first return)": int((missing & ~zero_volume).sum())}
+
+
+def windows(values: np.ndarray, window_size: int) -> np.ndarray:
+    """(n, f) rows -> (n - window_size, window_size, f) windows, vectorised (a strided view,
+    copied): window i holds rows i .. i + window_size - 1 and forecasts row i + window_size."""
+    view = np.lib.stride_tricks.sliding_window_view(values, window_size, axis=0)
+    return np.ascontiguousarray(view[:-1].transpose(0, 2, 1))
+
+
+@dataclass
+class Prepared:
+    settings: PrepSettings
+    frame: pd.DataFrame  # the rows kept, with the feature columns
+    dropped: dict[str, int]
+    X: np.ndarray  # (n, window_size, features) float32, scaled
+    y: np.ndarray  # (n,) float32, scaled target
+    split: int  # windows [:split] train, [split:] test
+    x_scaler: MinMaxScaler
+    y_scaler: MinMaxScaler
+    fit_rows: int  # how many rows the scalers were fitted on
+
+    @property
+    def target_index(self) -> pd.Index:
+        """The date (or row number) each window forecasts."""
+        return self.frame.index[self.settings.window_size:]
+
+    @property
+    def close(self) -> np.ndarray:
+        return self.frame["Close"].to_numpy()[self.settings.window_size:]
+
+    @property
+    def prev_close(self) -> np.ndarray:
+        return self.frame["prev_close"].to_numpy()[self.settings.window_size:]
+
+    def to_close(self, y_scaled: np.ndarray) -> np.ndarray:
+        """Scaled forecasts -> closing prices (a return is applied to the previous close)."""
+        y = self.y_scaler.inverse_transform(np.asarray(y_scaled, float).reshape(-1, 1))[:, 0]
+        return y if self.settings.target == "close" else self.prev_close * (1.0 + y)
+
+
+def prepare(data: StockData, s: PrepSettings) -> Prepared:
+    if not s.features:
+        raise DataError("pick at least one feature")
+    absent = [f for f in s.features if f not in FEATURES or
+              (f in BASE_COLUMNS and f not in data.frame)]
+    if absent:
+        raise DataError(f"this data has no {', '.join(absent)} column: pick among "
+                        f"{', '.join(available_features(data))}")
+    if s.target not in TARGETS:
+        raise DataError(f"target must be one of {TARGETS}")
+    frame, dropped = clean(data.frame, s)
+    w = int(s.window_size)
+    n = len(frame) - w
+    split = int(n * s.train_fraction)
+    if split < MIN_TRAIN_WINDOWS or n - split < MIN_TEST_WINDOWS:
+        need = w + int(np.ceil(max(MIN_TRAIN_WINDOWS / s.train_fraction,
+                                   MIN_TEST_WINDOWS / (1 - s.train_fraction))))
+        raise DataError(f"{len(frame):,} usable rows; window {w} with a "
+                        f"{s.train_fraction:.0%} training split needs at least {need:,}: "
+                        "use a smaller window, another split, or more data")
+    feats = frame[list(s.features)].to_numpy(float)
+    target = frame[["Close" if s.target == "close" else "R_t"]].to_numpy(float)
+    fit_rows = len(frame) if s.lecture_scaling else split + w  # train windows' inputs + targets
+    if np.ptp(target[:fit_rows]) == 0:
+        raise DataError("the target never changes in the training part: nothing to learn")
+    x_scaler = MinMaxScaler().fit(feats[:fit_rows])
+    y_scaler = MinMaxScaler().fit(target[:fit_rows])
+    X = windows(x_scaler.transform(feats).astype(np.float32), w)
+    y = y_scaler.transform(target)[w:, 0].astype(np.float32)
+    return Prepared(s, frame, dropped, X, y, split, x_scaler, y_scaler, fit_rows)
+
+
+def available_features(data: StockData) -> list[str]:
+    return [f for f in FEATURES if f in data.frame or f in MA_COLUMNS]
+
+
+def leak_report(p: Prepared) -> dict[str, float]:
+    """What fitting the scaler on the whole series changes: the Close range each way and how
+    much of the test period lies outside the training part's range."""
+    close = p.frame["Close"].to_numpy()
+    train = close[:p.settings.window_size + p.split]
+    test = p.close[p.split:]
+    return {"train_min": float(train.min()), "train_max": float(train.max()),
+            "all_min": float(close.min()), "all_max": float(close.max()),
+            "test_outside": float(np.mean((test < train.min()) | (test > train.max())))}
+
+
+# --- Scores ---------------------------------------------------------------------------------
+def scores(close: np.ndarray, prev_close: np.ndarray, pred_close: np.ndarray) -> dict[str, float]:
+    """RMSE, MAE and R-squared on prices and on returns, and the share of days whose direction
+    (up or down from the previous close) the forecast gets right."""
+    true_r = close / prev_close - 1.0
+    pred_r = pred_close / prev_close - 1.0
+    moved = true_r != 0
+    said = np.sign(np.round(pred_r, 12))  # a forecast within rounding of today says "no move"
+    direction = (np.mean(said[moved] == np.sign(true_r[moved]))
+                 if moved.any() else float("nan"))
+    return {"RMSE (price)": float(np.sqrt(mean_squared_error(close, pred_close))),
+            "MAE (price)": float(mean_absolute_error(close, pred_close)),
+            "R² (price)": float(r2_score(close, pred_close)),
+            "RMSE (return)": float(np.sqrt(mean_squared_error(true_r, pred_r))),
+            "MAE (return)": float(mean_absolute_error(true_r, pred_r)),
+            "R² (return)": float(r2_score(true_r, pred_r)),
+            "direction right": float(direction)}
+
+
+def evaluate(p: Prepared, pred_scaled: np.ndarray) -> pd.DataFrame:
+    """The model beside the naive forecast (tomorrow = today) on the same test days. The naive
+    forecast predicts no move, so its direction is never right; "always up" is the share of
+    test days that went up, the score of a forecast that always says "up"."""
+    t = slice(p.split, None)
+    close, prev = p.close[t], p.prev_close[t]
+    model = scores(close, prev, p.to_close(pred_scaled)[t])
+    naive = scores(close, prev, prev)
+    moved = close != prev
+    naive["direction right"] = float("nan")
+    table = pd.DataFrame([model, naive], index=["model", "naive (tomorrow = today)"])
+    table.attrs["always up"] = float(np.mean(close[moved] > prev[moved])) if moved.any() else 0.5
+    return table
+
+
+def beats_naive(table: pd.DataFrame) -> bool:
+    """Lower test RMSE on prices than the naive forecast, by more than rounding."""
+    naive = table.loc["naive (tomorrow = today)", "RMSE (price)"]
+    return bool(table.loc["model", "RMSE (price)"] < naive * (1 - 1e-9))

@@ -1,0 +1,259 @@
+"""Stock lesson: loading both lecture formats, the lectures' shapes, honest scaling and scores,
+bad files, and the Keras forecaster (params, training, save/load)."""
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lab import stock
+from lab.stock import DataError, PrepSettings
+
+SAMSUNG_LECTURE = PrepSettings(stock.MA_COLUMNS, "close", 40, 0.95, lecture_scaling=True)
+
+
+def generated_csv(n: int = 300, seed: int = 0, header: str = "Date,Open,High,Low,Close,Volume"
+                  ) -> bytes:
+    """A random walk in Yahoo's layout (oldest first)."""
+    rng = np.random.default_rng(seed)
+    close = 100 * np.exp(np.cumsum(rng.normal(0, 0.01, n)))
+    days = pd.bdate_range("2020-01-01", periods=n)
+    rows = [f"{d:%Y-%m-%d},{c * 0.99:.4f},{c * 1.01:.4f},{c * 0.98:.4f},{c:.4f},{1000 + i}"
+            for i, (d, c) in enumerate(zip(days, close))]
+    return (header + "\n" + "\n".join(rows) + "\n").encode()
+
+
+@pytest.fixture
+def samsung(shared_data):
+    data = stock.parse_csv((shared_data / "samsung_005930.csv").read_bytes(), "samsung")
+    data.frame = data.frame.loc["2000-09-01":"2022-09-19"]
+    return data
+
+
+# --- The lectures' shapes and numbers ----------------------------------------------------------
+def test_lecture_000_windows_and_printed_window(shared_data):
+    data = stock.parse_csv((shared_data / "stock_daily.csv").read_bytes(), "stock_daily.csv")
+    assert len(data.frame) == 732 and not data.has_dates
+    assert data.frame["Close"].iloc[0] == pytest.approx(558.4625512)  # oldest row first
+    p = stock.prepare(data, PrepSettings(lecture_scaling=True))
+    assert p.X.shape == (725, 7, 5) and p.X[:p.split].shape == (507, 7, 5)
+    # The window the lecture prints (its 13th), to the printed 8 digits.
+    printed = [[0.12705592, 0.1390988, 0.12324434, 0.23008873, 0.11649107],
+               [0.12288872, 0.12276776, 0.09067269, 0.34481491, 0.12791587],
+               [0.14089803, 0.17638508, 0.15387945, 0.4378686, 0.18649648],
+               [0.15782902, 0.15470702, 0.12791016, 0.60962624, 0.12692483],
+               [0.1207904, 0.11770961, 0.11162416, 0.22934481, 0.10512477],
+               [0.09905103, 0.11924158, 0.11722888, 0.21129336, 0.12316526],
+               [0.11405885, 0.10952968, 0.11353161, 0.18323922, 0.10022843]]
+    np.testing.assert_allclose(p.X[12], printed, atol=2e-8)
+    assert p.y[12] == pytest.approx(0.09504062, abs=2e-8)
+
+
+def test_lecture_002_samsung_shapes(samsung):
+    assert len(samsung.frame) == 5528
+    p = stock.prepare(samsung, SAMSUNG_LECTURE)
+    assert len(p.frame) == 5408
+    assert p.dropped == {"zero volume": 115, "missing (moving averages, first return)": 5}
+    assert p.X.shape == (5368, 40, 2)
+    assert (p.split, len(p.X) - p.split) == (5099, 269)
+    r = stock.prepare(samsung, PrepSettings(stock.MA_COLUMNS, "return", 40, 0.95, True))
+    assert r.X.shape == (5368, 40, 2) and r.split == 5099
+
+
+def test_shifted_moving_averages_and_returns_follow_the_lecture_loop(samsung):
+    raw = samsung.frame.iloc[:60]
+    f = stock.add_features(raw)
+    close = raw["Close"].to_numpy()
+    for i in range(5, 60):  # the lecture: raw_df.iloc[i+1, 9] = raw_df.iloc[i, 7]
+        assert f["3MA_new"].iloc[i] == pytest.approx(close[i - 3:i].mean())
+        assert f["5MA_new"].iloc[i] == pytest.approx(close[i - 5:i].mean())
+        assert f["R_t"].iloc[i] == pytest.approx((close[i] - close[i - 1]) / close[i - 1])
+
+
+def test_windows_equal_the_lecture_loop_with_the_next_label():
+    values = np.arange(40, dtype=float).reshape(20, 2)
+    X = stock.windows(values, 4)
+    loop = np.array([values[i:i + 4] for i in range(len(values) - 4)])
+    np.testing.assert_array_equal(X, loop)
+    assert X.flags["C_CONTIGUOUS"]
+
+
+def test_scaler_is_fitted_on_the_training_part_unless_lecture_mode(samsung):
+    honest = stock.prepare(samsung, PrepSettings(("Close",), "close", 40, 0.7))
+    train_rows = honest.X[:honest.split]
+    assert train_rows.min() == pytest.approx(0) and train_rows.max() == pytest.approx(1)
+    assert honest.X[honest.split:].max() > 1  # Samsung rose after the training part
+    assert honest.fit_rows == honest.split + 40
+    leaky = stock.prepare(samsung, PrepSettings(("Close",), "close", 40, 0.7, True))
+    assert leaky.X.max() == pytest.approx(1) and leaky.fit_rows == len(leaky.frame)
+    report = stock.leak_report(honest)
+    assert report["all_max"] > report["train_max"] and 0 < report["test_outside"] <= 1
+
+
+@pytest.mark.parametrize("target", stock.TARGETS)
+def test_targets_convert_back_to_the_true_close(target):
+    data = stock.parse_csv(generated_csv())
+    p = stock.prepare(data, PrepSettings(("Close", "3MA_new"), target, 5, 0.8))
+    np.testing.assert_allclose(p.to_close(p.y), p.close, rtol=1e-5)
+
+
+def test_scores_of_perfect_and_naive_forecasts():
+    close = np.array([10.0, 11, 10.5, 12, 12])
+    prev = np.array([9.0, 10, 11, 10.5, 12])
+    perfect = stock.scores(close, prev, close)
+    assert perfect["RMSE (price)"] == 0 and perfect["R² (price)"] == 1
+    assert perfect["R² (return)"] == 1 and perfect["direction right"] == 1
+    naive = stock.scores(close, prev, prev)
+    assert naive["RMSE (return)"] == pytest.approx(np.sqrt(np.mean((close / prev - 1) ** 2)))
+    assert naive["R² (return)"] < 0  # predicting no move explains none of the moves
+
+
+def test_evaluate_puts_the_model_beside_the_naive_forecast():
+    p = stock.prepare(stock.parse_csv(generated_csv()), PrepSettings(("Close",), "close", 5, 0.8))
+    naive_as_model = p.y_scaler.transform(p.prev_close.reshape(-1, 1))[:, 0]
+    table = stock.evaluate(p, naive_as_model)
+    np.testing.assert_allclose(table.iloc[0, :6], table.iloc[1, :6])
+    assert not stock.beats_naive(table)
+    assert 0 < table.attrs["always up"] < 1
+    assert stock.beats_naive(stock.evaluate(p, p.y))  # the truth beats it
+
+
+# --- Loading -------------------------------------------------------------------------------
+def test_embedded_series_is_real_and_adjusted():
+    goog = stock.load_embedded("GOOG")
+    assert goog.has_dates and goog.frame.index.is_monotonic_increasing
+    assert goog.frame.index[0] == pd.Timestamp("2004-08-19") and len(goog.frame) == 2148
+    aapl = stock.load_embedded("AAPL").frame["Close"]
+    # Apple split 2:1 on 2005-02-28: adjusted prices do not halve overnight.
+    assert abs(aapl.pct_change().loc["2005-02-25":"2005-03-02"]).max() < 0.1
+    with pytest.raises(DataError):
+        stock.load_embedded("NOPE")
+
+
+def test_yahoo_export_with_null_rows_and_newest_first():
+    text = generated_csv(50).decode().splitlines()
+    text[5] = text[5].split(",")[0] + ",null,null,null,null,null"
+    rows = "\n".join([text[0]] + text[1:][::-1]).encode()
+    data = stock.parse_csv(rows)
+    assert len(data.frame) == 49 and data.frame.index.is_monotonic_increasing
+    assert any("missing" in n for n in data.notes) and any("newest first" in n for n in data.notes)
+
+
+BAD_FILES = {
+    "empty": (b"", "no data rows"),
+    "binary": (bytes(range(256)) * 10, "not a text file"),
+    "latin-1": ("Date,Close\n2020-01-01,1\n2020-01-02,é\n".encode("latin-1"), "UTF-8"),
+    "no close column": (b"Date,Price\n2020-01-01,1\n", "no Close column"),
+    "header only": (b"Date,Close\n", "no data rows"),
+    "non-numeric": (b"Date,Close\n2020-01-01,1\n2020-01-02,abc\n", "'abc' is not a number"),
+    "formula": (b"Date,Close\n2020-01-01,=cmd|' /C calc'!A0\n", "is not a number"),
+    "bad date": (b"Date,Close\n2020-01-01,1\nyesterday,2\n", "not a date"),
+    "duplicated dates": (b"Date,Close\n2020-01-01,1\n2020-01-01,2\n2020-01-02,3\n",
+                         "more than once"),
+    "constant": (b"Date,Close\n" + b"".join(f"2020-01-{d:02d},5\n".encode()
+                                             for d in range(1, 29)), "never changes"),
+    "huge numbers": (b"Date,Close\n2020-01-01,1e300\n2020-01-02,2e300\n", "beyond"),
+    "negative price": (b"Date,Close\n2020-01-01,-1\n2020-01-02,2\n", "positive"),
+    "all missing": (b"Date,Close\n2020-01-01,nan\n2020-01-02,inf\n", "no row"),
+    "ragged": (b"Date,Close\n2020-01-01,1,2,3\n", "line up"),
+    "no header 3 columns": (b"1,2,3\n4,5,6\n", "no header"),
+    "same name twice": (b"Date,Close,close\n2020-01-01,1,1\n", "same name"),
+    "oversized": (b"Date,Close\n" + b"0" * (stock.MAX_BYTES + 1), "limit"),
+}
+
+
+@pytest.mark.parametrize("name", BAD_FILES)
+def test_bad_csv_gives_a_clear_message(name):
+    raw, message = BAD_FILES[name]
+    with pytest.raises(DataError, match=message):
+        stock.parse_csv(raw)
+
+
+def test_other_delimiters_unsorted_dates_and_very_long_files():
+    semicolon = generated_csv(40).replace(b",", b";")
+    assert len(stock.parse_csv(semicolon).frame) == 40
+    lines = generated_csv(40).splitlines()
+    shuffled = b"\n".join([lines[0]] + lines[1:][::-3] + lines[1:][1::3] + lines[1:][2::3][::-1])
+    data = stock.parse_csv(shuffled)
+    assert data.frame.index.is_monotonic_increasing and any("sorted" in n for n in data.notes)
+    long = b"Close\n" + b"".join(f"{100 + (i % 7)}\n".encode() for i in range(10**6))
+    data = stock.parse_csv(long)
+    assert len(data.frame) == stock.MAX_ROWS and any("last" in n for n in data.notes)
+
+
+@pytest.mark.parametrize("rows,window,split", [(1, 7, 0.7), (30, 7, 0.7), (100, 60, 0.95)])
+def test_too_few_rows_for_the_window_and_split(rows, window, split):
+    raw = generated_csv(rows)
+    if rows == 1:
+        raw = raw + b"2030-01-01,1,1,1,2,5\n"  # two distinct closes, still far too short
+    data = stock.parse_csv(raw)
+    with pytest.raises(DataError, match="needs at least"):
+        stock.prepare(data, PrepSettings(("Close",), "close", window, split))
+
+
+def test_missing_feature_columns_are_named():
+    data = stock.parse_csv(b"Date,Close\n" + b"".join(
+        f"2020-{m:02d}-{d:02d},{100 + d + m}\n".encode() for m in range(1, 7) for d in range(1, 28)))
+    assert stock.available_features(data) == ["Close", "3MA_new", "5MA_new"]
+    with pytest.raises(DataError, match="no Open, Volume column"):
+        stock.prepare(data, PrepSettings(("Open", "Close", "Volume")))
+    with pytest.raises(DataError, match="at least one feature"):
+        stock.prepare(data, PrepSettings(()))
+
+
+def test_online_fetch_offline_and_bad_symbols(monkeypatch, tmp_path):
+    import yfinance
+
+    monkeypatch.setenv("LAB_CACHE_DIR", str(tmp_path))
+
+    def offline(*args, **kwargs):
+        raise ConnectionError("no network")
+
+    monkeypatch.setattr(yfinance, "download", offline)
+    with pytest.raises(stock.DataUnavailable, match="online"):
+        stock.fetch_online("GOOG", date(2020, 1, 1), date(2021, 1, 1))
+    for bad in ["", "rm -rf /", "../../etc/passwd", "A" * 40]:
+        with pytest.raises(DataError, match="ticker symbol"):
+            stock.fetch_online(bad, date(2020, 1, 1), date(2021, 1, 1))
+    with pytest.raises(DataError, match="before"):
+        stock.fetch_online("GOOG", date(2021, 1, 1), date(2020, 1, 1))
+    # A cached fetch works with the network off.
+    (tmp_path / "stock").mkdir(exist_ok=True)
+    (tmp_path / "stock" / "GOOG_20200101_20210101.csv").write_bytes(generated_csv(60))
+    assert len(stock.fetch_online("goog", date(2020, 1, 1), date(2021, 1, 1)).frame) == 60
+
+
+# --- The Keras forecaster ------------------------------------------------------------------
+def test_lecture_002_parameter_counts():
+    from lab.stock_model import PRESETS, build
+
+    lstm, gru = PRESETS["lecture 002 LSTM"].model, PRESETS["lecture 002 GRU"].model
+    assert build(40, 2, lstm).count_params() == 67_072 + 129
+    assert build(40, 2, gru).count_params() == 199_680 + 257
+    assert build(7, 5, PRESETS["lecture 000"].model).count_params() == 4 * (16 * (5 + 16 + 1)) + 17
+
+
+def test_training_reports_epochs_saves_and_reloads(tmp_path):
+    from lab.stock_model import Forecast, ForecastSettings, train
+
+    p = stock.prepare(stock.parse_csv(generated_csv(200)), PrepSettings(("Close",), "return", 5))
+    seen = []
+    s = ForecastSettings(kind="LSTM", units=4, epochs=3, patience=1)
+    f = train(p, s, on_epoch=lambda e, logs: seen.append((e, set(logs))))
+    assert [e for e, _ in seen] == list(range(len(f.history["loss"])))
+    assert {"loss", "val_loss"} <= seen[0][1]
+    assert f.pred.shape == (len(p.X),) and not f.diverged
+    f.save(tmp_path, "key")
+    back = Forecast.load(tmp_path, "key")
+    np.testing.assert_array_equal(back.pred, f.pred)
+    assert back.settings == s and Forecast.load(tmp_path, "other") is None
+
+
+def test_a_diverging_learning_rate_is_reported():
+    from lab.stock_model import ForecastSettings, train
+
+    p = stock.prepare(stock.parse_csv(generated_csv(200)), PrepSettings(("Close",), "close", 5))
+    f = train(p, ForecastSettings(kind="SimpleRNN", units=8, activation="relu", epochs=3,
+                                  lr=1e6, validation=0.0))
+    assert f.diverged

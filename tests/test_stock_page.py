@@ -1,0 +1,158 @@
+"""The stock page in AppTest: default view, presets, settings, uploads good and bad, and the
+previous result kept on screen when something is wrong.
+
+Training is real Keras training, but capped at 2 epochs here (the page's default run, 30
+epochs, is covered by test_pages.test_every_lesson_opens)."""
+
+import dataclasses
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lab import stock_model
+from tests.conftest import ROOT
+from tests.test_stock import BAD_FILES, generated_csv
+
+APP = str(ROOT / "app.py")
+NAIVE = "naive (tomorrow = today)"
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    real_train = stock_model.train
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LAB_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+        mp.setattr(stock_model, "train", lambda p, s, on_epoch=None: real_train(
+            p, dataclasses.replace(s, epochs=min(s.epochs, 2)), on_epoch))
+        at = AppTest.from_file(APP, default_timeout=240)
+        at.switch_page("pages/stock.py")
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        yield at
+
+
+def clean(at: AppTest) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_default_view_scores_the_model_beside_the_naive_forecast(page):
+    at = clean(page)
+    table = at.dataframe[0].value
+    assert list(table.index) == ["model", NAIVE]
+    assert {"RMSE (price)", "R² (return)", "direction right"} <= set(table.columns)
+    assert "X (2141, 7, 5)" in " ".join(c.value for c in at.caption)
+    assert at.get("plotly_chart")
+
+
+@pytest.mark.parametrize("widget,key,value", [
+    ("slider", "sk_window", 2), ("slider", "sk_window", 60), ("slider", "sk_train", 95),
+    ("radio", "sk_target", "return"), ("selectbox", "sk_kind", "SimpleRNN"),
+    ("selectbox", "sk_ticker", "IBM"), ("multiselect", "sk_features", ["3MA_new", "5MA_new"])])
+def test_settings_retrain_without_errors(page, widget, key, value):
+    at = page
+    getattr(at, widget)(key=key).set_value(value).run()
+    clean(at)
+    assert not at.error, [e.value for e in at.error]
+
+
+def test_lecture_mode_comparison_appears_once_both_are_trained(page):
+    at = page
+    for on in (False, True):
+        at.toggle(key="sk_lecture").set_value(on).run()
+    clean(at)
+    assert any("outside the training range" in m.value for m in at.expander[0].markdown)
+    both = at.expander[0].dataframe[0].value
+    assert set(both.index) == {"lecture mode", "training part only"}
+
+
+def test_presets_set_the_lectures_settings(page):
+    at = page
+    at.selectbox(key="sk_preset").set_value("lecture 000").run()
+    clean(at)
+    assert at.slider(key="sk_window").value == 7 and at.selectbox(key="sk_act").value == "relu"
+    assert at.toggle(key="sk_lecture").value is True and at.toggle(key="sk_early").value is False
+    assert any("stock_daily.csv" in c.value for c in at.caption)
+    at.selectbox(key="sk_preset").set_value("page default").run()
+    clean(at)
+
+
+def test_no_feature_keeps_the_previous_result(page):
+    at = page
+    before = metric(at, "Test RMSE, model")
+    at.multiselect(key="sk_features").set_value([]).run()
+    clean(at)
+    assert any("at least one feature" in e.value for e in at.error)
+    assert any("previous result" in i.value for i in at.info)
+    assert metric(at, "Test RMSE, model") == before
+    at.multiselect(key="sk_features").set_value(["Close"]).run()
+
+
+def test_upload_lecture_000_file(page, shared_data):
+    at = page
+    at.radio(key="sk_source").set_value("Upload a CSV").run()
+    assert any("choose a CSV file" in w.value for w in at.warning)
+    at.file_uploader(key="sk_csv").set_value(
+        ("stock_daily.csv", (shared_data / "stock_daily.csv").read_bytes(), "text/csv")).run()
+    clean(at)
+    assert not at.error
+    assert "stock_daily.csv: 732 days" in " ".join(c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("name", ["binary", "non-numeric", "duplicated dates", "constant",
+                                  "formula", "oversized"])
+def test_bad_upload_keeps_the_previous_result(page, name):
+    at = page
+    at.radio(key="sk_source").set_value("Upload a CSV").run()
+    at.file_uploader(key="sk_csv").set_value(("good.csv", generated_csv(300), "text/csv")).run()
+    before = metric(at, "Test RMSE, model")
+    at.file_uploader(key="sk_csv").set_value(("bad.csv", BAD_FILES[name][0], "text/csv")).run()
+    clean(at)
+    assert any(BAD_FILES[name][1] in e.value for e in at.error), [e.value for e in at.error]
+    assert any("Still using the previous data" in i.value for i in at.info)
+    assert metric(at, "Test RMSE, model") == before
+
+
+def test_too_short_upload_for_the_window(page):
+    at = page
+    at.radio(key="sk_source").set_value("Upload a CSV").run()
+    at.file_uploader(key="sk_csv").set_value(("short.csv", generated_csv(40), "text/csv")).run()
+    at.slider(key="sk_window").set_value(30).run()
+    clean(at)
+    assert any("needs at least" in e.value for e in at.error)
+
+
+def test_offline_ticker_keeps_the_previous_data(page, monkeypatch):
+    import yfinance
+
+    def offline(*args, **kwargs):
+        raise ConnectionError("no network")
+
+    monkeypatch.setattr(yfinance, "download", offline)
+    at = page
+    at.radio(key="sk_source").set_value("Fetch a ticker online").run()
+    at.text_input(key="sk_symbol").set_value("ZZZZ.KS").run()
+    clean(at)
+    assert any("online" in w.value for w in at.warning)
+    assert any("Still using the previous data" in i.value for i in at.info)
+    at.radio(key="sk_source").set_value("Embedded prices (offline)").run()
+
+
+def test_long_training_waits_for_the_button(page):
+    at = page
+    at.radio(key="sk_source").set_value("Embedded prices (offline)").run()
+    at.selectbox(key="sk_ticker").set_value("GOOG").run()
+    before = metric(at, "Test RMSE, model")
+    at.selectbox(key="sk_preset").set_value("lecture 002 LSTM").run()
+    clean(at)
+    assert any("press the button" in i.value for i in at.info)
+    assert metric(at, "Test RMSE, model") == before  # the previous result stays
+    at.button(key="sk_train_now").click().run()
+    clean(at)
+    caption = " ".join(c.value for c in at.caption)
+    assert "X (2103, 40, 2)" in caption, caption
+    at.selectbox(key="sk_preset").set_value("page default").run()
