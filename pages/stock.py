@@ -153,7 +153,7 @@ c1, c2, c3, c4 = st.columns([2.2, 1, 1.2, 1.2])
 features = c1.multiselect("Features (3MA_new/5MA_new: moving averages of the previous days)",
                           options, key="sk_features")
 target = c2.radio("Target", stock.TARGETS, key="sk_target",
-                  format_func={"close": "next close", "return": "next return R_t"}.get)
+                  format_func={"close": "next close", "return": "next return R_t"}.__getitem__)
 window = c3.slider("window_size (days)", 2, 60, key="sk_window")
 train_pct = c4.slider("Training part (%)", 50, 95, step=5, key="sk_train")
 lecture = st.toggle("Lecture mode: fit the MinMax scaler on the whole series (the test days' "

@@ -1,0 +1,126 @@
+"""Widget fuzz: every widget of every page set to random values across its range (both ends
+included) for a few hundred runs in total, and odd text in every text box. Zero exceptions.
+
+Keras training is real but capped at 1 epoch, the Keras IMDB download and Yahoo Finance are
+"offline" (tests never use the network), and buttons that start a long training are left
+alone (test_stock_page presses one)."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lab import imdb, imdb_model, stock_model
+from tests.conftest import ROOT
+from ui.catalog import LESSONS
+
+APP = str(ROOT / "app.py")
+RUNS = {False: 70, True: 10}  # runs per page: NumPy pages, pages that train Keras models
+# Left alone: a long training (test_stock_page presses it), the memory experiment's Run (three
+# Keras models per length; test_pages runs it), downloads (nothing changes server-side).
+SKIP_KEYS = ("train_now", "gm_run", "download")
+ODD_TEXT = ["", " ", "\n\n", "🎬🍿" * 40, "<script>alert('x')</script><b>bold</b>",
+            "\x00\x07\x1b[31mred\x1b[0m\r\t", "정말 좋은 영화였다", "=cmd|' /C calc'!A0",
+            "-1e308", "NaN", "a" * 5000, "goood baaad worse so", "1, 2, 3, -4.5, 1e3",
+            "0.1 0.2 0.3", "GOOG", "../../etc/passwd"]
+EDGE = 0.3  # chance of taking an end of a range instead of a random inside value
+
+
+def offline(*args, **kwargs):
+    raise ConnectionError("tests never use the network")
+
+
+@pytest.fixture
+def quick_keras(monkeypatch, tmp_path):
+    """Real Keras training, 1 epoch; no network; a fresh model cache."""
+    import yfinance
+
+    monkeypatch.setenv("LAB_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(yfinance, "download", offline)
+    monkeypatch.setattr(imdb, "load_keras", lambda *a, **k: (_ for _ in ()).throw(
+        imdb.DataUnavailable("offline in tests")))
+    for module in (stock_model, imdb_model):
+        real = module.train
+
+        def capped(*args, _real=real, **kwargs):
+            args = list(args)
+            for i, a in enumerate(args):
+                if dataclasses.is_dataclass(a) and hasattr(a, "epochs"):
+                    args[i] = dataclasses.replace(a, epochs=1)
+            for k, a in kwargs.items():
+                if dataclasses.is_dataclass(a) and hasattr(a, "epochs"):
+                    kwargs[k] = dataclasses.replace(a, epochs=1)
+            return _real(*args, **kwargs)
+        monkeypatch.setattr(module, "train", capped)
+
+
+def pick(lo, hi, rng, integer: bool):
+    if rng.random() < EDGE:
+        return lo if rng.random() < 0.5 else hi
+    v = rng.uniform(lo, hi)
+    return int(round(v)) if integer else float(v)
+
+
+def fuzz_one(at: AppTest, rng) -> str:
+    """Set one random widget to a random value; returns what was done (for the report)."""
+    choices = []
+    for kind in ("slider", "select_slider", "selectbox", "radio", "toggle", "checkbox",
+                 "number_input", "text_input", "text_area", "multiselect", "button"):
+        for w in getattr(at, kind):
+            if w.key and any(s in w.key for s in SKIP_KEYS):
+                continue
+            if getattr(w, "disabled", False):
+                continue
+            choices.append((kind, w))
+    kind, w = choices[rng.integers(len(choices))]
+    if kind == "slider":
+        first = w.value[0] if isinstance(w.value, tuple) else w.value
+        integer = isinstance(first, (int, np.integer))
+        v = pick(w.min, w.max, rng, integer)
+        if not integer and w.step:
+            v = float(np.clip(round((v - w.min) / w.step) * w.step + w.min, w.min, w.max))
+        if isinstance(w.value, tuple):
+            v = tuple(sorted((v, pick(w.min, w.max, rng, integer))))
+        w.set_value(v)
+    elif kind == "select_slider":
+        w.set_value(w.options[rng.integers(len(w.options))] if rng.random() > EDGE
+                    else w.options[-1 if rng.random() < 0.5 else 0])
+        v = w.value
+    elif kind == "selectbox":
+        v = int(rng.integers(len(w.options)))
+        w.select_index(v)
+    elif kind == "radio":
+        v = w.options[rng.integers(len(w.options))]
+        w.set_value(v)
+    elif kind in ("toggle", "checkbox"):
+        v = not w.value
+        w.set_value(v)
+    elif kind == "number_input":
+        lo = w.min if w.min is not None else -1e6
+        hi = w.max if w.max is not None else 1e6
+        v = pick(lo, hi, rng, isinstance(w.value, (int, np.integer)))
+        w.set_value(v)
+    elif kind in ("text_input", "text_area"):
+        v = ODD_TEXT[rng.integers(len(ODD_TEXT))][:w.max_chars or None]
+        w.set_value(v)
+    elif kind == "multiselect":
+        v = [o for o in w.options if rng.random() < 0.5]
+        w.set_value(v)
+    else:
+        v = "click"
+        w.click()
+    at.run()
+    return f"{kind} {w.key or w.label!r} = {str(v)[:40]!r}"
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.url_path)
+def test_random_widget_values_never_raise(lesson, quick_keras):
+    rng = np.random.default_rng(sum(map(ord, lesson.url_path)))
+    at = AppTest.from_file(APP, default_timeout=240)
+    at.switch_page(lesson.script)
+    at.run()
+    done = []
+    for _ in range(RUNS[lesson.keras]):
+        done.append(fuzz_one(at, rng))
+        assert not at.exception, (done[-5:], [e.value for e in at.exception])
