@@ -7,6 +7,7 @@ the sidebar shared by every page. Each page is one file under ``pages/``.
 import streamlit as st
 
 from ui.catalog import LESSONS
+from ui.gc_policy import freeze_after_heavy_imports
 from ui.sidebar import shared_sidebar
 
 st.set_page_config(page_title="Neural-network lab", page_icon=":material/neurology:",
@@ -17,3 +18,4 @@ lessons = [st.Page(l.script, title=l.title, icon=l.icon, url_path=l.url_path) fo
 page = st.navigation({"": [home], "Lessons": lessons})
 shared_sidebar()
 page.run()
+freeze_after_heavy_imports()

@@ -71,10 +71,3 @@ def test_typed_text_is_never_rendered_as_html(text):
     assert echoed, "the page shows what was typed (in its warning about unknown characters)"
     assert all(not e.proto.allow_html for e in list(at.markdown) + list(at.caption))
 
-
-def test_no_page_turns_html_on():
-    """No page or helper renders raw HTML (the live chart's own iframe is the one component)."""
-    for path in list((ROOT / "pages").glob("*.py")) + list((ROOT / "ui").glob("*.py")) + [
-            ROOT / "app.py"]:
-        text = path.read_text()
-        assert "unsafe_allow_html=True" not in text and "st.html(" not in text, path

@@ -1,0 +1,179 @@
+"""A room full of students: N concurrent sessions against one lab server.
+
+What it does: start ``streamlit run app.py`` headless on a free localhost port with an empty
+cache; one "lecturer" session opens every page (this trains the default IMDB and stock models
+once, as a lecturer preparing the room would); then ``--sessions`` students (default 30) arrive
+over ``ARRIVAL_S`` seconds and each runs the classroom script:
+
+1. open the IMDB page and move the threshold three times (each move timed from the widget
+   change to the end of the fragment's run, with the redrawn confusion matrix checked);
+2. open XOR, press Play and let the fragment timer tick for ``PLAY_S`` seconds (or until the
+   network converges and the page stops the timer);
+3. open the stock page with the default model.
+
+Students speak Streamlit's own websocket protocol (``bench.ws_session``): a browser would add
+its rendering, and thirty browsers on the server's two cores measure Chromium, not the server
+(``bench.browser_fps`` measures one real browser). The report: p50/p95 latencies, errors
+(exceptions shown, timeouts, a missing chart; should be 0), and the server's resident memory
+(RSS from /proc): idle, after the lecturer's session, at its peak, with every session open,
+and after they close. Bounded: every wait has a timeout and the run stops after
+``RUN_LIMIT_S``. Run: ``python -m bench.load [--sessions 30]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import threading
+import time
+
+from bench.browser_fps import _serve
+from bench.ws_session import Session, click, slider
+
+ARRIVAL_S = 10  # students arrive over this many seconds, in a random order
+PLAY_S = 3
+STEP_TIMEOUT_S = 120  # any single run
+LECTURER_TIMEOUT_S = 300  # the first visit trains the IMDB and stock models
+RUN_LIMIT_S = 900
+SETTLE_S = 15  # after the students disconnect, before the last RSS reading
+EVERY_PAGE = ("imdb", "xor", "stock", "perceptron", "rnn", "gates", "")
+
+
+def rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class PeakRss(threading.Thread):
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.running = pid, 0.0, True
+
+    def run(self):
+        while self.running:
+            self.peak = max(self.peak, rss_mb(self.pid))
+            time.sleep(0.25)
+
+
+class Tally:
+    def __init__(self):
+        self.open, self.threshold, self.frame, self.frames = [], [], [], []
+        self.errors: list[str] = []
+
+    def check(self, what: str, run, expect: str | None = None):
+        if run.exceptions:
+            self.errors.append(f"{what}: {run.exceptions[0][:150]}")
+        elif expect and expect not in run.text():
+            self.errors.append(f"{what}: '{expect}' not shown")
+        return run
+
+
+async def lecturer(url: str, tally: Tally) -> None:
+    async with Session(url) as s:
+        for page in EVERY_PAGE:
+            tally.check(f"open {page or 'home'}", await s.open(page, LECTURER_TIMEOUT_S))
+
+
+async def student(url: str, tally: Tally, arrive: float, play: bool = True) -> Session:
+    await asyncio.sleep(arrive)
+    s = Session(url)
+    await s.__aenter__()
+    try:
+        run = tally.check("open imdb", await s.open("imdb", STEP_TIMEOUT_S), "threshold 0.50")
+        tally.open.append(run.seconds)
+        for k in (1, 2, 3):
+            thr = f"{0.5 + 0.01 * k:.2f}"
+            run = tally.check("threshold", await s.set("im_thr", slider(float(thr))),
+                              f"threshold {thr}")
+            tally.threshold.append(run.seconds)
+        run = tally.check("open xor", await s.open("xor", STEP_TIMEOUT_S), "Training steps")
+        tally.open.append(run.seconds)
+        t0, frames = time.perf_counter(), 0
+        if play:
+            tally.check("play", await s.set("xor__play", click(), fragment=False))
+            await s.settle()
+        while play and s.auto_rerun and time.perf_counter() - t0 < PLAY_S:
+            run = tally.check("frame", await s.tick(STEP_TIMEOUT_S))
+            tally.frame.append(run.seconds)
+            frames += 1
+            if s.auto_rerun:
+                await asyncio.sleep(max(0.0, s.auto_rerun[0] - run.seconds))
+        tally.frames.append(frames)
+        run = tally.check("open stock", await s.open("stock", STEP_TIMEOUT_S), "Test RMSE, model")
+        tally.open.append(run.seconds)
+    except Exception as err:  # a timeout or a dropped connection: counted, not raised
+        tally.errors.append(f"{type(err).__name__}: {str(err)[:120]}")
+    return s
+
+
+def pct(values: list[float], q: int) -> float:
+    return statistics.quantiles(values, n=100)[q - 1] if len(values) > 1 else values[0]
+
+
+def row(what: str, values: list[float]) -> None:
+    if values:
+        print(f"| {what} | {pct(values, 50):.3f} s | {pct(values, 95):.3f} s | "
+              f"{max(values):.3f} s | {len(values)} |")
+
+
+async def run(sessions: int, play: bool) -> None:
+    proc, url = _serve("app.py")
+    try:
+        idle = rss_mb(proc.pid)
+        warm = Tally()
+        t0 = time.perf_counter()
+        await lecturer(url, warm)
+        warm_s = time.perf_counter() - t0
+        await asyncio.sleep(2)
+        one = rss_mb(proc.pid)
+        peak = PeakRss(proc.pid)
+        peak.start()
+        room = Tally()
+        arrivals = random.Random(0).sample(range(sessions), sessions)
+        t0 = time.perf_counter()
+        students = await asyncio.gather(*(student(url, room, ARRIVAL_S * k / sessions, play)
+                                          for k in arrivals))
+        wall = time.perf_counter() - t0
+        all_open = rss_mb(proc.pid)
+        for s in students:
+            await s.__aexit__()
+        await asyncio.sleep(SETTLE_S)
+        peak.running = False
+        after = rss_mb(proc.pid)
+    finally:
+        proc.terminate()
+    print(f"Lecturer's session (every page; trains the default IMDB and stock models): "
+          f"{warm_s:.1f} s, errors: {len(warm.errors)} {warm.errors[:3]}")
+    print(f"{sessions} students arriving over {ARRIVAL_S} s, whole classroom script"
+          f"{'' if play else ' without pressing Play'}: {wall:.1f} s")
+    print("| what | p50 | p95 | max | count |\n| --- | --- | --- | --- | --- |")
+    row("threshold moved -> fragment rerun with the new confusion matrix", room.threshold)
+    row("page opened (IMDB, XOR, stock) -> run finished", room.open)
+    row("XOR frame (fragment tick) while others work", room.frame)
+    if room.frames:
+        print(f"XOR frames per student in {PLAY_S} s: median {statistics.median(room.frames):.0f}"
+              f" (min {min(room.frames)}, max {max(room.frames)})")
+    print(f"errors: {len(room.errors)}" + "".join(f"\n  {e}" for e in room.errors[:10]))
+    print(f"server RSS: idle {idle:.0f} MB, after the lecturer's session {one:.0f} MB, "
+          f"peak {peak.peak:.0f} MB, with all {sessions} students connected {all_open:.0f} MB, "
+          f"{SETTLE_S} s after they leave {after:.0f} MB")
+    print(f"growth per extra session: {(all_open - one) / sessions:.1f} MB "
+          f"(at the peak: {(peak.peak - one) / sessions:.1f} MB)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=30)
+    parser.add_argument("--no-play", action="store_true",
+                        help="students open XOR but do not press Play (isolates the animation)")
+    args = parser.parse_args()
+    asyncio.run(asyncio.wait_for(run(args.sessions, not args.no_play), RUN_LIMIT_S))
+
+
+if __name__ == "__main__":
+    main()

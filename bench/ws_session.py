@@ -1,0 +1,137 @@
+"""One browser session without a browser: Streamlit's own websocket protocol.
+
+A ``Session`` connects to ``/_stcore/stream`` as the frontend does, asks for a page by name,
+sends widget changes and fragment reruns as BackMsg protobufs, and reads the ForwardMsg replies
+until the run finishes. It keeps what a frontend keeps (widget ids by key, the fragment ids,
+the auto-rerun timer the server asks for) and records every exception the app shows. The load
+benchmark runs many of these at once, so the server's latency is measured without the cost of
+rendering thirty pages on the same two cores.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+FINISHED = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
+
+
+@dataclass
+class Run:
+    seconds: float
+    elements: list = field(default_factory=list)  # the new elements' protos, in order
+    exceptions: list[str] = field(default_factory=list)
+
+    def text(self) -> str:
+        """Everything shown, as one string (metric labels, markdown, chart specs...)."""
+        return " ".join(str(e) for e in self.elements)
+
+
+class Session:
+    def __init__(self, url: str):
+        self.url = url.replace("http://", "ws://") + "/_stcore/stream"
+        self.ws = None
+        self.page = ""
+        self.page_script_hash = ""  # the server's id of the current page, sent back as is
+        self.widgets: dict[str, str] = {}  # user key -> widget id
+        self.fragments: dict[str, str] = {}  # user key of a widget inside -> fragment id
+        self.auto_rerun: tuple[float, str] | None = None  # (interval, fragment id)
+
+    async def __aenter__(self) -> "Session":
+        self.ws = await websockets.connect(self.url, subprotocols=["streamlit"], max_size=None,
+                                           open_timeout=60, ping_interval=None)
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.ws.close()
+
+    async def open(self, page: str, timeout: float = 120) -> Run:
+        self.page, self.widgets, self.fragments, self.auto_rerun = page, {}, {}, None
+        self.page_script_hash = ""
+        return await self._rerun([], timeout=timeout)
+
+    async def set(self, key: str, state: WidgetState, fragment: bool = True,
+                  timeout: float = 120) -> Run:
+        """Send one widget's new state; rerun only its fragment when it sits in one."""
+        state.id = self.widgets[key]
+        return await self._rerun([state], self.fragments.get(key) if fragment else None,
+                                 timeout=timeout)
+
+    async def settle(self, quiet: float = 0.3) -> None:
+        """Read (and keep) whatever else the server sends until it is quiet: a button that
+        calls ``st.rerun()`` starts a second run, and the fragment timer belongs to it."""
+        while True:
+            try:
+                await asyncio.wait_for(self._read_until_finished(Run(0.0)), quiet)
+            except asyncio.TimeoutError:
+                return
+
+    async def tick(self, timeout: float = 120) -> Run:
+        """What the frontend does when the server's fragment timer fires."""
+        _, fragment_id = self.auto_rerun
+        return await self._rerun([], fragment_id, auto=True, timeout=timeout)
+
+    async def _rerun(self, states: list[WidgetState], fragment_id: str | None = None,
+                     auto: bool = False, timeout: float = 120) -> Run:
+        msg = BackMsg()
+        cs = msg.rerun_script
+        cs.page_name = self.page
+        cs.page_script_hash = self.page_script_hash
+        cs.widget_states.widgets.extend(states)
+        if fragment_id:
+            cs.fragment_id = fragment_id
+            cs.is_auto_rerun = auto
+        t0 = time.perf_counter()
+        await self.ws.send(msg.SerializeToString())
+        run = Run(0.0)
+        await asyncio.wait_for(self._read_until_finished(run), timeout)
+        run.seconds = time.perf_counter() - t0
+        return run
+
+    async def _read_until_finished(self, run: Run) -> None:
+        while True:
+            fm = ForwardMsg()
+            fm.ParseFromString(await self.ws.recv())
+            kind = fm.WhichOneof("type")
+            if kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
+                element = fm.delta.new_element
+                inner = getattr(element, element.WhichOneof("type") or "empty", None)
+                run.elements.append(inner)
+                if element.WhichOneof("type") == "exception":
+                    run.exceptions.append(f"{element.exception.type}: {element.exception.message}")
+                widget_id = getattr(inner, "id", "")
+                if isinstance(widget_id, str) and widget_id.startswith("$$ID"):
+                    key = widget_id.rsplit("-", 1)[-1]
+                    self.widgets[key] = widget_id
+                    if fm.delta.fragment_id:
+                        self.fragments[key] = fm.delta.fragment_id
+            elif kind == "navigation":
+                self.page_script_hash = fm.navigation.page_script_hash
+            elif kind == "auto_rerun":
+                self.auto_rerun = (fm.auto_rerun.interval, fm.auto_rerun.fragment_id)
+            elif kind == "stop_auto_rerun":
+                self.auto_rerun = None
+            elif kind == "script_finished":
+                if fm.script_finished in FINISHED:
+                    return
+                if fm.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
+                    run.exceptions.append("compile error")
+                    return
+
+
+def slider(value: float) -> WidgetState:
+    s = WidgetState()
+    s.double_array_value.data.append(value)
+    return s
+
+
+def click() -> WidgetState:
+    s = WidgetState()
+    s.trigger_value = True
+    return s
