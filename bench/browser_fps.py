@@ -26,11 +26,11 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-sync", "--no-first-run"]
 
 
-def _serve(script: str):
+def _serve(script: str, cache_dir: str | None = None):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = dict(os.environ, LAB_CACHE_DIR=tempfile.mkdtemp(prefix="lab-bench-"))
+    env = dict(os.environ, LAB_CACHE_DIR=cache_dir or tempfile.mkdtemp(prefix="lab-bench-"))
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", script,
                              "--server.headless", "true", "--server.address", "127.0.0.1",
                              "--server.port", str(port)],

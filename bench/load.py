@@ -15,9 +15,9 @@ Students speak Streamlit's own websocket protocol (``bench.ws_session``): a brow
 its rendering, and thirty browsers on the server's two cores measure Chromium, not the server
 (``bench.browser_fps`` measures one real browser). The report: p50/p95 latencies, errors
 (exceptions shown, timeouts, a missing chart; should be 0), and the server's resident memory
-(RSS from /proc): idle, after the lecturer's session, at its peak, with every session open,
+(RSS from /proc, summed over the server processes): idle, after the lecturer's session, at its peak, with every session open,
 and after they close. Bounded: every wait has a timeout and the run stops after
-``RUN_LIMIT_S``. Run: ``python -m bench.load [--sessions 30]``.
+``RUN_LIMIT_S``. Run: ``python -m bench.load [--sessions 30] [--no-play] [--servers 2]``.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import argparse
 import asyncio
 import random
 import statistics
+import tempfile
 import threading
 import time
 
@@ -50,13 +51,13 @@ def rss_mb(pid: int) -> float:
 
 
 class PeakRss(threading.Thread):
-    def __init__(self, pid: int):
+    def __init__(self, read):
         super().__init__(daemon=True)
-        self.pid, self.peak, self.running = pid, 0.0, True
+        self.read, self.peak, self.running = read, 0.0, True
 
     def run(self):
         while self.running:
-            self.peak = max(self.peak, rss_mb(self.pid))
+            self.peak = max(self.peak, self.read())
             time.sleep(0.25)
 
 
@@ -121,35 +122,46 @@ def row(what: str, values: list[float]) -> None:
               f"{max(values):.3f} s | {len(values)} |")
 
 
-async def run(sessions: int, play: bool) -> None:
-    proc, url = _serve("app.py")
+async def run(sessions: int, play: bool, servers: int) -> None:
+    """``servers`` > 1: that many server processes share one cache folder (the first trains,
+    the others load from disk) and the students are dealt out among them."""
+    cache = tempfile.mkdtemp(prefix="lab-load-")
+    procs = [_serve("app.py", cache) for _ in range(servers)]
+    pids, urls = [p.pid for p, _ in procs], [u for _, u in procs]
+
+    def rss() -> float:
+        return sum(rss_mb(pid) for pid in pids)
     try:
-        idle = rss_mb(proc.pid)
+        idle = rss()
         warm = Tally()
         t0 = time.perf_counter()
-        await lecturer(url, warm)
+        for url in urls:
+            await lecturer(url, warm)
         warm_s = time.perf_counter() - t0
         await asyncio.sleep(2)
-        one = rss_mb(proc.pid)
-        peak = PeakRss(proc.pid)
+        one = rss()
+        peak = PeakRss(rss)
         peak.start()
         room = Tally()
         arrivals = random.Random(0).sample(range(sessions), sessions)
         t0 = time.perf_counter()
-        students = await asyncio.gather(*(student(url, room, ARRIVAL_S * k / sessions, play)
-                                          for k in arrivals))
+        students = await asyncio.gather(*(
+            student(urls[i % servers], room, ARRIVAL_S * k / sessions, play)
+            for i, k in enumerate(arrivals)))
         wall = time.perf_counter() - t0
-        all_open = rss_mb(proc.pid)
+        all_open = rss()
         for s in students:
             await s.__aexit__()
         await asyncio.sleep(SETTLE_S)
         peak.running = False
-        after = rss_mb(proc.pid)
+        after = rss()
     finally:
-        proc.terminate()
+        for proc, _ in procs:
+            proc.terminate()
     print(f"Lecturer's session (every page; trains the default IMDB and stock models): "
           f"{warm_s:.1f} s, errors: {len(warm.errors)} {warm.errors[:3]}")
-    print(f"{sessions} students arriving over {ARRIVAL_S} s, whole classroom script"
+    print(f"{servers} server process(es); "
+          f"{sessions} students arriving over {ARRIVAL_S} s, whole classroom script"
           f"{'' if play else ' without pressing Play'}: {wall:.1f} s")
     print("| what | p50 | p95 | max | count |\n| --- | --- | --- | --- | --- |")
     row("threshold moved -> fragment rerun with the new confusion matrix", room.threshold)
@@ -171,8 +183,11 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=30)
     parser.add_argument("--no-play", action="store_true",
                         help="students open XOR but do not press Play (isolates the animation)")
+    parser.add_argument("--servers", type=int, default=1,
+                        help="server processes sharing one cache, students dealt out among them")
     args = parser.parse_args()
-    asyncio.run(asyncio.wait_for(run(args.sessions, not args.no_play), RUN_LIMIT_S))
+    asyncio.run(asyncio.wait_for(run(args.sessions, not args.no_play, args.servers),
+                                 RUN_LIMIT_S))
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from tests.conftest import ROOT
 from ui.catalog import LESSONS
 
 APP = str(ROOT / "app.py")
-RUNS = {False: 70, True: 10}  # runs per page: NumPy pages, pages that train Keras models
+RUNS = {False: 50, True: 6}  # runs per page: NumPy pages, pages that train Keras models
 # Left alone: a long training (test_stock_page presses it), the memory experiment's Run (three
 # Keras models per length; test_pages runs it), downloads (nothing changes server-side).
 SKIP_KEYS = ("train_now", "gm_run", "download")

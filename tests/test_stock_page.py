@@ -50,9 +50,8 @@ def test_default_view_scores_the_model_beside_the_naive_forecast(page):
 
 
 @pytest.mark.parametrize("widget,key,value", [
-    ("slider", "sk_window", 2), ("slider", "sk_window", 60), ("slider", "sk_train", 95),
-    ("radio", "sk_target", "return"), ("selectbox", "sk_kind", "SimpleRNN"),
-    ("selectbox", "sk_ticker", "IBM"), ("multiselect", "sk_features", ["3MA_new", "5MA_new"])])
+    ("slider", "sk_window", 2), ("slider", "sk_window", 60), ("radio", "sk_target", "return"),
+    ("multiselect", "sk_features", ["3MA_new", "5MA_new"])])  # the fuzz test covers the rest
 def test_settings_retrain_without_errors(page, widget, key, value):
     at = page
     getattr(at, widget)(key=key).set_value(value).run()
