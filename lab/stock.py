@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import importlib.util
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -169,7 +168,6 @@ def parse_csv(raw: bytes, name: str = "upload") -> StockData:
     frame = pd.DataFrame(index=df.index)
     for col in [c for c in BASE_COLUMNS if c in header]:
         frame[col] = _numbers(df[col], col)
-    index: pd.Index
     if "Date" in header:
         dates = pd.to_datetime(df["Date"].str.strip(), errors="coerce", format="mixed")
         bad = dates.isna() & ~df["Date"].str.strip().str.lower().isin(_MISSING)
