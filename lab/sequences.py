@@ -62,14 +62,20 @@ def sine_series(n: int = 1000, step: float = 0.1) -> tuple[np.ndarray, np.ndarra
     return x, np.sin(2 * x) + np.cos(x / 2)
 
 
+def windows(values: np.ndarray, window_size: int) -> np.ndarray:
+    """(n, f) rows -> (n - window_size, window_size, f) windows, vectorised (a strided view,
+    copied): window i holds rows i .. i + window_size - 1 and forecasts row i + window_size."""
+    view = np.lib.stride_tricks.sliding_window_view(values, window_size, axis=0)
+    return np.ascontiguousarray(view[:-1].transpose(0, 2, 1))
+
+
 def seq2dataset(seq: np.ndarray, time_steps: int, input_dim: int = 1):
     """Lecture 002's windows, vectorised: X[i] = seq[i : i+time_steps], Y[i] = seq[i+time_steps+input_dim-1]."""
     seq = np.asarray(seq, dtype=float).reshape(-1, 1)
     n = len(seq) - (time_steps + input_dim) + 1
     if time_steps < 1 or n < 1:
         raise ValueError(f"a window of {time_steps} needs more than {len(seq)} values")
-    windows = np.lib.stride_tricks.sliding_window_view(seq[:, 0], time_steps)[:n]
-    return windows[:, :, None].copy(), seq[time_steps + input_dim - 1:][:n].copy()
+    return windows(seq, time_steps)[:n], seq[time_steps + input_dim - 1:][:n].copy()
 
 
 def split(x: np.ndarray, y: np.ndarray, ratio: float = 0.8):
@@ -89,14 +95,14 @@ def parse_numbers(text: str) -> np.ndarray:
     try:
         values = np.array([float(p) for p in parts])
     except ValueError:
-        bad = next(p for p in parts if not _is_number(p))
+        bad = next(p for p in parts if not is_number(p))
         raise ValueError(f"{bad!r} is not a number; separate numbers with commas") from None
     if not np.isfinite(values).all():
         raise ValueError("use finite numbers (no nan or inf)")
     return np.clip(values, -1e3, 1e3)
 
 
-def _is_number(text: str) -> bool:
+def is_number(text: str) -> bool:
     try:
         float(text)
         return True

@@ -28,6 +28,7 @@ from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
 from sklearn.preprocessing import MinMaxScaler
 
 from lab.cache import cache_dir
+from lab.sequences import is_number, windows
 
 # --- Limits on what a user supplies ---------------------------------------------------------
 MAX_BYTES = 20 * 1024 * 1024  # the same limit as .streamlit/config.toml's maxUploadSize
@@ -131,7 +132,7 @@ def parse_csv(raw: bytes, name: str = "upload") -> StockData:
     sep = max([",", ";", "\t"], key=body[0].count)
     first = next(csv.reader([body[0]], delimiter=sep))
     notes: list[str] = []
-    if all(_is_number(c) for c in first):  # no header row: lecture 000's stock_daily.csv
+    if all(is_number(c) for c in first):  # no header row: lecture 000's stock_daily.csv
         names = next((_column_names(c) for c in comments if _column_names(c)), None)
         if names is None and len(first) == len(LECTURE_000_ORDER):
             names = list(LECTURE_000_ORDER)
@@ -220,14 +221,6 @@ def _checked(data: StockData) -> StockData:
     return data
 
 
-def _is_number(cell: str) -> bool:
-    try:
-        float(cell)
-        return True
-    except ValueError:
-        return False
-
-
 def _column_names(comment: str) -> list[str] | None:
     names = [_ALIASES.get(c.strip().lower()) for c in comment.split(",")]
     return names if len(names) > 1 and all(names) and "Close" in names else None
@@ -311,13 +304,6 @@ def clean(frame: pd.DataFrame, s: PrepSettings) -> tuple[pd.DataFrame, dict[str,
     kept = df[~(zero_volume | missing)]
     return kept, {"zero volume": int(zero_volume.sum()),
                   "missing (moving averages, first return)": int((missing & ~zero_volume).sum())}
-
-
-def windows(values: np.ndarray, window_size: int) -> np.ndarray:
-    """(n, f) rows -> (n - window_size, window_size, f) windows, vectorised (a strided view,
-    copied): window i holds rows i .. i + window_size - 1 and forecasts row i + window_size."""
-    view = np.lib.stride_tricks.sliding_window_view(values, window_size, axis=0)
-    return np.ascontiguousarray(view[:-1].transpose(0, 2, 1))
 
 
 @dataclass
