@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from lab.i18n import tr
+
 # --- The four inputs and the three logic gates (lecture 000) ----------------------------------
 INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 GATES: dict[str, np.ndarray] = {
@@ -146,7 +148,7 @@ def decision_line(w: np.ndarray) -> str:
         return f"x2 = {-w1 / w2 + 0.0:+.3f}·x1 {-w0 / w2 + 0.0:+.3f}"
     if abs(w1) > 1e-12:
         return f"x1 = {-w0 / w1 + 0.0:+.3f}"
-    return "no line yet (w1 = w2 = 0): every point gets the same output"
+    return tr("perceptron.no_line")
 
 
 # --- The sigmoid neuron table (lecture 000, first worked example) -----------------------------
@@ -199,9 +201,10 @@ def lecture_comparison() -> pd.DataFrame:
     tab = sigmoid_table()
     grad = sigmoid_gradient()
     new_w = sigmoid_gradient_step()
-    names = ([f"Y for x={x1}{x2}" for x1, x2 in LECTURE_ROWS]
-             + [f"error for x={x1}{x2}" for x1, x2 in LECTURE_ROWS]
-             + ["gradient w1", "gradient w2", "gradient b", "new w1", "new w2", "new b"])
+    names = ([tr("perceptron.cmp.y", x=f"{x1}{x2}") for x1, x2 in LECTURE_ROWS]
+             + [tr("perceptron.cmp.error", x=f"{x1}{x2}") for x1, x2 in LECTURE_ROWS]
+             + [tr(f"perceptron.cmp.{k}") for k in ("grad_w1", "grad_w2", "grad_b", "new_w1",
+                                                    "new_w2", "new_b")])
     printed = [*LECTURE_PRINTED_Y, *LECTURE_PRINTED_ERROR, *LECTURE_PRINTED_STEP,
                *LECTURE_PRINTED_NEW_W]
     true = [*tab["Y"], *tab["error"], *grad, *new_w]

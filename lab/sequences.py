@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from lab.i18n import tr
+
 LECTURE_WORDS = ["good", "bad", "worse", "so good"]
 LECTURE_LABELS = [1, 0, 0, 1]
 PAD = "<pad>"
@@ -27,7 +29,7 @@ def encode(word: str, vocab: list[str]) -> list[int]:
     index = {c: i for i, c in enumerate(vocab)}
     unknown = sorted({c for c in word if c not in index or c == PAD})
     if unknown:
-        raise ValueError(f"not in the vocabulary: {', '.join(repr(c) for c in unknown)}")
+        raise ValueError(tr("seq.err.unknown_chars", chars=", ".join(repr(c) for c in unknown)))
     return [index[c] for c in word]
 
 
@@ -91,14 +93,14 @@ def parse_numbers(text: str) -> np.ndarray:
     """'3, 0, -1.5' -> array([3., 0., -1.5]); ValueError saying what to fix."""
     parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p.strip()]
     if not parts:
-        raise ValueError("type at least one number, for example 3, 0, 0, 0")
+        raise ValueError(tr("seq.err.no_numbers"))
     try:
         values = np.array([float(p) for p in parts])
     except ValueError:
         bad = next(p for p in parts if not is_number(p))
-        raise ValueError(f"{bad!r} is not a number; separate numbers with commas") from None
+        raise ValueError(tr("seq.err.not_a_number", bad=repr(bad))) from None
     if not np.isfinite(values).all():
-        raise ValueError("use finite numbers (no nan or inf)")
+        raise ValueError(tr("seq.err.not_finite"))
     return np.clip(values, -1e3, 1e3)
 
 

@@ -8,15 +8,41 @@ from lab import rnn, sequences as sq
 from lab.figures.rnn import (forecast_figure, gradient_flow_figure, loss_curves_figure,
                              step_table_rows, unrolled_figure)
 from lab.rnn_demos import SineDemo, WordsDemo
-from ui import player
+from lab.i18n import headers, options, t
+from ui import links, player
+from ui.charts import chart, live_chart
 from ui.entry import ensure_app_navigation
-from ui.live_plot import live_plotly_chart
 
 ensure_app_navigation()
 
+KEY = "rnn"
 LR_OPTIONS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5]
 WORD_EPOCHS_PER_FRAME = 5
 SINE_EPOCHS_PER_FRAME = 1
+SOURCES = ["lecture", "typed", "sine"]
+SHAPE_PRESETS = {"lecture_001": (32, 100, 100, 32, 1),  # IMDB one-hot, SimpleRNN(32)
+                 "lecture_002": (32, 20, 1, 128, 1),  # sine, SimpleRNN(128) + Dense(1)
+                 "lecture_000": (4, 7, 11, 8, 1)}  # the four words
+LINK = [  # the settings a shared link carries (ui.links); training progress is not carried
+    links.number("w_units", "w_units", 2, 16, 8, integer=True),
+    links.choice("w_lr", "w_lr", LR_OPTIONS, 0.05),
+    links.number("w_seed", "w_seed", 0, 9999, 0, integer=True),
+    links.text("word", "w_typed", "so bad", 100),
+    links.number("s_steps", "s_steps", 2, 60, 20, integer=True),
+    links.number("s_units", "s_units", 2, 64, 16, integer=True),
+    links.choice("s_lr", "s_lr", LR_OPTIONS, 0.01),
+    links.number("s_seed", "s_seed", 0, 9999, 0, integer=True),
+    links.choice("source", "u_source", SOURCES, "lecture"),
+    links.choice("u_word", "u_word", sq.LECTURE_WORDS, "good"),
+    links.text("u_typed", "u_typed", "good", 100),
+    links.number("u_start", "u_start", 0, 997, 0, integer=True),
+    links.number("upto", "u_upto", 1, 1000, 1, integer=True),
+    links.choice("shapes", "sh_preset", list(SHAPE_PRESETS), "lecture_001"),
+    links.number("T", "g_T", 1, 200, 100, integer=True),
+    links.number("scale", "g_radius", 0.1, 3.0, 1.0),
+    links.choice("act", "g_act", rnn.ACTIVATIONS, rnn.ACTIVATIONS[0]),
+    links.number("k", "g_k", 1, 200, 100, integer=True),
+]
 
 
 def demo(key: str, factory, settings: tuple):
@@ -27,24 +53,20 @@ def demo(key: str, factory, settings: tuple):
     return st.session_state[key]
 
 
-st.title("Unrolled RNN")
-st.markdown(
-    r"$Z_{1,t} = X_t W_{1x} + H_{t-1} W_{1h} + b_1$, $H_t = \tanh(Z_{1,t})$, and for a "
-    r"many-to-one network the output reads only the last state: $Z_2 = H_T W_2 + b_2$. "
-    "The same weights are used at every step (lecture 001's notation). Every number below is "
-    "computed by a NumPy RNN; the tests check it against `keras.layers.SimpleRNN` and "
-    "`tf.GradientTape`.")
+links.restore(KEY, LINK)
+st.title(t("lesson.rnn.title"))
+st.markdown(t("rnn.intro"))
 
 (tab_unrolled, tab_shapes, tab_flow, tab_words, tab_sine) = st.tabs(
-    ["Forward pass, unrolled", "Shapes and parameters", "Gradient flow (BPTT)",
-     "Train: words (many-to-one)", "Train: sine forecast"])
+    [t("rnn.tab_unrolled"), t("rnn.tab_shapes"), t("rnn.tab_flow"), t("rnn.tab_words"),
+     t("rnn.tab_sine")])
 
 # --- Train: words (defined first: the unrolled view shows this network) --------------------------
 with tab_words:
     c1, c2, c3 = st.columns(3)
-    w_units = c1.slider("Hidden units n_c", 2, 16, 8, key="w_units")
-    w_lr = c2.select_slider("Learning rate (Adam)", LR_OPTIONS, value=0.05, key="w_lr")
-    w_seed = c3.number_input("Seed", 0, 9999, 0, key="w_seed")
+    w_units = c1.slider(t("rnn.units"), 2, 16, 8, key="w_units")
+    w_lr = c2.select_slider(t("rnn.lr"), LR_OPTIONS, value=0.05, key="w_lr")
+    w_seed = c3.number_input(t("rnn.seed"), 0, 9999, 0, key="w_seed")
     words = demo("rnn_words", lambda: WordsDemo(w_units, w_lr, int(w_seed)), (w_units, w_seed))
     words.opt.lr = float(w_lr)
     action = player.controls("words")
@@ -57,43 +79,45 @@ with tab_words:
         if ticking:
             words.advance(WORD_EPOCHS_PER_FRAME)
         table = words.table()
-        st.markdown(f"**{len(words.losses)} epochs** · loss "
-                    f"{f'{words.losses[-1]:.4f}' if words.losses else '–'} · "
-                    f"{int(table['right?'].sum())} of 4 words right")
+        st.markdown(t("rnn.words_status", epochs=len(words.losses),
+                      loss=f"{words.losses[-1]:.4f}" if words.losses else "–",
+                      right=int(table["right?"].sum())))
         if words.diverged:
-            st.error(f"Training diverged at learning rate {w_lr}: lower it and press Reset.")
+            st.error(t("rnn.diverged", lr=w_lr))
         left, right = st.columns([1, 1.2])
-        left.table(table.style.format({"P(positive)": "{:.3f}"}).hide(axis="index"))
+        left.table(headers(table, "rnn.col").style.format({"P(positive)": "{:.3f}"})
+                   .hide(axis="index"))
         with right:
-            live_plotly_chart(loss_curves_figure(words.losses, title="Binary cross-entropy"),
-                              key="words_loss")
+            live_chart(loss_curves_figure(words.losses, title=t("rnn.bce")), key="words_loss")
+        if not ticking:
+            st.download_button(t("download.csv"), table.to_csv(index=False).encode(),
+                               "rnn_words.csv", "text/csv", key="w_download")
         if ticking and (words.diverged or (words.losses and words.losses[-1] < 1e-3)):
             player.stop_and_rerun("words")
 
     player.live("words", words_frame)
-    typed = st.text_input("Classify your own word", "so bad", key="w_typed",
-                          help="Letters of the vocabulary only: " + " ".join(words.vocab[1:]))
+    typed = st.text_input(t("rnn.typed"), "so bad", key="w_typed",
+                          help=t("rnn.typed_help", letters=" ".join(words.vocab[1:])))
     try:
         idx, _ = words.encode(typed)
-        st.markdown(f"`{typed}` → {idx[0].tolist()} → P(positive) = "
-                    f"**{words.probability(typed):.3f}**")
+        st.markdown(t("rnn.typed_result", typed=typed, idx=idx[0].tolist(),
+                      p=words.probability(typed)))
     except ValueError as err:
-        st.warning(f"Cannot classify {typed!r}: {err}. The network only knows the characters "
-                   f"{' '.join(repr(c) for c in words.vocab[1:])}.")
+        st.warning(t("rnn.cannot_classify", typed=repr(typed), err=err,
+                     chars=" ".join(repr(c) for c in words.vocab[1:])))
 
 # --- Train: sine -------------------------------------------------------------------------------
 with tab_sine:
     c1, c2, c3, c4 = st.columns(4)
-    s_steps = c1.slider("time_steps (window)", 2, 60, 20, key="s_steps")
-    s_units = c2.slider("Hidden units n_c", 2, 64, 16, key="s_units")
-    s_lr = c3.select_slider("Learning rate (Adam)", LR_OPTIONS, value=0.01, key="s_lr")
-    s_seed = c4.number_input("Seed", 0, 9999, 0, key="s_seed")
+    s_steps = c1.slider(t("rnn.time_steps"), 2, 60, 20, key="s_steps")
+    s_units = c2.slider(t("rnn.units"), 2, 64, 16, key="s_units")
+    s_lr = c3.select_slider(t("rnn.lr"), LR_OPTIONS, value=0.01, key="s_lr")
+    s_seed = c4.number_input(t("rnn.seed"), 0, 9999, 0, key="s_seed")
     sine = demo("rnn_sine", lambda: SineDemo(s_steps, s_units, s_lr, int(s_seed)),
                 (s_steps, s_units, s_seed))
     sine.opt.lr = float(s_lr)
     shp = sine.shapes
-    st.caption(f"Windows X {shp['X']}, split 80/20 in time: train {shp['x_train']}, test "
-               f"{shp['x_test']} (lecture 002 with time_steps = 20: (980, 20, 1), 784 / 196).")
+    st.caption(t("rnn.sine_shapes", X=shp["X"], train=shp["x_train"], test=shp["x_test"]))
     action = player.controls("sine")
     if action == "reset":
         st.session_state["rnn_sine"] = sine = SineDemo(s_steps, s_units, s_lr, int(s_seed))
@@ -104,14 +128,20 @@ with tab_sine:
         if ticking:
             sine.advance(SINE_EPOCHS_PER_FRAME)
         n = len(sine.train_losses)
-        st.markdown(f"**{n} epochs** · test MSE "
-                    f"{sine.test_losses[-1] if n else sine.test_loss():.5f} "
-                    f"(the series' variance is {np.var(sine.y_test):.3f})")
+        st.markdown(t("rnn.sine_status", epochs=n,
+                      mse=sine.test_losses[-1] if n else sine.test_loss(),
+                      var=np.var(sine.y_test)))
         if sine.diverged:
-            st.error(f"Training diverged at learning rate {s_lr}: lower it and press Reset.")
-        live_plotly_chart(forecast_figure(*sine.forecast()), key="sine_forecast")
-        live_plotly_chart(loss_curves_figure(sine.train_losses, sine.test_losses,
-                                             "Mean squared error"), key="sine_loss")
+            st.error(t("rnn.diverged", lr=s_lr))
+        time, truth, pred_test, test_start = sine.forecast()
+        live_chart(forecast_figure(time, truth, pred_test, test_start), key="sine_forecast")
+        live_chart(loss_curves_figure(sine.train_losses, sine.test_losses, t("rnn.mse")),
+                   key="sine_loss")
+        if not ticking:
+            out = pd.DataFrame({"x": time[test_start:], "y": truth[test_start:],
+                                "forecast": pred_test})
+            st.download_button(t("rnn.download_forecast"), out.to_csv(index=False).encode(),
+                               "rnn_sine_forecast.csv", "text/csv", key="s_download")
         if ticking and sine.diverged:
             player.stop_and_rerun("sine")
 
@@ -119,92 +149,86 @@ with tab_sine:
 
 # --- Forward pass, unrolled ----------------------------------------------------------------------
 with tab_unrolled:
-    source = st.radio("Sequence", ["a lecture word", "your word", "a sine segment"],
-                      horizontal=True, key="u_source")
-    if source == "a sine segment":
-        start = st.slider("Segment starts at index", 0, 999 - sine.time_steps, 0, key="u_start")
+    source = st.radio(t("rnn.sequence"), SOURCES, horizontal=True, key="u_source",
+                      format_func=options("rnn.source"))
+    if source == "sine":
+        links.clamp("u_start", 0, 999 - sine.time_steps)
+        start = st.slider(t("rnn.segment_start"), 0, 999 - sine.time_steps, 0, key="u_start")
         net, series = sine.net, sine.series
         x = series[start:start + sine.time_steps].reshape(1, -1, 1)
         steps, features = [f"{v:.2f}" for v in x[0, :, 0]], ["x"]
-        st.caption(f"The sine network (tab 'Train: sine forecast', {len(sine.train_losses)} "
-                   "epochs trained so far) reads the window and forecasts the next value, "
-                   f"{series[min(start + sine.time_steps, 999)]:.3f}.")
+        st.caption(t("rnn.sine_segment", epochs=len(sine.train_losses),
+                     next=series[min(start + sine.time_steps, 999)]))
     else:
-        if source == "a lecture word":
-            word = st.selectbox("Word", sq.LECTURE_WORDS, key="u_word")
+        if source == "lecture":
+            word = st.selectbox(t("rnn.word"), sq.LECTURE_WORDS, key="u_word")
         else:
-            word = st.text_input("Word", "good", key="u_typed")
+            word = st.text_input(t("rnn.word"), "good", key="u_typed")
         net, features = words.net, words.vocab
         try:
             idx, x = words.encode(word)
         except ValueError as err:
             x = None
-            st.warning(f"Cannot encode {word!r}: {err}. Use the characters "
-                       f"{' '.join(repr(c) for c in words.vocab[1:])}.")
-    if x is not None and source != "a sine segment":
+            st.warning(t("rnn.cannot_encode", word=repr(word), err=err,
+                         chars=" ".join(repr(c) for c in words.vocab[1:])))
+    if x is not None and source != "sine":
         steps = [words.vocab[i] for i in idx[0]]
-        st.markdown(f"Vocabulary `{words.vocab}` · `{word}` → {sq.encode(word, words.vocab)} → "
-                    f"padded at the front to {idx[0].tolist()} · each index becomes a one-hot "
-                    "vector (`<pad>` = all zeros). Network: tab 'Train: words' "
-                    f"({len(words.losses)} epochs trained so far).")
+        st.markdown(t("rnn.encoded", vocab=words.vocab, word=word,
+                      ids=sq.encode(word, words.vocab), padded=idx[0].tolist(),
+                      epochs=len(words.losses)))
     if x is not None:
         trace = rnn.forward(net, x)
         T = x.shape[1]
-        upto = st.slider("Show up to time step", 1, T, T, key="u_upto") if T > 1 else 1
-        st.plotly_chart(unrolled_figure(net, trace, upto, step_labels=steps,
-                                        feature_labels=features), key="u_fig")
-        st.caption(f"Step t = {upto}: every hidden unit's pre-activation split into its three "
-                   "parts (hover a cell above for the same numbers).")
-        st.dataframe(pd.DataFrame(step_table_rows(net, trace, upto)).style.format(precision=3),
-                     hide_index=True, width="stretch")
+        links.clamp("u_upto", 1, T)
+        upto = st.slider(t("rnn.upto"), 1, T, T, key="u_upto") if T > 1 else 1
+        chart(unrolled_figure(net, trace, upto, step_labels=steps, feature_labels=features),
+              key="u_fig")
+        st.caption(t("rnn.step_caption", upto=upto))
+        rows = pd.DataFrame(step_table_rows(net, trace, upto))
+        st.dataframe(headers(rows, "rnn.col").style.format(precision=3), hide_index=True,
+                     width="stretch")
+        st.download_button(t("download.csv"), rows.to_csv(index=False).encode(),
+                           f"rnn_step_{upto}.csv", "text/csv", key="u_download")
 
 # --- Shapes and parameters -----------------------------------------------------------------------
 with tab_shapes:
-    presets = {"lecture 001: IMDB one-hot, SimpleRNN(32)": (32, 100, 100, 32, 1),
-               "lecture 002: sine, SimpleRNN(128) + Dense(1)": (32, 20, 1, 128, 1),
-               "lecture 000: the four words": (4, 7, 11, 8, 1)}
-    choice = st.selectbox("Setting", list(presets), key="sh_preset")
-    m0, T0, nf0, nc0, out0 = presets[choice]
+    choice = st.selectbox(t("rnn.setting"), list(SHAPE_PRESETS), key="sh_preset",
+                          format_func=options("rnn.shape_preset"))
+    m0, T0, nf0, nc0, out0 = SHAPE_PRESETS[choice]
     c1, c2, c3, c4 = st.columns(4)
-    m = c1.number_input("m (batch)", 1, 100_000, m0, key=f"sh_m_{choice}")
-    T_ = c2.number_input("T (time steps)", 1, 10_000, T0, key=f"sh_T_{choice}")
-    nf = c3.number_input("n_f (features)", 1, 100_000, nf0, key=f"sh_nf_{choice}")
-    nc = c4.number_input("n_c (cells)", 1, 4096, nc0, key=f"sh_nc_{choice}")
-    st.table(pd.DataFrame({
-        "array": ["X", "X_t (one step)", "W1x", "W1h", "b1", "H_t", "W2", "b2"],
+    m = c1.number_input(t("rnn.m"), 1, 100_000, m0, key=f"sh_m_{choice}")
+    T_ = c2.number_input(t("rnn.T"), 1, 10_000, T0, key=f"sh_T_{choice}")
+    nf = c3.number_input(t("rnn.nf"), 1, 100_000, nf0, key=f"sh_nf_{choice}")
+    nc = c4.number_input(t("rnn.nc"), 1, 4096, nc0, key=f"sh_nc_{choice}")
+    shapes = pd.DataFrame({
+        "array": ["X", t("rnn.x_one_step"), "W1x", "W1h", "b1", "H_t", "W2", "b2"],
         "shape": [f"({m}, {T_}, {nf})", f"({m}, {nf})", f"({nf}, {nc})", f"({nc}, {nc})",
-                  f"({nc},)", f"({m}, {nc})", f"({nc}, 1)", "(1,)"]}).style.hide(axis="index"))
+                  f"({nc},)", f"({m}, {nc})", f"({nc}, 1)", "(1,)"]})
+    st.table(headers(shapes, "rnn.col").style.hide(axis="index"))
     rnn_only = rnn.count_params(nf, nc, None)
-    st.markdown(f"SimpleRNN parameters: n_f·n_c + n_c·n_c + n_c = {nf}·{nc} + {nc}·{nc} + {nc} "
-                f"= **{rnn_only:,}**; with a Dense(1) output: **{rnn.count_params(nf, nc, 1):,}** "
-                "(the tests check this formula against Keras's `count_params()`).")
-    st.markdown(f"A float32 one-hot input of 20,000 reviews like this: 20000·{T_}·{nf}·4 bytes = "
-                f"**{20000 * T_ * nf * 4:,} bytes** (lecture 001: 800,000,000 for T = n_f = 100).")
+    st.markdown(t("rnn.param_count", nf=nf, nc=nc, total=rnn_only,
+                  dense=rnn.count_params(nf, nc, 1)))
+    st.markdown(t("rnn.one_hot_bytes", T=T_, nf=nf, size=20000 * T_ * nf * 4))
 
 # --- Gradient flow ---------------------------------------------------------------------------------
 with tab_flow:
     c1, c2, c3, c4 = st.columns(4)
-    T_flow = c1.slider("Sequence length T", 1, 200, 100, key="g_T")
-    radius = c2.slider("Scale of W1h (spectral radius)", 0.1, 3.0, 1.0, 0.05, key="g_radius")
-    act = c3.radio("Activation", rnn.ACTIVATIONS, horizontal=True, key="g_act")
-    k = (c4.slider("TBPTT: last k steps get gradient", 1, T_flow, T_flow, key="g_k")
+    T_flow = c1.slider(t("rnn.flow_T"), 1, 200, 100, key="g_T")
+    radius = c2.slider(t("rnn.scale"), 0.1, 3.0, 1.0, 0.05, key="g_radius")
+    act = c3.radio(t("rnn.activation"), rnn.ACTIVATIONS, horizontal=True, key="g_act")
+    links.clamp("g_k", 1, T_flow)
+    k = (c4.slider(t("rnn.k"), 1, T_flow, T_flow, key="g_k")
          if T_flow > 1 else 1)
     flow = rnn.gradient_flow(T_flow, radius, act, k=None if k >= T_flow else k)
     if flow.overflow:
-        st.error("The numbers overflowed float64 (beyond 1.8e308): with this scale and length "
-                 "the states or gradients explode past what a computer can hold. Lower the "
-                 "scale or T.")
-    st.plotly_chart(gradient_flow_figure(flow, radius, act), key="g_fig")
+        st.error(t("rnn.overflow"))
+    chart(gradient_flow_figure(flow, radius, act), key="g_fig")
     ratio = flow.dh_norm[0] / flow.dh_norm[-1] if flow.dh_norm[-1] else float("nan")
-    st.markdown(
-        f"From step T = {T_flow} back to step 1 the gradient is multiplied by **{ratio:.3g}**. "
-        f"Lecture 004's scalar version: a weight w = {radius:g} applied {T_flow - 1} times gives "
-        f"{radius:g}^{T_flow - 1} = **{float(radius) ** (T_flow - 1):.3g}**: below 1 it "
-        "vanishes, above 1 it explodes.")
-    st.caption(
-        "W1h is a random orthogonal matrix times the scale, so every direction is stretched by "
-        "exactly that factor, as the scalar w is. The activation multiplies in its slope at "
-        "every step: sigmoid's is at most 0.25, so it vanishes even at scale 1; ReLU zeroes "
-        "about half the units, so it needs a scale near √2 to keep the gradient; tanh "
-        "saturates (slope near 0) when the states grow, which tames the explosion. Green: the "
-        "steps whose errors truncated BPTT adds to the weight gradients.")
+    st.markdown(t("rnn.flow_ratio", T=T_flow, ratio=ratio, w=radius, n=T_flow - 1,
+                  power=float(radius) ** (T_flow - 1)))
+    st.caption(t("rnn.flow_caption"))
+    st.download_button(t("download.csv"),
+                       pd.DataFrame({"t": np.arange(1, T_flow + 1), "grad_norm": flow.dh_norm,
+                                     "gets_gradient": flow.received}).to_csv(index=False).encode(),
+                       "rnn_gradient_flow.csv", "text/csv", key="g_download")
+links.publish(KEY, LINK)

@@ -12,6 +12,8 @@ from typing import Callable
 
 import streamlit as st
 
+from lab.i18n import t
+
 TICK_SECONDS = 0.1  # the timer; a frame also waits for the server and the browser
 
 
@@ -32,14 +34,14 @@ def controls(key: str, *, can_play: bool = True) -> str | None:
     """Draw the four buttons; return ``"step"`` or ``"reset"`` when pressed, else None."""
     playing = is_playing(key)
     c_play, c_step, c_reset = st.columns(3)
-    if c_play.button("Pause" if playing else "Play", key=f"{key}__play", type="primary",
+    if c_play.button(t("player.pause") if playing else t("player.play"), key=f"{key}__play", type="primary",
                      icon=":material/pause:" if playing else ":material/play_arrow:",
                      width="stretch", disabled=not (can_play or playing)):
         st.session_state[_playing_key(key)] = not playing
         st.rerun()
-    stepped = c_step.button("Step", key=f"{key}__step", icon=":material/skip_next:",
+    stepped = c_step.button(t("player.step"), key=f"{key}__step", icon=":material/skip_next:",
                             width="stretch", disabled=playing)
-    reset = c_reset.button("Reset", key=f"{key}__reset", icon=":material/restart_alt:",
+    reset = c_reset.button(t("player.reset"), key=f"{key}__reset", icon=":material/restart_alt:",
                            width="stretch")
     if reset:
         pause(key)

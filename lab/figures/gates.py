@@ -6,16 +6,17 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from lab.i18n import tr
 from lab.figures import LEGEND_BELOW, MARGIN, SERIES_COLORS, hline
 from lab.gates import GateTrace
 
-# What each gate is for, in the lectures' words, for titles and hover text.
-GATE_NAMES = {
-    "i": "input gate i (how much of g to write)", "f": "forget gate f (how much of c to keep)",
-    "g": "candidate g", "o": "output gate o (how much of c to read)", "c": "cell state c",
-    "h": "hidden state h", "z": "update gate z (how much of h to keep)",
-    "r": "reset gate r (how much of h feeds g)",
-}
+
+
+def gate_name(gate: str) -> str:
+    """What each gate is for, in the lectures' words (``fig.gates.gate.<g>`` in lab/locales)."""
+    return tr(f"fig.gates.gate.{gate}")
+
+
 SIGMOID_GATES = {"i", "f", "o", "z", "r"}  # in [0, 1]; the others are in [-1, 1] (c unbounded)
 ROW_HEIGHT = 150  # pixels per heat-map
 
@@ -54,7 +55,7 @@ def gate_heatmaps(trace: GateTrace, step_labels: list[str], sample: int = 0,
                                x0=t - 1.5, x1=t - 0.5, y0=unit - 0.5, y1=unit + 0.5,
                                line=dict(color="#d62728", width=2)))
     layout["shapes"] = shapes
-    layout["title"] = "Every gate and state over time (time across, units down)"
+    layout["title"] = tr("fig.gates.heat_title")
     return go.Figure(data, layout)
 
 
@@ -66,17 +67,17 @@ def memory_lane_figure(trace: GateTrace, unit: int, step_labels: list[str],
     memory = "c" if "c" in trace.values else "h"
     keep = "f" if "f" in trace.values else ("z" if "z" in trace.values else None)
     data = [go.Scatter(x=t, y=trace.values[memory][sample, :, unit], mode="lines+markers",
-                       name=GATE_NAMES[memory], line=dict(color="#d62728", width=3),
+                       name=gate_name(memory), line=dict(color="#d62728", width=3),
                        text=step_labels, hovertemplate="t=%{x} (%{text}): %{y:.3f}<extra></extra>")]
     if keep:
         data.append(go.Scatter(x=t, y=trace.values[keep][sample, :, unit], mode="lines",
-                               name=GATE_NAMES[keep], line=dict(color=SERIES_COLORS[0], dash="dash")))
+                               name=gate_name(keep), line=dict(color=SERIES_COLORS[0], dash="dash")))
     if "i" in trace.values:
         data.append(go.Scatter(x=t, y=trace.values["i"][sample, :, unit], mode="lines",
-                               name=GATE_NAMES["i"], line=dict(color=SERIES_COLORS[1], dash="dot")))
-    return go.Figure(data, dict(title=f"Unit {unit} over time", height=360, margin=MARGIN,
-                                legend=LEGEND_BELOW, xaxis=dict(title="time step t"),
-                                yaxis=dict(title="value")))
+                               name=gate_name("i"), line=dict(color=SERIES_COLORS[1], dash="dot")))
+    return go.Figure(data, dict(title=tr("fig.gates.unit_title", unit=unit), height=360, margin=MARGIN,
+                                legend=LEGEND_BELOW, xaxis=dict(title=tr("fig.gates.time_step")),
+                                yaxis=dict(title=tr("fig.gates.value"))))
 
 
 def memory_experiment_figure(lengths: list[int], results: dict[str, list[float]]) -> go.Figure:
@@ -84,6 +85,6 @@ def memory_experiment_figure(lengths: list[int], results: dict[str, list[float]]
                        line=dict(color=SERIES_COLORS[k], width=3), marker=dict(size=9))
             for k, (kind, acc) in enumerate(results.items())]
     return go.Figure(data, dict(
-        title="Test accuracy when the label is the first of L steps", height=400, margin=MARGIN,
-        legend=LEGEND_BELOW, shapes=[hline(0.5)], xaxis=dict(title="sequence length L"),
-        yaxis=dict(title="accuracy (dotted: chance)", range=[0.4, 1.02])))
+        title=tr("fig.gates.memory_title"), height=400, margin=MARGIN,
+        legend=LEGEND_BELOW, shapes=[hline(0.5)], xaxis=dict(title=tr("fig.gates.length")),
+        yaxis=dict(title=tr("fig.gates.accuracy"), range=[0.4, 1.02])))
