@@ -18,6 +18,7 @@ Sources, each failing with :class:`DataUnavailable` and a message that says what
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import pickle
@@ -71,6 +72,16 @@ def cap_vocabulary(seqs, num_words: int, skip_top: int = 0) -> list[list[int]]:
 def pad(seqs, maxlen: int) -> np.ndarray:
     """``keras.utils.pad_sequences`` defaults (front padding and truncation), as int32 ids."""
     return sequences.pad(seqs, maxlen, dtype=np.int32)
+
+
+def padded(data: Dataset, maxlen: int) -> tuple[np.ndarray, np.ndarray, str]:
+    """(padded training ids, padded test ids, a fingerprint of the padded data and labels):
+    models are cached under the data's content, not its name."""
+    x_train, x_test = pad(data.x_train, maxlen), pad(data.x_test, maxlen)
+    digest = hashlib.sha256()
+    for part in (x_train, x_test, data.y_train, data.y_test):
+        digest.update(np.ascontiguousarray(part).tobytes())
+    return x_train, x_test, digest.hexdigest()[:16]
 
 
 def tokenize(text: str) -> list[str]:

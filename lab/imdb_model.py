@@ -81,6 +81,12 @@ class Trained:
         return 1.0 / (1.0 + np.exp(-np.clip(z, -60, 60)))
 
 
+def model_key(source: str, fingerprint: str, preset: str, settings: ModelSettings) -> str:
+    """The cache key of a trained model: the data's content, its vocabulary preset and every
+    setting (the page and ``lab.prepare`` look models up by it)."""
+    return f"{source}|{fingerprint}|{preset}|{settings}"
+
+
 def model_file_stem(key: str) -> str:
     return "imdb-" + hashlib.sha256(key.encode()).hexdigest()[:24]
 

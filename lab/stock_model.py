@@ -123,6 +123,12 @@ SECONDS_PER_MAC = 3e-10
 GATES = {"SimpleRNN": 1, "GRU": 3, "LSTM": 4}
 
 
+def model_key(p: Prepared, s: ForecastSettings) -> str:
+    """The cache key of a forecast: the windows' content, not the file name, and every setting
+    (the page and ``lab.prepare`` look forecasts up by it)."""
+    return f"{fingerprint(p)}|{p.settings}|{s}"
+
+
 def estimate_seconds(p: Prepared, s: ForecastSettings) -> float:
     """A rough upper estimate of the training time (every epoch run, no early stop)."""
     macs = p.split * p.X.shape[1] * (s.units + p.X.shape[2] + 1) * s.units * GATES[s.kind]

@@ -1,6 +1,5 @@
 """IMDB classifier with threshold tuning (all lectures; lecture 002's threshold sweep)."""
 
-import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -11,15 +10,37 @@ from lab import imdb, threshold as th
 from lab.figures.imdb import (confusion_figure, histogram_figure, roc_pr_figure, sweep_figure,
                               training_figure, word_by_word_figure)
 from lab.cache import cache_dir
-from lab.imdb_model import KINDS, ModelSettings, Trained
+from lab.i18n import options, t
+from lab.imdb_model import KINDS, ModelSettings, Trained, model_key
+from ui import links
+from ui.charts import chart
 from ui.entry import ensure_app_navigation
 
 ensure_app_navigation()
 
+KEY = "imdb"
 MAX_MODELS = 8  # trained models kept per server; the oldest goes first
-SOURCES = ["Keras IMDB (cache, or download)", "Upload a CSV (review, sentiment)",
-           "Generated reviews (no data needed)", "An aclImdb folder on this machine"]
+SOURCES = ["keras", "csv", "generated", "folder"]
 KERAS_CACHE = Path.home() / ".keras" / "datasets" / "imdb.npz"
+EMBEDDINGS = [8, 16, 32, 64, 128]
+UNITS = [4, 8, 16, 32, 64, 128]
+OPTIMIZERS = ["adam", "rmsprop", "sgd"]
+LRS = [1e-4, 3e-4, 1e-3, 3e-3, 5e-3, 1e-2, 3e-2, 1e-1]
+D = ModelSettings()
+LINK = [  # the settings a shared link carries (ui.links); an uploaded file cannot travel in one
+    links.choice("reviews", "im_source", SOURCES, "generated"),
+    links.choice("vocabulary", "im_preset", list(imdb.PRESETS), next(iter(imdb.PRESETS))),
+    links.choice("layer", "im_kind", KINDS, D.kind),
+    links.choice("embedding", "im_emb", EMBEDDINGS, D.embedding),
+    links.choice("units", "im_units", UNITS, D.units),
+    links.number("epochs", "im_epochs", 1, 20, D.epochs, integer=True),
+    links.choice("optimizer", "im_opt", OPTIMIZERS, "adam"),
+    links.choice("lr", "im_lr", LRS, D.lr),
+    links.number("threshold", "im_thr", 0.0, 1.0, 0.5),
+    links.number("cost_fp", "im_cfp", 0.0, 100.0, 1.0),
+    links.number("cost_fn", "im_cfn", 0.0, 100.0, 1.0),
+    links.text("review", "im_review", "", 1000),
+]
 
 
 @st.cache_data(show_spinner="Loading the reviews...", max_entries=6)
@@ -34,11 +55,7 @@ def load(source: str, num_words: int, skip_top: int, maxlen: int, csv: bytes | N
         data = imdb.load_aclimdb(folder, num_words, skip_top)
     else:
         data = imdb.load_generated(num_words, skip_top)
-    x_train, x_test = imdb.pad(data.x_train, maxlen), imdb.pad(data.x_test, maxlen)
-    digest = hashlib.sha256()
-    for part in (x_train, x_test, data.y_train, data.y_test):
-        digest.update(np.ascontiguousarray(part).tobytes())
-    return data, x_train, x_test, digest.hexdigest()[:16]
+    return (data, *imdb.padded(data, maxlen))
 
 
 @st.cache_resource
@@ -52,31 +69,26 @@ def sweep(key: str, y: np.ndarray, p: np.ndarray, cost_fp: float, cost_fn: float
     return t, mis, cost, th.curves(y, p)
 
 
-st.title("IMDB classifier and threshold")
-st.markdown(
-    "Embedding + a recurrent layer + `Dense(1, sigmoid)` reads a review and outputs "
-    "P(positive). Which probability counts as positive is a choice: lecture 002 sweeps the "
-    "threshold from 0.4 to 0.8 and keeps the one with the fewest mistakes. Move the threshold "
-    "below: the model is not retrained and the reviews are not re-scored, only counted again.")
+links.restore(KEY, LINK)
+st.title(t("lesson.imdb.title"))
+st.markdown(t("imdb.intro"))
 
 # --- Data ------------------------------------------------------------------------------------
 c1, c2 = st.columns([1.2, 1])
 default_source = 0 if KERAS_CACHE.exists() else 2
-source = c1.radio("Reviews", SOURCES, index=default_source, key="im_source")
-preset = c2.selectbox("Vocabulary and length (the lectures' settings)", list(imdb.PRESETS),
-                      key="im_preset")
+source = c1.radio(t("imdb.reviews"), SOURCES, index=default_source, key="im_source",
+                  format_func=options("imdb.source"))
+preset = c2.selectbox(t("imdb.vocabulary"), list(imdb.PRESETS), key="im_preset")
 num_words, skip_top, maxlen = imdb.PRESETS[preset]
 csv, folder = None, ""
 if source == SOURCES[1]:
-    upload = st.file_uploader("CSV with 'review' and 'sentiment' columns", type=["csv"],
-                              key="im_csv")
+    upload = st.file_uploader(t("imdb.upload"), type=["csv"], key="im_csv")
     csv = upload.getvalue() if upload else None
 elif source == SOURCES[3]:
-    folder = st.text_input("Folder (holding train/pos, train/neg, test/pos, test/neg)",
-                           "~/aclImdb", key="im_folder")
+    folder = st.text_input(t("imdb.folder"), "~/aclImdb", key="im_folder")
 try:
     if source == SOURCES[1] and csv is None:
-        raise imdb.DataUnavailable("choose a CSV file to upload")
+        raise imdb.DataUnavailable(t("imdb.choose_csv"))
     loaded = load(source, num_words, skip_top, maxlen, csv, folder)
     st.session_state.im_last_data = (preset, loaded)
 except imdb.DataUnavailable as err:
@@ -85,40 +97,33 @@ except imdb.DataUnavailable as err:
         st.stop()
     preset, loaded = st.session_state.im_last_data
     num_words, skip_top, maxlen = imdb.PRESETS[preset]
-    st.info(f"Still showing the previous data: {loaded[0].summary()}.")
+    st.info(t("imdb.previous_data", summary=loaded[0].summary()))
 data, x_train, x_test, fingerprint = loaded
 if data.source.startswith("generated"):
-    st.info("These reviews are generated by the lab from word lists, not written by people: "
-            "use them to see how the page works, and the Keras data set for real results.")
+    st.info(t("imdb.generated_note"))
 st.caption(data.summary())
 
-with st.expander("Tokenizer: a review as ids"):
+with st.expander(t("imdb.tokenizer")):
     inv = imdb.inverse_index(data.word_index) if data.word_index else {}
     first = data.x_test[0]
-    st.markdown("Ids follow Keras: 1 = start, 2 = out of vocabulary (also every word ranked "
-                f"beyond {num_words:,}" + (f" or within the top {skip_top}" if skip_top else "")
-                + "), a word of rank r has id r + 3, and 0 pads at the front to "
-                f"maxlen = {maxlen}.")
-    st.dataframe(pd.DataFrame({"word": [inv.get(i, "?") for i in first[:30]],
+    st.markdown(t("imdb.ids_rule", num_words=num_words, maxlen=maxlen,
+                  skip=t("imdb.ids_skip", skip_top=skip_top) if skip_top else ""))
+    st.dataframe(pd.DataFrame({t("imdb.word"): [inv.get(i, "?") for i in first[:30]],
                                "id": [str(i) for i in first[:30]]}).T, width="stretch")
-    st.markdown(f"Padded/truncated: `{x_test[0].tolist()}`")
-    st.markdown(f"One-hot input for 20,000 reviews: 20000·{maxlen}·{num_words}·4 bytes = "
-                f"**{imdb.one_hot_bytes(20000, maxlen, num_words):,} bytes**; an Embedding "
-                f"layer instead stores {num_words:,}·d numbers (lecture 001: 800,000,000 bytes "
-                "for 20000·100·100).")
+    st.markdown(t("imdb.padded", ids=x_test[0].tolist()))
+    st.markdown(t("imdb.one_hot", maxlen=maxlen, num_words=num_words,
+                  size=imdb.one_hot_bytes(20000, maxlen, num_words)))
 
 # --- Model -----------------------------------------------------------------------------------
 c1, c2, c3, c4, c5, c6 = st.columns(6)
-D = ModelSettings()
 settings = ModelSettings(
-    kind=c1.selectbox("Layer", KINDS, index=KINDS.index(D.kind), key="im_kind"),
-    embedding=c2.select_slider("Embedding size", [8, 16, 32, 64, 128], D.embedding, key="im_emb"),
-    units=c3.select_slider("Units", [4, 8, 16, 32, 64, 128], D.units, key="im_units"),
-    epochs=c4.slider("Epochs (at most; early stopping)", 1, 20, D.epochs, key="im_epochs"),
-    optimizer=c5.selectbox("Optimizer", ["adam", "rmsprop", "sgd"], key="im_opt"),
-    lr=c6.select_slider("Learning rate", [1e-4, 3e-4, 1e-3, 3e-3, 5e-3, 1e-2, 3e-2, 1e-1],
-                        D.lr, key="im_lr"))
-model_key = f"{data.source}|{fingerprint}|{preset}|{settings}"  # the data's content, not its name
+    kind=c1.selectbox(t("imdb.layer"), KINDS, index=KINDS.index(D.kind), key="im_kind"),
+    embedding=c2.select_slider(t("imdb.embedding"), EMBEDDINGS, D.embedding, key="im_emb"),
+    units=c3.select_slider(t("imdb.units"), UNITS, D.units, key="im_units"),
+    epochs=c4.slider(t("imdb.epochs"), 1, 20, D.epochs, key="im_epochs"),
+    optimizer=c5.selectbox(t("imdb.optimizer"), OPTIMIZERS, key="im_opt"),
+    lr=c6.select_slider(t("imdb.lr"), LRS, D.lr, key="im_lr"))
+model_key = model_key(data.source, fingerprint, preset, settings)
 store = model_store()
 if model_key not in store:
     saved = Trained.load(cache_dir("imdb_models"), model_key)
@@ -127,91 +132,93 @@ if model_key not in store:
 if model_key not in store:
     from lab.imdb_model import train
 
-    status = st.status(f"Training {settings.kind} ({settings.epochs} epochs)...", expanded=True)
-    bar, chart = status.progress(0.0), status.empty()
+    status = st.status(t("imdb.training", kind=settings.kind, epochs=settings.epochs),
+                       expanded=True)
+    bar, curve = status.progress(0.0), status.empty()
     history: dict[str, list[float]] = {}
 
     def on_epoch(epoch: int, logs: dict) -> None:
         for k, v in logs.items():
             history.setdefault(k, []).append(float(v))
         bar.progress((epoch + 1) / settings.epochs,
-                     f"epoch {epoch + 1} of {settings.epochs}: validation accuracy "
-                     f"{logs.get('val_accuracy', float('nan')):.3f}")
-        chart.plotly_chart(training_figure(history, settings.epochs), key=f"im_live_{epoch}")
+                     t("imdb.epoch_progress", epoch=epoch + 1, epochs=settings.epochs,
+                       acc=logs.get("val_accuracy", float("nan"))))
+        curve.plotly_chart(training_figure(history, settings.epochs), key=f"im_live_{epoch}")
 
     trained = train(x_train, data.y_train, x_test, num_words, settings, on_epoch)
     trained.save(cache_dir("imdb_models"), model_key)
-    status.update(label=f"Trained in {trained.seconds:.1f} s", state="complete", expanded=False)
+    status.update(label=t("imdb.trained", seconds=trained.seconds), state="complete",
+                  expanded=False)
     while len(store) >= MAX_MODELS:
         store.pop(next(iter(store)))
     store[model_key] = trained
 trained = store[model_key]
 y, p = data.y_test, trained.p_test
 if not np.isfinite(p).all():
-    st.error("Training diverged (the probabilities are not numbers): lower the learning rate.")
+    st.error(t("imdb.diverged"))
+    links.publish(KEY, LINK)
     st.stop()
-st.plotly_chart(training_figure(trained.history, settings.epochs), key="im_history")
+chart(training_figure(trained.history, settings.epochs), key="im_history")
 
 # --- Threshold and your own review (a fragment: moving the threshold or typing a review reruns
 # only this part; the model is never retrained and the test set never re-scored) -----------------
 def own_review(thr: float) -> None:
-    st.subheader("Your own review")
-    review = st.text_area("Review", "This movie was not good at all, the plot was boring.",
-                          key="im_review", max_chars=5000)
+    st.subheader(t("imdb.own_review"))
+    st.session_state.setdefault("im_review", t("imdb.default_review"))
+    review = st.text_area(t("imdb.review"), key="im_review", max_chars=5000)
     if data.word_index is None:
-        st.warning("This data set came without its word index, so typed text cannot be turned into "
-                   "ids. Put imdb_word_index.json in Keras's cache folder, or use another source.")
+        st.warning(t("imdb.no_word_index"))
     else:
         words, ids, known = imdb.encode(review, data.word_index, num_words, skip_top)
         if not words:
-            st.warning("Type a review with at least one word (letters or digits).")
+            st.warning(t("imdb.empty_review"))
         else:
             ids = ids[-maxlen:] if len(ids) > maxlen else ids
             probs = trained.word_by_word(ids)
             shown_words, shown_known = words[-(len(ids) - 1):], known[-(len(ids) - 1):]
             if not any(known):
-                st.warning("None of these words is in the model's vocabulary: every one enters as "
-                           "'out of vocabulary' (id 2), so the probability says nothing about the text.")
+                st.warning(t("imdb.all_unknown"))
             if len(words) > len(ids) - 1:
-                st.info(f"Only the last {maxlen - 1} words are read (maxlen = {maxlen}).")
-            verdict = "positive" if probs[-1] >= thr else "negative"
-            st.markdown(f"P(positive) = **{probs[-1]:.3f}** → **{verdict}** at threshold {thr:.2f}. "
-                        "Unknown words: " + (", ".join(f"`{w}`" for w, k in zip(words, known) if not k)
-                                             or "none") + ".")
-            st.plotly_chart(word_by_word_figure(shown_words, probs[1:], shown_known, thr),
-                            key="im_words")
+                st.info(t("imdb.last_words", n=maxlen - 1, maxlen=maxlen))
+            verdict = t("imdb.positive") if probs[-1] >= thr else t("imdb.negative")
+            unknown = ", ".join(f"`{w}`" for w, k in zip(words, known) if not k)
+            st.markdown(t("imdb.verdict", p=probs[-1], verdict=verdict, thr=thr,
+                          unknown=unknown or t("imdb.none")))
+            chart(word_by_word_figure(shown_words, probs[1:], shown_known, thr), key="im_words")
 
 
 @st.fragment
 def threshold_section(key: str, y: np.ndarray, p: np.ndarray) -> None:
-    st.subheader("Decision threshold")
+    st.subheader(t("imdb.threshold_header"))
     c1, c2, c3 = st.columns([2, 1, 1])
-    thr = c1.slider("Threshold: predict positive when P(positive) ≥", 0.0, 1.0, 0.5, 0.01,
-                    key="im_thr")
-    cost_fp = c2.number_input("Cost of a false positive", 0.0, 100.0, 1.0, 0.5, key="im_cfp")
-    cost_fn = c3.number_input("Cost of a false negative", 0.0, 100.0, 1.0, 0.5, key="im_cfn")
+    thr = c1.slider(t("imdb.threshold"), 0.0, 1.0, 0.5, 0.01, key="im_thr")
+    cost_fp = c2.number_input(t("imdb.cost_fp"), 0.0, 100.0, 1.0, 0.5, key="im_cfp")
+    cost_fn = c3.number_input(t("imdb.cost_fn"), 0.0, 100.0, 1.0, 0.5, key="im_cfn")
     m = th.at_threshold(y, p, thr)
-    t, mis, cost, curves = sweep(key, y, p, cost_fp, cost_fn)
-    best_all, best_window = th.best(t, mis), th.best(t, mis, th.LECTURE_WINDOW)
+    ts, mis, cost, curves = sweep(key, y, p, cost_fp, cost_fn)
+    best_all, best_window = th.best(ts, mis), th.best(ts, mis, th.LECTURE_WINDOW)
     k1, k2, k3, k4, k5 = st.columns(5)
-    k1.metric("Accuracy", f"{m.accuracy:.3f}")
-    k2.metric("Precision", f"{m.precision:.3f}")
-    k3.metric("Recall", f"{m.recall:.3f}")
+    k1.metric(t("imdb.accuracy"), f"{m.accuracy:.3f}")
+    k2.metric(t("imdb.precision"), f"{m.precision:.3f}")
+    k3.metric(t("imdb.recall"), f"{m.recall:.3f}")
     k4.metric("F1", f"{m.f1:.3f}")
-    k5.metric("Misclassified", f"{m.fp + m.fn:,} of {len(y):,}")
+    k5.metric(t("imdb.misclassified"), t("imdb.of", n=m.fp + m.fn, total=len(y)))
     if m.tp + m.fp == 0:
-        st.info("No review is predicted positive at this threshold: precision is undefined "
-                "and shown as 0.")
-    st.caption(f"Fewest mistakes at threshold {best_all:.2f}; inside the lecture's 0.4-0.8 "
-               f"window at {best_window:.2f}. Cheapest with these costs: {th.best(t, cost):.2f}.")
+        st.info(t("imdb.none_positive"))
+    st.caption(t("imdb.best", all=best_all, window=best_window, cheapest=th.best(ts, cost)))
     left, right = st.columns(2)
-    left.plotly_chart(confusion_figure(m), key="im_cm")
-    right.plotly_chart(sweep_figure(t, mis, cost, thr, best_all, best_window,
-                                    show_cost=(cost_fp, cost_fn) != (1.0, 1.0)), key="im_sweep")
+    chart(confusion_figure(m), key="im_cm", where=left)
+    chart(sweep_figure(ts, mis, cost, thr, best_all, best_window,
+                       show_cost=(cost_fp, cost_fn) != (1.0, 1.0)), key="im_sweep", where=right)
     left, right = st.columns(2)
-    left.plotly_chart(roc_pr_figure(curves, m), key="im_roc")
-    right.plotly_chart(histogram_figure(y, p, thr), key="im_hist")
+    chart(roc_pr_figure(curves, m), key="im_roc", where=left)
+    chart(histogram_figure(y, p, thr), key="im_hist", where=right)
+    st.download_button(t("imdb.download_sweep"),
+                       pd.DataFrame({"threshold": ts, "misclassification": mis, "cost": cost})
+                       .to_csv(index=False).encode(), "threshold_sweep.csv", "text/csv",
+                       key="im_download_sweep")
     own_review(thr)
+    links.publish(KEY, LINK)  # the threshold moves inside this fragment
 
 
 threshold_section(model_key, y, p)

@@ -11,15 +11,40 @@ from lab import stock
 from lab.cache import cache_dir
 from lab.figures.stock import loss_figure, price_figure, returns_figure
 from lab.stock_model import (KINDS, PRESETS, Forecast, ForecastSettings, estimate_seconds,
-                             fingerprint)
+                             model_key)
+from lab.i18n import headers, options, slug, t
+from ui import links
+from ui.charts import chart
 from ui.entry import ensure_app_navigation
 
 ensure_app_navigation()
 
+KEY = "stock"
 LONG_TRAINING_S = 45  # beyond this estimate, training waits for a button press
 MAX_MODELS = 12  # forecasts kept in memory per server; the oldest goes first (all stay on disk)
-SOURCES = ["Embedded prices (offline)", "Upload a CSV", "Fetch a ticker online"]
-NAIVE = "naive (tomorrow = today)"
+SOURCES = ["embedded", "upload", "online"]
+NAIVE = "naive (tomorrow = today)"  # the naive forecast's row in lab.stock.evaluate's table
+UNITS = [4, 8, 16, 32, 64, 128, 256]
+LRS = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0]
+BATCHES = [8, 16, 32, 64, 128, 256]
+LINK = [  # the settings a shared link carries (ui.links); an uploaded file cannot travel in one
+    links.choice("preset", "sk_preset", list(PRESETS), next(iter(PRESETS))),
+    links.choice("prices", "sk_source", SOURCES, "embedded"),
+    links.choice("ticker", "sk_ticker", stock.EMBEDDED_TICKERS, stock.EMBEDDED_TICKERS[0]),
+    links.text("symbol", "sk_symbol", "005930.KS", 20),
+    links.subset("features", "sk_features", stock.FEATURES, ["Close"]),
+    links.choice("target", "sk_target", stock.TARGETS, "close"),
+    links.number("window", "sk_window", 2, 60, 7, integer=True),
+    links.number("train", "sk_train", 50, 95, 70, integer=True),
+    links.flag("lecture", "sk_lecture", False),
+    links.choice("layer", "sk_kind", KINDS, "GRU"),
+    links.choice("units", "sk_units", UNITS, 16),
+    links.choice("act", "sk_act", ["tanh", "relu"], "tanh"),
+    links.number("epochs", "sk_epochs", 1, 100, 30, integer=True),
+    links.choice("lr", "sk_lr", LRS, 3e-3),
+    links.choice("batch", "sk_batch", BATCHES, 32),
+    links.flag("early", "sk_early", True),
+]
 
 
 class WaitingForButton(Exception):
@@ -32,7 +57,7 @@ def load(source: str, ticker: str, raw: bytes | None, name: str, start: date, en
         return stock.load_embedded(ticker)
     if source == SOURCES[1]:
         if raw is None:
-            raise stock.DataUnavailable("choose a CSV file to upload")
+            raise stock.DataUnavailable(t("stock.choose_csv"))
         return stock.parse_csv(raw, name)
     return stock.fetch_online(ticker, start, end)
 
@@ -53,10 +78,6 @@ def apply_preset() -> None:
         sk_early=p.model.validation > 0)
 
 
-def model_key(prep: stock.Prepared, s: ForecastSettings) -> str:
-    return f"{fingerprint(prep)}|{prep.settings}|{s}"  # the windows' content, not the file name
-
-
 def forecast_for(prep: stock.Prepared, s: ForecastSettings) -> Forecast:
     """The trained forecast for these windows and settings: from memory, from disk, or trained
     now with the epochs and the loss drawn as they happen."""
@@ -69,29 +90,27 @@ def forecast_for(prep: stock.Prepared, s: ForecastSettings) -> Forecast:
 
             estimate = estimate_seconds(prep, s)
             if estimate > LONG_TRAINING_S and not st.button(
-                    f"Train {s.kind}({s.units}) now: up to about {estimate / 60:.0f} min on "
-                    "this machine", key="sk_train_now", type="primary"):
-                raise WaitingForButton(
-                    f"These settings train for up to about {estimate / 60:.0f} min "
-                    f"({s.epochs} epochs of {prep.split:,} windows): press the button to "
-                    "start, or lower the units, window or epochs. Prepare a classroom "
-                    "machine ahead by training it once; it is then kept on disk.")
+                    t("stock.train_now", kind=s.kind, units=s.units, minutes=estimate / 60),
+                    key="sk_train_now", type="primary"):
+                raise WaitingForButton(t("stock.long_training", minutes=estimate / 60,
+                                         epochs=s.epochs, windows=prep.split))
 
-            status = st.status(f"Training {s.kind}({s.units}) for at most {s.epochs} epochs...",
+            status = st.status(t("stock.training", kind=s.kind, units=s.units, epochs=s.epochs),
                                expanded=True)
-            bar, chart = status.progress(0.0), status.empty()
+            bar, curve = status.progress(0.0), status.empty()
             history: dict[str, list[float]] = {}
 
             def on_epoch(epoch: int, logs: dict) -> None:
                 for k, v in logs.items():
                     history.setdefault(k, []).append(float(v))
-                bar.progress((epoch + 1) / s.epochs, f"epoch {epoch + 1} of at most {s.epochs}: "
-                             f"loss {logs.get('loss', float('nan')):.5f}")
-                chart.plotly_chart(loss_figure(history, s.epochs), key=f"sk_live_{epoch}")
+                bar.progress((epoch + 1) / s.epochs,
+                             t("stock.epoch_progress", epoch=epoch + 1, epochs=s.epochs,
+                               loss=logs.get("loss", float("nan"))))
+                curve.plotly_chart(loss_figure(history, s.epochs), key=f"sk_live_{epoch}")
 
             saved = train(prep, s, on_epoch)
             epochs = len(saved.history.get("loss", []))
-            status.update(label=f"Trained in {saved.seconds:.1f} s ({epochs} epochs)",
+            status.update(label=t("stock.trained", seconds=saved.seconds, epochs=epochs),
                           state="error" if saved.diverged else "complete", expanded=False)
             if not saved.diverged:
                 saved.save(cache_dir("stock_models"), key)
@@ -101,39 +120,33 @@ def forecast_for(prep: stock.Prepared, s: ForecastSettings) -> Forecast:
     return store[key]
 
 
-st.title("Stock forecast")
-st.markdown(
-    "A recurrent network reads a **window** of past days and forecasts the next close "
-    "(lecture 000: 7 days of Open, High, Low, Volume, Close; lecture 002: the previous days' "
-    "3- and 5-day moving averages, 40 days). Every forecast is scored beside the **naive** one, "
-    "*tomorrow = today*, on the same test days: a model is only useful if it beats that.")
+if "sk_features" not in st.session_state:
+    st.session_state.setdefault("sk_preset", next(iter(PRESETS)))
+    apply_preset()
+links.restore(KEY, LINK)
+st.title(t("lesson.stock.title"))
+st.markdown(t("stock.intro"))
 
 # --- Presets and data ------------------------------------------------------------------------
-st.selectbox("Preset", list(PRESETS), format_func=lambda k: PRESETS[k].title, key="sk_preset",
-             on_change=apply_preset)
-if "sk_features" not in st.session_state:
-    apply_preset()
+st.selectbox(t("stock.preset"), list(PRESETS), format_func=options("stock.preset_title"),
+             key="sk_preset", on_change=apply_preset)
 preset = PRESETS[st.session_state.sk_preset]
 if preset.data != "any series":
-    st.caption(f"The lecture used {preset.data}; upload that file to reproduce it exactly, or "
-               "apply its settings to the data below.")
+    st.caption(t("stock.lecture_data", data=preset.data))
 c1, c2 = st.columns([1, 2])
-source = c1.radio("Prices", SOURCES, key="sk_source")
+source = c1.radio(t("stock.prices"), SOURCES, key="sk_source", format_func=options("stock.source"))
 ticker, raw, name, start, end = "GOOG", None, "", date(2015, 1, 1), date.today()
 if source == SOURCES[0]:
-    ticker = c2.selectbox("Series (daily, 2000 to 2013-03-01)", stock.EMBEDDED_TICKERS,
-                          key="sk_ticker")
+    ticker = c2.selectbox(t("stock.series"), stock.EMBEDDED_TICKERS, key="sk_ticker")
 elif source == SOURCES[1]:
-    upload = c2.file_uploader("CSV: lecture 000's stock_daily.csv, or a Yahoo Finance export "
-                              "(Date,Open,High,Low,Close,Adj Close,Volume)", type=["csv", "txt"],
-                              key="sk_csv")
+    upload = c2.file_uploader(t("stock.upload"), type=["csv", "txt"], key="sk_csv")
     if upload is not None:
         raw, name = upload.getvalue(), upload.name
 else:
-    ticker = c2.text_input("Ticker (Yahoo Finance)", "005930.KS", key="sk_symbol", max_chars=20)
+    ticker = c2.text_input(t("stock.ticker"), "005930.KS", key="sk_symbol", max_chars=20)
     d1, d2 = c2.columns(2)
-    start = d1.date_input("From", start, key="sk_start")
-    end = d2.date_input("To", end, key="sk_end")
+    start = d1.date_input(t("stock.from"), start, key="sk_start")
+    end = d2.date_input(t("stock.to"), end, key="sk_end")
 try:
     data = load(source, ticker, raw, name, start, end)
     st.session_state.sk_last_data = data
@@ -142,44 +155,39 @@ except (stock.DataError, stock.DataUnavailable) as err:
     if "sk_last_data" not in st.session_state:
         st.stop()
     data = st.session_state.sk_last_data
-    st.info(f"Still using the previous data: {data.summary()}.")
+    st.info(t("stock.previous_data", summary=data.summary()))
 st.caption(data.summary() + ". " + " ".join(data.notes))
 
 # --- Preparation and model -------------------------------------------------------------------
-options = stock.available_features(data)
-chosen = [f for f in st.session_state.sk_features if f in options]  # new data, fewer columns
+feature_options = stock.available_features(data)
+chosen = [f for f in st.session_state.sk_features if f in feature_options]  # new data, fewer columns
 st.session_state.sk_features = chosen or (["Close"] if st.session_state.sk_features else [])
 c1, c2, c3, c4 = st.columns([2.2, 1, 1.2, 1.2])
-features = c1.multiselect("Features (3MA_new/5MA_new: moving averages of the previous days)",
-                          options, key="sk_features")
-target = c2.radio("Target", stock.TARGETS, key="sk_target",
-                  format_func={"close": "next close", "return": "next return R_t"}.__getitem__)
-window = c3.slider("window_size (days)", 2, 60, key="sk_window")
-train_pct = c4.slider("Training part (%)", 50, 95, step=5, key="sk_train")
-lecture = st.toggle("Lecture mode: fit the MinMax scaler on the whole series (the test days' "
-                    "range leaks into training)", key="sk_lecture")
+features = c1.multiselect(t("stock.features"), feature_options, key="sk_features")
+target = c2.radio(t("stock.target"), stock.TARGETS, key="sk_target",
+                  format_func=options("stock.target_option"))
+window = c3.slider(t("stock.window"), 2, 60, key="sk_window")
+train_pct = c4.slider(t("stock.train_part"), 50, 95, step=5, key="sk_train")
+lecture = st.toggle(t("stock.lecture_mode"), key="sk_lecture")
 c1, c2, c3, c4, c5, c6 = st.columns(6)
 settings = ForecastSettings(
-    kind=c1.selectbox("Layer", KINDS, key="sk_kind"),
-    units=c2.select_slider("Units", [4, 8, 16, 32, 64, 128, 256], key="sk_units"),
-    activation=c3.selectbox("Activation", ["tanh", "relu"], key="sk_act"),
-    epochs=c4.slider("Epochs (at most)", 1, 100, key="sk_epochs"),
-    lr=c5.select_slider("Learning rate", [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0],
-                        key="sk_lr"),
-    batch_size=c6.select_slider("Batch size", [8, 16, 32, 64, 128, 256], key="sk_batch"),
+    kind=c1.selectbox(t("stock.layer"), KINDS, key="sk_kind"),
+    units=c2.select_slider(t("stock.units"), UNITS, key="sk_units"),
+    activation=c3.selectbox(t("stock.activation"), ["tanh", "relu"], key="sk_act"),
+    epochs=c4.slider(t("stock.epochs"), 1, 100, key="sk_epochs"),
+    lr=c5.select_slider(t("stock.lr"), LRS, key="sk_lr"),
+    batch_size=c6.select_slider(t("stock.batch"), BATCHES, key="sk_batch"),
     patience=preset.model.patience,
     validation=ForecastSettings.validation if st.toggle(
-        f"Early stopping: hold out the last 10% of the training windows, stop after "
-        f"{preset.model.patience} epochs without a better validation loss, keep the best",
-        key="sk_early") else 0.0)
+        t("stock.early", patience=preset.model.patience), key="sk_early") else 0.0)
+links.publish(KEY, LINK)
 prep_settings = stock.PrepSettings(tuple(features), target, window, train_pct / 100, lecture)
 
 try:
     prep = stock.prepare(data, prep_settings)
     forecast = forecast_for(prep, settings)
     if forecast.diverged:
-        raise stock.DataError("training diverged (the loss became NaN or infinite): lower the "
-                              "learning rate")
+        raise stock.DataError(t("stock.diverged"))
     st.session_state.sk_last = (prep, settings, forecast)
 except (stock.DataError, WaitingForButton) as err:
     if isinstance(err, WaitingForButton):
@@ -189,62 +197,51 @@ except (stock.DataError, WaitingForButton) as err:
     if "sk_last" not in st.session_state:
         st.stop()
     prep, settings, forecast = st.session_state.sk_last
-    st.info("Still showing the previous result, for the settings it was made with.")
+    st.info(t("stock.previous_result"))
 
 # --- Evaluation ------------------------------------------------------------------------------
 s = prep.settings
 table = stock.evaluate(prep, forecast.pred)
 pred_close = prep.to_close(forecast.pred)
 test = slice(prep.split, None)
-dropped = ", ".join(f"{v:,} {k}" for k, v in prep.dropped.items() if v) or "none"
-st.caption(f"{len(prep.frame):,} rows kept (dropped: {dropped}) → X {prep.X.shape}, "
-           f"{prep.split:,} training / {len(prep.X) - prep.split:,} test windows. "
-           f"{forecast.settings.kind}({forecast.settings.units}): {forecast.params:,} parameters, "
-           f"trained in {forecast.seconds:.1f} s over {len(forecast.history.get('loss', []))} "
-           "epochs.")
+dropped = ", ".join(f"{v:,} {k}" for k, v in prep.dropped.items() if v) or t("stock.none")
+st.caption(t("stock.shapes", rows=len(prep.frame), dropped=dropped, X=prep.X.shape,
+             train=prep.split, test=len(prep.X) - prep.split, kind=forecast.settings.kind,
+             units=forecast.settings.units, params=forecast.params, seconds=forecast.seconds,
+             epochs=len(forecast.history.get("loss", []))))
 model_rmse, naive_rmse = table.loc["model", "RMSE (price)"], table.loc[NAIVE, "RMSE (price)"]
 k1, k2, k3, k4 = st.columns(4)
-k1.metric("Test RMSE, model", f"{model_rmse:,.3f}",
-          f"{model_rmse / naive_rmse - 1:+.1%} vs naive", delta_color="inverse")
-k2.metric("Test RMSE, naive", f"{naive_rmse:,.3f}")
-k3.metric("R² on prices / returns", f"{table.loc['model', 'R² (price)']:.3f} / "
+k1.metric(t("stock.m_rmse_model"), f"{model_rmse:,.3f}",
+          t("stock.vs_naive", change=model_rmse / naive_rmse - 1), delta_color="inverse")
+k2.metric(t("stock.m_rmse_naive"), f"{naive_rmse:,.3f}")
+k3.metric(t("stock.m_r2"), f"{table.loc['model', 'R² (price)']:.3f} / "
           f"{table.loc['model', 'R² (return)']:.3f}")
-k4.metric("Direction right", f"{table.loc['model', 'direction right']:.1%}",
-          f"{table.loc['model', 'direction right'] - table.attrs['always up']:+.1%} vs always 'up'")
+k4.metric(t("stock.m_direction"), f"{table.loc['model', 'direction right']:.1%}",
+          t("stock.vs_up", change=table.loc["model", "direction right"] - table.attrs["always up"]))
 if not stock.beats_naive(table):
-    st.warning(
-        "**The model does no better than the naive forecast.** Tomorrow's close is almost "
-        "today's close, so any forecast that stays near today scores a high R² on prices "
-        f"(naive: {table.loc[NAIVE, 'R² (price)']:.3f}); that is why lecture 002's 0.918 says "
-        "little. On returns, which remove today's level, R² near or below 0 means the model "
-        "found no pattern the naive forecast misses.")
-st.dataframe(table.map(lambda v: "n/a" if pd.isna(v) else f"{v:.4f}"), width="stretch")
-st.caption("The naive forecast says 'no move', so it has no direction; a forecast that always "
-           f"says 'up' is right on {table.attrs['always up']:.1%} of the test days.")
-st.plotly_chart(price_figure(prep, pred_close, f"{forecast.settings.kind} forecast of the next "
-                             f"close, window {s.window_size}"), key="sk_prices")
+    st.warning(t("stock.no_better", r2=table.loc[NAIVE, "R² (price)"]))
+shown = headers(table, "stock.col").rename(index=lambda i: t(f"stock.row.{slug(i)}"))
+st.dataframe(shown.map(lambda v: "n/a" if pd.isna(v) else f"{v:.4f}"), width="stretch")
+st.caption(t("stock.always_up", share=table.attrs["always up"]))
+chart(price_figure(prep, pred_close, t("stock.price_title", kind=forecast.settings.kind,
+                                       window=s.window_size)), key="sk_prices")
 left, right = st.columns(2)
 true_r = prep.close[test] / prep.prev_close[test] - 1
-left.plotly_chart(returns_figure(true_r, pred_close[test] / prep.prev_close[test] - 1),
-                  key="sk_returns")
-right.plotly_chart(loss_figure(forecast.history, forecast.settings.epochs), key="sk_loss")
+chart(returns_figure(true_r, pred_close[test] / prep.prev_close[test] - 1), key="sk_returns",
+      where=left)
+chart(loss_figure(forecast.history, forecast.settings.epochs), key="sk_loss", where=right)
 out = pd.DataFrame({"close": prep.close, "forecast": pred_close, "naive": prep.prev_close,
                     "part": np.where(np.arange(len(prep.close)) < prep.split, "train", "test")},
                    index=prep.target_index)
-st.download_button("Download the forecasts (CSV)", out.to_csv().encode(), "forecast.csv",
-                   "text/csv", key="sk_download")
+d1, d2 = st.columns(2)
+d1.download_button(t("stock.download"), out.to_csv().encode(), "forecast.csv", "text/csv",
+                   key="sk_download")
+d2.download_button(t("stock.download_scores"), table.to_csv().encode(), "forecast_scores.csv",
+                   "text/csv", key="sk_download_scores")
 
-with st.expander("Scaling: what lecture mode changes"):
+with st.expander(t("stock.scaling")):
     leak = stock.leak_report(prep)
-    st.markdown(
-        f"MinMax maps each column to [0, 1] with its minimum and maximum. Fitted on the "
-        f"training part (the default), Close runs {leak['train_min']:,.2f} to "
-        f"{leak['train_max']:,.2f}; fitted on the whole series (the lectures' way), "
-        f"{leak['all_min']:,.2f} to {leak['all_max']:,.2f}. **{leak['test_outside']:.0%} of "
-        "the test days lie outside the training range**: with the lectures' scaling the model "
-        "was trained on numbers that already knew how high or low the test period would go. "
-        "Toggle lecture mode to train both ways; each result stays cached, so toggling back "
-        "is instant.")
+    st.markdown(t("stock.scaling_text", **leak))
     other = stock.PrepSettings(s.features, s.target, s.window_size, s.train_fraction,
                                not s.lecture_scaling)
     try:
@@ -253,19 +250,19 @@ with st.expander("Scaling: what lecture mode changes"):
     except stock.DataError:
         other_key = ""
     if other_key in model_store() and not model_store()[other_key].diverged:
-        both = pd.concat({("lecture mode" if sc.lecture_scaling else "training part only"):
+        both = pd.concat({(t("stock.lecture_mode_short") if sc.lecture_scaling
+                           else t("stock.train_only")):
                           stock.evaluate(pp, f.pred).loc["model"]
                           for sc, pp, f in [(s, prep, forecast),
                                             (other, other_prep, model_store()[other_key])]},
                          axis=1).T
-        st.dataframe(both.style.format("{:.4f}"), width="stretch")
+        st.dataframe(headers(both, "stock.col").style.format("{:.4f}"), width="stretch")
 
-with st.expander("One window as the network sees it"):
-    i = st.number_input("Window", 0, len(prep.X) - 1, min(12, len(prep.X) - 1), key="sk_win_i")
+with st.expander(t("stock.one_window")):
+    i = st.number_input(t("stock.window_i"), 0, len(prep.X) - 1, min(12, len(prep.X) - 1),
+                        key="sk_win_i")
     shown = pd.DataFrame(prep.X[i], columns=list(s.features))
-    shown.index.name = "day in window"
+    shown.index.name = t("stock.day_in_window")
     st.dataframe(shown.style.format("{:.8f}"), width="stretch")
-    st.markdown(f"→ scaled target **{prep.y[i]:.8f}** ({'close' if s.target == 'close' else 'R_t'} "
-                f"of {prep.target_index[i]}). Lecture 000 prints window 12 of stock_daily.csv in "
-                "lecture mode: its first row is 0.12705592 0.1390988 0.12324434 0.23008873 "
-                "0.11649107, and its target 0.09504062.")
+    st.markdown(t("stock.window_target", y=prep.y[i], when=prep.target_index[i],
+                  what=t(f"stock.target_option.{s.target}")))
