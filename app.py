@@ -11,8 +11,9 @@ from lab.i18n import t
 from ui import links
 from ui.catalog import LESSONS
 from ui.gc_policy import freeze_after_heavy_imports
-from ui.sidebar import shared_sidebar
+from ui.sidebar import restore_sidebar_settings, shared_sidebar
 
+restore_sidebar_settings()  # a link's language first: the navigation's titles use it
 st.set_page_config(page_title=t("app.title"), page_icon=":material/neurology:", layout="wide")
 
 home = st.Page("pages/home.py", title=t("home.nav"), icon=":material/home:", default=True)

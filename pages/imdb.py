@@ -43,7 +43,7 @@ LINK = [  # the settings a shared link carries (ui.links); an uploaded file cann
 ]
 
 
-@st.cache_data(show_spinner="Loading the reviews...", max_entries=6)
+@st.cache_data(show_spinner=False, max_entries=6)
 def load(source: str, num_words: int, skip_top: int, maxlen: int, csv: bytes | None,
          folder: str = ""):
     """(data set, padded training ids, padded test ids, fingerprint of the data)."""
@@ -89,7 +89,8 @@ elif source == SOURCES[3]:
 try:
     if source == SOURCES[1] and csv is None:
         raise imdb.DataUnavailable(t("imdb.choose_csv"))
-    loaded = load(source, num_words, skip_top, maxlen, csv, folder)
+    with st.spinner(t("imdb.loading")):
+        loaded = load(source, num_words, skip_top, maxlen, csv, folder)
     st.session_state.im_last_data = (preset, loaded)
 except imdb.DataUnavailable as err:
     st.warning(f"{err}.")

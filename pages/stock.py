@@ -51,7 +51,7 @@ class WaitingForButton(Exception):
     """A long training waits until the lecturer presses the button."""
 
 
-@st.cache_data(show_spinner="Loading prices...", max_entries=8)
+@st.cache_data(show_spinner=False, max_entries=8)
 def load(source: str, ticker: str, raw: bytes | None, name: str, start: date, end: date):
     if source == SOURCES[0]:
         return stock.load_embedded(ticker)
@@ -148,7 +148,8 @@ else:
     start = d1.date_input(t("stock.from"), start, key="sk_start")
     end = d2.date_input(t("stock.to"), end, key="sk_end")
 try:
-    data = load(source, ticker, raw, name, start, end)
+    with st.spinner(t("stock.loading")):
+        data = load(source, ticker, raw, name, start, end)
     st.session_state.sk_last_data = data
 except (stock.DataError, stock.DataUnavailable) as err:
     (st.warning if isinstance(err, stock.DataUnavailable) else st.error)(f"{err}.")

@@ -95,7 +95,7 @@ def _check(page, title, shots, name):
     assert page.locator('[data-testid="stException"]').count() == 0
     nav = " ".join(page.locator('[data-testid="stSidebarNav"] a').all_inner_texts())
     for lesson in LESSONS:  # the app's navigation, not the file names of pages/
-        assert lesson.title in nav
+        assert lesson.title() in nav
     page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
 
 
@@ -104,7 +104,7 @@ def test_every_page_in_a_real_browser(app_url, browser, tmp_path_factory):
     for lesson in LESSONS:
         page = _open(browser, f"{app_url}/{lesson.url_path}", shots, lesson.url_path)
         page.wait_for_function(CHART_DRAWN, timeout=180_000)  # IMDB trains its first model
-        _check(page, lesson.title, shots, lesson.url_path)
+        _check(page, lesson.title(), shots, lesson.url_path)
         page.close()
     page = _open(browser, app_url, shots, "home")
     _check(page, "Neural networks, from the perceptron to LSTM/GRU", shots, "home")

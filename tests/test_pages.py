@@ -28,14 +28,14 @@ def test_home_lists_every_lesson():
     assert at.title[0].value.startswith("Neural networks")
     text = " ".join(m.value for m in at.markdown)
     for lesson in LESSONS:
-        assert lesson.teaches[:40] in text
+        assert lesson.teaches()[:40] in text
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda l: l.url_path)
 def test_every_lesson_opens(lesson):
     at = open_page(lesson.script)
     assert_clean(at)
-    assert at.title[0].value == lesson.title
+    assert at.title[0].value == lesson.title()
 
 
 def test_perceptron_steps_resets_and_explains():
@@ -115,7 +115,7 @@ def test_xor_extreme_learning_rate_and_preset_and_3d():
     assert_clean(at)
     at.toggle(key="xor_3d").set_value(True).run()
     assert_clean(at)
-    at.radio(key="xor_start").set_value("lecture's weights").run()
+    at.radio(key="xor_start").set_value("lecture").run()
     assert_clean(at)
     assert any("already XOR" in c.value for c in at.caption)
     assert at.session_state["xor_state"]["params"].hidden == 3
@@ -134,7 +134,7 @@ def test_rnn_default_view_shows_the_lecture_vocabulary():
                                           ("g", None), ("so good so good so good", None)])
 def test_rnn_typed_words(typed, expect):
     at = open_page("pages/rnn.py")
-    at.radio(key="u_source").set_value("your word").run()
+    at.radio(key="u_source").set_value("typed").run()
     at.text_input(key="u_typed").set_value(typed).run()
     at.text_input(key="w_typed").set_value(typed).run()
     assert_clean(at)
@@ -147,7 +147,7 @@ def test_rnn_typed_words(typed, expect):
 
 def test_rnn_sine_segment_and_training_steps():
     at = open_page("pages/rnn.py")
-    at.radio(key="u_source").set_value("a sine segment").run()
+    at.radio(key="u_source").set_value("sine").run()
     at.slider(key="u_start").set_value(500).run()
     assert_clean(at)
     at.button(key="words__step").click().run()
@@ -178,7 +178,7 @@ def test_rnn_truncation_and_shapes():
     at = open_page("pages/rnn.py")
     at.slider(key="g_k").set_value(5).run()
     assert_clean(at)
-    at.selectbox(key="sh_preset").set_value("lecture 002: sine, SimpleRNN(128) + Dense(1)").run()
+    at.selectbox(key="sh_preset").set_value("lecture_002").run()
     assert any("**16,769**" in m.value for m in at.markdown)
 
 
@@ -211,7 +211,7 @@ def test_gates_odd_toy_input(text, problem):
 
 def test_gates_sentence_through_a_trained_model():
     at = open_page("pages/gates.py")
-    at.radio(key="gi_source").set_value("sentence through a trained character model").run()
+    at.radio(key="gi_source").set_value("sentence").run()
     assert_clean(at)
     assert any("P(positive)" in m.value for m in at.markdown)
     for sentence, warns in [("", True), ("xyz qq", True), ("good", False), ("SO GOOD", False)]:
@@ -266,8 +266,8 @@ def imdb_page():
     at = AppTest.from_file(APP, default_timeout=300)
     at.switch_page("pages/imdb.py")
     at.run()
-    if at.radio(key="im_source").value != "Generated reviews (no data needed)":
-        at.radio(key="im_source").set_value("Generated reviews (no data needed)").run()
+    if at.radio(key="im_source").value != "generated":
+        at.radio(key="im_source").set_value("generated").run()
     at.slider(key="im_epochs").set_value(2).run()
     assert_clean(at)
     return at
@@ -303,20 +303,20 @@ def test_imdb_own_reviews(imdb_page, review, warning):
 
 def test_imdb_missing_folder_keeps_the_previous_data(imdb_page):
     at = imdb_page
-    at.radio(key="im_source").set_value("An aclImdb folder on this machine").run()
+    at.radio(key="im_source").set_value("folder").run()
     at.text_input(key="im_folder").set_value("/nonexistent/aclImdb").run()
     assert_clean(at)
     assert any("not an aclImdb folder" in w.value for w in at.warning)
-    at.radio(key="im_source").set_value("Generated reviews (no data needed)").run()
+    at.radio(key="im_source").set_value("generated").run()
 
 
 def test_imdb_bad_upload_keeps_the_previous_data(imdb_page):
     at = imdb_page
-    at.radio(key="im_source").set_value("Upload a CSV (review, sentiment)").run()
+    at.radio(key="im_source").set_value("csv").run()
     assert_clean(at)
     assert any("choose a CSV file" in w.value for w in at.warning)
     assert any("Still showing the previous data" in i.value for i in at.info)
-    at.radio(key="im_source").set_value("Generated reviews (no data needed)").run()
+    at.radio(key="im_source").set_value("generated").run()
 
 
 def test_imdb_model_survives_a_server_restart_without_tensorflow(tmp_path):

@@ -17,10 +17,18 @@ def test_server_config_keeps_streamlits_protections_and_limits_uploads():
 
 
 def test_no_page_turns_html_on():
-    """No page or helper renders raw HTML (the live chart's own iframe is the one component)."""
+    """No page or helper renders raw HTML (the live chart's own iframe is the one component).
+    The one exception is presenter mode's stylesheet: a module constant, never user text."""
     for path in CODE:
         text = path.read_text()
-        assert "unsafe_allow_html=True" not in text and "st.html(" not in text, path
+        assert "unsafe_allow_html=True" not in text, path
+        if path == ROOT / "ui" / "presenter.py":
+            assert text.count("st.html(") == 1 and "st.html(STYLESHEET)" in text
+            from ui.presenter import STYLESHEET
+            assert STYLESHEET.startswith("<style>") and STYLESHEET.rstrip().endswith("</style>")
+            assert "<script" not in STYLESHEET.lower()
+        else:
+            assert "st.html(" not in text, path
 
 
 def test_nothing_is_unpickled_or_loaded_as_a_model_except_keras_own_imdb_file():

@@ -93,7 +93,7 @@ def test_no_feature_keeps_the_previous_result(page):
 
 def test_upload_lecture_000_file(page, shared_data):
     at = page
-    at.radio(key="sk_source").set_value("Upload a CSV").run()
+    at.radio(key="sk_source").set_value("upload").run()
     assert any("choose a CSV file" in w.value for w in at.warning)
     at.file_uploader(key="sk_csv").set_value(
         ("stock_daily.csv", (shared_data / "stock_daily.csv").read_bytes(), "text/csv")).run()
@@ -106,7 +106,7 @@ def test_upload_lecture_000_file(page, shared_data):
                                   "formula", "oversized"])
 def test_bad_upload_keeps_the_previous_result(page, name):
     at = page
-    at.radio(key="sk_source").set_value("Upload a CSV").run()
+    at.radio(key="sk_source").set_value("upload").run()
     at.file_uploader(key="sk_csv").set_value(("good.csv", generated_csv(300), "text/csv")).run()
     before = metric(at, "Test RMSE, model")
     at.file_uploader(key="sk_csv").set_value(("bad.csv", BAD_FILES[name][0], "text/csv")).run()
@@ -118,7 +118,7 @@ def test_bad_upload_keeps_the_previous_result(page, name):
 
 def test_too_short_upload_for_the_window(page):
     at = page
-    at.radio(key="sk_source").set_value("Upload a CSV").run()
+    at.radio(key="sk_source").set_value("upload").run()
     at.file_uploader(key="sk_csv").set_value(("short.csv", generated_csv(40), "text/csv")).run()
     at.slider(key="sk_window").set_value(30).run()
     clean(at)
@@ -133,17 +133,17 @@ def test_offline_ticker_keeps_the_previous_data(page, monkeypatch):
 
     monkeypatch.setattr(yfinance, "download", offline)
     at = page
-    at.radio(key="sk_source").set_value("Fetch a ticker online").run()
+    at.radio(key="sk_source").set_value("online").run()
     at.text_input(key="sk_symbol").set_value("ZZZZ.KS").run()
     clean(at)
     assert any("online" in w.value for w in at.warning)
     assert any("Still using the previous data" in i.value for i in at.info)
-    at.radio(key="sk_source").set_value("Embedded prices (offline)").run()
+    at.radio(key="sk_source").set_value("embedded").run()
 
 
 def test_long_training_waits_for_the_button(page):
     at = page
-    at.radio(key="sk_source").set_value("Embedded prices (offline)").run()
+    at.radio(key="sk_source").set_value("embedded").run()
     at.selectbox(key="sk_ticker").set_value("GOOG").run()
     before = metric(at, "Test RMSE, model")
     at.selectbox(key="sk_preset").set_value("lecture 002 LSTM").run()

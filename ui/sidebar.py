@@ -25,9 +25,13 @@ def _session_language() -> str:
 i18n.set_language_source(_session_language)
 
 
+def restore_sidebar_settings() -> None:
+    """A link's language and presenter mode, taken before anything is drawn."""
+    links.restore(links.SIDEBAR, SIDEBAR_PARAMS)
+
+
 def shared_sidebar():
     """Draw the sidebar; returns the slot where the app puts the link once the page has run."""
-    links.restore(links.SIDEBAR, SIDEBAR_PARAMS)
     with st.sidebar:
         names = i18n.languages()
         st.segmented_control(t("sidebar.language"), list(names), format_func=names.__getitem__,

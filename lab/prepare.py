@@ -1,0 +1,175 @@
+"""Prepare a classroom machine: download every data set and pre-train every default model.
+
+    python -m lab.prepare            # while online, once; afterwards every page works offline
+    python -m lab.prepare --clear    # remove everything it (and the pages) cached
+
+Each step prints a progress bar and the summary at the end says what is ready. What the pages
+look up is exactly what this trains: both use ``imdb_model.model_key`` and
+``stock_model.model_key`` with the pages' defaults. The cache lives in ``data/cache`` (or
+``LAB_CACHE_DIR``); Keras keeps its IMDB download in ``~/.keras/datasets``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from lab import imdb, stock
+from lab.cache import cache_dir
+
+BAR_WIDTH = 30
+KERAS_DATASETS = Path.home() / ".keras" / "datasets"
+KERAS_IMDB_FILES = ("imdb.npz", "imdb_word_index.json")
+
+
+@dataclass
+class Step:
+    name: str
+    run: Callable[["Progress"], str]  # returns what it made ready; raises when it cannot
+
+
+class Progress:
+    """A one-line text progress bar (the pages show the same training with Streamlit's)."""
+
+    def __init__(self, label: str, out=sys.stdout):
+        self.label, self.out = label, out
+
+    def __call__(self, done: float, total: float, note: str = "") -> None:
+        frac = 0.0 if total <= 0 else min(1.0, done / total)
+        filled = int(round(frac * BAR_WIDTH))
+        self.out.write(f"\r  [{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {frac:4.0%} {note}"[:110]
+                       .ljust(110))
+        self.out.flush()
+
+    def epochs(self, total: int):
+        """An ``on_epoch(epoch, logs)`` callback for the lab's Keras trainers."""
+        return lambda epoch, logs: self(epoch + 1, total, f"epoch {epoch + 1}/{total} "
+                                        f"loss {logs.get('loss', float('nan')):.4f}")
+
+
+# --- The steps ---------------------------------------------------------------------------------
+def imdb_data(progress: Progress) -> str:
+    """Keras's IMDB reviews and word index, for every vocabulary preset of the page."""
+    for i, (name, (num_words, skip_top, _)) in enumerate(imdb.PRESETS.items()):
+        progress(i, len(imdb.PRESETS), name)
+        data = imdb.load_keras(num_words, skip_top)
+        if data.word_index is None:
+            raise imdb.DataUnavailable("the IMDB word index could not be downloaded")
+    progress(1, 1, "done")
+    return f"{len(data.x_train):,} + {len(data.x_test):,} reviews and the word index"
+
+
+def imdb_model(source: str) -> Callable[[Progress], str]:
+    """The IMDB page's default model on one source ("keras" or "generated")."""
+    def run(progress: Progress) -> str:
+        from lab.imdb_model import ModelSettings, Trained, model_key, train
+
+        preset = next(iter(imdb.PRESETS))  # the page's default vocabulary and length
+        num_words, skip_top, maxlen = imdb.PRESETS[preset]
+        data = (imdb.load_keras(num_words, skip_top) if source == "keras"
+                else imdb.load_generated(num_words, skip_top))
+        x_train, x_test, fingerprint = imdb.padded(data, maxlen)
+        settings = ModelSettings()
+        key = model_key(data.source, fingerprint, preset, settings)
+        folder = cache_dir("imdb_models")
+        saved = Trained.load(folder, key)
+        if saved is None:
+            saved = train(x_train, data.y_train, x_test, num_words, settings,
+                          progress.epochs(settings.epochs))
+            saved.save(folder, key)
+        progress(1, 1, "ready")
+        return f"{settings.kind}({settings.units}), trained in {saved.seconds:.1f} s"
+    return run
+
+
+def stock_model(progress: Progress) -> str:
+    """The stock page's default forecast on its default embedded series."""
+    from lab.stock_model import PRESETS, Forecast, model_key, train
+
+    preset = PRESETS[next(iter(PRESETS))]
+    data = stock.load_embedded(stock.EMBEDDED_TICKERS[0])
+    prep = stock.prepare(data, preset.prep)
+    key = model_key(prep, preset.model)
+    folder = cache_dir("stock_models")
+    saved = Forecast.load(folder, key)
+    if saved is None:
+        saved = train(prep, preset.model, progress.epochs(preset.model.epochs))
+        if saved.diverged:
+            raise RuntimeError("the default stock model diverged")
+        saved.save(folder, key)
+    progress(1, 1, "ready")
+    return (f"{preset.model.kind}({preset.model.units}) on {stock.EMBEDDED_TICKERS[0]}, "
+            f"trained in {saved.seconds:.1f} s")
+
+
+def embedded_prices(progress: Progress) -> str:
+    """The price series that ship inside the bokeh-sampledata package (nothing to download)."""
+    for i, ticker in enumerate(stock.EMBEDDED_TICKERS):
+        progress(i, len(stock.EMBEDDED_TICKERS), ticker)
+        stock.load_embedded(ticker)
+    progress(1, 1, "done")
+    return ", ".join(stock.EMBEDDED_TICKERS)
+
+
+STEPS = [
+    Step("Embedded stock prices", embedded_prices),
+    Step("Keras IMDB data set (17 MB download)", imdb_data),
+    Step("IMDB default model, Keras reviews", imdb_model("keras")),
+    Step("IMDB default model, generated reviews", imdb_model("generated")),
+    Step("Stock default model", stock_model),
+]
+
+
+def prepare(steps: list[Step] = STEPS, out=sys.stdout) -> list[tuple[str, bool, str, float]]:
+    """Run every step (a failed one does not stop the others); (name, ok, note, seconds)."""
+    results = []
+    for i, step in enumerate(steps, start=1):
+        out.write(f"[{i}/{len(steps)}] {step.name}\n")
+        start = time.perf_counter()
+        try:
+            note, ok = step.run(Progress(step.name, out)), True
+        except Exception as err:  # reported in the summary; the next step still runs
+            note, ok = f"{type(err).__name__}: {err}", False
+        out.write("\n")
+        results.append((step.name, ok, note, time.perf_counter() - start))
+    out.write(f"\nSummary (cache: {cache_dir()})\n")
+    for name, ok, note, seconds in results:
+        out.write(f"  {'ready ' if ok else 'FAILED'}  {name:<40} {seconds:6.1f} s  {note}\n")
+    return results
+
+
+def clear(out=sys.stdout) -> list[Path]:
+    """Remove the lab's cache folder and the IMDB files Keras downloaded for it."""
+    removed = []
+    root = cache_dir()
+    shutil.rmtree(root, ignore_errors=True)
+    removed.append(root)
+    for name in KERAS_IMDB_FILES:
+        path = KERAS_DATASETS / name
+        if path.exists():
+            path.unlink()
+            removed.append(path)
+    for path in removed:
+        out.write(f"removed {path}\n")
+    return removed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m lab.prepare", description=__doc__.split("\n")[0])
+    parser.add_argument("--clear", action="store_true",
+                        help="remove every cache (the lab's folder and Keras's IMDB files)")
+    args = parser.parse_args(argv)
+    if args.clear:
+        clear()
+        return 0
+    results = prepare()
+    return 0 if all(ok for _, ok, _, _ in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,222 @@
+"""Classroom readiness (issue 7): both languages, shareable links, presenter mode, offline use
+after ``python -m lab.prepare``."""
+
+import ast
+import dataclasses
+import re
+import socket
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lab import i18n, stock
+from tests.conftest import ROOT
+from ui.catalog import LESSONS
+
+APP = str(ROOT / "app.py")
+NUMPY_PAGES = [None] + [l.script for l in LESSONS if not l.keras]
+CODE = sorted([*(ROOT / "pages").glob("*.py"), *(ROOT / "ui").glob("*.py"),
+               *(ROOT / "lab" / "figures").glob("*.py"), ROOT / "app.py"])
+WORDS = re.compile(r"[A-Za-z]{3,}\s+[A-Za-z]{2,}")  # two words in a row: text a reader sees
+
+
+def run(page: str | None, params: dict | None = None, timeout: int = 120) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    at.query_params.update(params or {})
+    if page:
+        at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+# --- Korean and English ------------------------------------------------------------------------
+def test_every_language_file_has_every_key_and_the_same_fields():
+    english = i18n.catalog("en")
+    assert set(i18n.languages()) >= {"en", "ko"}
+    for lang in i18n.languages():
+        other = i18n.catalog(lang)
+        assert set(other) == set(english), (lang, set(other) ^ set(english))
+        for key, text in english.items():  # a translation keeps the page's fields
+            fields = sorted(re.findall(r"\{(\w*)", text))
+            assert sorted(re.findall(r"\{(\w*)", other[key])) == fields, (lang, key)
+
+
+def _not_shown(tree) -> set[int]:
+    """Strings that are never shown: docstrings, data keys (``table["always up"]``), values
+    compared against, and Plotly settings such as ``textposition="top center"``."""
+    ids = set()
+    for n in ast.walk(tree):
+        if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef)) and n.body \
+                and isinstance(n.body[0], ast.Expr):
+            ids.add(id(n.body[0].value))
+        elif isinstance(n, ast.Subscript):
+            ids.update(id(c) for c in ast.walk(n.slice))
+        elif isinstance(n, ast.Compare):
+            ids.update(id(c) for c in [n.left, *n.comparators])
+        elif isinstance(n, ast.keyword) and n.arg in ("textposition",):
+            ids.add(id(n.value))
+    return ids
+
+
+def test_page_code_holds_no_sentences_of_its_own():
+    """Every sentence a reader sees comes from lab/locales, so a language is one file."""
+    found = []
+    for path in CODE:
+        tree = ast.parse(path.read_text())
+        hidden = _not_shown(tree)
+        found += [f"{path.relative_to(ROOT)}:{node.lineno}: {node.value[:60]!r}"
+                  for node in ast.walk(tree)
+                  if isinstance(node, ast.Constant) and isinstance(node.value, str)
+                  and id(node) not in hidden and WORDS.search(node.value)
+                  and not node.value.startswith("<style>")]
+    assert not found, found
+
+
+@pytest.fixture
+def strict_text(monkeypatch):
+    """A key missing from the page's language raises instead of falling back to English."""
+    monkeypatch.setattr(i18n, "STRICT", True)
+    i18n.MISSING.clear()
+    yield
+    assert not i18n.MISSING, sorted(i18n.MISSING)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+@pytest.mark.parametrize("page", NUMPY_PAGES, ids=lambda p: p or "home")
+def test_numpy_pages_render_in_both_languages(page, lang, strict_text):
+    at = run(page, {"lang": lang})
+    title = at.title[0].value
+    assert title == i18n.t(f"lesson.{page[6:-3]}.title" if page else "home.title", lang)
+    if lang == "ko":
+        assert re.search("[가-힣]", title)
+
+
+def test_other_tabs_and_branches_render_in_korean(strict_text):
+    """The views a default run does not reach, in Korean."""
+    at = run("pages/rnn.py", {"lang": "ko", "view": "rnn", "source": "sine"})
+    at.radio(key="u_source").set_value("typed").run()
+    at.text_input(key="u_typed").set_value("xyz").run()
+    assert at.warning and re.search("[가-힣]", at.warning[0].value)
+    at = run("pages/gates.py", {"lang": "ko", "view": "gates", "input": "sentence"})
+    at.text_input(key="gi_sentence").set_value("").run()
+    at = run("pages/perceptron.py", {"lang": "ko", "view": "perceptron", "gate": "XOR"})
+    assert "XOR" in at.error[0].value and re.search("[가-힣]", at.error[0].value)
+
+
+# --- Shareable links ------------------------------------------------------------------------------
+def test_a_link_reproduces_the_view_in_a_fresh_session():
+    first = run("pages/xor.py", {"view": "xor"})
+    first.select_slider(key="xor_lr").set_value(2.0).run()
+    first.slider(key="xor_h").set_value(5).run()
+    first.button(key="xor__step").click().run()
+    first.toggle(key="xor_heat").set_value(False).run()
+    link = dict(first.query_params)
+    assert link["lr"] == "2" and link["H"] == "5" and link["steps"] == "50"
+    fresh = run("pages/xor.py", link)
+    assert not fresh.warning
+    for key in ("xor_lr", "xor_h", "xor_heat", "xor_seed"):
+        assert fresh.session_state[key] == first.session_state[key], key
+    assert fresh.metric[0].value == first.metric[0].value == "50"  # the same training steps
+    assert fresh.metric[1].value == first.metric[1].value  # and the same loss
+    assert dict(fresh.query_params) == link
+
+
+def test_a_link_keeps_language_presenter_mode_and_lesson_settings():
+    at = run("pages/perceptron.py", {"view": "perceptron", "lang": "ko", "presenter": "1",
+                                     "gate": "OR", "eta": "0.5", "update": "6"})
+    assert at.session_state["pc_gate"] == "OR" and at.session_state["pc_eta"] == 0.5
+    assert at.session_state["pc_cursor"] == 6 and at.session_state["presenter"] is True
+    assert at.title[0].value == i18n.t("lesson.perceptron.title", "ko")
+
+
+@pytest.mark.parametrize("params, bad", [
+    ({"gate": "NAND", "eta": "0.1"}, "gate=NAND"),
+    ({"eta": "7", "passes": "10"}, "eta=7"),
+    ({"passes": "-3"}, "passes=-3"),
+    ({"passes": "ten"}, "passes=ten"),
+    ({"seed": "1e400"}, "seed=1e400"),
+    ({"presenter": "maybe"}, "presenter=maybe"),
+    ({"lang": "xx"}, "lang=xx"),
+])
+def test_a_malformed_link_gives_defaults_and_a_notice(params, bad):
+    at = run("pages/perceptron.py", {"view": "perceptron", **params})
+    assert any(bad in w.value for w in at.warning), [w.value for w in at.warning]
+    assert at.session_state["pc_gate"] in ("AND", params.get("gate"))
+    defaults = {"gate": "AND", "eta": 0.1, "passes": 10}
+    for name, value in defaults.items():
+        if name in bad:
+            assert at.session_state[f"pc_{name}"] == value
+
+
+def test_another_pages_settings_in_the_address_are_ignored():
+    at = run("pages/perceptron.py", {"view": "xor", "seed": "77"})
+    assert not at.warning and at.query_params["view"] == "perceptron"
+
+
+def test_presenter_mode_enlarges_figures():
+    from lab.figures import PRESENTER_FONT, presenter_style
+    from lab.figures.xor import loss_figure
+    import numpy as np
+
+    fig = loss_figure(np.linspace(1, 0.01, 50))
+    big = presenter_style(fig)
+    assert big.layout.font.size == PRESENTER_FONT and big.layout.height > fig.layout.height
+    assert big.data[0].line.width > fig.data[0].line.width
+    assert fig.layout.font.size is None, "the original figure is left as it was"
+    run("pages/xor.py", {"presenter": "1"})
+
+
+# --- Offline after preparation ----------------------------------------------------------------------
+@pytest.fixture
+def prepared_offline(tmp_path, monkeypatch):
+    """A cache made by ``lab.prepare`` (short training), then no network at all."""
+    from lab import imdb_model, prepare, stock_model
+
+    monkeypatch.setenv("LAB_CACHE_DIR", str(tmp_path))
+    for module, settings_at in ((imdb_model, 4), (stock_model, 1)):
+        def one_epoch(*args, _fit=module.train, _at=settings_at, **kwargs):
+            args = list(args)
+            args[_at] = dataclasses.replace(args[_at], epochs=1)
+            return _fit(*args, **kwargs)
+        monkeypatch.setattr(module, "train", one_epoch)
+    steps = [s for s in prepare.STEPS if "Keras" not in s.name]  # no IMDB download in CI
+    results = prepare.prepare(steps)
+    assert all(ok for _, ok, _, _ in results), results
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a page tried to train after lab.prepare")
+    monkeypatch.setattr(imdb_model, "train", refuse)
+    monkeypatch.setattr(stock_model, "train", refuse)
+
+    def no_network(*args, **kwargs):
+        raise OSError("network is off (test)")
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)
+    yield tmp_path
+
+
+def test_every_page_works_offline_after_prepare(prepared_offline, strict_text):
+    for page in [None] + [l.script for l in LESSONS]:
+        for lang in ("en", "ko"):
+            at = run(page, {"lang": lang}, timeout=180)
+            assert not at.error, (page, [e.value for e in at.error])
+    at = run("pages/stock.py", {"view": "stock", "prices": "online", "symbol": "005930.KS"})
+    assert at.warning, "the online fetch fails with a message, the cached result stays"
+    assert stock.EMBEDDED_TICKERS
+
+
+def test_prepare_clear_removes_the_cache(tmp_path, monkeypatch):
+    from lab import prepare
+
+    monkeypatch.setenv("LAB_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(prepare, "KERAS_DATASETS", tmp_path / "keras")
+    (tmp_path / "cache" / "stock_models").mkdir(parents=True)
+    (tmp_path / "keras").mkdir()
+    (tmp_path / "keras" / "imdb.npz").write_bytes(b"x")
+    (tmp_path / "keras" / "other.npz").write_bytes(b"x")
+    assert prepare.main(["--clear"]) == 0
+    assert not (tmp_path / "cache" / "stock_models").exists()
+    assert not (tmp_path / "keras" / "imdb.npz").exists()
+    assert (tmp_path / "keras" / "other.npz").exists(), "only the lab's own downloads go"
