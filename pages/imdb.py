@@ -124,13 +124,13 @@ settings = ModelSettings(
     epochs=c4.slider(t("imdb.epochs"), 1, 20, D.epochs, key="im_epochs"),
     optimizer=c5.selectbox(t("imdb.optimizer"), OPTIMIZERS, key="im_opt"),
     lr=c6.select_slider(t("imdb.lr"), LRS, D.lr, key="im_lr"))
-model_key = model_key(data.source, fingerprint, preset, settings)
+trained_key = model_key(data.source, fingerprint, preset, settings)
 store = model_store()
-if model_key not in store:
-    saved = Trained.load(cache_dir("imdb_models"), model_key)
+if trained_key not in store:
+    saved = Trained.load(cache_dir("imdb_models"), trained_key)
     if saved is not None:
-        store[model_key] = saved
-if model_key not in store:
+        store[trained_key] = saved
+if trained_key not in store:
     from lab.imdb_model import train
 
     status = st.status(t("imdb.training", kind=settings.kind, epochs=settings.epochs),
@@ -147,13 +147,13 @@ if model_key not in store:
         curve.plotly_chart(training_figure(history, settings.epochs), key=f"im_live_{epoch}")
 
     trained = train(x_train, data.y_train, x_test, num_words, settings, on_epoch)
-    trained.save(cache_dir("imdb_models"), model_key)
+    trained.save(cache_dir("imdb_models"), trained_key)
     status.update(label=t("imdb.trained", seconds=trained.seconds), state="complete",
                   expanded=False)
     while len(store) >= MAX_MODELS:
         store.pop(next(iter(store)))
-    store[model_key] = trained
-trained = store[model_key]
+    store[trained_key] = trained
+trained = store[trained_key]
 y, p = data.y_test, trained.p_test
 if not np.isfinite(p).all():
     st.error(t("imdb.diverged"))
@@ -222,4 +222,4 @@ def threshold_section(key: str, y: np.ndarray, p: np.ndarray) -> None:
     links.publish(KEY, LINK)  # the threshold moves inside this fragment
 
 
-threshold_section(model_key, y, p)
+threshold_section(trained_key, y, p)
