@@ -15,6 +15,7 @@ from lab.imdb_model import KINDS, ModelSettings, Trained, model_key
 from ui import links
 from ui.charts import chart
 from ui.entry import ensure_app_navigation
+from ui.training import live_training, remember
 
 ensure_app_navigation()
 
@@ -133,26 +134,16 @@ if trained_key not in store:
 if trained_key not in store:
     from lab.imdb_model import train
 
-    status = st.status(t("imdb.training", kind=settings.kind, epochs=settings.epochs),
-                       expanded=True)
-    bar, curve = status.progress(0.0), status.empty()
-    history: dict[str, list[float]] = {}
-
-    def on_epoch(epoch: int, logs: dict) -> None:
-        for k, v in logs.items():
-            history.setdefault(k, []).append(float(v))
-        bar.progress((epoch + 1) / settings.epochs,
-                     t("imdb.epoch_progress", epoch=epoch + 1, epochs=settings.epochs,
-                       acc=logs.get("val_accuracy", float("nan"))))
-        curve.plotly_chart(training_figure(history, settings.epochs), key=f"im_live_{epoch}")
-
+    status, on_epoch = live_training(
+        t("imdb.training", kind=settings.kind, epochs=settings.epochs), settings.epochs,
+        lambda epoch, logs: t("imdb.epoch_progress", epoch=epoch, epochs=settings.epochs,
+                              acc=logs.get("val_accuracy", float("nan"))),
+        lambda history: training_figure(history, settings.epochs), key="im_live")
     trained = train(x_train, data.y_train, x_test, num_words, settings, on_epoch)
     trained.save(cache_dir("imdb_models"), trained_key)
     status.update(label=t("imdb.trained", seconds=trained.seconds), state="complete",
                   expanded=False)
-    while len(store) >= MAX_MODELS:
-        store.pop(next(iter(store)))
-    store[trained_key] = trained
+    remember(store, trained_key, trained, MAX_MODELS)
 trained = store[trained_key]
 y, p = data.y_test, trained.p_test
 if not np.isfinite(p).all():

@@ -16,6 +16,7 @@ from lab.i18n import headers, options, slug, t
 from ui import links
 from ui.charts import chart
 from ui.entry import ensure_app_navigation
+from ui.training import live_training, remember
 
 ensure_app_navigation()
 
@@ -95,28 +96,18 @@ def forecast_for(prep: stock.Prepared, s: ForecastSettings) -> Forecast:
                 raise WaitingForButton(t("stock.long_training", minutes=estimate / 60,
                                          epochs=s.epochs, windows=prep.split))
 
-            status = st.status(t("stock.training", kind=s.kind, units=s.units, epochs=s.epochs),
-                               expanded=True)
-            bar, curve = status.progress(0.0), status.empty()
-            history: dict[str, list[float]] = {}
-
-            def on_epoch(epoch: int, logs: dict) -> None:
-                for k, v in logs.items():
-                    history.setdefault(k, []).append(float(v))
-                bar.progress((epoch + 1) / s.epochs,
-                             t("stock.epoch_progress", epoch=epoch + 1, epochs=s.epochs,
-                               loss=logs.get("loss", float("nan"))))
-                curve.plotly_chart(loss_figure(history, s.epochs), key=f"sk_live_{epoch}")
-
+            status, on_epoch = live_training(
+                t("stock.training", kind=s.kind, units=s.units, epochs=s.epochs), s.epochs,
+                lambda epoch, logs: t("stock.epoch_progress", epoch=epoch, epochs=s.epochs,
+                                      loss=logs.get("loss", float("nan"))),
+                lambda history: loss_figure(history, s.epochs), key="sk_live")
             saved = train(prep, s, on_epoch)
             epochs = len(saved.history.get("loss", []))
             status.update(label=t("stock.trained", seconds=saved.seconds, epochs=epochs),
                           state="error" if saved.diverged else "complete", expanded=False)
             if not saved.diverged:
                 saved.save(cache_dir("stock_models"), key)
-        while len(store) >= MAX_MODELS:
-            store.pop(next(iter(store)))
-        store[key] = saved
+        remember(store, key, saved, MAX_MODELS)
     return store[key]
 
 
