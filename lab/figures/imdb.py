@@ -33,7 +33,8 @@ def confusion_figure(m: AtThreshold) -> go.Figure:
     counts = np.array([[m.tn, m.fp], [m.fn, m.tp]])
     rows = counts.sum(1, keepdims=True)
     rates = np.divide(counts, rows, out=np.zeros_like(counts, dtype=float), where=rows > 0)
-    text = [[f"{c:,}<br>({r:.0%} of row)" for c, r in zip(cr, rr)] for cr, rr in zip(counts, rates)]
+    text = [[tr("fig.imdb.cell", count=c, share=r) for c, r in zip(cr, rr)]
+            for cr, rr in zip(counts, rates)]
     return go.Figure(go.Heatmap(z=rates, x=[tr("fig.imdb.pred_neg"), tr("fig.imdb.pred_pos")],
                                 y=[tr("fig.imdb.actual_neg"), tr("fig.imdb.actual_pos")], text=text,
                                 texttemplate="%{text}", colorscale="Blues", zmin=0, zmax=1,
