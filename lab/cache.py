@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -26,10 +27,23 @@ def cache_dir(*parts: str) -> Path:
 
 def save_arrays(folder: Path, name: str, key: str, arrays: dict, meta: dict) -> None:
     """Arrays in a pickle-free ``name.npz``, ``meta`` and ``key`` in ``name.json``: no pickle
-    and no Keras archive, so nothing saved here can run code when it is read back."""
+    and no Keras archive, so nothing saved here can run code when it is read back.
+
+    Each file is written under a temporary name and then renamed into place, the JSON (which
+    holds the key that ``load_arrays`` checks) last: a reader never sees a half-written file,
+    and an interrupted save leaves at most a stray ``.tmp``."""
     stem = folder / name
-    np.savez(stem.with_suffix(".npz"), **arrays)
-    stem.with_suffix(".json").write_text(json.dumps({"key": key, **meta}))
+    tmp_npz = stem.with_name(f"{name}.{os.getpid()}.{threading.get_ident()}.npz.tmp")
+    tmp_json = tmp_npz.with_name(tmp_npz.name.replace(".npz.tmp", ".json.tmp"))
+    try:
+        with open(tmp_npz, "wb") as f:
+            np.savez(f, **arrays)
+        tmp_json.write_text(json.dumps({"key": key, **meta}))
+        os.replace(tmp_npz, stem.with_suffix(".npz"))
+        os.replace(tmp_json, stem.with_suffix(".json"))
+    finally:
+        for tmp in (tmp_npz, tmp_json):
+            tmp.unlink(missing_ok=True)
 
 
 def load_arrays(folder: Path, name: str, key: str, build):

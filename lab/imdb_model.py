@@ -1,6 +1,8 @@
 """The IMDB classifier: Embedding + SimpleRNN/LSTM/GRU + Dense(sigmoid), trained with Keras.
 
-Training reports each epoch through a callback so the page can draw the curves as they grow.
+Training reports every batch and epoch to a ``lab.jobs.Job`` (the page draws the curves as they
+grow, at least every half second) and stops when the job is cancelled; ``STORE`` (a
+``lab.store.Store``) runs it off the page's thread, once per key for the whole server.
 For "your own review", the trained weights are copied into NumPy (``lab.gates``), which gives
 the probability after every word as the many-to-one network reads the review. A trained model
 is saved as plain arrays (a pickle-free .npz) plus JSON, so a restarted server reloads it
@@ -16,13 +18,14 @@ from pathlib import Path
 
 import numpy as np
 
-from lab import gates
+from lab import gates, kinds
 from lab.cache import load_arrays, save_arrays
-from lab.memory import keras_recurrent_layer
+from lab.jobs import Job
+from lab.store import Store
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-KINDS = ("SimpleRNN", "LSTM", "GRU")
+KINDS = kinds.KINDS
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,12 @@ class Trained:
     w_out: np.ndarray
     b_out: np.ndarray
     seconds: float
+
+    @property
+    def diverged(self) -> bool:
+        """A loss or probability that is not finite: shown as diverged, never saved."""
+        return not np.isfinite(self.p_test).all() or not all(
+            np.isfinite(v).all() for v in self.history.values())
 
     def save(self, folder: Path, key: str) -> None:
         """Arrays in a pickle-free .npz, settings and history in JSON (no Keras archive)."""
@@ -92,26 +101,45 @@ def model_file_stem(key: str) -> str:
 
 
 def train(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, num_words: int,
-          s: ModelSettings = ModelSettings(), on_epoch=None) -> Trained:
+          s: ModelSettings = ModelSettings(), job: Job | None = None) -> Trained:
     """Fit on x_train, the last 10% held out for validation: early stopping on validation
-    accuracy keeps the best epoch's weights. ``on_epoch(epoch, logs)`` after every epoch."""
+    accuracy keeps the best epoch's weights. ``job`` receives every batch and epoch, and a
+    cancelled job stops training after the current batch."""
     import time
 
     import keras
 
+    job = job or Job("", s.epochs)
+
+    class Report(keras.callbacks.Callback):
+        def __init__(self, batches: int):
+            super().__init__()
+            self.batches, self.epoch = batches, 0
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self.epoch = epoch
+
+        def on_train_batch_end(self, batch, logs=None):
+            job.on_batch(self.epoch, batch + 1, self.batches)
+            if job.should_stop():
+                self.model.stop_training = True
+
+        def on_epoch_end(self, epoch, logs=None):
+            job.on_epoch(epoch, dict(logs or {}))
+
     keras.utils.set_random_seed(s.seed)
-    layer = keras_recurrent_layer(s.kind)
+    layer = kinds.keras_layer(s.kind)
     model = keras.Sequential([keras.Input((x_train.shape[1],)),
                               keras.layers.Embedding(num_words, s.embedding),
                               layer(s.units), keras.layers.Dense(1, activation="sigmoid")])
     opt = {"adam": keras.optimizers.Adam, "rmsprop": keras.optimizers.RMSprop,
            "sgd": keras.optimizers.SGD}[s.optimizer](learning_rate=s.lr)
     model.compile(optimizer=opt, loss="binary_crossentropy", metrics=["accuracy"])
-    callbacks = [keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=s.patience,
-                                               restore_best_weights=True)]
-    if on_epoch:
-        callbacks.append(keras.callbacks.LambdaCallback(
-            on_epoch_end=lambda epoch, logs: on_epoch(epoch, dict(logs or {}))))
+    n_fit = len(x_train) - int(len(x_train) * s.validation)
+    callbacks = [keras.callbacks.TerminateOnNaN(),
+                 keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=s.patience,
+                                               restore_best_weights=True),
+                 Report(-(-n_fit // s.batch_size))]
     t0 = time.perf_counter()
     hist = model.fit(x_train, y_train, epochs=s.epochs, batch_size=s.batch_size,
                      validation_split=s.validation, verbose=0, callbacks=callbacks, shuffle=True)
@@ -123,3 +151,14 @@ def train(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, num_word
     history = {k: [float(v) for v in vals] for k, vals in hist.history.items()}
     return Trained(s, history, p_test, emb, gates.Cell(s.kind, kernel, recurrent, bias),
                    w_out, b_out, seconds)
+
+
+MAX_MODELS = 8  # trained models kept in memory for the whole server; the oldest goes first
+STORE: Store[Trained] = Store("imdb_models", Trained.load, MAX_MODELS)
+
+
+def request(key: str, x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray,
+            num_words: int, s: ModelSettings, restart: bool = False) -> Trained | Job:
+    """The model for ``key`` from memory or disk, or the (shared) job that trains it."""
+    return STORE.request(key, lambda job: train(x_train, y_train, x_test, num_words, s, job),
+                         s.epochs, restart=restart)

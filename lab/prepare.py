@@ -4,8 +4,8 @@
     python -m lab.prepare --clear    # remove everything it (and the pages) cached
 
 Each step prints a progress bar and the summary at the end says what is ready. What the pages
-look up is exactly what this trains: both use ``imdb_model.model_key`` and
-``stock_model.model_key`` with the pages' defaults. The cache lives in ``data/cache`` (or
+look up is exactly what this trains: both ask the same stores (``imdb_model.STORE``,
+``stock_model.STORE``) with the same keys and the pages' defaults. The cache lives in ``data/cache`` (or
 ``LAB_CACHE_DIR``); Keras keeps its IMDB download in ``~/.keras/datasets``.
 """
 
@@ -21,8 +21,10 @@ from typing import Callable
 
 from lab import imdb, stock
 from lab.cache import cache_dir
+from lab.jobs import DONE, FAILED, Job
 
 BAR_WIDTH = 30
+POLL_S = 0.5
 KERAS_DATASETS = Path.home() / ".keras" / "datasets"
 KERAS_IMDB_FILES = ("imdb.npz", "imdb_word_index.json")
 
@@ -46,10 +48,20 @@ class Progress:
                        .ljust(110))
         self.out.flush()
 
-    def epochs(self, total: int):
-        """An ``on_epoch(epoch, logs)`` callback for the lab's Keras trainers."""
-        return lambda epoch, logs: self(epoch + 1, total, f"epoch {epoch + 1}/{total} "
-                                        f"loss {logs.get('loss', float('nan')):.4f}")
+    def follow(self, found):
+        """Draw a store's training job (``lab.store``) until it ends; the result, or raise."""
+        if not isinstance(found, Job):
+            return found
+        while not found.wait(POLL_S):
+            snap = found.snapshot()
+            loss = snap.history.get("loss", [float("nan")])[-1]
+            self(snap.fraction, 1, f"epoch {min(snap.epoch + 1, snap.epochs)}/{snap.epochs} "
+                 f"loss {loss:.4f}")
+        if found.state == FAILED:
+            raise RuntimeError(found.snapshot().error)
+        if found.state != DONE:
+            raise RuntimeError(f"the training ended {found.state}")
+        return found.result
 
 
 # --- The steps ---------------------------------------------------------------------------------
@@ -68,7 +80,7 @@ def imdb_data(progress: Progress) -> str:
 def imdb_model(source: str) -> Callable[[Progress], str]:
     """The IMDB page's default model on one source ("keras" or "generated")."""
     def run(progress: Progress) -> str:
-        from lab.imdb_model import ModelSettings, Trained, model_key, train
+        from lab.imdb_model import ModelSettings, model_key, request
 
         preset = next(iter(imdb.PRESETS))  # the page's default vocabulary and length
         num_words, skip_top, maxlen = imdb.PRESETS[preset]
@@ -77,12 +89,7 @@ def imdb_model(source: str) -> Callable[[Progress], str]:
         x_train, x_test, fingerprint = imdb.padded(data, maxlen)
         settings = ModelSettings()
         key = model_key(data.source, fingerprint, preset, settings)
-        folder = cache_dir("imdb_models")
-        saved = Trained.load(folder, key)
-        if saved is None:
-            saved = train(x_train, data.y_train, x_test, num_words, settings,
-                          progress.epochs(settings.epochs))
-            saved.save(folder, key)
+        saved = progress.follow(request(key, x_train, data.y_train, x_test, num_words, settings))
         progress(1, 1, "ready")
         return f"{settings.kind}({settings.units}), trained in {saved.seconds:.1f} s"
     return run
@@ -90,19 +97,12 @@ def imdb_model(source: str) -> Callable[[Progress], str]:
 
 def stock_model(progress: Progress) -> str:
     """The stock page's default forecast on its default embedded series."""
-    from lab.stock_model import PRESETS, Forecast, model_key, train
+    from lab.stock_model import PRESETS, request
 
     preset = PRESETS[next(iter(PRESETS))]
     data = stock.load_embedded(stock.EMBEDDED_TICKERS[0])
     prep = stock.prepare(data, preset.prep)
-    key = model_key(prep, preset.model)
-    folder = cache_dir("stock_models")
-    saved = Forecast.load(folder, key)
-    if saved is None:
-        saved = train(prep, preset.model, progress.epochs(preset.model.epochs))
-        if saved.diverged:
-            raise RuntimeError("the default stock model diverged")
-        saved.save(folder, key)
+    saved = progress.follow(request(prep, preset.model))  # a diverged model raises: not saved
     progress(1, 1, "ready")
     return (f"{preset.model.kind}({preset.model.units}) on {stock.EMBEDDED_TICKERS[0]}, "
             f"trained in {saved.seconds:.1f} s")

@@ -1,6 +1,11 @@
-"""The forecaster: one SimpleRNN/LSTM/GRU layer and Dense(1), trained with Keras on windows.
+"""The forecaster: one SimpleRNN/LSTM/GRU layer and Dense(1), trained on windows.
 
-Training reports each epoch through a callback so the page can draw the loss as it falls.
+Up to ``NUMPY_MAX_UNITS`` units the network is trained in NumPy (``lab.seqnet``, proven equal
+to Keras in the tests): about a second for the page default, and no TensorFlow to import.
+Lecture 002's large presets (LSTM(128), GRU(256) on 5,099 windows of 40) train with Keras,
+where TensorFlow's kernels pay for their start-up. Either way the trainer reports every batch
+and epoch to a ``lab.jobs.Job`` (progress bar and loss curve on the page) and stops when the
+job is cancelled; ``lab.store`` runs it off the page's thread.
 Early stopping watches the last part of the *training* windows (lecture 002 validated on its
 test set, which lets the test days choose the epoch). A trained forecast is kept as plain
 arrays (pickle-free .npz) plus JSON, keyed by everything that produced it, so moving back to a
@@ -18,16 +23,20 @@ from pathlib import Path
 
 import numpy as np
 
+from lab import kinds, seqnet
 from lab.cache import load_arrays, save_arrays
-from lab.memory import keras_recurrent_layer
+from lab.jobs import Job
 from lab.stock import LECTURE_000_ORDER, MA_COLUMNS, Prepared, PrepSettings
+from lab.store import Store
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-KINDS = ("SimpleRNN", "LSTM", "GRU")
-# Batches run per call into TensorFlow: fewer Python round trips (about 1.5x faster epochs for
-# the page default on 2 cores; the result is the same).
-STEPS_PER_EXECUTION = 16
+KINDS = kinds.KINDS
+NUMPY_MAX_UNITS = 64  # up to here NumPy trains faster than Keras on 2 cores (bench: "train")
+# Batches run per call into TensorFlow: fewer Python round trips, the same result. Progress is
+# reported once per call, so this stays small enough for a report every 0.25 s on the large
+# presets (LSTM(128) runs 4 batches of 16 windows of 40 in about 60 ms on 2 cores).
+STEPS_PER_EXECUTION = 4
 
 
 @dataclass(frozen=True)
@@ -78,6 +87,11 @@ PRESETS: dict[str, Preset] = {
 }
 
 
+def engine(s: ForecastSettings) -> str:
+    """"numpy" (lab.seqnet) for the small models, "keras" for the lectures' large ones."""
+    return "numpy" if s.units <= NUMPY_MAX_UNITS else "keras"
+
+
 @dataclass
 class Forecast:
     settings: ForecastSettings
@@ -85,6 +99,7 @@ class Forecast:
     pred: np.ndarray  # scaled forecasts for every window, training and test
     seconds: float
     params: int
+    engine: str = "numpy"
 
     @property
     def diverged(self) -> bool:
@@ -94,13 +109,17 @@ class Forecast:
     def save(self, folder: Path, key: str) -> None:
         save_arrays(folder, file_stem(key), key, {"pred": self.pred},
                     {"settings": asdict(self.settings), "history": self.history,
-                     "seconds": self.seconds, "params": self.params})
+                     "seconds": self.seconds, "params": self.params, "engine": self.engine})
 
     @classmethod
     def load(cls, folder: Path, key: str) -> "Forecast | None":
         return load_arrays(folder, file_stem(key), key, lambda meta, a: cls(
             ForecastSettings(**meta["settings"]), meta["history"], a["pred"],
-            float(meta["seconds"]), int(meta["params"])))
+            float(meta["seconds"]), int(meta["params"]), str(meta["engine"])))
+
+
+MAX_MODELS = 24  # forecasts kept in memory for the whole server; the oldest goes first
+STORE: Store[Forecast] = Store("stock_models", Forecast.load, MAX_MODELS)
 
 
 def file_stem(key: str) -> str:
@@ -115,66 +134,125 @@ def fingerprint(p: Prepared) -> str:
     return digest.hexdigest()[:16]
 
 
-# Seconds per training epoch ~ EPOCH_OVERHEAD_S + SECONDS_PER_MAC * multiply-adds, fitted to
-# ``python -m bench.run --only stock`` on 2 cores (default 0.12 s, lecture 002's LSTM(128) 5 s
-# and GRU(256) 10 s an epoch). Only used to warn before a long training.
+# Keras: seconds per epoch ~ EPOCH_OVERHEAD_S + SECONDS_PER_MAC * multiply-adds, fitted to
+# ``python -m bench.run --only stock`` on 2 cores (lecture 002's LSTM(128) 5 s and GRU(256)
+# 10 s an epoch). NumPy: about 25 us per batch and time step plus 25 us per gate block (GRU(16)
+# on windows of 7: 33 ms an epoch). Only used to warn before a long training.
 EPOCH_OVERHEAD_S = 0.1
 SECONDS_PER_MAC = 3e-10
-GATES = {"SimpleRNN": 1, "GRU": 3, "LSTM": 4}
+NUMPY_STEP_S, NUMPY_GATE_S = 25e-6, 25e-6
 
 
 def model_key(p: Prepared, s: ForecastSettings) -> str:
-    """The cache key of a forecast: the windows' content, not the file name, and every setting
-    (the page and ``lab.prepare`` look forecasts up by it)."""
-    return f"{fingerprint(p)}|{p.settings}|{s}"
+    """The cache key of a forecast: the windows' content, not the file name, every setting and
+    the engine (the page and ``lab.prepare`` look forecasts up by it)."""
+    return f"{fingerprint(p)}|{p.settings}|{s}|{engine(s)}"
 
 
 def estimate_seconds(p: Prepared, s: ForecastSettings) -> float:
     """A rough upper estimate of the training time (every epoch run, no early stop)."""
-    macs = p.split * p.X.shape[1] * (s.units + p.X.shape[2] + 1) * s.units * GATES[s.kind]
+    T, d = p.X.shape[1], p.X.shape[2]
+    macs = p.split * T * (s.units + d + 1) * s.units * kinds.gates(s.kind)
+    if engine(s) == "numpy":
+        batches = -(-p.split // s.batch_size)
+        per_step = NUMPY_STEP_S + NUMPY_GATE_S * kinds.gates(s.kind)
+        return s.epochs * (batches * T * per_step + 3 * SECONDS_PER_MAC * macs)
     return s.epochs * (EPOCH_OVERHEAD_S + SECONDS_PER_MAC * macs)
 
 
 def build(window_size: int, n_features: int, s: ForecastSettings):
     import keras
 
-    layer = keras_recurrent_layer(s.kind)
+    layer = kinds.keras_layer(s.kind)
     return keras.Sequential([keras.Input((window_size, n_features)),
                              layer(s.units, activation=s.activation),
                              keras.layers.Dense(1)])
 
 
-def train(p: Prepared, s: ForecastSettings = ForecastSettings(), on_epoch=None) -> Forecast:
+def train(p: Prepared, s: ForecastSettings = ForecastSettings(), job: Job | None = None
+          ) -> Forecast:
     """Fit on the training windows (MSE, Adam). With ``s.validation`` > 0 the last part of the
     training windows is held out (as Keras's ``validation_split`` does) and early stopping
-    keeps the best epoch's weights. ``on_epoch(epoch, logs)`` is called after every epoch; a
-    NaN loss stops training."""
+    keeps the best epoch's weights. A loss that is not finite stops training (diverged).
+    ``job`` receives every batch and epoch, and stops the training when cancelled."""
+    job = job or Job("", s.epochs)
+    cut = int(p.split * (1 - s.validation))  # windows [cut, split) validate
+    if engine(s) == "keras":
+        return _train_keras(p, s, cut, job)
+    net = seqnet.init_net(s.kind, p.X.shape[2], s.units, s.activation, s.seed)
+    res = seqnet.fit(net, p.X[:cut], p.y[:cut], epochs=s.epochs, lr=s.lr,
+                     batch_size=s.batch_size, seed=s.seed, patience=s.patience,
+                     validation=(p.X[cut:p.split], p.y[cut:p.split]) if cut < p.split else None,
+                     on_epoch=job.on_epoch, on_batch=job.on_batch, should_stop=job.should_stop)
+    return Forecast(s, res.history, seqnet.predict(res.net, p.X), res.seconds,
+                    net.count_params(), "numpy")
+
+
+def keras_code(p: Prepared, s: ForecastSettings) -> str:
+    """The Keras program that trains the same model (what the lectures write)."""
+    T, d = p.X.shape[1], p.X.shape[2]
+    val = (f"validation_split={s.validation},\n          callbacks=[keras.callbacks.EarlyStopping("
+           f"\n              monitor=\"val_loss\", patience={s.patience}, "
+           f"restore_best_weights=True)]," if s.validation else "")
+    return (f"import keras\n\n"
+            f"keras.utils.set_random_seed({s.seed})\n"
+            f"model = keras.Sequential([\n"
+            f"    keras.Input(({T}, {d})),  # window of {T} days x {d} features\n"
+            f"    keras.layers.{s.kind}({s.units}, activation=\"{s.activation}\"),\n"
+            f"    keras.layers.Dense(1),\n])\n"
+            f"model.compile(optimizer=keras.optimizers.Adam(learning_rate={s.lr:g}), "
+            f"loss=\"mse\")\n"
+            f"model.fit(X_train, y_train, epochs={s.epochs}, batch_size={s.batch_size},"
+            f"\n          {val}{chr(10) + '          ' if val else ''}shuffle=True)\n"
+            f"y_pred = model.predict(X_test)  # {kinds.param_count(s.kind, d, s.units) + s.units + 1:,}"
+            f" parameters")
+
+
+def _train_keras(p: Prepared, s: ForecastSettings, cut: int, job: Job) -> Forecast:
     import keras
     import tensorflow as tf
+
+    class Report(keras.callbacks.Callback):
+        def __init__(self, batches: int):
+            super().__init__()
+            self.batches, self.epoch = batches, 0
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self.epoch = epoch
+
+        def on_train_batch_end(self, batch, logs=None):
+            job.on_batch(self.epoch, batch + 1, self.batches)
+            if job.should_stop():
+                self.model.stop_training = True
+
+        def on_epoch_end(self, epoch, logs=None):
+            job.on_epoch(epoch, dict(logs or {}))
 
     keras.utils.set_random_seed(s.seed)
     model = build(p.X.shape[1], p.X.shape[2], s)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=s.lr), loss="mse",
                   steps_per_execution=STEPS_PER_EXECUTION)
-    cut = int(p.split * (1 - s.validation))  # windows [cut, split) validate
     # A cached tf.data pipeline: an epoch is about 1.5x faster than from NumPy arrays.
     train_ds = (tf.data.Dataset.from_tensor_slices((p.X[:cut], p.y[:cut])).cache()
                 .shuffle(cut, seed=s.seed, reshuffle_each_iteration=True)
                 .batch(s.batch_size).prefetch(2))
     val_ds = None
-    callbacks = [keras.callbacks.TerminateOnNaN()]
+    callbacks = [keras.callbacks.TerminateOnNaN(), Report(-(-cut // s.batch_size))]
     if cut < p.split:
         val_ds = tf.data.Dataset.from_tensor_slices((p.X[cut:p.split], p.y[cut:p.split]))
         val_ds = val_ds.batch(1024).cache()
         callbacks.append(keras.callbacks.EarlyStopping(
             monitor="val_loss", patience=s.patience, restore_best_weights=True))
-    if on_epoch:
-        callbacks.append(keras.callbacks.LambdaCallback(
-            on_epoch_end=lambda epoch, logs: on_epoch(epoch, dict(logs or {}))))
     t0 = time.perf_counter()
     hist = model.fit(train_ds, epochs=s.epochs, validation_data=val_ds, verbose=0,
                      callbacks=callbacks, shuffle=False)  # the pipeline shuffles
     seconds = time.perf_counter() - t0
     pred = model.predict(p.X, verbose=0, batch_size=1024)[:, 0].astype(float)
     history = {k: [float(v) for v in vals] for k, vals in hist.history.items()}
-    return Forecast(s, history, pred, seconds, int(model.count_params()))
+    return Forecast(s, history, pred, seconds, int(model.count_params()), "keras")
+
+
+def request(p: Prepared, s: ForecastSettings) -> Forecast | Job:
+    """The forecast for these windows and settings, from memory or disk, or the (shared) job
+    that trains it."""
+    return STORE.request(model_key(p, s), lambda job: train(p, s, job), s.epochs)

@@ -9,18 +9,18 @@ import streamlit as st
 from lab import imdb, threshold as th
 from lab.figures.imdb import (confusion_figure, histogram_figure, roc_pr_figure, sweep_figure,
                               training_figure, word_by_word_figure)
-from lab.cache import cache_dir
+from lab import imdb_model
 from lab.i18n import options, t
-from lab.imdb_model import KINDS, ModelSettings, Trained, model_key
+from lab.imdb_model import KINDS, ModelSettings, model_key
+from lab.jobs import Job
 from ui import links
 from ui.charts import chart
 from ui.entry import ensure_app_navigation
-from ui.training import live_training, remember
+from ui.training import finished_result, follow, settle
 
 ensure_app_navigation()
 
 KEY = "imdb"
-MAX_MODELS = 8  # trained models kept per server; the oldest goes first
 SOURCES = ["keras", "csv", "generated", "folder"]
 KERAS_CACHE = Path.home() / ".keras" / "datasets" / "imdb.npz"
 EMBEDDINGS = [8, 16, 32, 64, 128]
@@ -57,11 +57,6 @@ def load(source: str, num_words: int, skip_top: int, maxlen: int, csv: bytes | N
     else:
         data = imdb.load_generated(num_words, skip_top)
     return (data, *imdb.padded(data, maxlen))
-
-
-@st.cache_resource
-def model_store() -> dict:
-    return {}
 
 
 @st.cache_data(max_entries=16)
@@ -126,27 +121,19 @@ settings = ModelSettings(
     optimizer=c5.selectbox(t("imdb.optimizer"), OPTIMIZERS, key="im_opt"),
     lr=c6.select_slider(t("imdb.lr"), LRS, D.lr, key="im_lr"))
 trained_key = model_key(data.source, fingerprint, preset, settings)
-store = model_store()
-if trained_key not in store:
-    saved = Trained.load(cache_dir("imdb_models"), trained_key)
-    if saved is not None:
-        store[trained_key] = saved
-if trained_key not in store:
-    from lab.imdb_model import train
-
-    status, on_epoch = live_training(
-        t("imdb.training", kind=settings.kind, epochs=settings.epochs), settings.epochs,
-        lambda epoch, logs: t("imdb.epoch_progress", epoch=epoch, epochs=settings.epochs,
-                              acc=logs.get("val_accuracy", float("nan"))),
-        lambda history: training_figure(history, settings.epochs), key="im_live")
-    trained = train(x_train, data.y_train, x_test, num_words, settings, on_epoch)
-    trained.save(cache_dir("imdb_models"), trained_key)
-    status.update(label=t("imdb.trained", seconds=trained.seconds), state="complete",
-                  expanded=False)
-    remember(store, trained_key, trained, MAX_MODELS)
-trained = store[trained_key]
+trained = imdb_model.request(trained_key, x_train, data.y_train, x_test, num_words, settings)
+if isinstance(trained, Job):
+    job = trained
+    trained = finished_result(settle(job))
+    if trained is None:
+        follow(job, f"{settings.kind}({settings.units})",
+               lambda history: training_figure(history, settings.epochs), key="im_live",
+               retry=lambda: imdb_model.request(trained_key, x_train, data.y_train, x_test,
+                                                num_words, settings, restart=True))
+        links.publish(KEY, LINK)
+        st.stop()
 y, p = data.y_test, trained.p_test
-if not np.isfinite(p).all():
+if trained.diverged:
     st.error(t("imdb.diverged"))
     links.publish(KEY, LINK)
     st.stop()

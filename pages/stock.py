@@ -10,19 +10,20 @@ import streamlit as st
 from lab import stock
 from lab.cache import cache_dir
 from lab.figures.stock import loss_figure, price_figure, returns_figure
-from lab.stock_model import (KINDS, PRESETS, Forecast, ForecastSettings, estimate_seconds,
-                             model_key)
+from lab import stock_model
+from lab.stock_model import (KINDS, PRESETS, STORE, Forecast, ForecastSettings,
+                             estimate_seconds, keras_code, model_key)
 from lab.i18n import headers, options, slug, t
+from lab.jobs import Job
 from ui import links
 from ui.charts import chart
 from ui.entry import ensure_app_navigation
-from ui.training import live_training, remember
+from ui.training import finished_result, follow, settle
 
 ensure_app_navigation()
 
 KEY = "stock"
 LONG_TRAINING_S = 45  # beyond this estimate, training waits for a button press
-MAX_MODELS = 12  # forecasts kept in memory per server; the oldest goes first (all stay on disk)
 SOURCES = ["embedded", "upload", "online"]
 NAIVE = "naive (tomorrow = today)"  # the naive forecast's row in lab.stock.evaluate's table
 UNITS = [4, 8, 16, 32, 64, 128, 256]
@@ -48,10 +49,6 @@ LINK = [  # the settings a shared link carries (ui.links); an uploaded file cann
 ]
 
 
-class WaitingForButton(Exception):
-    """A long training waits until the lecturer presses the button."""
-
-
 @st.cache_data(show_spinner=False, max_entries=8)
 def load(source: str, ticker: str, raw: bytes | None, name: str, start: date, end: date):
     if source == SOURCES[0]:
@@ -61,11 +58,6 @@ def load(source: str, ticker: str, raw: bytes | None, name: str, start: date, en
             raise stock.DataUnavailable(t("stock.choose_csv"))
         return stock.parse_csv(raw, name)
     return stock.fetch_online(ticker, start, end)
-
-
-@st.cache_resource
-def model_store() -> dict:
-    return {}
 
 
 def apply_preset() -> None:
@@ -79,36 +71,33 @@ def apply_preset() -> None:
         sk_early=p.model.validation > 0)
 
 
-def forecast_for(prep: stock.Prepared, s: ForecastSettings) -> Forecast:
-    """The trained forecast for these windows and settings: from memory, from disk, or trained
-    now with the epochs and the loss drawn as they happen."""
+def forecast_for(prep: stock.Prepared, s: ForecastSettings) -> Forecast | None:
+    """The trained forecast for these windows and settings (memory, disk, or a training that
+    finishes within a moment), or None while the shared training runs: its progress is then
+    drawn here and the page reruns when it ends. A long training waits for a button press."""
     key = model_key(prep, s)
-    store = model_store()
-    if key not in store:
-        saved = Forecast.load(cache_dir("stock_models"), key)
-        if saved is None:
-            from lab.stock_model import train
-
-            estimate = estimate_seconds(prep, s)
-            if estimate > LONG_TRAINING_S and not st.button(
-                    t("stock.train_now", kind=s.kind, units=s.units, minutes=estimate / 60),
-                    key="sk_train_now", type="primary"):
-                raise WaitingForButton(t("stock.long_training", minutes=estimate / 60,
-                                         epochs=s.epochs, windows=prep.split))
-
-            status, on_epoch = live_training(
-                t("stock.training", kind=s.kind, units=s.units, epochs=s.epochs), s.epochs,
-                lambda epoch, logs: t("stock.epoch_progress", epoch=epoch, epochs=s.epochs,
-                                      loss=logs.get("loss", float("nan"))),
-                lambda history: loss_figure(history, s.epochs), key="sk_live")
-            saved = train(prep, s, on_epoch)
-            epochs = len(saved.history.get("loss", []))
-            status.update(label=t("stock.trained", seconds=saved.seconds, epochs=epochs),
-                          state="error" if saved.diverged else "complete", expanded=False)
-            if not saved.diverged:
-                saved.save(cache_dir("stock_models"), key)
-        remember(store, key, saved, MAX_MODELS)
-    return store[key]
+    found = STORE.get(key)
+    if found is not None:
+        return found
+    job = STORE.job(key)
+    if job is None:
+        estimate = estimate_seconds(prep, s)
+        if estimate > LONG_TRAINING_S and not st.button(
+                t("stock.train_now", kind=s.kind, units=s.units, minutes=estimate / 60),
+                key="sk_train_now", type="primary"):
+            st.info(t("stock.long_training", minutes=estimate / 60, epochs=s.epochs,
+                      windows=prep.split))
+            return None
+        job = stock_model.request(prep, s)
+        if not isinstance(job, Job):
+            return job
+    found = finished_result(settle(job))
+    if found is not None:
+        return found
+    follow(job, f"{s.kind}({s.units})", lambda history: loss_figure(history, s.epochs),
+           key="sk_live", retry=lambda: STORE.request(
+               key, lambda j: stock_model.train(prep, s, j), s.epochs, restart=True))
+    return None
 
 
 if "sk_features" not in st.session_state:
@@ -175,17 +164,18 @@ settings = ForecastSettings(
 links.publish(KEY, LINK)
 prep_settings = stock.PrepSettings(tuple(features), target, window, train_pct / 100, lecture)
 
+forecast = None
 try:
     prep = stock.prepare(data, prep_settings)
     forecast = forecast_for(prep, settings)
-    if forecast.diverged:
+    if forecast is not None and forecast.diverged:
+        forecast = None
         raise stock.DataError(t("stock.diverged"))
+except stock.DataError as err:
+    st.error(f"{str(err)[0].upper()}{str(err)[1:]}.")
+if forecast is not None:
     st.session_state.sk_last = (prep, settings, forecast)
-except (stock.DataError, WaitingForButton) as err:
-    if isinstance(err, WaitingForButton):
-        st.info(str(err))
-    else:
-        st.error(f"{str(err)[0].upper()}{str(err)[1:]}.")
+else:
     if "sk_last" not in st.session_state:
         st.stop()
     prep, settings, forecast = st.session_state.sk_last
@@ -200,7 +190,8 @@ dropped = ", ".join(f"{v:,} {k}" for k, v in prep.dropped.items() if v) or t("st
 st.caption(t("stock.shapes", rows=len(prep.frame), dropped=dropped, X=prep.X.shape,
              train=prep.split, test=len(prep.X) - prep.split, kind=forecast.settings.kind,
              units=forecast.settings.units, params=forecast.params, seconds=forecast.seconds,
-             epochs=len(forecast.history.get("loss", []))))
+             epochs=len(forecast.history.get("loss", []))) + " " +
+           t(f"training.engine.{forecast.engine}"))
 model_rmse, naive_rmse = table.loc["model", "RMSE (price)"], table.loc[NAIVE, "RMSE (price)"]
 k1, k2, k3, k4 = st.columns(4)
 k1.metric(t("stock.m_rmse_model"), f"{model_rmse:,.3f}",
@@ -241,14 +232,18 @@ with st.expander(t("stock.scaling")):
         other_key = model_key(other_prep, settings)
     except stock.DataError:
         other_key = ""
-    if other_key in model_store() and not model_store()[other_key].diverged:
+    other_forecast = STORE.get(other_key) if other_key else None
+    if other_forecast is not None and not other_forecast.diverged:
         both = pd.concat({(t("stock.lecture_mode_short") if sc.lecture_scaling
                            else t("stock.train_only")):
                           stock.evaluate(pp, f.pred).loc["model"]
                           for sc, pp, f in [(s, prep, forecast),
-                                            (other, other_prep, model_store()[other_key])]},
+                                            (other, other_prep, other_forecast)]},
                          axis=1).T
         st.dataframe(headers(both, "stock.col").style.format("{:.4f}"), width="stretch")
+
+with st.expander(t("training.keras_code")):
+    st.code(keras_code(prep, forecast.settings), language="python")
 
 with st.expander(t("stock.one_window")):
     i = st.number_input(t("stock.window_i"), 0, len(prep.X) - 1, min(12, len(prep.X) - 1),

@@ -20,3 +20,48 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data is not present on this machine")
     return SHARED_DATA
+
+
+# --- Trainings in AppTest ---------------------------------------------------------------------
+# The Keras and stock pages train on the store's worker threads and poll them from a fragment
+# (``ui.training``), which AppTest never reruns by itself. A page test is a user who waits: after
+# every run, while a training that run started is still going, wait for it and run again, so
+# the test sees the page as it is once the training has ended. ``RAW_RUN`` is the run alone,
+# for tests that look at the page *while* it trains.
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+RAW_RUN = AppTest._run
+MAX_SETTLE_RERUNS = 5
+
+
+def _active_jobs():
+    from lab import store
+    from lab.jobs import QUEUED, RUNNING
+
+    return [j for s in store._stores for j in list(s._jobs.values()) if j.state in (QUEUED, RUNNING)]
+
+
+def _run_until_trained(self, widget_state=None, timeout=None):
+    out = RAW_RUN(self, widget_state, timeout)
+    for _ in range(MAX_SETTLE_RERUNS):
+        active = _active_jobs()
+        if not active:
+            break
+        for job in active:
+            if not job.wait(timeout or self.default_timeout):
+                raise TimeoutError(f"training {job.key!r} did not finish")
+        out = RAW_RUN(self, self._tree.get_widget_states(), timeout)
+    return out
+
+
+AppTest._run = _run_until_trained
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _fresh_model_stores():
+    """Each test module starts with empty in-memory model stores (the disk is per fixture)."""
+    from lab import store
+
+    store.clear_all()
+    yield
+    store.clear_all()

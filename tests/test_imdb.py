@@ -109,11 +109,14 @@ def test_word_by_word_reading_equals_keras(kind):
 
     data = imdb.load_generated(200, n=300)
     xtr, xte = imdb.pad(data.x_train, 30), imdb.pad(data.x_test, 30)
-    seen = []
+    from lab.jobs import Job
+
+    job = Job("k", 2)
     trained = train(xtr, data.y_train, xte, 200,
-                    ModelSettings(kind=kind, embedding=4, units=3, epochs=2, batch_size=32),
-                    on_epoch=lambda e, logs: seen.append(e))
-    assert seen == [0, 1] and len(trained.history["val_accuracy"]) == 2
+                    ModelSettings(kind=kind, embedding=4, units=3, epochs=2, batch_size=32), job)
+    snap = job.snapshot()
+    assert snap.epoch == 2 and snap.batches == -(-(len(xtr) - len(xtr) // 10) // 32)
+    assert len(trained.history["val_accuracy"]) == 2 and snap.history == trained.history
     for i in range(5):  # the NumPy reading of the padded ids ends at Keras's prediction
         assert trained.word_by_word(xte[i])[-1] == pytest.approx(trained.p_test[i], abs=1e-5)
     if kind == "GRU":  # saved and loaded back without pickle, TensorFlow or Keras archives

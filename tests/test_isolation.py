@@ -46,8 +46,8 @@ def test_two_xor_sessions_train_apart():
 def test_two_stock_sessions_keep_their_own_windows_and_models(monkeypatch, tmp_path):
     real = stock_model.train
     monkeypatch.setenv("LAB_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(stock_model, "train", lambda p, s, on_epoch=None: real(
-        p, dataclasses.replace(s, epochs=min(s.epochs, 2)), on_epoch))
+    monkeypatch.setattr(stock_model, "train", lambda p, s, job=None: real(
+        p, dataclasses.replace(s, epochs=min(s.epochs, 2)), job))
     a, b = session("pages/stock.py"), session("pages/stock.py")
     a.slider(key="sk_window").set_value(5).run()
     b.slider(key="sk_window").set_value(9).run()

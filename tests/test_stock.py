@@ -234,15 +234,26 @@ def test_lecture_002_parameter_counts():
     assert build(7, 5, PRESETS["lecture 000"].model).count_params() == 4 * (16 * (5 + 16 + 1)) + 17
 
 
-def test_training_reports_epochs_saves_and_reloads(tmp_path):
+@pytest.mark.parametrize("units,engine", [(4, "numpy"), (65, "keras")])
+def test_training_reports_batches_and_epochs_saves_and_reloads(tmp_path, units, engine):
+    from lab.jobs import Job
     from lab.stock_model import Forecast, ForecastSettings, train
 
     p = stock.prepare(stock.parse_csv(generated_csv(200)), PrepSettings(("Close",), "return", 5))
-    seen = []
-    s = ForecastSettings(kind="LSTM", units=4, epochs=3, patience=1)
-    f = train(p, s, on_epoch=lambda e, logs: seen.append((e, set(logs))))
-    assert [e for e, _ in seen] == list(range(len(f.history["loss"])))
-    assert {"loss", "val_loss"} <= seen[0][1]
+    s = ForecastSettings(kind="LSTM", units=units, epochs=3, patience=1, batch_size=8)
+    batches = []
+
+    class Watch(Job):
+        def on_batch(self, epoch, batch, n):
+            batches.append((epoch, batch, n))
+            super().on_batch(epoch, batch, n)
+
+    job = Watch("k", s.epochs)
+    f = train(p, s, job)
+    assert f.engine == engine
+    assert job.snapshot().history == f.history and {"loss", "val_loss"} <= set(f.history)
+    assert len({e for e, _, _ in batches}) == len(f.history["loss"])  # every epoch reported
+    assert len(batches) >= len(f.history["loss"]) * 2  # and inside every epoch
     assert f.pred.shape == (len(p.X),) and not f.diverged
     f.save(tmp_path, "key")
     back = Forecast.load(tmp_path, "key")
@@ -250,10 +261,11 @@ def test_training_reports_epochs_saves_and_reloads(tmp_path):
     assert back.settings == s and Forecast.load(tmp_path, "other") is None
 
 
-def test_a_diverging_learning_rate_is_reported():
+@pytest.mark.parametrize("units", [8, 65])  # NumPy and Keras
+def test_a_diverging_learning_rate_is_reported(units):
     from lab.stock_model import ForecastSettings, train
 
     p = stock.prepare(stock.parse_csv(generated_csv(200)), PrepSettings(("Close",), "close", 5))
-    f = train(p, ForecastSettings(kind="SimpleRNN", units=8, activation="relu", epochs=3,
+    f = train(p, ForecastSettings(kind="SimpleRNN", units=units, activation="relu", epochs=3,
                                   lr=1e6, validation=0.0))
     assert f.diverged

@@ -22,8 +22,8 @@ def page(tmp_path_factory):
     real_train = stock_model.train
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("LAB_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
-        mp.setattr(stock_model, "train", lambda p, s, on_epoch=None: real_train(
-            p, dataclasses.replace(s, epochs=min(s.epochs, 2)), on_epoch))
+        mp.setattr(stock_model, "train", lambda p, s, job=None: real_train(
+            p, dataclasses.replace(s, epochs=min(s.epochs, 2)), job))
         at = AppTest.from_file(APP, default_timeout=240)
         at.switch_page("pages/stock.py")
         at.run()

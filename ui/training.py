@@ -1,5 +1,9 @@
-"""Training a Keras model on a page: a status box with a progress bar and the curves drawn
-after every epoch, and the bounded in-memory store of trained models the Keras pages share."""
+"""Watching a training on a page: a fragment that polls the shared job every ``POLL_S`` seconds
+and draws its progress bar and curves, with a cancel button, while the rest of the page (and
+every other page) stays usable. When the job finishes, the whole page reruns once to show the
+result. Leaving and coming back finds the same job where it is: it lives in ``lab.store``,
+not in the session.
+"""
 
 from __future__ import annotations
 
@@ -8,28 +12,58 @@ from typing import Callable
 import plotly.graph_objects as go
 import streamlit as st
 
+from lab import store
+from lab.i18n import t
+from lab.jobs import CANCELLED, DIVERGED, DONE, FAILED, QUEUED, Job
 from ui.charts import chart
 
-
-def live_training(label: str, epochs: int, progress: Callable[[int, dict], str],
-                  figure: Callable[[dict], go.Figure], key: str):
-    """(status box, ``on_epoch(epoch, logs)`` for the lab's trainers). After each epoch the
-    bar shows ``progress(epoch + 1, logs)`` and the box redraws ``figure(history so far)``."""
-    status = st.status(label, expanded=True)
-    bar, curve = status.progress(0.0), status.empty()
-    history: dict[str, list[float]] = {}
-
-    def on_epoch(epoch: int, logs: dict) -> None:
-        for k, v in logs.items():
-            history.setdefault(k, []).append(float(v))
-        bar.progress((epoch + 1) / epochs, progress(epoch + 1, logs))
-        chart(figure(history), key=f"{key}_{epoch}", where=curve)
-
-    return status, on_epoch
+POLL_S = 0.5  # the issue's bound on the time between two progress updates
+FIRST_WAIT_S = 0.4  # a training that finishes this soon shows its result without a progress box
 
 
-def remember(store: dict, key: str, value, limit: int) -> None:
-    """Keep ``value`` under ``key``, dropping the oldest entries beyond ``limit``."""
-    while len(store) >= limit:
-        store.pop(next(iter(store)))
-    store[key] = value
+def settle(job: Job) -> Job:
+    """Give a short training the chance to finish before the page draws (no flicker of a
+    progress box for the page default), without delaying the first progress of a long one."""
+    job.wait(FIRST_WAIT_S)
+    return job
+
+
+def finished_result(job: Job):
+    """The job's result if it finished with one (trained or diverged), else None."""
+    return job.result if job.state in (DONE, DIVERGED) else None
+
+
+def follow(job: Job, what: str, figure: Callable[[dict], go.Figure], key: str,
+           retry: Callable[[], object]) -> None:
+    """Draw the job's state and keep it current until it ends; then rerun the page."""
+    polling = job.state not in (CANCELLED, FAILED)
+
+    @st.fragment(run_every=POLL_S if polling else None)
+    def _poll():
+        snap = job.snapshot()
+        if polling and snap.state not in (QUEUED, "running"):
+            st.rerun()  # finished: the page draws the result (or the reason it has none)
+        if snap.state == CANCELLED or snap.state == FAILED:
+            if snap.state == CANCELLED:
+                st.warning(t("training.cancelled"))
+            else:
+                st.error(t("training.failed", error=snap.error))
+            if st.button(t("training.retry"), key=f"{key}_retry", icon=":material/replay:"):
+                retry()
+                st.rerun()
+            return
+        box = st.container(border=True)
+        if snap.state == QUEUED:
+            box.info(t("training.queued", position=snap.position, running=store.MAX_RUNNING))
+        else:
+            box.progress(snap.fraction, t("training.progress", what=what, epoch=snap.epoch + 1
+                                          if snap.epoch < snap.epochs else snap.epoch,
+                                          epochs=snap.epochs, batch=snap.batch,
+                                          batches=snap.batches or "?", seconds=snap.seconds))
+            if snap.history:
+                chart(figure(snap.history), key=f"{key}_curve", where=box)
+        box.caption(t("training.shared"))
+        if box.button(t("training.cancel"), key=f"{key}_cancel", icon=":material/stop:"):
+            job.cancel()
+
+    _poll()

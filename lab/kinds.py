@@ -1,0 +1,41 @@
+"""The table of recurrent layer kinds: one place for their names, gate counts, parameter counts
+and Keras classes (lectures 002 and 004 compare them by exactly these numbers).
+
+    SimpleRNN  1 block    n(d + n + 1)
+    LSTM       4 gates    4n(d + n + 1)        gate order i, f, c, o
+    GRU        3 gates    3n(d + n + 2)        Keras 3's reset_after=True: two bias rows
+"""
+
+from __future__ import annotations
+
+KINDS = ("SimpleRNN", "LSTM", "GRU")
+GATES = {"SimpleRNN": 1, "LSTM": 4, "GRU": 3}  # blocks of n columns in kernel and recurrent_kernel
+
+
+class UnknownKind(ValueError):
+    """A layer kind that is not in KINDS."""
+
+    def __init__(self, kind: str):
+        super().__init__(f"unknown layer {kind!r}: choose one of {KINDS}")
+        self.key, self.fields = "error.unknown_kind", {"kind": kind, "kinds": ", ".join(KINDS)}
+
+
+def gates(kind: str) -> int:
+    if kind not in GATES:
+        raise UnknownKind(kind)
+    return GATES[kind]
+
+
+def param_count(kind: str, d: int, n: int) -> int:
+    """Weights of one recurrent layer with d inputs and n units, as Keras counts them."""
+    if kind == "GRU":
+        return 3 * n * (d + n + 2)
+    return gates(kind) * n * (d + n + 1)
+
+
+def keras_layer(kind: str):
+    """The Keras layer class for ``kind`` (imports Keras)."""
+    import keras
+
+    gates(kind)
+    return getattr(keras.layers, kind)

@@ -1,0 +1,181 @@
+"""The shared model store (lab.store): memory -> disk -> train, one training per key for the
+whole server, progress while it runs, cancel, and the divergence rule."""
+
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lab import store as store_mod
+from lab.cache import load_arrays, save_arrays
+from lab.jobs import CANCELLED, DIVERGED, DONE, FAILED, QUEUED, Cancelled, Job
+
+
+@dataclass
+class Result:
+    value: float
+    diverged: bool = False
+
+    def save(self, folder: Path, key: str) -> None:
+        save_arrays(folder, "r-" + str(abs(hash(key))), key, {"v": np.array([self.value])}, {})
+
+    @classmethod
+    def load(cls, folder: Path, key: str):
+        return load_arrays(folder, "r-" + str(abs(hash(key))), key,
+                           lambda meta, a: cls(float(a["v"][0])))
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    monkeypatch.setenv("LAB_CACHE_DIR", str(tmp_path))
+    s = store_mod.Store("test_models", Result.load, limit=3)
+    yield s
+    s.clear()
+    store_mod._stores.remove(s)
+
+
+def test_two_threads_asking_for_one_key_train_once(store):
+    calls, gate = [], threading.Event()
+
+    def train(job: Job) -> Result:
+        calls.append(1)
+        gate.wait(5)
+        return Result(1.5)
+
+    got = []
+    threads = [threading.Thread(target=lambda: got.append(store.request("k", train, 1)))
+               for _ in range(8)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert len({id(j) for j in got}) == 1 and isinstance(got[0], Job)  # one shared job
+    gate.set()
+    assert got[0].wait(5) and got[0].state == DONE
+    assert calls == [1]
+    assert store.get("k").value == 1.5 and store.request("k", train, 1).value == 1.5
+    assert calls == [1]
+
+
+def test_progress_is_visible_while_training(store):
+    step = threading.Event()
+
+    def train(job: Job) -> Result:
+        for epoch in range(3):
+            job.on_batch(epoch, 1, 2)
+            step.wait(5)
+            step.clear()
+            job.on_epoch(epoch, {"loss": 1.0 / (epoch + 1)})
+        return Result(0.0)
+
+    job = store.request("k", train, 3)
+    deadline = time.monotonic() + 5
+    while job.snapshot().batch != 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    snap = job.snapshot()
+    assert snap.state == "running" and snap.fraction == pytest.approx(0.5 / 3)
+    step.set()
+    while job.snapshot().epoch < 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert job.snapshot().history["loss"][0] == 1.0
+    for _ in range(3):
+        step.set()
+        time.sleep(0.05)
+    assert job.wait(5) and job.snapshot().fraction == 1.0
+
+
+def test_a_diverged_result_is_kept_in_memory_but_never_saved(store, tmp_path):
+    job = store.request("k", lambda job: Result(float("nan"), diverged=True), 1)
+    assert job.wait(5) and job.state == DIVERGED
+    assert store.get("k").diverged  # the page can say so without training again
+    assert not list((tmp_path / "test_models").glob("*"))
+    store.clear()
+    assert store.get("k") is None  # nothing on disk: a restart trains again
+
+
+def test_a_good_result_is_saved_and_found_after_a_restart(store, tmp_path):
+    job = store.request("k", lambda job: Result(2.0), 1)
+    assert job.wait(5) and job.state == DONE
+    store.clear()  # a new server process: memory empty, disk kept
+    assert store.get("k").value == 2.0
+    assert not list((tmp_path / "test_models").glob("*.tmp"))
+
+
+def test_cancel_stops_the_training_and_writes_nothing(store, tmp_path):
+    started = threading.Event()
+
+    def train(job: Job) -> Result:
+        started.set()
+        while True:
+            if job.should_stop():
+                raise Cancelled
+            time.sleep(0.01)
+
+    job = store.request("k", train, 1)
+    assert started.wait(5)
+    job.cancel()
+    assert job.wait(5) and job.state == CANCELLED
+    assert not list((tmp_path / "test_models").glob("*"))
+    assert store.request("k", train, 1) is job  # every page sees why, until asked again
+    again = store.request("k", lambda job: Result(3.0), 1, restart=True)
+    assert again is not job and again.wait(5) and store.get("k").value == 3.0
+
+
+def test_a_trainer_that_returns_after_cancel_is_not_saved(store, tmp_path):
+    """Keras stops at the end of a batch and returns a half-trained model: not a result."""
+    def train(job: Job) -> Result:
+        while not job.should_stop():
+            time.sleep(0.01)
+        return Result(9.0)
+
+    job = store.request("k", train, 1)
+    time.sleep(0.05)
+    job.cancel()
+    assert job.wait(5) and job.state == CANCELLED and store.get("k") is None
+    assert not list((tmp_path / "test_models").glob("*"))
+
+
+def test_a_failing_training_reports_its_error(store):
+    def train(job):
+        raise ValueError("boom")
+
+    job = store.request("k", train, 1)
+    assert job.wait(5) and job.state == FAILED and "boom" in job.snapshot().error
+
+
+def test_the_memory_is_bounded(store):
+    for i in range(6):
+        assert store.request(f"k{i}", lambda job, i=i: Result(float(i)), 1).wait(5)
+    assert len(store) == 3  # the limit; the rest stays on disk
+    assert store.get("k0").value == 0.0  # read back from disk
+
+
+def test_trainings_beyond_the_limit_wait_in_a_queue(store, monkeypatch):
+    gate = threading.Event()
+    jobs = [store.request(f"k{i}", lambda job: (gate.wait(5), Result(0.0))[1], 1)
+            for i in range(store_mod.MAX_RUNNING + 2)]
+    time.sleep(0.1)
+    waiting = [j for j in jobs if j.state == QUEUED]
+    assert [j.snapshot().position for j in waiting] == [1, 2]
+    gate.set()
+    assert all(j.wait(5) for j in jobs)
+
+
+def test_save_is_atomic(tmp_path, monkeypatch):
+    """A save that fails half-way leaves neither a readable file nor a temporary one."""
+    calls = []
+    real = np.savez
+
+    def failing(*args, **kwargs):
+        calls.append(1)
+        real(*args, **kwargs)
+        raise OSError("disk full (test)")
+
+    monkeypatch.setattr(np, "savez", failing)
+    with pytest.raises(OSError):
+        save_arrays(tmp_path, "m", "key", {"a": np.ones(3)}, {})
+    assert calls and list(tmp_path.iterdir()) == []
+    assert load_arrays(tmp_path, "m", "key", lambda meta, a: 1) is None
