@@ -7,6 +7,7 @@ one file under ``pages/``; every word on screen comes from ``lab/locales/`` (``l
 
 import streamlit as st
 
+from lab import store
 from lab.i18n import t
 from ui import links
 from ui.catalog import LESSONS
@@ -15,6 +16,7 @@ from ui.sidebar import restore_sidebar_settings, shared_sidebar
 
 restore_sidebar_settings()  # a link's language first: the navigation's titles use it
 st.set_page_config(page_title=t("app.title"), page_icon=":material/neurology:", layout="wide")
+store.warm_up()  # the training processes' fork server, once per server, in the background
 
 home = st.Page("pages/home.py", title=t("home.nav"), icon=":material/home:", default=True)
 lessons = [st.Page(l.script, title=l.title(), icon=l.icon, url_path=l.url_path) for l in LESSONS]

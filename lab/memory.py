@@ -10,21 +10,28 @@
   gates of a model that has learned something, on any sentence typed in those characters.
 
 TensorFlow is imported inside the functions. Trained weights come back as ``lab.gates.Cell``
-objects, so the inspector runs them in NumPy (the tests prove the two agree).
+objects, so the inspector runs them in NumPy (the tests prove the two agree). The experiment's
+results live in ``STORE`` (``lab.store``): trained once per setting for the whole server, off
+the page's thread, with progress per batch, and kept on disk.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import numpy as np
 
-from lab import gates, sequences as sq
+from lab import gates, kinds, sequences as sq
+from lab.cache import load_arrays, save_arrays
+from lab.jobs import Cancelled, Job
+from lab.store import Store
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-KINDS = ("SimpleRNN", "LSTM", "GRU")
+KINDS = kinds.KINDS
 
 
 def first_token_task(n: int, length: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -36,20 +43,11 @@ def first_token_task(n: int, length: int, seed: int = 0) -> tuple[np.ndarray, np
     return x, (x[:, 0, :] > 0).astype(float)
 
 
-def keras_recurrent_layer(kind: str):
-    """The Keras layer class for "SimpleRNN", "LSTM" or "GRU"."""
-    import keras
-
-    if kind not in KINDS:
-        raise ValueError(f"unknown layer {kind!r}: choose one of {KINDS}")
-    return getattr(keras.layers, kind)
-
-
 def _keras_model(kind: str, units: int, input_dim: int, lr: float,
                  lstm_forget_bias: float = 1.0):
     import keras
 
-    layer = keras_recurrent_layer(kind)
+    layer = kinds.keras_layer(kind)
     model = keras.Sequential([keras.Input((None, input_dim)), layer(units),
                               keras.layers.Dense(1, activation="sigmoid")])
     if kind == "LSTM" and lstm_forget_bias != 1.0:  # Keras starts the forget bias at 1
@@ -73,33 +71,91 @@ class MemorySettings:
     lstm_forget_bias: float = 1.0  # Keras's unit_forget_bias; larger keeps memory longer
 
 
-def memory_accuracy(kind: str, length: int, s: MemorySettings = MemorySettings()) -> float:
-    """Test accuracy of one model trained on the first-token task of this length."""
+def memory_accuracy(kind: str, length: int, s: MemorySettings = MemorySettings(),
+                    on_batch=None, should_stop=None) -> float:
+    """Test accuracy of one model trained on the first-token task of this length.
+    ``on_batch(batch, batches)`` after every batch; ``should_stop()`` ends training early."""
     import keras
 
     keras.utils.set_random_seed(s.seed)
     x, y = first_token_task(s.n_train, length, s.seed)
     xt, yt = first_token_task(s.n_test, length, s.seed + 1)
     model = _keras_model(kind, s.units, 1, s.lr, s.lstm_forget_bias)
-    model.fit(x, y, epochs=s.epochs, batch_size=s.batch_size, verbose=0)
+    batches = -(-s.n_train // s.batch_size) * s.epochs
+    done = [0]
+
+    def batch_end(batch, logs=None):
+        done[0] += 1
+        if on_batch is not None:
+            on_batch(done[0], batches)
+        if should_stop is not None and should_stop():
+            model.stop_training = True
+
+    model.fit(x, y, epochs=s.epochs, batch_size=s.batch_size, verbose=0,
+              callbacks=[keras.callbacks.LambdaCallback(on_train_batch_end=batch_end)])
     return float(model.evaluate(xt, yt, verbose=0, batch_size=256)[1])
 
 
+@dataclass
+class MemoryResult:
+    """Test accuracy for every kind at every length of one experiment."""
+
+    lengths: list[int]
+    settings: MemorySettings
+    accuracy: dict[str, list[float]]
+    diverged: bool = False  # accuracies are always finite; the store's rule needs the field
+
+    def save(self, folder: Path, key: str) -> None:
+        save_arrays(folder, _stem(key), key, {k: np.asarray(v) for k, v in
+                                              self.accuracy.items()},
+                    {"lengths": self.lengths, "settings": asdict(self.settings)})
+
+    @classmethod
+    def load(cls, folder: Path, key: str) -> "MemoryResult | None":
+        return load_arrays(folder, _stem(key), key, lambda meta, a: cls(
+            [int(v) for v in meta["lengths"]], MemorySettings(**meta["settings"]),
+            {k: [float(v) for v in a[k]] for k in a.files}))
+
+
+def _stem(key: str) -> str:
+    return "memory-" + hashlib.sha256(key.encode()).hexdigest()[:24]
+
+
 def memory_experiment(lengths, s: MemorySettings = MemorySettings(), kinds=KINDS,
-                      progress=None) -> dict[str, list[float]]:
-    """Accuracy for every kind at every length; ``progress(done, total, label)`` if given."""
+                      job: Job | None = None) -> dict[str, list[float]]:
+    """Accuracy for every kind at every length. ``job`` (``lab.jobs.Job``) hears of every
+    batch (its "epoch" counts the models trained) and of every model's accuracy; cancelling
+    it stops after the current batch."""
     lengths = [int(v) for v in lengths]
+    job = job or Job("", len(lengths) * len(kinds))
     out = {k: [] for k in kinds}
-    total, done = len(lengths) * len(kinds), 0
+    done = 0
     for length in lengths:
         for kind in kinds:
-            if progress:
-                progress(done, total, f"{kind}, L = {length}")
-            out[kind].append(memory_accuracy(kind, length, s))
+            acc = memory_accuracy(kind, length, s,
+                                  on_batch=lambda b, n, d=done: job.on_batch(d, b, n),
+                                  should_stop=job.should_stop)
+            if job.should_stop():
+                raise Cancelled
+            out[kind].append(acc)
+            job.on_epoch(done, {kind: acc})
             done += 1
-    if progress:
-        progress(total, total, "done")
     return out
+
+
+MAX_RESULTS = 16  # experiments kept in memory for the whole server (all stay on disk)
+STORE: Store[MemoryResult] = Store("memory_experiments", MemoryResult.load, MAX_RESULTS)
+
+
+def experiment_key(lengths, s: MemorySettings) -> str:
+    return f"{sorted(int(v) for v in lengths)}|{s}"
+
+
+def request(lengths, s: MemorySettings) -> MemoryResult | Job:
+    """The experiment's result from memory or disk, or the (shared) job that runs it."""
+    lengths = sorted(int(v) for v in lengths)
+    return STORE.request(experiment_key(lengths, s), lambda job: MemoryResult(
+        lengths, s, memory_experiment(lengths, s, job=job)), len(lengths) * len(KINDS))
 
 
 def train_char_model(kind: str = "LSTM", units: int = 8, seed: int = 0, repeats: int = 64,

@@ -27,7 +27,7 @@ from lab import kinds, seqnet
 from lab.cache import load_arrays, save_arrays
 from lab.jobs import Job
 from lab.stock import LECTURE_000_ORDER, MA_COLUMNS, Prepared, PrepSettings
-from lab.store import Store
+from lab.store import Store, Task
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -255,4 +255,4 @@ def _train_keras(p: Prepared, s: ForecastSettings, cut: int, job: Job) -> Foreca
 def request(p: Prepared, s: ForecastSettings) -> Forecast | Job:
     """The forecast for these windows and settings, from memory or disk, or the (shared) job
     that trains it."""
-    return STORE.request(model_key(p, s), lambda job: train(p, s, job), s.epochs)
+    return STORE.request(model_key(p, s), Task(train, (p, s)), s.epochs)

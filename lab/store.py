@@ -14,16 +14,29 @@ page can say so without training again) but never written to disk. A cancelled o
 training saves nothing, and a save is atomic (``lab.cache.save_arrays``), so nothing
 half-written is ever read back.
 
+Where a training runs: a ``Task`` (a trainer that can be imported by name, and its arguments)
+runs in a child process of its own, so it has a core to itself and the pages' Python never
+competes with it for the interpreter lock (measured with ``python -m bench.live --only room``:
+30 sessions polling one training in a thread slowed it from 1.9 s to 14 s). The child reports
+through a pipe (every epoch, and batches at most every ``BATCH_REPORT_S``); cancelling sets an
+event it checks before every batch. A plain callable (a test's stand-in, or a trainer whose
+data is not worth copying) runs on the worker thread itself. ``LAB_TRAIN_PROCESSES=0`` keeps
+every training in the server process.
+
 A stored result needs ``diverged`` (bool) and ``save(folder, key)``; the store is given the
 matching ``load(folder, key)``.
 """
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import os
+import sys
 import threading
+import time
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Callable, Generic, TypeVar
 
 from lab.cache import cache_dir
@@ -35,6 +48,13 @@ R = TypeVar("R")
 MAX_RUNNING = int(os.environ.get("LAB_MAX_TRAININGS", "2"))
 MAX_FINISHED_JOBS = 32  # failed / cancelled jobs remembered (so every waiting page sees why)
 
+IN_PROCESSES = os.environ.get("LAB_TRAIN_PROCESSES", "1") != "0"
+BATCH_REPORT_S = 0.1  # a child sends batch progress at most this often (epochs always)
+# Modules a training child needs, imported once by the fork server (a child then starts in
+# milliseconds instead of importing NumPy and pandas again). A child also re-runs the server's
+# main script (``streamlit``'s, which imports streamlit.web.cli): preloaded too.
+PRELOAD = ["numpy", "pandas", "lab.seqnet", "lab.stock", "lab.stock_model", "streamlit.web.cli"]
+
 _pool = ThreadPoolExecutor(max_workers=MAX_RUNNING, thread_name_prefix="lab-train")
 _queue: list[Job] = []  # jobs waiting for a worker, oldest first
 _queue_lock = threading.Lock()
@@ -45,6 +65,132 @@ def _renumber() -> None:
     with _queue_lock:
         for i, job in enumerate(_queue):
             job.position = i + 1
+
+
+@dataclass(frozen=True)
+class Task:
+    """``fn(*args, job)``, where ``fn`` is importable by its module and name: it can run in a
+    child process."""
+
+    fn: Callable
+    args: tuple
+
+    def importable(self) -> bool:
+        module = sys.modules.get(getattr(self.fn, "__module__", ""), None)
+        return getattr(module, getattr(self.fn, "__qualname__", ""), None) is self.fn
+
+    def __call__(self, job: Job):
+        return self.fn(*self.args, job)
+
+
+class _ChildJob:
+    """The ``Job`` a trainer sees inside the child process: reports go through the pipe."""
+
+    def __init__(self, conn, cancel):
+        self.conn, self.cancel, self.last = conn, cancel, 0.0
+
+    def on_batch(self, epoch: int, batch: int, batches: int) -> None:
+        now = time.monotonic()
+        if now - self.last >= BATCH_REPORT_S or batch == batches:
+            self.last = now
+            self.conn.send(("batch", (epoch, batch, batches)))
+
+    def on_epoch(self, epoch: int, logs: dict) -> None:
+        self.conn.send(("epoch", (epoch, {k: float(v) for k, v in logs.items()})))
+
+    def should_stop(self) -> bool:
+        return self.cancel.is_set()
+
+
+def _child_main(conn, cancel, fn, args) -> None:
+    try:
+        result = fn(*args, _ChildJob(conn, cancel))
+        conn.send(("result", result))
+    except Cancelled:
+        conn.send(("cancelled", None))
+    except BaseException as err:  # noqa: BLE001 - reported to the page, not raised here
+        conn.send(("error", f"{type(err).__name__}: {err}"))
+    finally:
+        conn.close()
+
+
+_context = None
+
+
+def _mp_context():
+    """The fork server on Linux (children forked from a clean, single-threaded process, never
+    from the server with its threads), spawn elsewhere."""
+    global _context
+    if _context is None:
+        if "forkserver" in mp.get_all_start_methods():
+            _context = mp.get_context("forkserver")
+            _context.set_forkserver_preload(PRELOAD)
+        else:
+            _context = mp.get_context("spawn")
+    return _context
+
+
+_warm_lock = threading.Lock()
+_warmed = False
+
+
+def warm_up() -> None:
+    """Start the fork server (and its imports, about 1.5 s) in the background, so the first
+    training of a fresh server does not wait for it. Safe to call on every page run."""
+    global _warmed
+    with _warm_lock:
+        if _warmed or not IN_PROCESSES:
+            return
+        _warmed = True
+
+    def start():
+        ctx = _mp_context()
+        if ctx.get_start_method() == "forkserver":
+            from multiprocessing import forkserver
+            forkserver.ensure_running()
+    threading.Thread(target=start, name="lab-forkserver-warm-up", daemon=True).start()
+
+
+def _run_in_child(task: Task, job: Job):
+    ctx = _mp_context()
+    receive, send = ctx.Pipe(duplex=False)
+    cancel = ctx.Event()
+    proc = ctx.Process(target=_child_main, args=(send, cancel, task.fn, task.args),
+                       name=f"lab-train {job.key[:40]}", daemon=True)
+    proc.start()
+    send.close()
+    try:
+        while True:
+            if job.should_stop():
+                cancel.set()
+            if not receive.poll(0.05):
+                if not proc.is_alive() and not receive.poll():
+                    raise _died(proc)
+                continue
+            try:
+                kind, payload = receive.recv()
+            except EOFError:
+                raise _died(proc) from None
+            if kind == "batch":
+                job.on_batch(*payload)
+            elif kind == "epoch":
+                job.on_epoch(*payload)
+            elif kind == "result":
+                return payload
+            elif kind == "cancelled":
+                raise Cancelled
+            else:
+                raise RuntimeError(payload)
+    finally:
+        receive.close()
+        proc.join(5)
+        if proc.is_alive():
+            proc.kill()
+
+
+def _died(proc) -> RuntimeError:
+    proc.join(5)
+    return RuntimeError(f"the training process ended without a result (exit {proc.exitcode})")
 
 
 class Store(Generic[R]):
@@ -75,11 +221,12 @@ class Store(Generic[R]):
         return len(self._memory)
 
     # --- training --------------------------------------------------------------------------
-    def request(self, key: str, train: Callable[[Job], R], epochs: int,
+    def request(self, key: str, train: Callable[[Job], R] | Task, epochs: int,
                 restart: bool = False) -> R | Job:
         """The stored result, or the job training it: the running one if there is one, else a
         new one. A failed or cancelled job is returned as it is (so every page shows why)
-        unless ``restart``."""
+        unless ``restart``. ``train`` is a ``Task`` (run in a child process) or any callable
+        taking the job (run on the worker thread)."""
         found = self.get(key)
         if found is not None:
             return found
@@ -104,7 +251,10 @@ class Store(Generic[R]):
         try:
             if job.should_stop():
                 raise Cancelled
-            result = train(job)
+            if isinstance(train, Task) and IN_PROCESSES and train.importable():
+                result = _run_in_child(train, job)
+            else:
+                result = train(job)
             if job.should_stop():  # a trainer that stopped early on request returns a part
                 raise Cancelled
         except Cancelled:

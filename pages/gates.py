@@ -7,9 +7,11 @@ import streamlit as st
 from lab import gates, memory, sequences as sq
 from lab.figures.gates import gate_heatmaps, memory_experiment_figure, memory_lane_figure
 from lab.i18n import headers, options, t
+from lab.jobs import Job
 from ui import links
 from ui.charts import chart
 from ui.entry import ensure_app_navigation
+from ui.training import finished_result, follow, settle
 
 ensure_app_navigation()
 
@@ -47,9 +49,11 @@ def char_model(kind: str):
     return memory.train_char_model(kind)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def run_experiment(lengths: tuple[int, ...], settings: memory.MemorySettings, _progress=None):
-    return memory.memory_experiment(lengths, settings, progress=_progress)
+def partial_figure(lengths: list[int], history: dict[str, list[float]]):
+    """The experiment's figure for the models trained so far (whole lengths only)."""
+    done = min((len(history.get(k, [])) for k in memory.KINDS), default=0)
+    return memory_experiment_figure(lengths[:done], {k: history.get(k, [])[:done]
+                                                     for k in memory.KINDS})
 
 
 links.restore(KEY, LINK)
@@ -134,23 +138,32 @@ with tab_memory:
     settings = memory.MemorySettings(units=units, epochs=epochs, n_train=n_train,
                                      lstm_forget_bias=forget_bias)
     if st.button(t("gates.run"), key="gm_run", type="primary", disabled=not lengths):
-        bar = st.progress(0.0, t("gates.starting"))
-        results = run_experiment(
-            tuple(sorted(lengths)), settings,
-            _progress=lambda d, n, what: bar.progress(d / n, t("gates.training", what=what)))
-        bar.empty()
-        st.session_state.gm_results = (tuple(sorted(lengths)), settings, results)
+        st.session_state.gm_asked = (tuple(sorted(lengths)), settings)
     if not lengths:
         st.warning(t("gates.pick_length"))
-    if "gm_results" in st.session_state:
-        done_lengths, done_settings, results = st.session_state.gm_results
+    found = None
+    if "gm_asked" in st.session_state:  # trained once per setting for the whole server
+        asked_lengths, asked = st.session_state.gm_asked
+        found = memory.request(asked_lengths, asked)
+        if isinstance(found, Job):
+            job, found = found, finished_result(settle(found))
+            if found is None:
+                follow(job, t("gates.experiment"), lambda h: partial_figure(
+                    list(asked_lengths), h), key="gm_live", progress_key="training.progress_models",
+                       retry=lambda: memory.STORE.request(
+                           memory.experiment_key(asked_lengths, asked), lambda j: memory.MemoryResult(
+                               list(asked_lengths), asked,
+                               memory.memory_experiment(asked_lengths, asked, job=j)),
+                           len(asked_lengths) * len(memory.KINDS), restart=True))
+    if found is not None:
+        done_lengths, done_settings, results = found.lengths, found.settings, found.accuracy
         chart(memory_experiment_figure(list(done_lengths), results), key="gm_fig")
         st.caption(t("gates.measured_with", settings=done_settings))
         accuracy = pd.DataFrame(results, index=[f"L = {v}" for v in done_lengths])
         st.dataframe(accuracy, width="stretch")
         st.download_button(t("download.csv"), accuracy.to_csv().encode(), "memory_experiment.csv",
                            "text/csv", key="gm_download")
-    else:
+    elif "gm_asked" not in st.session_state:
         st.info(t("gates.press_run"))
 
 with tab_params:

@@ -225,11 +225,15 @@ def test_gates_memory_experiment_runs_and_params():
     at.multiselect(key="gm_L").set_value([5]).run()
     at.slider(key="gm_epochs").set_value(1).run()
     at.select_slider(key="gm_n").set_value(256).run()
-    at.button(key="gm_run").click().run()
+    at.button(key="gm_run").click().run()  # trained on the store's thread; the run waits
     assert_clean(at)
-    lengths, _, results = at.session_state["gm_results"]
-    assert lengths == (5,) and set(results) == {"SimpleRNN", "LSTM", "GRU"}
-    assert all(0.0 <= r[0] <= 1.0 for r in results.values())
+    from lab import memory
+
+    lengths, settings = at.session_state["gm_asked"]
+    result = memory.STORE.get(memory.experiment_key(lengths, settings))
+    assert lengths == (5,) and set(result.accuracy) == {"SimpleRNN", "LSTM", "GRU"}
+    assert all(0.0 <= r[0] <= 1.0 for r in result.accuracy.values())
+    assert at.dataframe[-1].value.shape == (1, 3)  # the accuracy table is on the page
     at.number_input(key="gp_d").set_value(2).run()
     at.number_input(key="gp_n").set_value(128).run()
     assert 67_072 in at.table[-1].value["parameters"].tolist()
@@ -332,6 +336,10 @@ sys.path.insert(0, {str(ROOT)!r})
 from streamlit.testing.v1 import AppTest
 at = AppTest.from_file({APP!r}, default_timeout=300)
 at.switch_page("pages/imdb.py")
+at.run()
+from lab import store  # training runs on the store's thread: wait for it, then look again
+for job in [j for s in store._stores for j in list(s._jobs.values())]:
+    job.wait(300)
 at.run()
 assert not at.exception, [e.value for e in at.exception]
 print([m.value for m in at.metric][0], "tensorflow" in sys.modules)

@@ -1,6 +1,7 @@
 """The shared model store (lab.store): memory -> disk -> train, one training per key for the
 whole server, progress while it runs, cancel, and the divergence rule."""
 
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -179,3 +180,54 @@ def test_save_is_atomic(tmp_path, monkeypatch):
         save_arrays(tmp_path, "m", "key", {"a": np.ones(3)}, {})
     assert calls and list(tmp_path.iterdir()) == []
     assert load_arrays(tmp_path, "m", "key", lambda meta, a: 1) is None
+
+
+# --- Trainings in a child process ---------------------------------------------------------------
+def pid_trainer(epochs: int, job) -> Result:
+    for e in range(epochs):
+        job.on_batch(e, 1, 1)
+        job.on_epoch(e, {"loss": 1.0 / (e + 1)})
+    return Result(float(os.getpid()))
+
+
+def looping_trainer(job) -> Result:
+    while not job.should_stop():
+        job.on_batch(0, 1, 2)
+        time.sleep(0.01)
+    raise Cancelled
+
+
+def crashing_trainer(job) -> Result:
+    os._exit(3)
+
+
+def test_a_task_trains_in_another_process_and_reports_progress(store):
+    job = store.request("k", store_mod.Task(pid_trainer, (3,)), 3)
+    assert job.wait(60) and job.state == DONE, job.snapshot().error
+    assert job.result.value != os.getpid()
+    assert job.snapshot().history["loss"] == [1.0, 0.5, 1.0 / 3]
+    assert store.get("k").value == job.result.value  # saved by the server, read back
+
+
+def test_cancel_reaches_the_child_process(store, tmp_path):
+    job = store.request("k", store_mod.Task(looping_trainer, ()), 1)
+    deadline = time.monotonic() + 60
+    while job.snapshot().batch == 0 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    job.cancel()
+    assert job.wait(10) and job.state == CANCELLED
+    assert not list((tmp_path / "test_models").glob("*"))
+
+
+def test_a_child_that_dies_fails_the_job_not_the_server(store):
+    job = store.request("k", store_mod.Task(crashing_trainer, ()), 1)
+    assert job.wait(60) and job.state == FAILED and "exit 3" in job.snapshot().error
+
+
+def test_a_stand_in_trainer_runs_on_the_thread(store):
+    """A trainer that cannot be imported by name (a test's closure) is run in the server."""
+    def local(job):
+        return Result(float(os.getpid()))
+
+    job = store.request("k", store_mod.Task(local, ()), 1)
+    assert job.wait(5) and job.result.value == os.getpid()

@@ -34,8 +34,10 @@ def finished_result(job: Job):
 
 
 def follow(job: Job, what: str, figure: Callable[[dict], go.Figure], key: str,
-           retry: Callable[[], object]) -> None:
-    """Draw the job's state and keep it current until it ends; then rerun the page."""
+           retry: Callable[[], object], progress_key: str = "training.progress") -> None:
+    """Draw the job's state and keep it current until it ends; then rerun the page.
+    ``progress_key`` names the bar's text (epochs by default; the memory experiment counts
+    models)."""
     polling = job.state not in (CANCELLED, FAILED)
 
     @st.fragment(run_every=POLL_S if polling else None)
@@ -56,7 +58,7 @@ def follow(job: Job, what: str, figure: Callable[[dict], go.Figure], key: str,
         if snap.state == QUEUED:
             box.info(t("training.queued", position=snap.position, running=store.MAX_RUNNING))
         else:
-            box.progress(snap.fraction, t("training.progress", what=what, epoch=snap.epoch + 1
+            box.progress(snap.fraction, t(progress_key, what=what, epoch=snap.epoch + 1
                                           if snap.epoch < snap.epochs else snap.epoch,
                                           epochs=snap.epochs, batch=snap.batch,
                                           batches=snap.batches or "?", seconds=snap.seconds))
