@@ -20,8 +20,9 @@ competes with it for the interpreter lock (measured with ``python -m bench.live 
 30 sessions polling one training in a thread slowed it from 1.9 s to 14 s). The child reports
 through a pipe (every epoch, and batches at most every ``BATCH_REPORT_S``); cancelling sets an
 event it checks before every batch. A plain callable (a test's stand-in, or a trainer whose
-data is not worth copying) runs on the worker thread itself. ``LAB_TRAIN_PROCESSES=0`` keeps
-every training in the server process.
+data is not worth copying) runs on the worker thread itself, and so does every training
+until the fork server is up (``warm_up``, started by ``app.py``). ``LAB_TRAIN_PROCESSES=0``
+keeps every training in the server process.
 
 A stored result needs ``diverged`` (bool) and ``save(folder, key)``; the store is given the
 matching ``load(folder, key)``.
@@ -131,24 +132,31 @@ def _mp_context():
 
 
 _warm_lock = threading.Lock()
-_warmed = False
+_warm_started = False
+_forkserver_ready = threading.Event()  # set once children can be started
 
 
-def warm_up() -> None:
-    """Start the fork server (and its imports, about 1.5 s) in the background, so the first
-    training of a fresh server does not wait for it. Safe to call on every page run."""
-    global _warmed
+def warm_up(wait: float | None = None) -> bool:
+    """Start the fork server (and its imports, about 1.5 s) in the background; until it is up,
+    trainings run on the worker thread instead of waiting for it. Safe to call on every page
+    run. With ``wait``, block up to that long; True when processes are ready."""
+    global _warm_started
     with _warm_lock:
-        if _warmed or not IN_PROCESSES:
-            return
-        _warmed = True
+        start_now = IN_PROCESSES and not _warm_started
+        _warm_started = _warm_started or start_now
 
     def start():
-        ctx = _mp_context()
-        if ctx.get_start_method() == "forkserver":
-            from multiprocessing import forkserver
-            forkserver.ensure_running()
-    threading.Thread(target=start, name="lab-forkserver-warm-up", daemon=True).start()
+        try:
+            ctx = _mp_context()
+            if ctx.get_start_method() == "forkserver":
+                from multiprocessing import forkserver
+                forkserver.ensure_running()
+            _forkserver_ready.set()
+        except Exception:  # noqa: BLE001 - e.g. a main module that cannot be re-imported:
+            pass  # trainings then stay on the worker thread
+    if start_now:
+        threading.Thread(target=start, name="lab-forkserver-warm-up", daemon=True).start()
+    return _forkserver_ready.wait(wait) if wait else _forkserver_ready.is_set()
 
 
 def _run_in_child(task: Task, job: Job):
@@ -251,7 +259,7 @@ class Store(Generic[R]):
         try:
             if job.should_stop():
                 raise Cancelled
-            if isinstance(train, Task) and IN_PROCESSES and train.importable():
+            if isinstance(train, Task) and warm_up() and train.importable():
                 result = _run_in_child(train, job)
             else:
                 result = train(job)

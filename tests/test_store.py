@@ -201,7 +201,12 @@ def crashing_trainer(job) -> Result:
     os._exit(3)
 
 
-def test_a_task_trains_in_another_process_and_reports_progress(store):
+@pytest.fixture
+def processes():
+    assert store_mod.warm_up(wait=60), "the fork server did not start"
+
+
+def test_a_task_trains_in_another_process_and_reports_progress(store, processes):
     job = store.request("k", store_mod.Task(pid_trainer, (3,)), 3)
     assert job.wait(60) and job.state == DONE, job.snapshot().error
     assert job.result.value != os.getpid()
@@ -209,7 +214,7 @@ def test_a_task_trains_in_another_process_and_reports_progress(store):
     assert store.get("k").value == job.result.value  # saved by the server, read back
 
 
-def test_cancel_reaches_the_child_process(store, tmp_path):
+def test_cancel_reaches_the_child_process(store, tmp_path, processes):
     job = store.request("k", store_mod.Task(looping_trainer, ()), 1)
     deadline = time.monotonic() + 60
     while job.snapshot().batch == 0 and time.monotonic() < deadline:
@@ -219,12 +224,12 @@ def test_cancel_reaches_the_child_process(store, tmp_path):
     assert not list((tmp_path / "test_models").glob("*"))
 
 
-def test_a_child_that_dies_fails_the_job_not_the_server(store):
+def test_a_child_that_dies_fails_the_job_not_the_server(store, processes):
     job = store.request("k", store_mod.Task(crashing_trainer, ()), 1)
     assert job.wait(60) and job.state == FAILED and "exit 3" in job.snapshot().error
 
 
-def test_a_stand_in_trainer_runs_on_the_thread(store):
+def test_a_stand_in_trainer_runs_on_the_thread(store, processes):
     """A trainer that cannot be imported by name (a test's closure) is run in the server."""
     def local(job):
         return Result(float(os.getpid()))

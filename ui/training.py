@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from lab import store
-from lab.i18n import t
+from lab.i18n import current as current_language, t
 from lab.jobs import CANCELLED, DIVERGED, DONE, FAILED, QUEUED, Job
 from ui.charts import chart
 
@@ -31,6 +31,22 @@ def settle(job: Job) -> Job:
 def finished_result(job: Job):
     """The job's result if it finished with one (trained or diverged), else None."""
     return job.result if job.state in (DONE, DIVERGED) else None
+
+
+_FIGURES: dict[tuple, go.Figure] = {}  # progress figures, shared by every session watching
+MAX_FIGURES = 32
+
+
+def _progress_figure(job: Job, figure: Callable[[dict], go.Figure], history: dict,
+                     key: str) -> go.Figure:
+    """One figure per job, page, language and epoch count for the whole server: a room that
+    watches the same training builds it once per epoch, not once per session and poll."""
+    k = (job.key, key, current_language(), len(next(iter(history.values()), [])))
+    if k not in _FIGURES:
+        while len(_FIGURES) >= MAX_FIGURES:
+            _FIGURES.pop(next(iter(_FIGURES)))
+        _FIGURES[k] = figure(history)
+    return _FIGURES[k]
 
 
 def follow(job: Job, what: str, figure: Callable[[dict], go.Figure], key: str,
@@ -63,7 +79,8 @@ def follow(job: Job, what: str, figure: Callable[[dict], go.Figure], key: str,
                                           epochs=snap.epochs, batch=snap.batch,
                                           batches=snap.batches or "?", seconds=snap.seconds))
             if snap.history:
-                chart(figure(snap.history), key=f"{key}_curve", where=box)
+                chart(_progress_figure(job, figure, snap.history, key), key=f"{key}_curve",
+                      where=box)
         box.caption(t("training.shared"))
         if box.button(t("training.cancel"), key=f"{key}_cancel", icon=":material/stop:"):
             job.cancel()
