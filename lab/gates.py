@@ -28,22 +28,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lab.perceptron import sigmoid
-from lab.rnn import glorot_uniform, orthogonal
+from lab import kinds
+from lab.maths import glorot_uniform, orthogonal, sigmoid
 
 LSTM_GATES = ("i", "f", "g", "o", "c", "h")
 GRU_GATES = ("z", "r", "g", "h")
 
 
-def param_count(kind: str, d: int, n: int) -> int:
-    """SimpleRNN n(d+n+1); LSTM 4n(d+n+1); GRU with reset_after 3n(d+n+2) (two bias rows)."""
-    if kind == "SimpleRNN":
-        return n * (d + n + 1)
-    if kind == "LSTM":
-        return 4 * n * (d + n + 1)
-    if kind == "GRU":
-        return 3 * n * (d + n + 2)
-    raise ValueError(f"unknown layer {kind!r}: SimpleRNN, LSTM or GRU")
+param_count = kinds.param_count  # SimpleRNN n(d+n+1); LSTM 4n(d+n+1); GRU 3n(d+n+2)
 
 
 @dataclass
@@ -71,10 +63,8 @@ class Cell:
 def init_cell(kind: str, d: int, n: int, seed: int = 0) -> Cell:
     """Keras's default initialisation: Glorot kernel, orthogonal recurrent kernel, zero bias
     except the LSTM forget gate's, which starts at 1 (``unit_forget_bias``)."""
+    gates = kinds.gates(kind)
     rng = np.random.default_rng(seed)
-    gates = {"SimpleRNN": 1, "LSTM": 4, "GRU": 3}.get(kind)
-    if gates is None:
-        raise ValueError(f"unknown layer {kind!r}: SimpleRNN, LSTM or GRU")
     kernel = glorot_uniform((d, gates * n), rng)
     recurrent = np.hstack([orthogonal(n, rng) for _ in range(gates)])
     if kind == "GRU":

@@ -32,6 +32,8 @@ import numpy as np
 import pandas as pd
 
 from lab import sequences
+from lab.errors import LabError
+from lab.i18n import tr
 
 PAD, START, OOV, INDEX_FROM = 0, 1, 2, 3
 
@@ -46,8 +48,8 @@ MAX_CSV_BYTES = 50_000_000
 TOKEN = re.compile(r"[a-z0-9']+")
 
 
-class DataUnavailable(Exception):
-    """The data could not be had; the message says what to do instead."""
+class DataUnavailable(LabError):
+    """The data could not be had; the message (a locale key) says what to do instead."""
 
 
 @dataclass
@@ -57,11 +59,17 @@ class Dataset:
     x_test: list[list[int]]
     y_test: np.ndarray
     word_index: dict[str, int] | None  # word -> frequency rank (id = rank + 3)
-    source: str
+    source: str  # a name (part of the trained models' key): "keras", "generated", a file name
 
-    def summary(self) -> str:
-        return (f"{self.source}: {len(self.x_train):,} training and {len(self.x_test):,} test "
-                f"reviews ({int(self.y_train.sum()):,} / {int(self.y_test.sum()):,} positive)")
+    def summary(self, lang: str | None = None) -> str:
+        name = (tr(f"imdb.source_name.{self.source}", lang)
+                if self.source in SOURCE_NAMES else self.source)
+        return tr("imdb.summary", lang, source=name, train=len(self.x_train),
+                  test=len(self.x_test), train_pos=int(self.y_train.sum()),
+                  test_pos=int(self.y_test.sum()))
+
+
+SOURCE_NAMES = ("keras", "generated", "uploaded_csv")  # named in the locale files
 
 
 def cap_vocabulary(seqs, num_words: int, skip_top: int = 0) -> list[list[int]]:
@@ -117,16 +125,13 @@ def load_keras(num_words: int, skip_top: int = 0) -> Dataset:
         (xtr, ytr), (xte, yte) = keras.datasets.imdb.load_data(num_words=num_words,
                                                                skip_top=skip_top)
     except Exception as err:  # Keras raises a bare Exception for a failed download
-        raise DataUnavailable(
-            "The Keras IMDB data set is not in this machine's cache and could not be "
-            f"downloaded ({type(err).__name__}). Prepare the machine while it is online (open "
-            "this page once), or upload a CSV of reviews, or use the generated reviews.") from err
+        raise DataUnavailable("imdb.err.no_keras_data", error=type(err).__name__) from err
     try:
         word_index = keras.datasets.imdb.get_word_index()
     except Exception:
         word_index = None
     return Dataset(list(map(list, xtr)), np.asarray(ytr), list(map(list, xte)),
-                   np.asarray(yte), word_index, "Keras IMDB (25,000 + 25,000 reviews)")
+                   np.asarray(yte), word_index, "keras")
 
 
 def load_npz(path: str | Path, num_words: int, skip_top: int = 0) -> Dataset:
@@ -137,16 +142,15 @@ def load_npz(path: str | Path, num_words: int, skip_top: int = 0) -> Dataset:
     """
     path = Path(path)
     if not zipfile.is_zipfile(path):  # np.load would otherwise try to unpickle the bytes
-        raise DataUnavailable(f"{path.name} is not a readable Keras IMDB .npz file (not a zip "
-                              "archive)")
+        raise DataUnavailable("imdb.err.not_npz", name=path.name[:80], error="not a zip")
     try:
         with np.load(path, allow_pickle=True) as d:
             keys = (["x_train", "y_train", "x_test", "y_test"] if "x_train" in d.files
                     else ["arr_0", "arr_1", "arr_2", "arr_3"])
             xtr, ytr, xte, yte = (d[k] for k in keys)
     except (OSError, ValueError, KeyError, pickle.UnpicklingError) as err:
-        raise DataUnavailable(f"{path.name} is not a readable Keras IMDB .npz file "
-                              f"({type(err).__name__})") from err
+        raise DataUnavailable("imdb.err.not_npz", name=path.name[:80],
+                              error=type(err).__name__) from err
     index_file = path.with_name("imdb_word_index.json")
     word_index = json.loads(index_file.read_text()) if index_file.exists() else None
     return Dataset(cap_vocabulary(xtr, num_words, skip_top), np.asarray(ytr, dtype=int),
@@ -159,8 +163,7 @@ def _label(values: pd.Series) -> np.ndarray:
     mapping = {"positive": 1, "pos": 1, "1": 1, "negative": 0, "neg": 0, "0": 0}
     bad = sorted(set(text[~text.isin(mapping)]))[:3]
     if bad:
-        raise DataUnavailable(f"the sentiment column must say positive/negative (or 1/0); "
-                              f"found {', '.join(repr(b) for b in bad)}")
+        raise DataUnavailable("imdb.err.bad_labels", found=", ".join(repr(b[:30]) for b in bad))
     return text.map(mapping).to_numpy(int)
 
 
@@ -174,7 +177,7 @@ def dataset_from_texts(texts, labels, source: str, word_index: dict[str, int] | 
     texts = [str(t) for t in texts]
     labels = np.asarray(labels, dtype=int)
     if len(texts) < 10 or len(set(labels)) < 2:
-        raise DataUnavailable("need at least 10 reviews with both positive and negative ones")
+        raise DataUnavailable("imdb.err.too_few")
     tr_text, te_text, ytr, yte = train_test_split(texts, labels, test_size=test_fraction,
                                                   stratify=labels, random_state=seed)
     if word_index is None:
@@ -189,19 +192,19 @@ def load_csv(data: bytes | str | Path, num_words: int, skip_top: int = 0,
     """A CSV with ``review`` and ``sentiment`` columns; 80/20 stratified split."""
     if isinstance(data, (bytes, bytearray)):
         if len(data) > MAX_CSV_BYTES:
-            raise DataUnavailable(f"the file is larger than {MAX_CSV_BYTES // 1_000_000} MB")
-        source, buf = "uploaded CSV", io.BytesIO(data)
+            raise DataUnavailable("imdb.err.too_big", mb=MAX_CSV_BYTES // 1_000_000)
+        source, buf = "uploaded_csv", io.BytesIO(data)
     else:
         source, buf = Path(data).name, data
     try:
         df = pd.read_csv(buf)
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-        raise DataUnavailable(f"cannot read the file as CSV ({type(err).__name__})") from err
+        raise DataUnavailable("imdb.err.not_csv", error=type(err).__name__) from err
     cols = {c.strip().lower(): c for c in df.columns}
     missing = [c for c in ("review", "sentiment") if c not in cols]
     if missing:
-        raise DataUnavailable(f"the CSV needs columns 'review' and 'sentiment'; missing "
-                              f"{', '.join(missing)} (found {', '.join(map(str, df.columns))})")
+        raise DataUnavailable("imdb.err.columns", missing=", ".join(missing),
+                              found=", ".join(str(c)[:30] for c in df.columns[:10]))
     df = df[[cols["review"], cols["sentiment"]]].dropna()
     labels = _label(df[cols["sentiment"]])
     return dataset_from_texts(df[cols["review"]].tolist(), labels, source, word_index,
@@ -222,18 +225,19 @@ def load_aclimdb(folder: str | Path, num_words: int, skip_top: int = 0) -> Datas
         for label, sub in ((1, "pos"), (0, "neg")):
             d = root / split / sub
             if not d.is_dir():
-                raise DataUnavailable(f"{root} is not an aclImdb folder: {split}/{sub} is missing")
+                raise DataUnavailable("imdb.err.not_aclimdb", folder=str(root)[:200],
+                                      missing=f"{split}/{sub}")
             files = sorted(d.glob("*.txt"))[:MAX_FOLDER_FILES]
             texts += [f.read_text(encoding="utf-8", errors="replace") for f in files]
             labels += [label] * len(files)
         if not texts:
-            raise DataUnavailable(f"{root}/{split} holds no .txt reviews")
+            raise DataUnavailable("imdb.err.no_reviews", folder=f"{str(root)[:200]}/{split}")
         parts[split] = (texts, np.array(labels))
     (tr_text, ytr), (te_text, yte) = parts["train"], parts["test"]
     counts = Counter(w for t in tr_text for w in tokenize(t))
     word_index = {w: r for r, (w, _) in enumerate(counts.most_common(), start=1)}
     enc = lambda texts: [encode(t, word_index, num_words, skip_top)[1] for t in texts]  # noqa: E731
-    return Dataset(enc(tr_text), ytr, enc(te_text), yte, word_index, f"aclImdb folder {root.name}")
+    return Dataset(enc(tr_text), ytr, enc(te_text), yte, word_index, f"aclImdb: {root.name}")
 
 
 # --- A corpus written here, for machines with no data ------------------------------------------
@@ -269,5 +273,5 @@ def generated_corpus(n: int = 2000, seed: int = 0) -> tuple[list[str], np.ndarra
 
 def load_generated(num_words: int, skip_top: int = 0, n: int = 2000, seed: int = 0) -> Dataset:
     texts, labels = generated_corpus(n, seed)
-    return dataset_from_texts(texts, labels, "generated reviews (written by this lab, not real)",
+    return dataset_from_texts(texts, labels, "generated",
                               None, num_words, skip_top)

@@ -25,7 +25,6 @@ from lab.store import Store
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-KINDS = kinds.KINDS
 
 
 @dataclass(frozen=True)

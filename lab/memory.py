@@ -31,7 +31,6 @@ from lab.store import Store
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-KINDS = kinds.KINDS
 
 
 def first_token_task(n: int, length: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -121,17 +120,17 @@ def _stem(key: str) -> str:
     return "memory-" + hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
-def memory_experiment(lengths, s: MemorySettings = MemorySettings(), kinds=KINDS,
+def memory_experiment(lengths, s: MemorySettings = MemorySettings(), layers=kinds.KINDS,
                       job: Job | None = None) -> dict[str, list[float]]:
     """Accuracy for every kind at every length. ``job`` (``lab.jobs.Job``) hears of every
     batch (its "epoch" counts the models trained) and of every model's accuracy; cancelling
     it stops after the current batch."""
     lengths = [int(v) for v in lengths]
-    job = job or Job("", len(lengths) * len(kinds))
-    out = {k: [] for k in kinds}
+    job = job or Job("", len(lengths) * len(layers))
+    out = {k: [] for k in layers}
     done = 0
     for length in lengths:
-        for kind in kinds:
+        for kind in layers:
             acc = memory_accuracy(kind, length, s,
                                   on_batch=lambda b, n, d=done: job.on_batch(d, b, n),
                                   should_stop=job.should_stop)
@@ -151,11 +150,12 @@ def experiment_key(lengths, s: MemorySettings) -> str:
     return f"{sorted(int(v) for v in lengths)}|{s}"
 
 
-def request(lengths, s: MemorySettings) -> MemoryResult | Job:
+def request(lengths, s: MemorySettings, restart: bool = False) -> MemoryResult | Job:
     """The experiment's result from memory or disk, or the (shared) job that runs it."""
     lengths = sorted(int(v) for v in lengths)
     return STORE.request(experiment_key(lengths, s), lambda job: MemoryResult(
-        lengths, s, memory_experiment(lengths, s, job=job)), len(lengths) * len(KINDS))
+        lengths, s, memory_experiment(lengths, s, job=job)), len(lengths) * len(kinds.KINDS),
+        restart=restart)
 
 
 def train_char_model(kind: str = "LSTM", units: int = 8, seed: int = 0, repeats: int = 64,

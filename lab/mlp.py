@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lab.perceptron import GATES, INPUTS, sigmoid
+from lab.maths import sigmoid
+from lab.perceptron import GATES, INPUTS
 
 XOR_X = INPUTS.copy()
 XOR_T = GATES["XOR"].reshape(-1, 1).astype(float)

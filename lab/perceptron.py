@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from lab.i18n import tr
+from lab.maths import sigmoid
 
 # --- The four inputs and the three logic gates (lecture 000) ----------------------------------
 INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
@@ -160,11 +161,6 @@ LECTURE_PRINTED_Y = (0.27, 0.36, 0.24, 0.33)
 LECTURE_PRINTED_ERROR = (0.27, -0.64, -0.76, -0.67)
 LECTURE_PRINTED_STEP = (-0.28, -0.29, -0.38)  # the "gradient direction" it subtracts
 LECTURE_PRINTED_NEW_W = (0.12, 0.73, -0.61)  # w1, w2, b after the step
-
-
-def sigmoid(z):
-    """Logistic function, written with tanh so it never overflows."""
-    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=float)))
 
 
 def sigmoid_table(w1: float = LECTURE_W[0], w2: float = LECTURE_W[1], b: float = LECTURE_B,

@@ -72,7 +72,7 @@ def imdb_data(progress: Progress) -> str:
     progress(0, 1, "imdb.npz")
     data = imdb.load_keras(num_words, skip_top)
     if data.word_index is None:
-        raise imdb.DataUnavailable("the IMDB word index could not be downloaded")
+        raise imdb.DataUnavailable("imdb.err.no_word_index")
     progress(1, 1, "done")
     return f"{len(data.x_train):,} + {len(data.x_test):,} reviews and the word index"
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from lab.maths import glorot_uniform, orthogonal
+
 ACTIVATIONS = ("tanh", "sigmoid", "relu")
 OUTPUTS = ("sigmoid", "linear")  # classification (binary cross-entropy) / regression (MSE)
 EPSILON = 1e-7  # Keras's clip inside binary cross-entropy
@@ -82,17 +84,6 @@ def count_params(n_f: int, n_c: int, n_out: int | None = 1) -> int:
     """SimpleRNN ``n_f*n_c + n_c*n_c + n_c``, plus ``n_c*n_out + n_out`` for a Dense output."""
     rnn = n_f * n_c + n_c * n_c + n_c
     return rnn + (n_c * n_out + n_out if n_out else 0)
-
-
-def orthogonal(n: int, rng: np.random.Generator, gain: float = 1.0) -> np.ndarray:
-    """A random orthogonal matrix, as ``keras.initializers.Orthogonal`` makes it (QR)."""
-    q, r = np.linalg.qr(rng.normal(size=(n, n)))
-    return gain * q * np.sign(np.diag(r))
-
-
-def glorot_uniform(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
-    limit = np.sqrt(6.0 / (shape[0] + shape[1]))
-    return rng.uniform(-limit, limit, size=shape)
 
 
 def init_rnn(n_f: int, n_c: int, n_out: int = 1, seed: int = 0, activation: str = "tanh",

@@ -33,7 +33,7 @@ import numpy as np
 from lab import kinds
 from lab.jobs import Cancelled
 from lab.gates import init_cell
-from lab.rnn import glorot_uniform
+from lab.maths import glorot_uniform
 
 ACTIVATIONS = ("tanh", "relu")  # the page's choices for the cell's activation
 # Keras trains in float32, where a loss beyond this is infinite and TerminateOnNaN stops the

@@ -28,6 +28,8 @@ from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
 from sklearn.preprocessing import MinMaxScaler
 
 from lab.cache import cache_dir
+from lab.errors import LabError, Message
+from lab.i18n import tr
 from lab.sequences import is_number, windows
 
 # --- Limits on what a user supplies ---------------------------------------------------------
@@ -49,17 +51,24 @@ TARGETS = ("close", "return")  # next close, or next return R_t = (y_t - y_{t-1}
 _ALIASES = {"date": "Date", "datetime": "Date", "timestamp": "Date", "time": "Date",
             "open": "Open", "high": "High", "low": "Low", "close": "Close",
             "adj close": "Adj Close", "adj_close": "Adj Close", "adjclose": "Adj Close",
-            "volume": "Volume", "vol": "Volume"}
+            "volume": "Volume", "vol": "Volume",
+            # A KRX (Korea Exchange) or Korean broker's export
+            "날짜": "Date", "일자": "Date", "시가": "Open", "고가": "High", "저가": "Low",
+            "종가": "Close", "현재가": "Close", "거래량": "Volume"}
+# Encodings tried in turn: UTF-8 (with or without a BOM), then cp949 (Korean Windows' EUC-KR,
+# which KRX exports use). UTF-16 is recognised by its byte-order mark.
+ENCODINGS = ("utf-8-sig", "cp949")
+THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")  # 55,800 in a KRX export
 _MISSING = {"", "null", "nan", "na", "n/a", "none", "-"}
 
 EMBEDDED_TICKERS = ("GOOG", "AAPL", "MSFT", "IBM", "FB")
 
 
-class DataError(ValueError):
-    """The data cannot be used; the message says what to fix."""
+class DataError(LabError, ValueError):
+    """The data cannot be used; the message (a locale key) says what to fix."""
 
 
-class DataUnavailable(RuntimeError):
+class DataUnavailable(LabError, RuntimeError):
     """The data cannot be reached (package missing, no network); the message says what to do."""
 
 
@@ -70,18 +79,19 @@ class StockData:
     always holds Close."""
 
     frame: pd.DataFrame
-    source: str
-    notes: list[str] = field(default_factory=list)
+    source: str  # a name: the ticker and where it came from, or the file's name
+    notes: list[Message] = field(default_factory=list)
 
     @property
     def has_dates(self) -> bool:
         return isinstance(self.frame.index, pd.DatetimeIndex)
 
-    def summary(self) -> str:
+    def summary(self, lang: str | None = None) -> str:
         idx = self.frame.index
-        span = (f"{idx[0]:%Y-%m-%d} to {idx[-1]:%Y-%m-%d}" if self.has_dates
-                else "no dates (row numbers)")
-        return f"{self.source}: {len(self.frame):,} days, {span}"
+        if self.has_dates:
+            return tr("stock.summary", lang, source=self.source, days=len(self.frame),
+                      first=f"{idx[0]:%Y-%m-%d}", last=f"{idx[-1]:%Y-%m-%d}")
+        return tr("stock.summary_no_dates", lang, source=self.source, days=len(self.frame))
 
 
 # --- Loading --------------------------------------------------------------------------------
@@ -90,19 +100,19 @@ def load_embedded(ticker: str = "GOOG") -> StockData:
     prices, public domain, to 2013-03-01). Open/High/Low/Close are multiplied by the source's
     Adj Close / Close, so splits and dividends do not show as crashes; Volume is divided by it."""
     if ticker not in EMBEDDED_TICKERS:
-        raise DataError(f"'{ticker}' is not one of the embedded series {EMBEDDED_TICKERS}")
+        raise DataError("stock.err.not_embedded", ticker=str(ticker)[:30],
+                        tickers=", ".join(EMBEDDED_TICKERS))
     spec = importlib.util.find_spec("bokeh_sampledata")
     if spec is None or not spec.submodule_search_locations:
-        raise DataUnavailable("the embedded prices come with the 'bokeh-sampledata' package: "
-                              "run `pip install -r requirements.txt`")
+        raise DataUnavailable("stock.err.no_sampledata")
     path = Path(list(spec.submodule_search_locations)[0]) / "_data" / "stocks.csv.gz"
     raw = pd.read_csv(path, parse_dates=["Date"])
     raw = raw[raw["Ticker"] == ticker].set_index("Date").sort_index()
     factor = raw["Adj Close"] / raw["Close"]
     frame = raw[list(PRICE_COLUMNS)].mul(factor, axis=0)
     frame["Volume"] = raw["Volume"] / factor
-    return StockData(frame.astype(float), f"{ticker} daily (bokeh-sampledata, adjusted)",
-                     [f"{ticker}: prices adjusted for splits and dividends (Adj Close / Close)."])
+    return StockData(frame.astype(float), f"{ticker} (bokeh-sampledata)",
+                     [Message("stock.note.adjusted", {"ticker": ticker})])
 
 
 def parse_csv(raw: bytes, name: str = "upload") -> StockData:
@@ -112,23 +122,19 @@ def parse_csv(raw: bytes, name: str = "upload") -> StockData:
       Close, newest first. A comment line that lists the column names is used as the header.
     - A Yahoo Finance export (lecture 002): Date,Open,High,Low,Close,Adj Close,Volume, oldest
       first; "null" cells (holidays) are missing values.
+    - A KRX or Korean broker's export: Korean column names (날짜, 시가, 고가, 저가, 종가,
+      거래량), cp949 text, thousands separators (55,800) and dates such as 2020/01/02.
     Rows with missing values are dropped with a note; anything else that is wrong raises
     ``DataError`` with what to fix.
     """
     if len(raw) > MAX_BYTES:
-        raise DataError(f"the file is {len(raw) / 2**20:.1f} MB; the limit is "
-                        f"{MAX_BYTES / 2**20:.0f} MB. Keep fewer rows")
-    if b"\x00" in raw[:4096]:
-        raise DataError("this is not a text file (it contains binary bytes): upload a CSV")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DataError("the file is not UTF-8 text: save it as a CSV (UTF-8)") from None
+        raise DataError("stock.err.too_big", mb=len(raw) / 2**20, limit=MAX_BYTES / 2**20)
+    text = _decode(raw)
     lines = text.splitlines()
     comments = [ln.lstrip("#").strip() for ln in lines if ln.lstrip().startswith("#")]
     body = [ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
     if not body:
-        raise DataError("the file has no data rows")
+        raise DataError("stock.err.no_rows")
     sep = max([",", ";", "\t"], key=body[0].count)
     first = next(csv.reader([body[0]], delimiter=sep))
     notes: list[str] = []
@@ -136,35 +142,29 @@ def parse_csv(raw: bytes, name: str = "upload") -> StockData:
         names = next((_column_names(c) for c in comments if _column_names(c)), None)
         if names is None and len(first) == len(LECTURE_000_ORDER):
             names = list(LECTURE_000_ORDER)
-            notes.append("No header: read as lecture 000's stock_daily.csv (Open, High, Low, "
-                         "Volume, Close).")
+            notes.append(Message("stock.note.no_header"))
         if names is None or len(names) != len(first):
-            raise DataError(f"the rows have {len(first)} columns and no header: add a header "
-                            "row (Date,Open,High,Low,Close,Volume) or use stock_daily.csv's 5 "
-                            "columns (Open,High,Low,Volume,Close)")
+            raise DataError("stock.err.no_header", columns=len(first))
         header, rows, newest_first = names, body, True
     else:
         header = [_ALIASES.get(c.strip().lower(), c.strip()) for c in first]
         rows, newest_first = body[1:], False
     if "Close" not in header:
-        found = ", ".join(f"'{c}'" for c in header[:8])
-        hint = (" (is it separated by something other than , ; or tab?)"
-                if len(header) == 1 else "")
-        raise DataError(f"no Close column: found {found}{hint}. The file needs a Close column, "
-                        "and Open/High/Low/Volume if you want them as features")
+        found = ", ".join(f"'{c[:30]}'" for c in header[:8])
+        raise DataError("stock.err.no_close_one_column" if len(header) == 1
+                        else "stock.err.no_close", found=found)
     if len(set(header)) != len(header):
-        raise DataError("two columns have the same name: rename one of them")
+        raise DataError("stock.err.same_name")
     if not rows:
-        raise DataError("the file has a header but no data rows")
+        raise DataError("stock.err.header_only")
     cells = list(csv.reader(rows, delimiter=sep))
     ragged = next((i for i, r in enumerate(cells) if len(r) != len(header)), None)
     if ragged is not None:
-        raise DataError(f"data row {ragged + 1} has {len(cells[ragged])} fields but the header "
-                        f"has {len(header)}: every row needs one field per column (the rows "
-                        "do not line up with the header)")
+        raise DataError("stock.err.ragged", row=ragged + 1, fields=len(cells[ragged]),
+                        columns=len(header))
     df = pd.DataFrame(cells, columns=header)
     if len(df) > MAX_ROWS:
-        notes.append(f"{len(df):,} rows: only the last {MAX_ROWS:,} are kept.")
+        notes.append(Message("stock.note.max_rows", {"rows": len(df), "kept": MAX_ROWS}))
         df = df.iloc[-MAX_ROWS:] if not newest_first else df.iloc[:MAX_ROWS]
     frame = pd.DataFrame(index=df.index)
     for col in [c for c in BASE_COLUMNS if c in header]:
@@ -174,27 +174,42 @@ def parse_csv(raw: bytes, name: str = "upload") -> StockData:
         bad = dates.isna() & ~df["Date"].str.strip().str.lower().isin(_MISSING)
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise DataError(f"row {i + 1}: '{df['Date'].iloc[i][:30]}' is not a date "
-                            "(use YYYY-MM-DD)")
+            raise DataError("stock.err.bad_date", row=i + 1, cell=df["Date"].iloc[i][:30])
         frame.index = pd.DatetimeIndex(dates, name="Date")
         frame = frame[frame.index.notna()]
         dup = frame.index[frame.index.duplicated()]
         if len(dup):
-            raise DataError(f"the date {dup[0]:%Y-%m-%d} appears more than once "
-                            f"({len(dup)} repeated dates): keep one row per day")
+            raise DataError("stock.err.duplicate_date", date=f"{dup[0]:%Y-%m-%d}",
+                            count=len(dup))
         if not frame.index.is_monotonic_increasing:
             if frame.index.is_monotonic_decreasing:
-                notes.append("Dates ran newest first: the rows were reversed.")
+                notes.append(Message("stock.note.dates_reversed"))
             else:
-                notes.append("Dates were out of order: the rows were sorted by date.")
+                notes.append(Message("stock.note.dates_sorted"))
             frame = frame.sort_index()
     else:
         if newest_first:
             frame = frame.iloc[::-1]
-            notes.append("Rows without dates are read as newest first (lecture 000's file) "
-                         "and reversed.")
+            notes.append(Message("stock.note.no_dates_reversed"))
         frame.index = pd.RangeIndex(len(frame), name="day")
     return _checked(StockData(frame, name, notes))
+
+
+def _decode(raw: bytes) -> str:
+    """The file's text: UTF-16 by its byte-order mark, else UTF-8, else cp949 (KRX)."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise DataError("stock.err.encoding") from None
+    if b"\x00" in raw[:4096]:
+        raise DataError("stock.err.binary")
+    for encoding in ENCODINGS:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise DataError("stock.err.encoding")
 
 
 def _checked(data: StockData) -> StockData:
@@ -202,21 +217,20 @@ def _checked(data: StockData) -> StockData:
     frame = data.frame.replace([np.inf, -np.inf], np.nan)
     missing = frame.isna().any(axis=1)
     if missing.any():
-        data.notes.append(f"{int(missing.sum()):,} rows with missing or infinite values were "
-                          "dropped.")
+        data.notes.append(Message("stock.note.dropped", {"rows": int(missing.sum())}))
         frame = frame[~missing]
     if len(frame) == 0:
-        raise DataError("no row has all its values: check the file's numbers")
+        raise DataError("stock.err.no_complete_row")
     if (frame.abs() > MAX_ABS_VALUE).any().any():
         col = frame.columns[(frame.abs() > MAX_ABS_VALUE).any()][0]
-        raise DataError(f"column {col} holds numbers beyond {MAX_ABS_VALUE:.0e}: check the file")
+        raise DataError("stock.err.too_large", column=col, limit=f"{MAX_ABS_VALUE:.0e}")
     prices = [c for c in PRICE_COLUMNS if c in frame]
     if (frame[prices] <= 0).any().any():
-        raise DataError("prices must be positive (returns divide by yesterday's close)")
+        raise DataError("stock.err.not_positive")
     if "Volume" in frame and (frame["Volume"] < 0).any():
-        raise DataError("Volume cannot be negative")
+        raise DataError("stock.err.negative_volume")
     if frame["Close"].nunique() < 2:
-        raise DataError("the Close price never changes: there is nothing to forecast")
+        raise DataError("stock.err.constant")
     data.frame = frame.astype(float)
     return data
 
@@ -228,11 +242,14 @@ def _column_names(comment: str) -> list[str] | None:
 
 def _numbers(col: pd.Series, name: str) -> pd.Series:
     cells = col.str.strip()
+    grouped = cells.str.match(THOUSANDS)  # 55,800 -> 55800 (KRX exports quote such cells)
+    if grouped.any():
+        cells = cells.where(~grouped, cells.str.replace(",", "", regex=False))
     values = pd.to_numeric(cells, errors="coerce")
     bad = values.isna() & ~cells.str.lower().isin(_MISSING)
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DataError(f"column {name}, row {i + 1}: '{cells.iloc[i][:30]}' is not a number")
+        raise DataError("stock.err.not_number", column=name, row=i + 1, cell=cells.iloc[i][:30])
     return values.astype(float)
 
 
@@ -244,26 +261,23 @@ def fetch_online(symbol: str, start: date, end: date) -> StockData:
     request works offline afterwards. Raises DataUnavailable when the network is not there."""
     symbol = symbol.strip().upper()
     if not SYMBOL.match(symbol):
-        raise DataError(f"'{symbol[:30]}' is not a ticker symbol (letters, digits, . - ^ =; "
-                        "for example GOOG or 005930.KS)")
+        raise DataError("stock.err.bad_symbol", symbol=symbol[:30])
     if start >= end:
-        raise DataError("the start date must come before the end date")
+        raise DataError("stock.err.dates_order")
     path = cache_dir("stock") / f"{symbol}_{start:%Y%m%d}_{end:%Y%m%d}.csv"
     if not path.exists():
         try:
             import yfinance
         except ImportError:
-            raise DataUnavailable("fetching a ticker needs the 'yfinance' package: run "
-                                  "`pip install -r requirements.txt`") from None
+            raise DataUnavailable("stock.err.no_yfinance") from None
         try:
             df = yfinance.download(symbol, start=start, end=end, progress=False,
                                    auto_adjust=False, multi_level_index=False)
         except Exception as err:  # yfinance raises many kinds; all mean "not fetched"
-            raise DataUnavailable(f"could not fetch {symbol} ({type(err).__name__}): is this "
-                                  "machine online? Use the embedded prices or upload a CSV") from None
+            raise DataUnavailable("stock.err.fetch_failed", symbol=symbol,
+                                  error=type(err).__name__) from None
         if df is None or df.empty or "Close" not in df:
-            raise DataUnavailable(f"no prices came back for {symbol}: check the symbol, the "
-                                  "dates, and the network")
+            raise DataUnavailable("stock.err.no_prices", symbol=symbol)
         df.index.name = "Date"
         df[[c for c in BASE_COLUMNS if c in df]].to_csv(path)
     return parse_csv(path.read_bytes(), f"{symbol} (Yahoo Finance)")
@@ -302,8 +316,8 @@ def clean(frame: pd.DataFrame, s: PrepSettings) -> tuple[pd.DataFrame, dict[str,
     zero_volume = (df["Volume"] == 0) if "Volume" in df else pd.Series(False, df.index)
     missing = df[needed].isna().any(axis=1)
     kept = df[~(zero_volume | missing)]
-    return kept, {"zero volume": int(zero_volume.sum()),
-                  "missing (moving averages, first return)": int((missing & ~zero_volume).sum())}
+    return kept, {"zero_volume": int(zero_volume.sum()),
+                  "missing": int((missing & ~zero_volume).sum())}
 
 
 @dataclass
@@ -339,14 +353,14 @@ class Prepared:
 
 def prepare(data: StockData, s: PrepSettings) -> Prepared:
     if not s.features:
-        raise DataError("pick at least one feature")
+        raise DataError("stock.err.no_features")
     absent = [f for f in s.features if f not in FEATURES or
               (f in BASE_COLUMNS and f not in data.frame)]
     if absent:
-        raise DataError(f"this data has no {', '.join(absent)} column: pick among "
-                        f"{', '.join(available_features(data))}")
+        raise DataError("stock.err.absent_features", absent=", ".join(absent),
+                        available=", ".join(available_features(data)))
     if s.target not in TARGETS:
-        raise DataError(f"target must be one of {TARGETS}")
+        raise DataError("stock.err.bad_target", targets=", ".join(TARGETS))
     frame, dropped = clean(data.frame, s)
     w = int(s.window_size)
     n = len(frame) - w
@@ -354,14 +368,13 @@ def prepare(data: StockData, s: PrepSettings) -> Prepared:
     if split < MIN_TRAIN_WINDOWS or n - split < MIN_TEST_WINDOWS:
         need = w + int(np.ceil(max(MIN_TRAIN_WINDOWS / s.train_fraction,
                                    MIN_TEST_WINDOWS / (1 - s.train_fraction))))
-        raise DataError(f"{len(frame):,} usable rows; window {w} with a "
-                        f"{s.train_fraction:.0%} training split needs at least {need:,}: "
-                        "use a smaller window, another split, or more data")
+        raise DataError("stock.err.too_few_rows", rows=len(frame), window=w,
+                        split=s.train_fraction, need=need)
     feats = frame[list(s.features)].to_numpy(float)
     target = frame[["Close" if s.target == "close" else "R_t"]].to_numpy(float)
     fit_rows = len(frame) if s.lecture_scaling else split + w  # train windows' inputs + targets
     if np.ptp(target[:fit_rows]) == 0:
-        raise DataError("the target never changes in the training part: nothing to learn")
+        raise DataError("stock.err.constant_target")
     x_scaler = MinMaxScaler().fit(feats[:fit_rows])
     y_scaler = MinMaxScaler().fit(target[:fit_rows])
     X = windows(x_scaler.transform(feats).astype(np.float32), w)
@@ -413,12 +426,12 @@ def evaluate(p: Prepared, pred_scaled: np.ndarray) -> pd.DataFrame:
     naive = scores(close, prev, prev)
     moved = close != prev
     naive["direction right"] = float("nan")
-    table = pd.DataFrame([model, naive], index=["model", "naive (tomorrow = today)"])
+    table = pd.DataFrame([model, naive], index=["model", "naive"])
     table.attrs["always up"] = float(np.mean(close[moved] > prev[moved])) if moved.any() else 0.5
     return table
 
 
 def beats_naive(table: pd.DataFrame) -> bool:
     """Lower test RMSE on prices than the naive forecast, by more than rounding."""
-    naive = table.loc["naive (tomorrow = today)", "RMSE (price)"]
+    naive = table.loc["naive", "RMSE (price)"]
     return bool(table.loc["model", "RMSE (price)"] < naive * (1 - 1e-9))

@@ -31,7 +31,6 @@ from lab.store import Store, Task
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-KINDS = kinds.KINDS
 NUMPY_MAX_UNITS = 64  # up to here NumPy trains faster than Keras on 2 cores (bench: "train")
 # Batches run per call into TensorFlow: fewer Python round trips, the same result. Progress is
 # reported once per call, so this stays small enough for a report every 0.25 s on the large
@@ -252,7 +251,7 @@ def _train_keras(p: Prepared, s: ForecastSettings, cut: int, job: Job) -> Foreca
     return Forecast(s, history, pred, seconds, int(model.count_params()), "keras")
 
 
-def request(p: Prepared, s: ForecastSettings) -> Forecast | Job:
+def request(p: Prepared, s: ForecastSettings, restart: bool = False) -> Forecast | Job:
     """The forecast for these windows and settings, from memory or disk, or the (shared) job
-    that trains it."""
-    return STORE.request(model_key(p, s), Task(train, (p, s)), s.epochs)
+    that trains it (``restart``: train again after a cancel or a failure)."""
+    return STORE.request(model_key(p, s), Task(train, (p, s)), s.epochs, restart=restart)

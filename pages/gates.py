@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lab import gates, memory, sequences as sq
+from lab import gates, kinds, memory, sequences as sq
+from lab.maths import sigmoid
 from lab.figures.gates import gate_heatmaps, memory_experiment_figure, memory_lane_figure
 from lab.i18n import headers, options, t
 from lab.jobs import Job
@@ -18,13 +19,13 @@ ensure_app_navigation()
 KEY = "gates"
 TOY_UNITS = 4
 DEFAULT_TOY = "3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0"
-KINDS = ["LSTM", "GRU", "SimpleRNN"]
+INSPECTED = ["LSTM", "GRU", "SimpleRNN"]  # the inspector's order: the gated layers first
 SOURCES = ["toy", "sentence"]
 LENGTHS = [5, 10, 20, 30, 50, 70, 100]
 N_TRAIN = [256, 512, 1024, 2048]
 FORGET_BIASES = [1.0, 2.0, 3.0, 5.0]
 LINK = [  # the settings a shared link carries (ui.links); experiment results are not carried
-    links.choice("layer", "gi_kind", KINDS, "LSTM"),
+    links.choice("layer", "gi_kind", INSPECTED, "LSTM"),
     links.choice("input", "gi_source", SOURCES, "toy"),
     links.number("f_shift", "gi_f", -8.0, 8.0, 0.0),
     links.number("i_shift", "gi_i", -8.0, 8.0, 0.0),
@@ -51,9 +52,9 @@ def char_model(kind: str):
 
 def partial_figure(lengths: list[int], history: dict[str, list[float]]):
     """The experiment's figure for the models trained so far (whole lengths only)."""
-    done = min((len(history.get(k, [])) for k in memory.KINDS), default=0)
+    done = min((len(history.get(k, [])) for k in kinds.KINDS), default=0)
     return memory_experiment_figure(lengths[:done], {k: history.get(k, [])[:done]
-                                                     for k in memory.KINDS})
+                                                     for k in kinds.KINDS})
 
 
 links.restore(KEY, LINK)
@@ -64,7 +65,7 @@ tab_inspect, tab_memory, tab_params = st.tabs([t("gates.tab_inspect"), t("gates.
 
 with tab_inspect:
     c1, c2 = st.columns([1, 2])
-    kind = c1.radio(t("gates.layer"), KINDS, horizontal=True, key="gi_kind")
+    kind = c1.radio(t("gates.layer"), INSPECTED, horizontal=True, key="gi_kind")
     source = c2.radio(t("gates.input"), SOURCES, horizontal=True, key="gi_source",
                       format_func=options("gates.source"))
     b1, b2 = st.columns(2)
@@ -105,7 +106,7 @@ with tab_inspect:
         trace = gates.run(cell, x, forget_bias_shift=f_shift, input_bias_shift=i_shift)
         T = x.shape[1]
         if head is not None:
-            p = float(1 / (1 + np.exp(-(trace.h[0, -1] @ head[0] + head[1])[0])))
+            p = float(sigmoid(trace.h[0, -1] @ head[0] + head[1])[0])
             st.markdown(t("gates.model_output", p=p))
         s1, s2 = st.columns(2)
         links.clamp("gi_t", 1, T)
@@ -148,13 +149,10 @@ with tab_memory:
         if isinstance(found, Job):
             job, found = found, finished_result(settle(found))
             if found is None:
-                follow(job, t("gates.experiment"), lambda h: partial_figure(
-                    list(asked_lengths), h), key="gm_live", progress_key="training.progress_models",
-                       retry=lambda: memory.STORE.request(
-                           memory.experiment_key(asked_lengths, asked), lambda j: memory.MemoryResult(
-                               list(asked_lengths), asked,
-                               memory.memory_experiment(asked_lengths, asked, job=j)),
-                           len(asked_lengths) * len(memory.KINDS), restart=True))
+                follow(job, t("gates.experiment"),
+                       lambda h: partial_figure(list(asked_lengths), h), key="gm_live",
+                       progress_key="training.progress_models",
+                       retry=lambda: memory.request(asked_lengths, asked, restart=True))
     if found is not None:
         done_lengths, done_settings, results = found.lengths, found.settings, found.accuracy
         chart(memory_experiment_figure(list(done_lengths), results), key="gm_fig")
@@ -173,7 +171,7 @@ with tab_params:
     counts = pd.DataFrame({
         "layer": ["SimpleRNN", "LSTM", "GRU (reset_after, Keras 3)"],
         "formula": ["n(d + n + 1)", "4n(d + n + 1)", "3n(d + n + 2)"],
-        "parameters": [gates.param_count(k, d, n) for k in ("SimpleRNN", "LSTM", "GRU")],
+        "parameters": [kinds.param_count(k, d, n) for k in kinds.KINDS],
     })
     st.table(headers(counts, "gates.col").style.hide(axis="index"))
     st.caption(t("gates.params_caption"))

@@ -10,8 +10,10 @@ from lab import imdb, threshold as th
 from lab.figures.imdb import (confusion_figure, histogram_figure, roc_pr_figure, sweep_figure,
                               training_figure, word_by_word_figure)
 from lab import imdb_model
+from lab.errors import sentence
 from lab.i18n import options, t
-from lab.imdb_model import KINDS, ModelSettings, model_key
+from lab.imdb_model import ModelSettings, model_key
+from lab.kinds import KINDS
 from lab.jobs import Job
 from ui import links
 from ui.charts import chart
@@ -84,19 +86,19 @@ elif source == SOURCES[3]:
     folder = st.text_input(t("imdb.folder"), "~/aclImdb", key="im_folder")
 try:
     if source == SOURCES[1] and csv is None:
-        raise imdb.DataUnavailable(t("imdb.choose_csv"))
+        raise imdb.DataUnavailable("imdb.choose_csv")
     with st.spinner(t("imdb.loading")):
         loaded = load(source, num_words, skip_top, maxlen, csv, folder)
     st.session_state.im_last_data = (preset, loaded)
 except imdb.DataUnavailable as err:
-    st.warning(f"{err}.")
+    st.warning(sentence(err.text()))
     if "im_last_data" not in st.session_state:
         st.stop()
     preset, loaded = st.session_state.im_last_data
     num_words, skip_top, maxlen = imdb.PRESETS[preset]
     st.info(t("imdb.previous_data", summary=loaded[0].summary()))
 data, x_train, x_test, fingerprint = loaded
-if data.source.startswith("generated"):
+if data.source == "generated":
     st.info(t("imdb.generated_note"))
 st.caption(data.summary())
 

@@ -11,8 +11,10 @@ from lab import stock
 from lab.cache import cache_dir
 from lab.figures.stock import loss_figure, price_figure, returns_figure
 from lab import stock_model
-from lab.stock_model import (KINDS, PRESETS, STORE, Forecast, ForecastSettings,
-                             estimate_seconds, keras_code, model_key)
+from lab.kinds import KINDS
+from lab.stock_model import (PRESETS, STORE, Forecast, ForecastSettings, estimate_seconds,
+                             keras_code, model_key)
+from lab.errors import sentence
 from lab.i18n import headers, options, slug, t
 from lab.jobs import Job
 from ui import links
@@ -25,7 +27,7 @@ ensure_app_navigation()
 KEY = "stock"
 LONG_TRAINING_S = 45  # beyond this estimate, training waits for a button press
 SOURCES = ["embedded", "upload", "online"]
-NAIVE = "naive (tomorrow = today)"  # the naive forecast's row in lab.stock.evaluate's table
+NAIVE = "naive"  # the naive forecast's row in lab.stock.evaluate's table
 UNITS = [4, 8, 16, 32, 64, 128, 256]
 LRS = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0]
 BATCHES = [8, 16, 32, 64, 128, 256]
@@ -55,7 +57,7 @@ def load(source: str, ticker: str, raw: bytes | None, name: str, start: date, en
         return stock.load_embedded(ticker)
     if source == SOURCES[1]:
         if raw is None:
-            raise stock.DataUnavailable(t("stock.choose_csv"))
+            raise stock.DataUnavailable("stock.choose_csv")
         return stock.parse_csv(raw, name)
     return stock.fetch_online(ticker, start, end)
 
@@ -95,8 +97,7 @@ def forecast_for(prep: stock.Prepared, s: ForecastSettings) -> Forecast | None:
     if found is not None:
         return found
     follow(job, f"{s.kind}({s.units})", lambda history: loss_figure(history, s.epochs),
-           key="sk_live", retry=lambda: STORE.request(
-               key, lambda j: stock_model.train(prep, s, j), s.epochs, restart=True))
+           key="sk_live", retry=lambda: stock_model.request(prep, s, restart=True))
     return None
 
 
@@ -132,12 +133,12 @@ try:
         data = load(source, ticker, raw, name, start, end)
     st.session_state.sk_last_data = data
 except (stock.DataError, stock.DataUnavailable) as err:
-    (st.warning if isinstance(err, stock.DataUnavailable) else st.error)(f"{err}.")
+    (st.warning if isinstance(err, stock.DataUnavailable) else st.error)(sentence(err.text()))
     if "sk_last_data" not in st.session_state:
         st.stop()
     data = st.session_state.sk_last_data
     st.info(t("stock.previous_data", summary=data.summary()))
-st.caption(data.summary() + ". " + " ".join(data.notes))
+st.caption(f"{data.summary()}. " + " ".join(n.text() for n in data.notes))
 
 # --- Preparation and model -------------------------------------------------------------------
 feature_options = stock.available_features(data)
@@ -170,9 +171,9 @@ try:
     forecast = forecast_for(prep, settings)
     if forecast is not None and forecast.diverged:
         forecast = None
-        raise stock.DataError(t("stock.diverged"))
+        raise stock.DataError("stock.diverged")
 except stock.DataError as err:
-    st.error(f"{str(err)[0].upper()}{str(err)[1:]}.")
+    st.error(sentence(err.text()))
 if forecast is not None:
     st.session_state.sk_last = (prep, settings, forecast)
 else:
@@ -186,7 +187,8 @@ s = prep.settings
 table = stock.evaluate(prep, forecast.pred)
 pred_close = prep.to_close(forecast.pred)
 test = slice(prep.split, None)
-dropped = ", ".join(f"{v:,} {k}" for k, v in prep.dropped.items() if v) or t("stock.none")
+dropped = ", ".join(f"{v:,} {t(f'stock.dropped.{k}')}" for k, v in prep.dropped.items()
+                    if v) or t("stock.none")
 st.caption(t("stock.shapes", rows=len(prep.frame), dropped=dropped, X=prep.X.shape,
              train=prep.split, test=len(prep.X) - prep.split, kind=forecast.settings.kind,
              units=forecast.settings.units, params=forecast.params, seconds=forecast.seconds,

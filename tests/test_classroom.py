@@ -92,6 +92,17 @@ def test_numpy_pages_render_in_both_languages(page, lang, strict_text):
         assert re.search("[가-힣]", title)
 
 
+def test_data_errors_reach_a_korean_reader_in_korean(strict_text, tmp_path, monkeypatch):
+    """lab raises message keys; the page words them in the reader's language."""
+    monkeypatch.setenv("LAB_CACHE_DIR", str(tmp_path))
+    at = run("pages/imdb.py", {"lang": "ko", "view": "imdb", "reviews": "folder"})
+    assert any("aclImdb 폴더가 아니다" in w.value for w in at.warning), [w.value for w in at.warning]
+    at = run("pages/stock.py", {"lang": "ko", "view": "stock", "prices": "upload"})
+    at.file_uploader(key="sk_csv").set_value(
+        ("krx.csv", "날짜,가격\n2020/01/02,1\n".encode("cp949"), "text/csv")).run()
+    assert any(e.value.startswith("Close 열이 없다") for e in at.error), [e.value for e in at.error]
+
+
 def test_other_tabs_and_branches_render_in_korean(strict_text):
     """The views a default run does not reach, in Korean."""
     at = run("pages/rnn.py", {"lang": "ko", "view": "rnn", "source": "sine"})
@@ -155,7 +166,7 @@ def test_another_pages_settings_in_the_address_are_ignored():
 
 
 def test_presenter_mode_enlarges_figures():
-    from lab.figures import PRESENTER_FONT, presenter_style
+    from ui.presenter import PRESENTER_FONT, presenter_style
     from lab.figures.xor import loss_figure
     import numpy as np
 

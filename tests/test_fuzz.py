@@ -39,7 +39,7 @@ def quick_keras(monkeypatch, tmp_path):
     monkeypatch.setenv("LAB_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(yfinance, "download", offline)
     monkeypatch.setattr(imdb, "load_keras", lambda *a, **k: (_ for _ in ()).throw(
-        imdb.DataUnavailable("offline in tests")))
+        imdb.DataUnavailable("imdb.err.no_keras_data", error="offline in tests")))
     for module in (stock_model, imdb_model):
         real = module.train
 

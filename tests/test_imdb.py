@@ -81,7 +81,8 @@ def test_generated_corpus_is_seeded_and_balanced():
     b, yb = imdb.generated_corpus(400, seed=1)
     assert a == b and (ya == yb).all() and 0.4 < ya.mean() < 0.6
     data = imdb.load_generated(500)
-    assert "not real" in data.source and data.word_index["the"] == 1
+    assert data.source == "generated" and "not real" in data.summary("en")
+    assert "실제 리뷰 아님" in data.summary("ko") and data.word_index["the"] == 1
 
 
 def test_threshold_metrics_against_hand_counts():

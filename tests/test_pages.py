@@ -318,7 +318,7 @@ def test_imdb_bad_upload_keeps_the_previous_data(imdb_page):
     at = imdb_page
     at.radio(key="im_source").set_value("csv").run()
     assert_clean(at)
-    assert any("choose a CSV file" in w.value for w in at.warning)
+    assert any("Choose a CSV file to upload." == w.value for w in at.warning)
     assert any("Still showing the previous data" in i.value for i in at.info)
     at.radio(key="im_source").set_value("generated").run()
 

@@ -54,7 +54,7 @@ def test_lecture_002_samsung_shapes(samsung):
     assert len(samsung.frame) == 5528
     p = stock.prepare(samsung, SAMSUNG_LECTURE)
     assert len(p.frame) == 5408
-    assert p.dropped == {"zero volume": 115, "missing (moving averages, first return)": 5}
+    assert p.dropped == {"zero_volume": 115, "missing": 5}
     assert p.X.shape == (5368, 40, 2)
     assert (p.split, len(p.X) - p.split) == (5099, 269)
     r = stock.prepare(samsung, PrepSettings(stock.MA_COLUMNS, "return", 40, 0.95, True))
@@ -137,7 +137,7 @@ def test_yahoo_export_with_null_rows_and_newest_first():
     rows = "\n".join([text[0]] + text[1:][::-1]).encode()
     data = stock.parse_csv(rows)
     assert len(data.frame) == 49 and data.frame.index.is_monotonic_increasing
-    assert any("missing" in n for n in data.notes) and any("newest first" in n for n in data.notes)
+    assert any("missing" in str(n) for n in data.notes) and any("newest first" in str(n) for n in data.notes)
 
 
 BAD_FILES = {
@@ -170,16 +170,50 @@ def test_bad_csv_gives_a_clear_message(name):
         stock.parse_csv(raw)
 
 
+def krx_export(n: int = 60) -> str:
+    """A KRX-style export: Korean column names, newest first, 2020/01/02 dates, quoted
+    thousands separators, and columns the lab does not use (대비, 등락률)."""
+    rows = ["일자,종가,대비,등락률,시가,고가,저가,거래량"]
+    day = pd.Timestamp("2020-01-02")
+    for i in range(n):
+        close = 55_000 + 100 * ((i * 7) % 13)
+        rows.append(f'{(day + pd.Timedelta(days=i)):%Y/%m/%d},"{close:,}",100,0.18,'
+                    f'"{close - 200:,}","{close + 300:,}","{close - 400:,}","{1_000_000 + i:,}"')
+    return "\n".join([rows[0]] + rows[1:][::-1]) + "\n"
+
+
+@pytest.mark.parametrize("encoding", ["cp949", "utf-8", "utf-8-sig", "utf-16"])
+def test_a_korean_krx_export_loads_like_a_yahoo_one(encoding):
+    text = krx_export()
+    data = stock.parse_csv(text.encode(encoding), "krx.csv")
+    assert list(data.frame.columns) == ["Open", "High", "Low", "Close", "Volume"]
+    assert data.has_dates and data.frame.index[0] == pd.Timestamp("2020-01-02")
+    assert data.frame["Close"].iloc[0] == 55_000 and data.frame["Volume"].iloc[-1] == 1_000_059
+    assert any("newest first" in str(n) for n in data.notes)
+    assert stock.prepare(data, PrepSettings(("Open", "Close"), "close", 5)).X.shape[2] == 2
+
+
+def test_a_korean_user_reads_upload_errors_in_korean():
+    with pytest.raises(DataError) as err:
+        stock.parse_csv("날짜,가격\n2020/01/02,1\n".encode("cp949"))
+    assert "no Close column" in str(err.value)  # English for logs
+    korean = err.value.text("ko")
+    assert "Close 열이 없다" in korean and "'날짜'" not in korean and "'Date'" in korean
+    with pytest.raises(DataError) as err:
+        stock.parse_csv(b"Date,Close\n2020-01-01,1\n2020-01-02,abc\n")
+    assert err.value.text("ko") == "Close 열, 2행: 'abc'은(는) 숫자가 아니다"
+
+
 def test_other_delimiters_unsorted_dates_and_very_long_files():
     semicolon = generated_csv(40).replace(b",", b";")
     assert len(stock.parse_csv(semicolon).frame) == 40
     lines = generated_csv(40).splitlines()
     shuffled = b"\n".join([lines[0]] + lines[1:][::-3] + lines[1:][1::3] + lines[1:][2::3][::-1])
     data = stock.parse_csv(shuffled)
-    assert data.frame.index.is_monotonic_increasing and any("sorted" in n for n in data.notes)
+    assert data.frame.index.is_monotonic_increasing and any("sorted" in str(n) for n in data.notes)
     long = b"Close\n" + b"".join(f"{100 + (i % 7)}\n".encode() for i in range(10**6))
     data = stock.parse_csv(long)
-    assert len(data.frame) == stock.MAX_ROWS and any("last" in n for n in data.notes)
+    assert len(data.frame) == stock.MAX_ROWS and any("last" in str(n) for n in data.notes)
 
 
 @pytest.mark.parametrize("rows,window,split", [(1, 7, 0.7), (30, 7, 0.7), (100, 60, 0.95)])

@@ -85,7 +85,7 @@ def test_no_feature_keeps_the_previous_result(page):
     before = metric(at, "Test RMSE, model")
     at.multiselect(key="sk_features").set_value([]).run()
     clean(at)
-    assert any("at least one feature" in e.value for e in at.error)
+    assert any("Pick at least one feature." == e.value for e in at.error)
     assert any("previous result" in i.value for i in at.info)
     assert metric(at, "Test RMSE, model") == before
     at.multiselect(key="sk_features").set_value(["Close"]).run()
@@ -94,7 +94,7 @@ def test_no_feature_keeps_the_previous_result(page):
 def test_upload_lecture_000_file(page, shared_data):
     at = page
     at.radio(key="sk_source").set_value("upload").run()
-    assert any("choose a CSV file" in w.value for w in at.warning)
+    assert any("Choose a CSV file to upload." == w.value for w in at.warning)
     at.file_uploader(key="sk_csv").set_value(
         ("stock_daily.csv", (shared_data / "stock_daily.csv").read_bytes(), "text/csv")).run()
     clean(at)

@@ -8,8 +8,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from lab.figures import presenter_style
 from ui import presenter
+from ui.presenter import presenter_style
 from ui.live_plot import live_plotly_chart
 
 

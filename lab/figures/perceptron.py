@@ -9,8 +9,9 @@ import numpy as np
 import plotly.graph_objects as go
 
 from lab.i18n import tr
+from lab.geometry import level_curve, line_through_plane
 from lab.figures import (CLASS_COLORS, FIG_HEIGHT, LEGEND_BELOW, MARGIN, PLANE,
-                         SERIES_COLORS, line_through_plane, square_axes)
+                         SERIES_COLORS, square_axes)
 from lab.perceptron import INPUTS, PerceptronRun
 
 GRID = 81  # cells per side of the shaded f(net) = 1 region

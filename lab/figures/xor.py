@@ -10,8 +10,9 @@ import numpy as np
 import plotly.graph_objects as go
 
 from lab.i18n import tr
+from lab.geometry import level_curve, line_through_plane
 from lab.figures import (CLASS_COLORS, FIG_HEIGHT, LEGEND_BELOW, MARGIN, PROB_SCALE,
-                         SERIES_COLORS, hline, level_curve, line_through_plane, square_axes,
+                         SERIES_COLORS, hline, square_axes,
                          vline)
 from lab.mlp import MLP, XOR_T, XOR_X, forward, hidden_lines, output_grid
 
