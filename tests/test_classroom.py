@@ -171,8 +171,13 @@ def test_presenter_mode_enlarges_figures():
     import numpy as np
 
     fig = loss_figure(np.linspace(1, 0.01, 50))
-    big = presenter_style(fig)
+    big, title = presenter_style(fig)
     assert big.layout.font.size == PRESENTER_FONT and big.layout.height > fig.layout.height
+    # the title leaves the figure (Plotly cuts long titles off) and is drawn above it as text
+    assert title and title in fig.layout.title.text.replace("<br>", " ") and not big.layout.title.text
+    assert big.layout.margin.l > (fig.layout.margin.l or 0) and big.layout.yaxis.automargin
+    at = run("pages/xor.py", {"view": "xor", "presenter": "1"})
+    assert any(title in m.value.replace("\\", "") for m in at.markdown)
     assert big.data[0].line.width > fig.data[0].line.width
     assert fig.layout.font.size is None, "the original figure is left as it was"
     run("pages/xor.py", {"presenter": "1"})

@@ -14,6 +14,8 @@ def test_server_config_keeps_streamlits_protections_and_limits_uploads():
     assert server.get("maxUploadSize", 200) <= 20
     assert server.get("enableXsrfProtection", True) is True
     assert server.get("enableCORS", True) is True
+    # students get the lab without Streamlit's developer menu and Deploy button
+    assert config["client"]["toolbarMode"] == "viewer"
 
 
 def test_no_page_turns_html_on():

@@ -5,6 +5,8 @@ Plotly's own toolbar stays on every chart: its camera button saves the figure as
 
 from __future__ import annotations
 
+import re
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -15,13 +17,26 @@ from ui.live_plot import live_plotly_chart
 
 def chart(fig: go.Figure, key: str, where=None) -> None:
     """``st.plotly_chart`` (in ``where``, a column or container, if given)."""
+    where = where or st
     if presenter.is_on():
-        fig = presenter_style(fig)
-    (where or st).plotly_chart(fig, key=key)
+        fig = _titled(presenter_style(fig), where)
+    where.plotly_chart(fig, key=key)
 
 
 def live_chart(fig: go.Figure, key: str) -> None:
     """A chart redrawn in place on every animation frame (see ``ui.live_plot``)."""
     if presenter.is_on():
-        fig = presenter_style(fig)
+        fig = _titled(presenter_style(fig), st)
     live_plotly_chart(fig, key=key)
+
+
+def _titled(styled: tuple[go.Figure, str], where) -> go.Figure:
+    """Presenter mode: the figure's title as wrapping page text above it."""
+    fig, title = styled
+    if title:
+        escaped = _MARKDOWN.sub(lambda m: "\\" + m.group(0), title)
+        where.markdown(f"**{escaped}**")
+    return fig
+
+
+_MARKDOWN = re.compile(r"[\\`*_\[\]<>#|~$]")  # shown as themselves, never as Markdown

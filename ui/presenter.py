@@ -9,6 +9,8 @@ The stylesheet is a constant of this module: nothing a user types ever reaches i
 
 from __future__ import annotations
 
+import re
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -36,42 +38,42 @@ PRESENTER_FONT = 20  # Plotly's default is 12
 PRESENTER_LINE = 4  # line width, pixels (default 2)
 PRESENTER_MARKER = 1.6  # marker sizes are multiplied by this
 PRESENTER_HEIGHT = 1.35  # figure heights are multiplied by this
-TITLE_CHARS = 42  # a title line at 24 px fits a half-width column on a 1280 px projector
+AXIS_TITLE_CHARS = 26  # a line of axis title at 20 px across a half-width chart
 
 
-def _wrap(text: str, width: int = TITLE_CHARS) -> str:
-    """Break a long title into lines at spaces (Plotly never wraps a title, it cuts it)."""
+def _wrap(text: str | None, width: int = AXIS_TITLE_CHARS) -> str | None:
+    """Break a long axis title into lines at spaces (Plotly cuts it off instead)."""
+    if not text or len(text) <= width or "<br>" in text:
+        return text
     lines, line = [], ""
-    for word in text.replace("<br>", " ").split():
+    for word in text.split():
         if line and len(line) + 1 + len(word) > width:
             lines.append(line)
             line = word
         else:
             line = f"{line} {word}".strip()
-    return "<br>".join(lines + [line] if line else lines)
+    return "<br>".join([*lines, line])
 
 
-def presenter_style(fig: go.Figure) -> go.Figure:
-    """A copy of ``fig`` with large fonts, thick lines, big markers and a taller plot, whose
-    margins grow with the font: the title wraps and sits left, axis titles stand off their
-    tick labels, and tick labels (minus signs included) get the room they need."""
+def presenter_style(fig: go.Figure) -> tuple[go.Figure, str]:
+    """(a copy of ``fig`` with large fonts, thick lines, big markers and a taller plot, its
+    title as plain text). Plotly never wraps a title, so at projector sizes a long one is cut
+    off at both ends: the caller shows the title as page text above the chart instead, where
+    it wraps. Margins grow with the font, axis titles stand off their tick labels, and tick
+    labels (minus signs included) get the room they need."""
     out = go.Figure(fig)
     height = out.layout.height or FIG_HEIGHT
     scale = PRESENTER_FONT / 12
-    title = out.layout.title.text or ""
-    wrapped = _wrap(title) if title else ""
-    title_lines = wrapped.count("<br>") + 1 if wrapped else 0
+    title = re.sub(r"<[^>]+>", " ", out.layout.title.text or "").strip()
     old = out.layout.margin
     margin = {side: int((getattr(old, side) or MARGIN[side]) * scale) for side in "lrb"}
-    margin["t"] = (20 + title_lines * (PRESENTER_FONT + 10) if title
-                   else int((old.t or MARGIN["t"]) * scale))
-    out.update_layout(font_size=PRESENTER_FONT, title_font_size=PRESENTER_FONT + 4,
+    margin["t"] = 30
+    out.update_layout(font_size=PRESENTER_FONT, title_text=None,
                       height=int(height * PRESENTER_HEIGHT), margin=margin)
-    if title:
-        out.update_layout(title=dict(text=wrapped, x=0, xanchor="left", xref="paper",
-                                     automargin=True))
     out.update_xaxes(automargin=True, title_standoff=12)
     out.update_yaxes(automargin=True, title_standoff=12)
+    out.for_each_xaxis(lambda ax: ax.update(title_text=_wrap(ax.title.text)))
+    out.for_each_yaxis(lambda ax: ax.update(title_text=_wrap(ax.title.text)))
     for trace in out.data:
         if trace.type in ("scatter", "scattergl"):
             if trace.mode is None or "lines" in trace.mode:
@@ -86,4 +88,4 @@ def presenter_style(fig: go.Figure) -> go.Figure:
     for shape in out.layout.shapes:
         if shape.line.width is not None or shape.type == "line":
             shape.line.width = max(PRESENTER_LINE, (shape.line.width or 2) * 1.5)
-    return out
+    return out, title
