@@ -352,3 +352,33 @@ print([m.value for m in at.metric][0], "tensorflow" in sys.modules)
     (acc1, tf1), (acc2, tf2) = (r.stdout.strip().splitlines()[-1].split() for r in runs)
     assert tf1 == "True" and tf2 == "False"
     assert acc1 == acc2  # the same model, the same test-set scores
+
+
+def test_text_page_shows_the_lectures_tokens_tensor_and_cooccurrence():
+    at = open_page("pages/text.py")
+    assert_clean(at)
+    shown = " ".join(m.value for m in at.markdown)
+    assert "Found 9 unique tokens" in shown and "10 tokens" in shown
+    assert "(2, 10, 11)" in shown  # the lecture's one-hot shape
+    assert "[1, 7, 8, 9, 10]" in " ".join(c.value for c in at.caption)  # its garbled print, fixed
+    ratios = at.dataframe[-2].value  # P(k|I) / P(k|like) over the lecture's corpus
+    assert ratios.loc["like"].iloc[0] == pytest.approx(2 / 3)
+    at.slider(key="tx_window").set_value(3).run()
+    assert_clean(at)
+    at.text_area(key="tx_corpus").set_value("ice solid ice water. steam gas steam water.").run()
+    assert_clean(at)
+    at.selectbox(key="tx_i").set_value("ice").run()
+    at.selectbox(key="tx_j").set_value("steam").run()
+    table = at.dataframe[-2].value
+    assert table.loc["solid"].iloc[2] == float("inf") and table.loc["gas"].iloc[2] == 0
+
+
+@pytest.mark.parametrize("key", ["tx_samples", "tx_corpus"])
+@pytest.mark.parametrize("value,message", [("", "The text is empty"),
+                                           ("  \n  ", "The text is empty")])
+def test_text_page_empty_text_gives_a_clear_message(key, value, message):
+    at = open_page("pages/text.py")
+    at.text_area(key=key).set_value(value).run()
+    assert_clean(at)
+    assert any(w.value.startswith(message) for w in at.warning), [w.value for w in at.warning]
+    assert at.get("plotly_chart")  # the rest of the page is still there

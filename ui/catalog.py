@@ -36,5 +36,6 @@ LESSONS: list[Lesson] = [
     Lesson("pages/rnn.py", ":material/repeat:", "rnn"),
     Lesson("pages/gates.py", ":material/tune:", "gates"),
     Lesson("pages/stock.py", ":material/show_chart:", "stock", keras=True),
+    Lesson("pages/text.py", ":material/text_fields:", "text"),
     Lesson("pages/imdb.py", ":material/rate_review:", "imdb", keras=True),
 ]
