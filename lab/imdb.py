@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import pickle
 import re
 import zipfile
@@ -35,6 +36,9 @@ from lab import sequences
 from lab.errors import LabError
 from lab.i18n import tr
 
+# Where Keras keeps its IMDB download ($KERAS_HOME, else ~/.keras): the pages use the real
+# reviews by default once it is there (after ``python -m lab.prepare``).
+KERAS_FILE = Path(os.environ.get("KERAS_HOME", Path.home() / ".keras")) / "datasets" / "imdb.npz"
 PAD, START, OOV, INDEX_FROM = 0, 1, 2, 3
 
 # The lectures' settings (num_words, skip_top, maxlen).

@@ -210,3 +210,38 @@ def glove_paper_ratios() -> list[tuple[str, float, float, float, float]]:
     """(probe, P(k|ice), P(k|steam), ratio of the printed probabilities, ratio printed)."""
     return [(k, a, b, a / b, r) for k, a, b, r in
             zip(GLOVE_PROBES, GLOVE_P_ICE, GLOVE_P_STEAM, GLOVE_PRINTED_RATIO)]
+
+
+# --- A learned embedding: where words sit, and who their neighbours are -----------------------
+def _unit(E: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(E, axis=1, keepdims=True)
+    return np.divide(E, norms, out=np.zeros_like(E, dtype=float), where=norms > 0)
+
+
+def project(E: np.ndarray, ids) -> np.ndarray:
+    """The rows ``ids`` of the embedding on its first two principal components (n, 2)."""
+    from sklearn.decomposition import PCA
+
+    rows = np.asarray(E, dtype=float)[list(ids)]
+    if len(rows) < 2:
+        return np.zeros((len(rows), 2))
+    return PCA(n_components=2, random_state=0).fit_transform(rows)
+
+
+def neighbours(E: np.ndarray, query: np.ndarray, k: int = 8, skip=()) -> list[tuple[int, float]]:
+    """The ``k`` ids whose vectors have the highest cosine similarity with ``query`` (ids in
+    ``skip``, and the padding / start / unknown ids 0-2, left out)."""
+    unit = _unit(np.asarray(E, dtype=float))
+    q = np.asarray(query, dtype=float)
+    norm = np.linalg.norm(q)
+    sims = unit @ (q / norm) if norm > 0 else np.zeros(len(unit))
+    order = [int(i) for i in np.argsort(-sims) if i > 2 and int(i) not in set(skip)]
+    return [(i, float(sims[i])) for i in order[:k]]
+
+
+def analogy(E: np.ndarray, a: int, b: int, c: int, k: int = 5) -> list[tuple[int, float]]:
+    """a - b + c: the words nearest that point (king - man + woman -> queen, in a large enough
+    embedding), a, b and c themselves left out."""
+    E = np.asarray(E, dtype=float)
+    u = _unit(E)
+    return neighbours(E, u[a] - u[b] + u[c], k, skip=(a, b, c))

@@ -1,7 +1,5 @@
 """IMDB classifier with threshold tuning (all lectures; lecture 002's threshold sweep)."""
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -24,7 +22,6 @@ ensure_app_navigation()
 
 KEY = "imdb"
 SOURCES = ["keras", "csv", "generated", "folder"]
-KERAS_CACHE = Path.home() / ".keras" / "datasets" / "imdb.npz"
 EMBEDDINGS = [8, 16, 32, 64, 128]
 UNITS = [4, 8, 16, 32, 64, 128]
 OPTIMIZERS = ["adam", "rmsprop", "sgd"]
@@ -73,7 +70,7 @@ st.markdown(t("imdb.intro"))
 
 # --- Data ------------------------------------------------------------------------------------
 c1, c2 = st.columns([1.2, 1])
-default_source = 0 if KERAS_CACHE.exists() else 2
+default_source = 0 if imdb.KERAS_FILE.exists() else 2
 source = c1.radio(t("imdb.reviews"), SOURCES, index=default_source, key="im_source",
                   format_func=options("imdb.source"))
 preset = c2.selectbox(t("imdb.vocabulary"), list(imdb.PRESETS), key="im_preset")

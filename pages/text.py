@@ -5,13 +5,17 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lab import text as tx
+from lab import imdb, imdb_model, text as tx
 from lab.errors import LabError, sentence
-from lab.figures.text import cooccurrence_figure, one_hot_figure, weight_figure
-from lab.i18n import headers, t
+from lab.figures.imdb import training_figure
+from lab.figures.text import (cooccurrence_figure, embedding_figure, one_hot_figure,
+                              weight_figure)
+from lab.i18n import headers, options, t
+from lab.jobs import Job
 from ui import links
 from ui.charts import chart
 from ui.entry import ensure_app_navigation
+from ui.training import finished_result, follow, settle
 
 ensure_app_navigation()
 
@@ -27,7 +31,31 @@ LINK = [  # the settings a shared link carries (ui.links)
     links.number("window", "tx_window", 1, 5, 1, integer=True),
     links.number("x_max", "tx_xmax", 1, 1000, tx.GLOVE_X_MAX),
     links.number("alpha", "tx_alpha", 0.05, 1.0, tx.GLOVE_ALPHA),
+    links.choice("reviews", "tx_reviews", ["keras", "generated"], "generated"),
+    links.text("word", "tx_word", "", 40),
+    links.text("a", "tx_a", "", 40),
+    links.text("b", "tx_b", "", 40),
+    links.text("c", "tx_c", "", 40),
 ]
+SHOWN_WORDS = 120  # the most frequent words drawn in the embedding's projection
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def imdb_default(source: str):
+    """(data, padded training ids, padded test ids, the IMDB page's default model key)."""
+    preset = next(iter(imdb.PRESETS))
+    num_words, skip_top, maxlen = imdb.PRESETS[preset]
+    data = (imdb.load_keras(num_words, skip_top) if source == "keras"
+            else imdb.load_generated(num_words, skip_top))
+    x_train, x_test, fingerprint = imdb.padded(data, maxlen)
+    settings = imdb_model.ModelSettings()
+    key = imdb_model.model_key(data.source, fingerprint, preset, settings)
+    return data, x_train, x_test, num_words, settings, key
+
+
+def word_id(word: str, word_index: dict, num_words: int) -> int | None:
+    rank = word_index.get(word.strip().lower())
+    return None if rank is None or rank + imdb.INDEX_FROM >= num_words else rank + imdb.INDEX_FROM
 
 
 def ids_table(tok: tx.Tokenized) -> pd.DataFrame:
@@ -94,6 +122,69 @@ if samples:
 # --- Embeddings ------------------------------------------------------------------------------------
 st.subheader(t("text.embedding_title"))
 st.markdown(t("text.embedding_text"))
+reviews = st.radio(t("text.embedding_source"), ["keras", "generated"], horizontal=True,
+                   index=0 if imdb.KERAS_FILE.exists() else 1, key="tx_reviews",
+                   format_func=options("imdb.source"))
+try:
+    data, x_train, x_test, num_words, settings, model_key = imdb_default(reviews)
+except imdb.DataUnavailable as err:
+    st.warning(sentence(err.text()))
+    data = None
+model = None
+if data is not None:
+    model = imdb_model.STORE.get(model_key)
+    job = imdb_model.STORE.job(model_key)
+    if model is None and job is None:
+        st.info(t("text.embedding_missing"))
+        if st.button(t("text.train_embedding"), key="tx_train", type="primary"):
+            job = imdb_model.request(model_key, x_train, data.y_train, x_test, num_words,
+                                     settings)
+    if model is None and isinstance(job, Job):
+        model = finished_result(settle(job))
+        if model is None:
+            follow(job, f"{settings.kind}({settings.units})",
+                   lambda h: training_figure(h, settings.epochs), key="tx_live",
+                   retry=lambda: imdb_model.request(model_key, x_train, data.y_train, x_test,
+                                                    num_words, settings, restart=True))
+if model is not None and not model.diverged and data.word_index:
+    E = model.embedding
+    inv = imdb.inverse_index(data.word_index)
+    top = [i for i in range(imdb.INDEX_FROM + 1, min(len(E), imdb.INDEX_FROM + 1 + SHOWN_WORDS))
+           if i in inv]
+    c1, c2 = st.columns([1, 2])
+    word = c1.text_input(t("text.word"), "", key="tx_word", max_chars=40,
+                         placeholder=inv.get(top[0], "") if top else "")
+    asked = word_id(word, data.word_index, num_words) if word.strip() else None
+    if word.strip() and asked is None:
+        c1.warning(t("text.unknown_word", word=word.strip()[:40], num_words=num_words))
+    highlight = []
+    if asked is not None:
+        near = tx.neighbours(E, E[asked], 8, skip=(asked,))
+        highlight = [inv.get(asked, "")] + [inv.get(i, "?") for i, _ in near]
+        c1.dataframe(pd.DataFrame([(inv.get(i, "?"), s) for i, s in near],
+                                  columns=[t("text.col.word"), t("text.col.cosine")])
+                     .style.format({t("text.col.cosine"): "{:.3f}"}), width="stretch",
+                     hide_index=True)
+    ids = top + [i for i in ([asked] if asked is not None else []) if i not in top]
+    chart(embedding_figure(tx.project(E, ids), [inv.get(i, "?") for i in ids], highlight),
+          key="tx_embedding", where=c2)
+    st.markdown(f"**{t('text.analogy_title')}**")
+    a1, a2, a3, a4 = st.columns(4)
+    words = [box.text_input(t(f"text.analogy_{n}"), "", key=f"tx_{n}", max_chars=40)
+             for box, n in ((a1, "a"), (a2, "b"), (a3, "c"))]
+    if all(w.strip() for w in words):
+        found = [word_id(w, data.word_index, num_words) for w in words]
+        if None in found:
+            missing = [w for w, i in zip(words, found) if i is None]
+            a4.warning(t("text.unknown_word", word=missing[0].strip()[:40], num_words=num_words))
+        else:
+            result = tx.analogy(E, *found, k=5)
+            a4.dataframe(pd.DataFrame([(inv.get(i, "?"), s) for i, s in result],
+                                      columns=[t("text.col.word"), t("text.col.cosine")])
+                         .style.format({t("text.col.cosine"): "{:.3f}"}), width="stretch",
+                         hide_index=True)
+    st.caption(t("text.embedding_honest", source=data.summary(), dim=E.shape[1],
+                 acc=float(((model.p_test >= 0.5) == data.y_test).mean())))
 
 # --- GloVe -----------------------------------------------------------------------------------------
 st.subheader(t("text.glove_title"))

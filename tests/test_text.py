@@ -83,3 +83,21 @@ def test_empty_or_huge_text_is_refused_with_a_message(text, key):
     with pytest.raises(LabError) as err:
         tx.samples_of(text)
     assert err.value.key == key and err.value.text("ko") != err.value.text("en")
+
+
+def test_embedding_neighbours_analogy_and_projection():
+    # a hand-made embedding: ids 3.. are words; 'king' - 'man' + 'woman' lands on 'queen'
+    E = np.zeros((9, 3))
+    E[3] = [1, 1, 0]   # king
+    E[4] = [0, 1, 0]   # man
+    E[5] = [0, 1, 1]   # woman
+    E[6] = [1, 1, 1]   # queen
+    E[7] = [-1, 0, 0]  # apple
+    E[8] = [0.9, 1, 0.1]  # prince, near king
+    near = tx.neighbours(E, E[3], k=2, skip=(3,))
+    assert [i for i, _ in near] == [8, 6] and near[0][1] == pytest.approx(
+        E[3] @ E[8] / np.linalg.norm(E[3]) / np.linalg.norm(E[8]))
+    assert tx.analogy(E, 3, 4, 5, k=1)[0][0] == 6
+    xy = tx.project(E, [3, 4, 5, 6, 7])
+    assert xy.shape == (5, 2)
+    assert tx.neighbours(np.zeros((5, 2)), np.zeros(2))[0][1] == 0.0  # no NaN from zero vectors

@@ -46,3 +46,15 @@ def weight_figure(x_max: float, alpha: float) -> go.Figure:
                      dict(title=tr("fig.text.weight"), margin=MARGIN, height=FIG_HEIGHT - 80,
                           xaxis=dict(title=tr("fig.text.count")),
                           yaxis=dict(title="f(x)", range=[0, 1.05])))
+
+
+def embedding_figure(xy: np.ndarray, words: list[str], highlight=()) -> go.Figure:
+    """Words at their embedding's first two principal components."""
+    marked = set(highlight)
+    colors = [SERIES_COLORS[7] if w in marked else SERIES_COLORS[1] for w in words]
+    return go.Figure(go.Scatter(x=xy[:, 0], y=xy[:, 1], mode="markers+text", text=words,
+                                textposition="top center", marker=dict(size=7, color=colors),
+                                hovertemplate="%{text}<extra></extra>"),
+                     dict(title=tr("fig.text.embedding", words=len(words)), margin=MARGIN,
+                          height=FIG_HEIGHT + 160, xaxis=dict(title="PC 1"),
+                          yaxis=dict(title="PC 2")))
