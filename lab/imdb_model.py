@@ -20,7 +20,7 @@ import numpy as np
 
 from lab import gates, kinds
 from lab.cache import load_arrays, save_arrays
-from lab.jobs import Job
+from lab.jobs import Job, keras_callback
 from lab.store import Store
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -110,22 +110,6 @@ def train(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, num_word
 
     job = job or Job("", s.epochs)
 
-    class Report(keras.callbacks.Callback):
-        def __init__(self, batches: int):
-            super().__init__()
-            self.batches, self.epoch = batches, 0
-
-        def on_epoch_begin(self, epoch, logs=None):
-            self.epoch = epoch
-
-        def on_train_batch_end(self, batch, logs=None):
-            job.on_batch(self.epoch, batch + 1, self.batches)
-            if job.should_stop():
-                self.model.stop_training = True
-
-        def on_epoch_end(self, epoch, logs=None):
-            job.on_epoch(epoch, dict(logs or {}))
-
     keras.utils.set_random_seed(s.seed)
     layer = kinds.keras_layer(s.kind)
     model = keras.Sequential([keras.Input((x_train.shape[1],)),
@@ -138,7 +122,7 @@ def train(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, num_word
     callbacks = [keras.callbacks.TerminateOnNaN(),
                  keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=s.patience,
                                                restore_best_weights=True),
-                 Report(-(-n_fit // s.batch_size))]
+                 keras_callback(job, -(-n_fit // s.batch_size))]
     t0 = time.perf_counter()
     hist = model.fit(x_train, y_train, epochs=s.epochs, batch_size=s.batch_size,
                      validation_split=s.validation, verbose=0, callbacks=callbacks, shuffle=True)

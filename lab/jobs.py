@@ -97,3 +97,25 @@ class Job:
         self._finished = time.monotonic()
         self.state = state
         self._done.set()
+
+
+def keras_callback(job: "Job", batches: int):
+    """A Keras callback that reports every batch call and epoch to ``job`` and stops training
+    after the current batch once the job is cancelled (imports Keras)."""
+    import keras
+
+    class Report(keras.callbacks.Callback):
+        epoch = 0
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self.epoch = epoch
+
+        def on_train_batch_end(self, batch, logs=None):
+            job.on_batch(self.epoch, batch + 1, batches)
+            if job.should_stop():
+                self.model.stop_training = True
+
+        def on_epoch_end(self, epoch, logs=None):
+            job.on_epoch(epoch, dict(logs or {}))
+
+    return Report()

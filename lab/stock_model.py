@@ -25,7 +25,7 @@ import numpy as np
 
 from lab import kinds, seqnet
 from lab.cache import load_arrays, save_arrays
-from lab.jobs import Job
+from lab.jobs import Job, keras_callback
 from lab.stock import LECTURE_000_ORDER, MA_COLUMNS, Prepared, PrepSettings
 from lab.store import Store, Task
 
@@ -211,22 +211,6 @@ def _train_keras(p: Prepared, s: ForecastSettings, cut: int, job: Job) -> Foreca
     import keras
     import tensorflow as tf
 
-    class Report(keras.callbacks.Callback):
-        def __init__(self, batches: int):
-            super().__init__()
-            self.batches, self.epoch = batches, 0
-
-        def on_epoch_begin(self, epoch, logs=None):
-            self.epoch = epoch
-
-        def on_train_batch_end(self, batch, logs=None):
-            job.on_batch(self.epoch, batch + 1, self.batches)
-            if job.should_stop():
-                self.model.stop_training = True
-
-        def on_epoch_end(self, epoch, logs=None):
-            job.on_epoch(epoch, dict(logs or {}))
-
     keras.utils.set_random_seed(s.seed)
     model = build(p.X.shape[1], p.X.shape[2], s)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=s.lr), loss="mse",
@@ -236,7 +220,7 @@ def _train_keras(p: Prepared, s: ForecastSettings, cut: int, job: Job) -> Foreca
                 .shuffle(cut, seed=s.seed, reshuffle_each_iteration=True)
                 .batch(s.batch_size).prefetch(2))
     val_ds = None
-    callbacks = [keras.callbacks.TerminateOnNaN(), Report(-(-cut // s.batch_size))]
+    callbacks = [keras.callbacks.TerminateOnNaN(), keras_callback(job, -(-cut // s.batch_size))]
     if cut < p.split:
         val_ds = tf.data.Dataset.from_tensor_slices((p.X[cut:p.split], p.y[cut:p.split]))
         val_ds = val_ds.batch(1024).cache()

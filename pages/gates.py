@@ -8,11 +8,10 @@ from lab import gates, kinds, memory, sequences as sq
 from lab.maths import sigmoid
 from lab.figures.gates import gate_heatmaps, memory_experiment_figure, memory_lane_figure
 from lab.i18n import headers, options, t
-from lab.jobs import Job
 from ui import links
 from ui.charts import chart
 from ui.entry import ensure_app_navigation
-from ui.training import finished_result, follow, settle
+from ui.training import result_or_progress
 
 ensure_app_navigation()
 
@@ -145,14 +144,11 @@ with tab_memory:
     found = None
     if "gm_asked" in st.session_state:  # trained once per setting for the whole server
         asked_lengths, asked = st.session_state.gm_asked
-        found = memory.request(asked_lengths, asked)
-        if isinstance(found, Job):
-            job, found = found, finished_result(settle(found))
-            if found is None:
-                follow(job, t("gates.experiment"),
-                       lambda h: partial_figure(list(asked_lengths), h), key="gm_live",
-                       progress_key="training.progress_models",
-                       retry=lambda: memory.request(asked_lengths, asked, restart=True))
+        found = result_or_progress(
+            memory.request(asked_lengths, asked), t("gates.experiment"),
+            lambda h: partial_figure(list(asked_lengths), h), key="gm_live",
+            retry=lambda: memory.request(asked_lengths, asked, restart=True),
+            progress_key="training.progress_models")
     if found is not None:
         done_lengths, done_settings, results = found.lengths, found.settings, found.accuracy
         chart(memory_experiment_figure(list(done_lengths), results), key="gm_fig")

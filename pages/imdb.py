@@ -12,11 +12,10 @@ from lab.errors import sentence
 from lab.i18n import options, t
 from lab.imdb_model import ModelSettings, model_key
 from lab.kinds import KINDS
-from lab.jobs import Job
 from ui import links
 from ui.charts import chart
 from ui.entry import ensure_app_navigation
-from ui.training import finished_result, follow, settle
+from ui.training import result_or_progress
 
 ensure_app_navigation()
 
@@ -120,17 +119,15 @@ settings = ModelSettings(
     optimizer=c5.selectbox(t("imdb.optimizer"), OPTIMIZERS, key="im_opt"),
     lr=c6.select_slider(t("imdb.lr"), LRS, D.lr, key="im_lr"))
 trained_key = model_key(data.source, fingerprint, preset, settings)
-trained = imdb_model.request(trained_key, x_train, data.y_train, x_test, num_words, settings)
-if isinstance(trained, Job):
-    job = trained
-    trained = finished_result(settle(job))
-    if trained is None:
-        follow(job, f"{settings.kind}({settings.units})",
-               lambda history: training_figure(history, settings.epochs), key="im_live",
-               retry=lambda: imdb_model.request(trained_key, x_train, data.y_train, x_test,
-                                                num_words, settings, restart=True))
-        links.publish(KEY, LINK)
-        st.stop()
+trained = result_or_progress(
+    imdb_model.request(trained_key, x_train, data.y_train, x_test, num_words, settings),
+    f"{settings.kind}({settings.units})",
+    lambda history: training_figure(history, settings.epochs), key="im_live",
+    retry=lambda: imdb_model.request(trained_key, x_train, data.y_train, x_test, num_words,
+                                     settings, restart=True))
+if trained is None:  # training: its progress is on the page
+    links.publish(KEY, LINK)
+    st.stop()
 y, p = data.y_test, trained.p_test
 if trained.diverged:
     st.error(t("imdb.diverged"))

@@ -8,7 +8,6 @@ import pandas as pd
 import streamlit as st
 
 from lab import stock
-from lab.cache import cache_dir
 from lab.figures.stock import loss_figure, price_figure, returns_figure
 from lab import stock_model
 from lab.kinds import KINDS
@@ -16,11 +15,10 @@ from lab.stock_model import (PRESETS, STORE, Forecast, ForecastSettings, estimat
                              keras_code, model_key)
 from lab.errors import sentence
 from lab.i18n import headers, options, slug, t
-from lab.jobs import Job
 from ui import links
 from ui.charts import chart
 from ui.entry import ensure_app_navigation
-from ui.training import finished_result, follow, settle
+from ui.training import result_or_progress
 
 ensure_app_navigation()
 
@@ -91,14 +89,9 @@ def forecast_for(prep: stock.Prepared, s: ForecastSettings) -> Forecast | None:
                       windows=prep.split))
             return None
         job = stock_model.request(prep, s)
-        if not isinstance(job, Job):
-            return job
-    found = finished_result(settle(job))
-    if found is not None:
-        return found
-    follow(job, f"{s.kind}({s.units})", lambda history: loss_figure(history, s.epochs),
-           key="sk_live", retry=lambda: stock_model.request(prep, s, restart=True))
-    return None
+    return result_or_progress(job, f"{s.kind}({s.units})",
+                              lambda history: loss_figure(history, s.epochs), key="sk_live",
+                              retry=lambda: stock_model.request(prep, s, restart=True))
 
 
 if "sk_features" not in st.session_state:

@@ -1,7 +1,6 @@
 """Text as numbers (lecture 002): tokens, ids, padding, one-hot; why embeddings; GloVe's
 co-occurrence counts and probability ratios."""
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -11,11 +10,10 @@ from lab.figures.imdb import training_figure
 from lab.figures.text import (cooccurrence_figure, embedding_figure, one_hot_figure,
                               weight_figure)
 from lab.i18n import headers, options, t
-from lab.jobs import Job
 from ui import links
 from ui.charts import chart
 from ui.entry import ensure_app_navigation
-from ui.training import finished_result, follow, settle
+from ui.training import result_or_progress
 
 ensure_app_navigation()
 
@@ -139,13 +137,12 @@ if data is not None:
         if st.button(t("text.train_embedding"), key="tx_train", type="primary"):
             job = imdb_model.request(model_key, x_train, data.y_train, x_test, num_words,
                                      settings)
-    if model is None and isinstance(job, Job):
-        model = finished_result(settle(job))
-        if model is None:
-            follow(job, f"{settings.kind}({settings.units})",
-                   lambda h: training_figure(h, settings.epochs), key="tx_live",
-                   retry=lambda: imdb_model.request(model_key, x_train, data.y_train, x_test,
-                                                    num_words, settings, restart=True))
+    if model is None and job is not None:
+        model = result_or_progress(
+            job, f"{settings.kind}({settings.units})",
+            lambda h: training_figure(h, settings.epochs), key="tx_live",
+            retry=lambda: imdb_model.request(model_key, x_train, data.y_train, x_test,
+                                             num_words, settings, restart=True))
 if model is not None and not model.diverged and data.word_index:
     E = model.embedding
     inv = imdb.inverse_index(data.word_index)

@@ -86,3 +86,16 @@ def follow(job: Job, what: str, figure: Callable[[dict], go.Figure], key: str,
             job.cancel()
 
     _poll()
+
+
+def result_or_progress(found, what: str, figure: Callable[[dict], go.Figure], key: str,
+                       retry: Callable[[], object], progress_key: str = "training.progress"):
+    """What a store's ``request`` returned, as a result or None: a stored result as it is; a
+    job's result if it finishes within a moment; else None, with the job's progress drawn
+    (``follow``) until the page reruns on its end."""
+    if not isinstance(found, Job):
+        return found
+    result = finished_result(settle(found))
+    if result is None:
+        follow(found, what, figure, key, retry, progress_key)
+    return result
