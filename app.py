@@ -7,21 +7,23 @@ one file under ``pages/``; every word on screen comes from ``lab/locales/`` (``l
 
 import streamlit as st
 
-from lab import store
+from lab import i18n, store
 from lab.i18n import t
-from ui import links
 from ui.catalog import LESSONS
 from ui.gc_policy import freeze_after_heavy_imports
-from ui.sidebar import restore_sidebar_settings, shared_sidebar
+from ui.sidebar import (link_box, name_dropped_values, remember_link, session_language,
+                        shared_sidebar)
 
-restore_sidebar_settings()  # a link's language first: the navigation's titles use it
+i18n.set_language_source(session_language)  # every t() below reads the sidebar's language
+remember_link()
+link_slot = shared_sidebar()  # first: a link's language (bound to the URL) names the pages
 st.set_page_config(page_title=t("app.title"), page_icon=":material/neurology:", layout="wide")
 store.warm_up()  # the training processes' fork server, once per server, in the background
 
 home = st.Page("pages/home.py", title=t("home.nav"), icon=":material/home:", default=True)
 lessons = [st.Page(l.script, title=l.title(), icon=l.icon, url_path=l.url_path) for l in LESSONS]
 page = st.navigation({"": [home], t("app.lessons"): lessons})
-link_slot = shared_sidebar()
 page.run()
-links.link_box(link_slot, page.url_path)
+link_box(link_slot, page.url_path)
+name_dropped_values(page.url_path)
 freeze_after_heavy_imports()

@@ -7,40 +7,16 @@ import streamlit as st
 from lab import gates, kinds, memory, sequences as sq
 from lab.maths import sigmoid
 from lab.figures.gates import gate_heatmaps, memory_experiment_figure, memory_lane_figure
-from lab.i18n import headers, options, t
-from ui import links
+from lab.i18n import headers, t
 from ui.charts import chart
 from ui.entry import ensure_app_navigation
+from ui.settings import GATES as C
 from ui.training import result_or_progress
 
 ensure_app_navigation()
 
 KEY = "gates"
 TOY_UNITS = 4
-DEFAULT_TOY = "3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0"
-INSPECTED = ["LSTM", "GRU", "SimpleRNN"]  # the inspector's order: the gated layers first
-SOURCES = ["toy", "sentence"]
-LENGTHS = [5, 10, 20, 30, 50, 70, 100]
-N_TRAIN = [256, 512, 1024, 2048]
-FORGET_BIASES = [1.0, 2.0, 3.0, 5.0]
-LINK = [  # the settings a shared link carries (ui.links); experiment results are not carried
-    links.choice("layer", "gi_kind", INSPECTED, "LSTM"),
-    links.choice("input", "gi_source", SOURCES, "toy"),
-    links.number("f_shift", "gi_f", -8.0, 8.0, 0.0),
-    links.number("i_shift", "gi_i", -8.0, 8.0, 0.0),
-    links.text("toy", "gi_toy", DEFAULT_TOY, 3000),
-    links.number("seed", "gi_seed", 0, 9999, 0, integer=True),
-    links.text("sentence", "gi_sentence", "so good", 500),
-    links.number("t", "gi_t", 1, sq.MAX_STEPS, 2, integer=True),
-    links.number("unit", "gi_unit", 0, 4096, 0, integer=True),
-    links.subset("L", "gm_L", LENGTHS, [5, 20, 50, 100]),
-    links.number("m_units", "gm_units", 2, 32, 8, integer=True),
-    links.number("m_epochs", "gm_epochs", 1, 40, 10, integer=True),
-    links.choice("m_n", "gm_n", N_TRAIN, 512),
-    links.choice("m_fb", "gm_fb", FORGET_BIASES, 1.0),
-    links.number("d", "gp_d", 1, 100_000, 16, integer=True),
-    links.number("n", "gp_n", 1, 4096, 8, integer=True),
-]
 
 
 @st.cache_resource(show_spinner=False, max_entries=6)
@@ -56,7 +32,6 @@ def partial_figure(lengths: list[int], history: dict[str, list[float]]):
                                                      for k in kinds.KINDS})
 
 
-links.restore(KEY, LINK)
 st.title(t("lesson.gates.title"))
 st.markdown(t("gates.intro"))
 tab_inspect, tab_memory, tab_params = st.tabs([t("gates.tab_inspect"), t("gates.tab_memory"),
@@ -64,17 +39,14 @@ tab_inspect, tab_memory, tab_params = st.tabs([t("gates.tab_inspect"), t("gates.
 
 with tab_inspect:
     c1, c2 = st.columns([1, 2])
-    kind = c1.radio(t("gates.layer"), INSPECTED, horizontal=True, key="gi_kind")
-    source = c2.radio(t("gates.input"), SOURCES, horizontal=True, key="gi_source",
-                      format_func=options("gates.source"))
+    kind, source = C.draw("gi_kind", c1), C.draw("gi_source", c2)
     b1, b2 = st.columns(2)
-    f_shift = b1.slider(t(f"gates.keep_label.{kind.lower()}"), -8.0, 8.0, 0.0, 0.5,
-                        key="gi_f", disabled=kind == "SimpleRNN", help=t("gates.shift_help"))
-    i_shift = b2.slider(t("gates.input_shift"), -8.0, 8.0, 0.0, 0.5, key="gi_i",
-                        disabled=kind != "LSTM")
+    f_shift = C.draw("gi_f", b1, label=t(f"gates.keep_label.{kind.lower()}"),
+                     disabled=kind == "SimpleRNN")
+    i_shift = C.draw("gi_i", b2, disabled=kind != "LSTM")
     x, cell, labels, head = None, None, [], None
     if source == "toy":
-        text = st.text_input(t("gates.toy"), DEFAULT_TOY, key="gi_toy")
+        text = C.draw("gi_toy")
         try:
             values = sq.parse_numbers(text)
             if len(values) > sq.MAX_STEPS:
@@ -82,12 +54,12 @@ with tab_inspect:
                 values = values[-sq.MAX_STEPS:]
             x = values.reshape(1, -1, 1)
             labels = [f"{v:g}" for v in values]
-            seed = st.number_input(t("gates.seed"), 0, 9999, 0, key="gi_seed")
+            seed = C.draw("gi_seed")
             cell = gates.init_cell(kind, 1, TOY_UNITS, seed=int(seed))
         except ValueError as err:
             st.error(t("gates.cannot_read", err=err))
     else:
-        sentence = st.text_input(t("gates.sentence"), "so good", key="gi_sentence")
+        sentence = C.draw("gi_sentence")
         with st.spinner(t("gates.training_char", kind=kind)):
             cell, w_out, b_out, vocab = char_model(kind)
         try:
@@ -108,11 +80,8 @@ with tab_inspect:
             p = float(sigmoid(trace.h[0, -1] @ head[0] + head[1])[0])
             st.markdown(t("gates.model_output", p=p))
         s1, s2 = st.columns(2)
-        links.clamp("gi_t", 1, T)
-        links.clamp("gi_unit", 0, cell.units - 1)
-        t_sel = s1.slider(t("gates.time_step"), 1, T, min(2, T), key="gi_t") if T > 1 else 1
-        unit = (s2.slider(t("gates.unit"), 0, cell.units - 1, 0, key="gi_unit")
-                if cell.units > 1 else 0)
+        t_sel = C.draw("gi_t", s1, hi=T) if T > 1 else 1
+        unit = C.draw("gi_unit", s2, hi=cell.units - 1) if cell.units > 1 else 0
         chart(gate_heatmaps(trace, labels, mark=(t_sel, unit)), key="gi_heat")
         left, right = st.columns([1.3, 1])
         chart(memory_lane_figure(trace, unit, labels), key="gi_lane", where=left)
@@ -129,12 +98,8 @@ with tab_inspect:
 with tab_memory:
     st.markdown(t("gates.memory_intro"))
     c1, c2, c3, c4, c5 = st.columns([2, 1, 1, 1, 1])
-    lengths = c1.multiselect(t("gates.lengths"), LENGTHS, [5, 20, 50, 100], key="gm_L")
-    units = c2.slider(t("gates.units"), 2, 32, 8, key="gm_units")
-    epochs = c3.slider(t("gates.epochs"), 1, 40, 10, key="gm_epochs")
-    n_train = c4.select_slider(t("gates.n_train"), N_TRAIN, 512, key="gm_n")
-    forget_bias = c5.select_slider(t("gates.forget_bias"), FORGET_BIASES, 1.0, key="gm_fb",
-                                   help=t("gates.forget_bias_help"))
+    lengths, units, epochs = C.draw("gm_L", c1), C.draw("gm_units", c2), C.draw("gm_epochs", c3)
+    n_train, forget_bias = C.draw("gm_n", c4), C.draw("gm_fb", c5)
     settings = memory.MemorySettings(units=units, epochs=epochs, n_train=n_train,
                                      lstm_forget_bias=forget_bias)
     if st.button(t("gates.run"), key="gm_run", type="primary", disabled=not lengths):
@@ -162,8 +127,7 @@ with tab_memory:
 
 with tab_params:
     c1, c2 = st.columns(2)
-    d = c1.number_input(t("gates.d"), 1, 100_000, 16, key="gp_d")
-    n = c2.number_input(t("gates.n"), 1, 4096, 8, key="gp_n")
+    d, n = C.draw("gp_d", c1), C.draw("gp_n", c2)
     counts = pd.DataFrame({
         "layer": ["SimpleRNN", "LSTM", "GRU (reset_after, Keras 3)"],
         "formula": ["n(d + n + 1)", "4n(d + n + 1)", "3n(d + n + 2)"],
@@ -173,4 +137,3 @@ with tab_params:
     st.caption(t("gates.params_caption"))
     st.download_button(t("download.csv"), counts.to_csv(index=False).encode(),
                        "parameter_counts.csv", "text/csv", key="gp_download")
-links.publish(KEY, LINK)

@@ -3,7 +3,6 @@
 import streamlit as st
 
 from lab.i18n import t
-from ui import links
 from ui.catalog import LESSONS
 from ui.entry import ensure_app_navigation
 
@@ -17,4 +16,3 @@ for i, lesson in enumerate(LESSONS, start=1):
         st.page_link(lesson.script, label=f"{i}. {lesson.title()}", icon=lesson.icon)
         st.markdown(lesson.teaches())
         st.caption(lesson.lecture())
-links.publish("home", [])

@@ -9,48 +9,27 @@ from lab.figures.imdb import (confusion_figure, histogram_figure, roc_pr_figure,
                               training_figure, word_by_word_figure)
 from lab import imdb_model
 from lab.errors import sentence
-from lab.i18n import options, t
+from lab.i18n import t
 from lab.imdb_model import ModelSettings, model_key
-from lab.kinds import KINDS
-from ui import links
 from ui.charts import chart
 from ui.entry import ensure_app_navigation
+from ui.settings import IMDB as C
 from ui.training import result_or_progress
 
 ensure_app_navigation()
 
 KEY = "imdb"
-SOURCES = ["keras", "csv", "generated", "folder"]
-EMBEDDINGS = [8, 16, 32, 64, 128]
-UNITS = [4, 8, 16, 32, 64, 128]
-OPTIMIZERS = ["adam", "rmsprop", "sgd"]
-LRS = [1e-4, 3e-4, 1e-3, 3e-3, 5e-3, 1e-2, 3e-2, 1e-1]
-D = ModelSettings()
-LINK = [  # the settings a shared link carries (ui.links); an uploaded file cannot travel in one
-    links.choice("reviews", "im_source", SOURCES, "generated"),
-    links.choice("vocabulary", "im_preset", list(imdb.PRESETS), next(iter(imdb.PRESETS))),
-    links.choice("layer", "im_kind", KINDS, D.kind),
-    links.choice("embedding", "im_emb", EMBEDDINGS, D.embedding),
-    links.choice("units", "im_units", UNITS, D.units),
-    links.number("epochs", "im_epochs", 1, 20, D.epochs, integer=True),
-    links.choice("optimizer", "im_opt", OPTIMIZERS, "adam"),
-    links.choice("lr", "im_lr", LRS, D.lr),
-    links.number("threshold", "im_thr", 0.0, 1.0, 0.5),
-    links.number("cost_fp", "im_cfp", 0.0, 100.0, 1.0),
-    links.number("cost_fn", "im_cfn", 0.0, 100.0, 1.0),
-    links.text("review", "im_review", "", 1000),
-]
 
 
 @st.cache_data(show_spinner=False, max_entries=6)
 def load(source: str, num_words: int, skip_top: int, maxlen: int, csv: bytes | None,
          folder: str = ""):
     """(data set, padded training ids, padded test ids, fingerprint of the data)."""
-    if source == SOURCES[0]:
+    if source == "keras":
         data = imdb.load_keras(num_words, skip_top)
-    elif source == SOURCES[1]:
+    elif source == "csv":
         data = imdb.load_csv(csv, num_words, skip_top)
-    elif source == SOURCES[3]:
+    elif source == "folder":
         data = imdb.load_aclimdb(folder, num_words, skip_top)
     else:
         data = imdb.load_generated(num_words, skip_top)
@@ -63,25 +42,21 @@ def sweep(key: str, y: np.ndarray, p: np.ndarray, cost_fp: float, cost_fn: float
     return t, mis, cost, th.curves(y, p)
 
 
-links.restore(KEY, LINK)
 st.title(t("lesson.imdb.title"))
 st.markdown(t("imdb.intro"))
 
 # --- Data ------------------------------------------------------------------------------------
 c1, c2 = st.columns([1.2, 1])
-default_source = 0 if imdb.KERAS_FILE.exists() else 2
-source = c1.radio(t("imdb.reviews"), SOURCES, index=default_source, key="im_source",
-                  format_func=options("imdb.source"))
-preset = c2.selectbox(t("imdb.vocabulary"), list(imdb.PRESETS), key="im_preset")
+source, preset = C.draw("im_source", c1), C.draw("im_preset", c2)
 num_words, skip_top, maxlen = imdb.PRESETS[preset]
 csv, folder = None, ""
-if source == SOURCES[1]:
+if source == "csv":
     upload = st.file_uploader(t("imdb.upload"), type=["csv"], key="im_csv")
     csv = upload.getvalue() if upload else None
-elif source == SOURCES[3]:
-    folder = st.text_input(t("imdb.folder"), "~/aclImdb", key="im_folder")
+elif source == "folder":
+    folder = C.draw("im_folder")
 try:
-    if source == SOURCES[1] and csv is None:
+    if source == "csv" and csv is None:
         raise imdb.DataUnavailable("imdb.choose_csv")
     with st.spinner(t("imdb.loading")):
         loaded = load(source, num_words, skip_top, maxlen, csv, folder)
@@ -112,12 +87,8 @@ with st.expander(t("imdb.tokenizer")):
 # --- Model -----------------------------------------------------------------------------------
 c1, c2, c3, c4, c5, c6 = st.columns(6)
 settings = ModelSettings(
-    kind=c1.selectbox(t("imdb.layer"), KINDS, index=KINDS.index(D.kind), key="im_kind"),
-    embedding=c2.select_slider(t("imdb.embedding"), EMBEDDINGS, D.embedding, key="im_emb"),
-    units=c3.select_slider(t("imdb.units"), UNITS, D.units, key="im_units"),
-    epochs=c4.slider(t("imdb.epochs"), 1, 20, D.epochs, key="im_epochs"),
-    optimizer=c5.selectbox(t("imdb.optimizer"), OPTIMIZERS, key="im_opt"),
-    lr=c6.select_slider(t("imdb.lr"), LRS, D.lr, key="im_lr"))
+    kind=C.draw("im_kind", c1), embedding=C.draw("im_emb", c2), units=C.draw("im_units", c3),
+    epochs=C.draw("im_epochs", c4), optimizer=C.draw("im_opt", c5), lr=C.draw("im_lr", c6))
 trained_key = model_key(data.source, fingerprint, preset, settings)
 trained = result_or_progress(
     imdb_model.request(trained_key, x_train, data.y_train, x_test, num_words, settings),
@@ -126,12 +97,10 @@ trained = result_or_progress(
     retry=lambda: imdb_model.request(trained_key, x_train, data.y_train, x_test, num_words,
                                      settings, restart=True))
 if trained is None:  # training: its progress is on the page
-    links.publish(KEY, LINK)
     st.stop()
 y, p = data.y_test, trained.p_test
 if trained.diverged:
     st.error(t("imdb.diverged"))
-    links.publish(KEY, LINK)
     st.stop()
 chart(training_figure(trained.history, settings.epochs), key="im_history")
 
@@ -139,8 +108,11 @@ chart(training_figure(trained.history, settings.epochs), key="im_history")
 # only this part; the model is never retrained and the test set never re-scored) -----------------
 def own_review(thr: float) -> None:
     st.subheader(t("imdb.own_review"))
-    st.session_state.setdefault("im_review", t("imdb.default_review"))
-    review = st.text_area(t("imdb.review"), key="im_review", max_chars=5000)
+    example = t("imdb.default_review")
+    review = C.draw("im_review", placeholder=example)
+    if not review:  # the example in grey is what an empty box reads
+        st.caption(t("imdb.example_review"))
+        review = example
     if data.word_index is None:
         st.warning(t("imdb.no_word_index"))
     else:
@@ -166,9 +138,7 @@ def own_review(thr: float) -> None:
 def threshold_section(key: str, y: np.ndarray, p: np.ndarray) -> None:
     st.subheader(t("imdb.threshold_header"))
     c1, c2, c3 = st.columns([2, 1, 1])
-    thr = c1.slider(t("imdb.threshold"), 0.0, 1.0, 0.5, 0.01, key="im_thr")
-    cost_fp = c2.number_input(t("imdb.cost_fp"), 0.0, 100.0, 1.0, 0.5, key="im_cfp")
-    cost_fn = c3.number_input(t("imdb.cost_fn"), 0.0, 100.0, 1.0, 0.5, key="im_cfn")
+    thr, cost_fp, cost_fn = C.draw("im_thr", c1), C.draw("im_cfp", c2), C.draw("im_cfn", c3)
     m = th.at_threshold(y, p, thr)
     ts, mis, cost, curves = sweep(key, y, p, cost_fp, cost_fn)
     best_all, best_window = th.best(ts, mis), th.best(ts, mis, th.LECTURE_WINDOW)
@@ -193,7 +163,6 @@ def threshold_section(key: str, y: np.ndarray, p: np.ndarray) -> None:
                        .to_csv(index=False).encode(), "threshold_sweep.csv", "text/csv",
                        key="im_download_sweep")
     own_review(thr)
-    links.publish(KEY, LINK)  # the threshold moves inside this fragment
 
 
 threshold_section(trained_key, y, p)

@@ -5,30 +5,16 @@ import streamlit as st
 
 from lab import perceptron as pc
 from lab.figures.perceptron import decision_figure, history_figure
-from lab.i18n import headers, options, t
-from ui import links, player
+from lab.i18n import headers, t
+from ui import player
 from ui.charts import live_chart
+from ui.controls import from_url, keep_in_url
 from ui.entry import ensure_app_navigation
+from ui.settings import PERCEPTRON as C
 
 ensure_app_navigation()
 
 KEY = "perceptron"
-ETA_OPTIONS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0]  # log-spaced
-INITS = ["zeros", "random"]
-LINK = [  # the settings a shared link carries (ui.links)
-    links.choice("gate", "pc_gate", list(pc.GATES), "AND"),
-    links.choice("eta", "pc_eta", ETA_OPTIONS, 0.1),
-    links.number("passes", "pc_passes", 1, pc.MAX_PASSES, 10, integer=True),
-    links.choice("init", "pc_init", INITS, "zeros"),
-    links.number("seed", "pc_seed", 0, 9999, 0, integer=True),
-    links.flag("by_pass", "pc_by_pass", False),
-    links.number("update", "pc_link_cursor", 0, 4 * pc.MAX_PASSES, 0, integer=True,
-                 read="pc_cursor"),
-    links.number("w1", "sg_w1", -100, 100, pc.LECTURE_W[0]),
-    links.number("w2", "sg_w2", -100, 100, pc.LECTURE_W[1]),
-    links.number("b", "sg_b", -100, 100, pc.LECTURE_B),
-    links.choice("targets", "sg_gate", list(pc.GATES), "OR"),
-]
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -36,7 +22,6 @@ def run_rule(gate: str, eta: float, passes: int, init: str, seed: int) -> pc.Per
     return pc.train(gate, eta, passes, pc.initial_weights(init, seed))
 
 
-links.restore(KEY, LINK)
 st.title(t("lesson.perceptron.title"))
 st.markdown(t("perceptron.intro"))
 
@@ -44,24 +29,23 @@ rule_tab, sigmoid_tab = st.tabs([t("perceptron.tab_rule"), t("perceptron.tab_sig
 
 with rule_tab:
     c1, c2, c3, c4 = st.columns([1, 2, 1, 1.4])
-    gate = c1.radio(t("perceptron.gate"), list(pc.GATES), horizontal=True, key="pc_gate")
-    eta = c2.select_slider(t("perceptron.eta"), ETA_OPTIONS, value=0.1, key="pc_eta")
-    passes = c3.number_input(t("perceptron.passes"), 1, pc.MAX_PASSES, 10, key="pc_passes")
-    init = c4.radio(t("perceptron.init"), INITS, horizontal=True, key="pc_init",
-                    format_func=options("perceptron.init_option"),
-                    help=t("perceptron.init_help"))
-    seed = c4.number_input(t("perceptron.seed"), 0, 9999, 0, key="pc_seed") if init == "random" else 0
+    gate = C.draw("pc_gate", c1)
+    eta = C.draw("pc_eta", c2)
+    passes = C.draw("pc_passes", c3)
+    init = C.draw("pc_init", c4)
+    seed = C.draw("pc_seed", c4) if init == "random" else 0
     run = run_rule(gate, float(eta), int(passes), init, int(seed))
     total = len(run.updates)
 
     # The animation's cursor: how many updates have been applied. New settings start over;
-    # a shared link's cursor is taken once.
+    # a shared link's cursor (``?update=``) is taken once, and the URL follows the cursor.
     settings = (gate, eta, passes, init, seed)
     if st.session_state.get("pc_settings") != settings:
         st.session_state.pc_settings, st.session_state.pc_cursor = settings, 0
-    if "pc_link_cursor" in st.session_state:
-        st.session_state.pc_cursor = min(total, st.session_state.pop("pc_link_cursor"))
-    per_tick = 4 if st.toggle(t("perceptron.by_pass"), key="pc_by_pass") else 1
+    if "pc_linked" not in st.session_state:
+        st.session_state.pc_linked = True
+        st.session_state.pc_cursor = min(total, max(0, from_url("update", int, 0)))
+    per_tick = 4 if C.draw("pc_by_pass") else 1
 
     action = player.controls(KEY, can_play=st.session_state.pc_cursor < total)
     if action == "reset":
@@ -73,6 +57,7 @@ with rule_tab:
         if ticking:
             st.session_state.pc_cursor = min(total, st.session_state.pc_cursor + per_tick)
         cursor = st.session_state.pc_cursor
+        keep_in_url("update", cursor, 0)
         if cursor:
             last = run.updates.iloc[cursor - 1]
             w = last[["w0", "w1", "w2"]].to_numpy(float)
@@ -125,10 +110,8 @@ with rule_tab:
 with sigmoid_tab:
     st.markdown(t("perceptron.sigmoid_intro"))
     c1, c2, c3, c4 = st.columns(4)
-    w1 = c1.number_input("w1", value=pc.LECTURE_W[0], step=0.01, format="%.3f", key="sg_w1")
-    w2 = c2.number_input("w2", value=pc.LECTURE_W[1], step=0.01, format="%.3f", key="sg_w2")
-    b = c3.number_input("b", value=pc.LECTURE_B, step=0.01, format="%.3f", key="sg_b")
-    tgate = c4.selectbox(t("perceptron.targets"), list(pc.GATES), index=1, key="sg_gate")
+    w1, w2, b = C.draw("sg_w1", c1), C.draw("sg_w2", c2), C.draw("sg_b", c3)
+    tgate = C.draw("sg_gate", c4)
     table = pc.sigmoid_table(w1, w2, b, pc.GATES[tgate])
     st.dataframe(headers(table, "perceptron.col")
                  .style.format({"net": "{:.4f}", "Y": "{:.4f}", t("perceptron.col.error"): "{:+.4f}"}),
@@ -150,4 +133,3 @@ with sigmoid_tab:
         st.caption(t("perceptron.slide_hint"))
         st.download_button(t("download.csv"), table.to_csv(index=False).encode(),
                            "sigmoid_table.csv", "text/csv", key="sg_download")
-links.publish(KEY, LINK)

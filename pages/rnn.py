@@ -8,41 +8,18 @@ from lab import rnn, sequences as sq
 from lab.figures.rnn import (forecast_figure, gradient_flow_figure, loss_curves_figure,
                              step_table_rows, unrolled_figure)
 from lab.rnn_demos import SineDemo, WordsDemo
-from lab.i18n import headers, options, t
-from ui import links, player
+from lab.i18n import headers, t
+from lab.imdb import one_hot_bytes
+from ui import player
 from ui.charts import chart, live_chart
 from ui.entry import ensure_app_navigation
+from ui.settings import RNN as C, SHAPE_PRESETS
 
 ensure_app_navigation()
 
 KEY = "rnn"
-LR_OPTIONS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5]
 WORD_EPOCHS_PER_FRAME = 5
 SINE_EPOCHS_PER_FRAME = 1
-SOURCES = ["lecture", "typed", "sine"]
-SHAPE_PRESETS = {"lecture_001": (32, 100, 100, 32, 1),  # IMDB one-hot, SimpleRNN(32)
-                 "lecture_002": (32, 20, 1, 128, 1),  # sine, SimpleRNN(128) + Dense(1)
-                 "lecture_000": (4, 7, 11, 8, 1)}  # the four words
-LINK = [  # the settings a shared link carries (ui.links); training progress is not carried
-    links.number("w_units", "w_units", 2, 16, 8, integer=True),
-    links.choice("w_lr", "w_lr", LR_OPTIONS, 0.05),
-    links.number("w_seed", "w_seed", 0, 9999, 0, integer=True),
-    links.text("word", "w_typed", "so bad", 100),
-    links.number("s_steps", "s_steps", 2, 60, 20, integer=True),
-    links.number("s_units", "s_units", 2, 64, 16, integer=True),
-    links.choice("s_lr", "s_lr", LR_OPTIONS, 0.01),
-    links.number("s_seed", "s_seed", 0, 9999, 0, integer=True),
-    links.choice("source", "u_source", SOURCES, "lecture"),
-    links.choice("u_word", "u_word", sq.LECTURE_WORDS, "good"),
-    links.text("u_typed", "u_typed", "good", 100),
-    links.number("u_start", "u_start", 0, 997, 0, integer=True),
-    links.number("upto", "u_upto", 1, 1000, 1, integer=True),
-    links.choice("shapes", "sh_preset", list(SHAPE_PRESETS), "lecture_001"),
-    links.number("T", "g_T", 1, 200, 100, integer=True),
-    links.number("scale", "g_radius", 0.1, 3.0, 1.0),
-    links.choice("act", "g_act", rnn.ACTIVATIONS, rnn.ACTIVATIONS[0]),
-    links.number("k", "g_k", 1, 200, 100, integer=True),
-]
 
 
 def demo(key: str, factory, settings: tuple):
@@ -53,7 +30,6 @@ def demo(key: str, factory, settings: tuple):
     return st.session_state[key]
 
 
-links.restore(KEY, LINK)
 st.title(t("lesson.rnn.title"))
 st.markdown(t("rnn.intro"))
 
@@ -64,9 +40,7 @@ st.markdown(t("rnn.intro"))
 # --- Train: words (defined first: the unrolled view shows this network) --------------------------
 with tab_words:
     c1, c2, c3 = st.columns(3)
-    w_units = c1.slider(t("rnn.units"), 2, 16, 8, key="w_units")
-    w_lr = c2.select_slider(t("rnn.lr"), LR_OPTIONS, value=0.05, key="w_lr")
-    w_seed = c3.number_input(t("rnn.seed"), 0, 9999, 0, key="w_seed")
+    w_units, w_lr, w_seed = C.draw("w_units", c1), C.draw("w_lr", c2), C.draw("w_seed", c3)
     words = demo("rnn_words", lambda: WordsDemo(w_units, w_lr, int(w_seed)), (w_units, w_seed))
     words.opt.lr = float(w_lr)
     action = player.controls("words")
@@ -96,8 +70,7 @@ with tab_words:
             player.stop_and_rerun("words")
 
     player.live("words", words_frame)
-    typed = st.text_input(t("rnn.typed"), "so bad", key="w_typed",
-                          help=t("rnn.typed_help", letters=" ".join(words.vocab[1:])))
+    typed = C.draw("w_typed", help=t("rnn.typed_help", letters=" ".join(words.vocab[1:])))
     try:
         idx, _ = words.encode(typed)
         st.markdown(t("rnn.typed_result", typed=typed, idx=idx[0].tolist(),
@@ -109,10 +82,8 @@ with tab_words:
 # --- Train: sine -------------------------------------------------------------------------------
 with tab_sine:
     c1, c2, c3, c4 = st.columns(4)
-    s_steps = c1.slider(t("rnn.time_steps"), 2, 60, 20, key="s_steps")
-    s_units = c2.slider(t("rnn.units"), 2, 64, 16, key="s_units")
-    s_lr = c3.select_slider(t("rnn.lr"), LR_OPTIONS, value=0.01, key="s_lr")
-    s_seed = c4.number_input(t("rnn.seed"), 0, 9999, 0, key="s_seed")
+    s_steps, s_units = C.draw("s_steps", c1), C.draw("s_units", c2)
+    s_lr, s_seed = C.draw("s_lr", c3), C.draw("s_seed", c4)
     sine = demo("rnn_sine", lambda: SineDemo(s_steps, s_units, s_lr, int(s_seed)),
                 (s_steps, s_units, s_seed))
     sine.opt.lr = float(s_lr)
@@ -149,11 +120,9 @@ with tab_sine:
 
 # --- Forward pass, unrolled ----------------------------------------------------------------------
 with tab_unrolled:
-    source = st.radio(t("rnn.sequence"), SOURCES, horizontal=True, key="u_source",
-                      format_func=options("rnn.source"))
+    source = C.draw("u_source")
     if source == "sine":
-        links.clamp("u_start", 0, 999 - sine.time_steps)
-        start = st.slider(t("rnn.segment_start"), 0, 999 - sine.time_steps, 0, key="u_start")
+        start = C.draw("u_start", hi=999 - sine.time_steps)
         net, series = sine.net, sine.series
         x = series[start:start + sine.time_steps].reshape(1, -1, 1)
         steps, features = [f"{v:.2f}" for v in x[0, :, 0]], ["x"]
@@ -161,9 +130,9 @@ with tab_unrolled:
                      next=series[min(start + sine.time_steps, 999)]))
     else:
         if source == "lecture":
-            word = st.selectbox(t("rnn.word"), sq.LECTURE_WORDS, key="u_word")
+            word = C.draw("u_word")
         else:
-            word = st.text_input(t("rnn.word"), "good", key="u_typed")
+            word = C.draw("u_typed")
         net, features = words.net, words.vocab
         try:
             idx, x = words.encode(word)
@@ -179,8 +148,7 @@ with tab_unrolled:
     if x is not None:
         trace = rnn.forward(net, x)
         T = x.shape[1]
-        links.clamp("u_upto", 1, T)
-        upto = st.slider(t("rnn.upto"), 1, T, T, key="u_upto") if T > 1 else 1
+        upto = C.draw("u_upto", hi=T) if T > 1 else 1
         chart(unrolled_figure(net, trace, upto, step_labels=steps, feature_labels=features),
               key="u_fig")
         st.caption(t("rnn.step_caption", upto=upto))
@@ -192,8 +160,7 @@ with tab_unrolled:
 
 # --- Shapes and parameters -----------------------------------------------------------------------
 with tab_shapes:
-    choice = st.selectbox(t("rnn.setting"), list(SHAPE_PRESETS), key="sh_preset",
-                          format_func=options("rnn.shape_preset"))
+    choice = C.draw("sh_preset")
     m0, T0, nf0, nc0, out0 = SHAPE_PRESETS[choice]
     c1, c2, c3, c4 = st.columns(4)
     m = c1.number_input(t("rnn.m"), 1, 100_000, m0, key=f"sh_m_{choice}")
@@ -208,17 +175,13 @@ with tab_shapes:
     rnn_only = rnn.count_params(nf, nc, None)
     st.markdown(t("rnn.param_count", nf=nf, nc=nc, total=rnn_only,
                   dense=rnn.count_params(nf, nc, 1)))
-    st.markdown(t("rnn.one_hot_bytes", T=T_, nf=nf, size=20000 * T_ * nf * 4))
+    st.markdown(t("rnn.one_hot_bytes", T=T_, nf=nf, size=one_hot_bytes(20000, T_, nf)))
 
 # --- Gradient flow ---------------------------------------------------------------------------------
 with tab_flow:
     c1, c2, c3, c4 = st.columns(4)
-    T_flow = c1.slider(t("rnn.flow_T"), 1, 200, 100, key="g_T")
-    radius = c2.slider(t("rnn.scale"), 0.1, 3.0, 1.0, 0.05, key="g_radius")
-    act = c3.radio(t("rnn.activation"), rnn.ACTIVATIONS, horizontal=True, key="g_act")
-    links.clamp("g_k", 1, T_flow)
-    k = (c4.slider(t("rnn.k"), 1, T_flow, T_flow, key="g_k")
-         if T_flow > 1 else 1)
+    T_flow, radius, act = C.draw("g_T", c1), C.draw("g_radius", c2), C.draw("g_act", c3)
+    k = C.draw("g_k", c4, hi=T_flow) if T_flow > 1 else 1
     flow = rnn.gradient_flow(T_flow, radius, act, k=None if k >= T_flow else k)
     if flow.overflow:
         st.error(t("rnn.overflow"))
@@ -231,4 +194,3 @@ with tab_flow:
                        pd.DataFrame({"t": np.arange(1, T_flow + 1), "grad_norm": flow.dh_norm,
                                      "gets_gradient": flow.received}).to_csv(index=False).encode(),
                        "rnn_gradient_flow.csv", "text/csv", key="g_download")
-links.publish(KEY, LINK)

@@ -10,50 +10,27 @@ import streamlit as st
 from lab import stock
 from lab.figures.stock import loss_figure, price_figure, returns_figure
 from lab import stock_model
-from lab.kinds import KINDS
 from lab.stock_model import (PRESETS, STORE, Forecast, ForecastSettings, estimate_seconds,
                              keras_code, model_key)
 from lab.errors import sentence
-from lab.i18n import headers, options, slug, t
-from ui import links
+from lab.i18n import headers, slug, t
 from ui.charts import chart
 from ui.entry import ensure_app_navigation
+from ui.settings import STOCK as C, stock_preset
 from ui.training import result_or_progress
 
 ensure_app_navigation()
 
 KEY = "stock"
 LONG_TRAINING_S = 45  # beyond this estimate, training waits for a button press
-SOURCES = ["embedded", "upload", "online"]
 NAIVE = "naive"  # the naive forecast's row in lab.stock.evaluate's table
-UNITS = [4, 8, 16, 32, 64, 128, 256]
-LRS = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0]
-BATCHES = [8, 16, 32, 64, 128, 256]
-LINK = [  # the settings a shared link carries (ui.links); an uploaded file cannot travel in one
-    links.choice("preset", "sk_preset", list(PRESETS), next(iter(PRESETS))),
-    links.choice("prices", "sk_source", SOURCES, "embedded"),
-    links.choice("ticker", "sk_ticker", stock.EMBEDDED_TICKERS, stock.EMBEDDED_TICKERS[0]),
-    links.text("symbol", "sk_symbol", "005930.KS", 20),
-    links.subset("features", "sk_features", stock.FEATURES, ["Close"]),
-    links.choice("target", "sk_target", stock.TARGETS, "close"),
-    links.number("window", "sk_window", 2, 60, 7, integer=True),
-    links.number("train", "sk_train", 50, 95, 70, integer=True),
-    links.flag("lecture", "sk_lecture", False),
-    links.choice("layer", "sk_kind", KINDS, "GRU"),
-    links.choice("units", "sk_units", UNITS, 16),
-    links.choice("act", "sk_act", ["tanh", "relu"], "tanh"),
-    links.number("epochs", "sk_epochs", 1, 100, 30, integer=True),
-    links.choice("lr", "sk_lr", LRS, 3e-3),
-    links.choice("batch", "sk_batch", BATCHES, 32),
-    links.flag("early", "sk_early", True),
-]
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def load(source: str, ticker: str, raw: bytes | None, name: str, start: date, end: date):
-    if source == SOURCES[0]:
+    if source == "embedded":
         return stock.load_embedded(ticker)
-    if source == SOURCES[1]:
+    if source == "upload":
         if raw is None:
             raise stock.DataUnavailable("stock.choose_csv")
         return stock.parse_csv(raw, name)
@@ -61,14 +38,8 @@ def load(source: str, ticker: str, raw: bytes | None, name: str, start: date, en
 
 
 def apply_preset() -> None:
-    """Copy the chosen preset into the widgets (runs before they are drawn)."""
-    p = PRESETS[st.session_state.sk_preset]
-    st.session_state.update(
-        sk_features=list(p.prep.features), sk_target=p.prep.target, sk_window=p.prep.window_size,
-        sk_train=int(round(p.prep.train_fraction * 100)), sk_lecture=p.prep.lecture_scaling,
-        sk_kind=p.model.kind, sk_units=p.model.units, sk_act=p.model.activation,
-        sk_epochs=p.model.epochs, sk_lr=p.model.lr, sk_batch=p.model.batch_size,
-        sk_early=p.model.validation > 0)
+    """Copy the chosen preset into the widgets (a callback: runs before they are drawn)."""
+    C.apply(stock_preset(PRESETS[st.session_state.sk_preset]))
 
 
 def forecast_for(prep: stock.Prepared, s: ForecastSettings) -> Forecast | None:
@@ -94,30 +65,24 @@ def forecast_for(prep: stock.Prepared, s: ForecastSettings) -> Forecast | None:
                               retry=lambda: stock_model.request(prep, s, restart=True))
 
 
-if "sk_features" not in st.session_state:
-    st.session_state.setdefault("sk_preset", next(iter(PRESETS)))
-    apply_preset()
-links.restore(KEY, LINK)
 st.title(t("lesson.stock.title"))
 st.markdown(t("stock.intro"))
 
 # --- Presets and data ------------------------------------------------------------------------
-st.selectbox(t("stock.preset"), list(PRESETS), format_func=options("stock.preset_title"),
-             key="sk_preset", on_change=apply_preset)
-preset = PRESETS[st.session_state.sk_preset]
+preset = PRESETS[C.draw("sk_preset", on_change=apply_preset)]
 if preset.data != "any series":
     st.caption(t("stock.lecture_data", data=preset.data))
 c1, c2 = st.columns([1, 2])
-source = c1.radio(t("stock.prices"), SOURCES, key="sk_source", format_func=options("stock.source"))
+source = C.draw("sk_source", c1)
 ticker, raw, name, start, end = "GOOG", None, "", date(2015, 1, 1), date.today()
-if source == SOURCES[0]:
-    ticker = c2.selectbox(t("stock.series"), stock.EMBEDDED_TICKERS, key="sk_ticker")
-elif source == SOURCES[1]:
+if source == "embedded":
+    ticker = C.draw("sk_ticker", c2)
+elif source == "upload":
     upload = c2.file_uploader(t("stock.upload"), type=["csv", "txt"], key="sk_csv")
     if upload is not None:
         raw, name = upload.getvalue(), upload.name
 else:
-    ticker = c2.text_input(t("stock.ticker"), "005930.KS", key="sk_symbol", max_chars=20)
+    ticker = C.draw("sk_symbol", c2)
     d1, d2 = c2.columns(2)
     start = d1.date_input(t("stock.from"), start, key="sk_start")
     end = d2.date_input(t("stock.to"), end, key="sk_end")
@@ -135,27 +100,20 @@ st.caption(f"{data.summary()}. " + " ".join(n.text() for n in data.notes))
 
 # --- Preparation and model -------------------------------------------------------------------
 feature_options = stock.available_features(data)
-chosen = [f for f in st.session_state.sk_features if f in feature_options]  # new data, fewer columns
-st.session_state.sk_features = chosen or (["Close"] if st.session_state.sk_features else [])
+if "sk_features" in st.session_state:  # new data with fewer columns: keep what it has
+    chosen = [f for f in st.session_state.sk_features if f in feature_options]
+    st.session_state.sk_features = chosen or (["Close"] if st.session_state.sk_features else [])
 c1, c2, c3, c4 = st.columns([2.2, 1, 1.2, 1.2])
-features = c1.multiselect(t("stock.features"), feature_options, key="sk_features")
-target = c2.radio(t("stock.target"), stock.TARGETS, key="sk_target",
-                  format_func=options("stock.target_option"))
-window = c3.slider(t("stock.window"), 2, 60, key="sk_window")
-train_pct = c4.slider(t("stock.train_part"), 50, 95, step=5, key="sk_train")
-lecture = st.toggle(t("stock.lecture_mode"), key="sk_lecture")
+features = C.draw("sk_features", c1, options=feature_options)
+target, window, train_pct = C.draw("sk_target", c2), C.draw("sk_window", c3), C.draw("sk_train", c4)
+lecture = C.draw("sk_lecture")
 c1, c2, c3, c4, c5, c6 = st.columns(6)
 settings = ForecastSettings(
-    kind=c1.selectbox(t("stock.layer"), KINDS, key="sk_kind"),
-    units=c2.select_slider(t("stock.units"), UNITS, key="sk_units"),
-    activation=c3.selectbox(t("stock.activation"), ["tanh", "relu"], key="sk_act"),
-    epochs=c4.slider(t("stock.epochs"), 1, 100, key="sk_epochs"),
-    lr=c5.select_slider(t("stock.lr"), LRS, key="sk_lr"),
-    batch_size=c6.select_slider(t("stock.batch"), BATCHES, key="sk_batch"),
+    kind=C.draw("sk_kind", c1), units=C.draw("sk_units", c2), activation=C.draw("sk_act", c3),
+    epochs=C.draw("sk_epochs", c4), lr=C.draw("sk_lr", c5), batch_size=C.draw("sk_batch", c6),
     patience=preset.model.patience,
-    validation=ForecastSettings.validation if st.toggle(
-        t("stock.early", patience=preset.model.patience), key="sk_early") else 0.0)
-links.publish(KEY, LINK)
+    validation=ForecastSettings.validation if C.draw(
+        "sk_early", label=t("stock.early", patience=preset.model.patience)) else 0.0)
 prep_settings = stock.PrepSettings(tuple(features), target, window, train_pct / 100, lecture)
 
 forecast = None

@@ -9,32 +9,16 @@ from lab.errors import LabError, sentence
 from lab.figures.imdb import training_figure
 from lab.figures.text import (cooccurrence_figure, embedding_figure, one_hot_figure,
                               weight_figure)
-from lab.i18n import headers, options, t
-from ui import links
+from lab.i18n import headers, t
 from ui.charts import chart
 from ui.entry import ensure_app_navigation
+from ui.settings import TEXT as C
 from ui.training import result_or_progress
 
 ensure_app_navigation()
 
 KEY = "text"
-SAMPLES = "\n".join(tx.LECTURE_SAMPLES)
 CORPUS = "\n".join(tx.LECTURE_CORPUS)
-TEXT_CHARS = 2_000  # what the boxes accept; lab.text refuses anything longer than MAX_CHARS
-LINK = [  # the settings a shared link carries (ui.links)
-    links.text("samples", "tx_samples", SAMPLES, TEXT_CHARS),
-    links.number("max_length", "tx_maxlen", 1, 50, tx.LECTURE_MAX_LENGTH, integer=True),
-    links.number("sample", "tx_sample", 1, 100, 1, integer=True),
-    links.text("corpus", "tx_corpus", CORPUS, TEXT_CHARS),
-    links.number("window", "tx_window", 1, 5, 1, integer=True),
-    links.number("x_max", "tx_xmax", 1, 1000, tx.GLOVE_X_MAX),
-    links.number("alpha", "tx_alpha", 0.05, 1.0, tx.GLOVE_ALPHA),
-    links.choice("reviews", "tx_reviews", ["keras", "generated"], "generated"),
-    links.text("word", "tx_word", "", 40),
-    links.text("a", "tx_a", "", 40),
-    links.text("b", "tx_b", "", 40),
-    links.text("c", "tx_c", "", 40),
-]
 SHOWN_WORDS = 120  # the most frequent words drawn in the embedding's projection
 
 
@@ -61,14 +45,12 @@ def ids_table(tok: tx.Tokenized) -> pd.DataFrame:
                          t("text.col.id"): [str(tok.index[w]) for w in tok.vocabulary]}).T
 
 
-links.restore(KEY, LINK)
 st.title(t("lesson.text.title"))
 st.markdown(t("text.intro"))
 
 # --- Tokens, ids and one-hot ---------------------------------------------------------------------
 c1, c2 = st.columns([2, 1])
-raw = c1.text_area(t("text.samples"), SAMPLES, key="tx_samples", max_chars=TEXT_CHARS, height=110)
-max_length = c2.slider(t("text.max_length"), 1, 50, tx.LECTURE_MAX_LENGTH, key="tx_maxlen")
+raw, max_length = C.draw("tx_samples", c1), C.draw("tx_maxlen", c2)
 try:
     samples = tx.samples_of(raw)
 except LabError as err:
@@ -99,8 +81,7 @@ if samples:
     st.markdown(t("text.one_hot_shape", shape=tensor.shape, size=tensor.size,
                   ones=int(tensor.sum())))
     if len(samples) > 1:
-        links.clamp("tx_sample", 1, len(samples))
-        shown = st.slider(t("text.sample"), 1, len(samples), 1, key="tx_sample")
+        shown = C.draw("tx_sample", hi=len(samples))
     else:
         shown = 1
     chart(one_hot_figure(tensor[shown - 1], split.tokens[shown - 1], split.vocabulary, shown),
@@ -120,9 +101,7 @@ if samples:
 # --- Embeddings ------------------------------------------------------------------------------------
 st.subheader(t("text.embedding_title"))
 st.markdown(t("text.embedding_text"))
-reviews = st.radio(t("text.embedding_source"), ["keras", "generated"], horizontal=True,
-                   index=0 if imdb.KERAS_FILE.exists() else 1, key="tx_reviews",
-                   format_func=options("imdb.source"))
+reviews = C.draw("tx_reviews")
 try:
     data, x_train, x_test, num_words, settings, model_key = imdb_default(reviews)
 except imdb.DataUnavailable as err:
@@ -149,8 +128,7 @@ if model is not None and not model.diverged and data.word_index:
     top = [i for i in range(imdb.INDEX_FROM + 1, min(len(E), imdb.INDEX_FROM + 1 + SHOWN_WORDS))
            if i in inv]
     c1, c2 = st.columns([1, 2])
-    word = c1.text_input(t("text.word"), "", key="tx_word", max_chars=40,
-                         placeholder=inv.get(top[0], "") if top else "")
+    word = C.draw("tx_word", c1, placeholder=inv.get(top[0], "") if top else "")
     asked = word_id(word, data.word_index, num_words) if word.strip() else None
     if word.strip() and asked is None:
         c1.warning(t("text.unknown_word", word=word.strip()[:40], num_words=num_words))
@@ -167,8 +145,7 @@ if model is not None and not model.diverged and data.word_index:
           key="tx_embedding", where=c2)
     st.markdown(f"**{t('text.analogy_title')}**")
     a1, a2, a3, a4 = st.columns(4)
-    words = [box.text_input(t(f"text.analogy_{n}"), "", key=f"tx_{n}", max_chars=40)
-             for box, n in ((a1, "a"), (a2, "b"), (a3, "c"))]
+    words = [C.draw(f"tx_{n}", box) for box, n in ((a1, "a"), (a2, "b"), (a3, "c"))]
     if all(w.strip() for w in words):
         found = [word_id(w, data.word_index, num_words) for w in words]
         if None in found:
@@ -186,8 +163,7 @@ if model is not None and not model.diverged and data.word_index:
 # --- GloVe -----------------------------------------------------------------------------------------
 st.subheader(t("text.glove_title"))
 c1, c2 = st.columns([2, 1])
-corpus = c1.text_area(t("text.corpus"), CORPUS, key="tx_corpus", max_chars=TEXT_CHARS, height=110)
-window = c2.slider(t("text.window"), 1, 5, 1, key="tx_window")
+corpus, window = C.draw("tx_corpus", c1), C.draw("tx_window", c2)
 st.markdown(t("text.glove_text"))
 try:
     co = tx.cooccurrence(tx.corpus_tokens(corpus), window)
@@ -220,8 +196,6 @@ st.caption(t("text.paper_text", solid=by_probe["solid"], fashion=by_probe["fashi
 
 st.markdown(f"**{t('text.weight_title')}**")
 c1, c2 = st.columns(2)
-x_max = c1.slider(t("text.x_max"), 1.0, 1000.0, tx.GLOVE_X_MAX, key="tx_xmax")
-alpha = c2.slider(t("text.alpha"), 0.05, 1.0, tx.GLOVE_ALPHA, step=0.05, key="tx_alpha")
+x_max, alpha = C.draw("tx_xmax", c1), C.draw("tx_alpha", c2)
 chart(weight_figure(x_max, alpha), key="tx_weight")
 st.caption(t("text.weight_text"))
-links.publish(KEY, LINK)

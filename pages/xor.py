@@ -6,49 +6,34 @@ import streamlit as st
 
 from lab import mlp
 from lab.figures.xor import boundary_figure, hidden_space_figure, loss_figure
-from lab.i18n import options, t
-from ui import links, player
+from lab.i18n import t
+from ui import player
 from ui.charts import live_chart
+from ui.controls import from_url, keep_in_url
 from ui.entry import ensure_app_navigation
+from ui.settings import XOR as C, XOR_LECTURE_LR
 
 ensure_app_navigation()
 
 KEY = "xor"
-LR_OPTIONS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0]  # log-spaced
-LECTURE_LR = 0.1
-DEFAULT_LR = 0.5  # converges in about 1,100 steps; the lecture's 0.1 needs about 5,400
 MAX_STEPS = 200_000  # the page stops training here so the loss history stays small
-STARTS = ["random", "lecture"]
-SPT_OPTIONS = [1, 10, 50, 100, 500]
-LINK = [  # the settings a shared link carries (ui.links); the link replays its steps at its lr
-    links.choice("start", "xor_start", STARTS, "random"),
-    links.number("H", "xor_h", mlp.H_MIN, mlp.H_MAX, 3, integer=True),
-    links.choice("lr", "xor_lr", LR_OPTIONS, DEFAULT_LR),
-    links.number("seed", "xor_seed", 0, 9999, 0, integer=True),
-    links.choice("spt", "xor_spt", SPT_OPTIONS, 50),
-    links.flag("heat", "xor_heat", True),
-    links.flag("3d", "xor_3d", False),
-    links.number("steps", "xor_link_steps", 0, MAX_STEPS, 0, integer=True, read="xor_steps"),
-]
 
-links.restore(KEY, LINK)
 st.title(t("lesson.xor.title"))
 st.markdown(t("xor.intro"))
 
 c1, c2, c3, c4, c5 = st.columns([1.3, 1, 2, 1, 1.3])
-start = c1.radio(t("xor.start"), STARTS, key="xor_start", format_func=options("xor.start_option"),
-                 help=t("xor.start_help"))
+start = C.draw("xor_start", c1)
 preset = start == "lecture"
-hidden = c2.slider(t("xor.hidden"), mlp.H_MIN, mlp.H_MAX, 3, key="xor_h", disabled=preset)
+hidden = C.draw("xor_h", c2, disabled=preset)
 if preset:
     hidden = 3
-lr = c3.select_slider(t("xor.lr"), LR_OPTIONS, value=DEFAULT_LR, key="xor_lr",
-                      help=t("xor.lr_help", lecture=LECTURE_LR, default=DEFAULT_LR))
-seed = c4.number_input(t("xor.seed"), 0, 9999, 0, key="xor_seed", disabled=preset)
-steps_per_tick = c5.select_slider(t("xor.spt"), SPT_OPTIONS, value=50, key="xor_spt")
+lr = C.draw("xor_lr", c3, help=t("xor.lr_help", lecture=XOR_LECTURE_LR,
+                                 default=C["xor_lr"].default))
+seed = C.draw("xor_seed", c4, disabled=preset)
+steps_per_tick = C.draw("xor_spt", c5)
 t1, t2 = st.columns(2)
-show_heatmap = t1.toggle(t("xor.heatmap"), value=True, key="xor_heat")
-three_d = t2.toggle(t("xor.three_d"), value=False, key="xor_3d", disabled=hidden < 3)
+show_heatmap = C.draw("xor_heat", t1)
+three_d = C.draw("xor_3d", t2, disabled=hidden < 3)
 
 
 def fresh_state() -> dict:
@@ -71,19 +56,16 @@ def advance(n: int) -> None:
     losses = mlp.train(state["params"], float(lr), n)
     state["losses"].extend(losses.tolist())
     state["diverged"] = len(losses) < n
-    st.session_state.xor_steps = len(state["losses"])
 
 
-if "xor_link_steps" in st.session_state:  # a shared link: replay its steps once
-    st.session_state.xor_state = fresh_state()
-    advance(st.session_state.pop("xor_link_steps"))
+if "xor_linked" not in st.session_state:  # a shared link: replay its steps once
+    st.session_state.xor_linked = True
+    advance(min(MAX_STEPS, max(0, from_url("steps", int, 0))))
 _state = st.session_state.xor_state
-st.session_state.xor_steps = len(_state["losses"])
 action = player.controls(KEY, can_play=not (_state["diverged"] or mlp.is_converged(_state["params"])
                                             or len(_state["losses"]) >= MAX_STEPS))
 if action == "reset":
     st.session_state.xor_state = fresh_state()
-    st.session_state.xor_steps = 0
 elif action == "step":
     advance(steps_per_tick)
 
@@ -104,6 +86,7 @@ def frame(ticking: bool) -> None:
     f = mlp.forward(p)
     loss = mlp.bce(f.y)
     steps = len(state["losses"])
+    keep_in_url("steps", steps, 0)
     done = mlp.is_converged(p)
     m1, m2, m3, m4 = st.columns(4)
     m1.metric(t("xor.m_steps"), f"{steps:,}")
@@ -148,4 +131,3 @@ player.live(KEY, frame)
 if preset:
     y0 = mlp.forward(mlp.lecture_preset()).y.ravel()
     st.caption(t("xor.preset_note", y=", ".join(f"{v:.4f}" for v in y0)))
-links.publish(KEY, LINK)

@@ -65,3 +65,23 @@ def _fresh_model_stores():
     store.clear_all()
     yield
     store.clear_all()
+
+
+# --- Links -------------------------------------------------------------------------------------
+def link_params(values: dict | None = None, lang: str = "en", **state) -> dict:
+    """The URL parameters of a link to ``values`` (control key -> value) in ``lang``, built from
+    the controls' declarations (``ui.settings``) as the sidebar's link box builds them; ``state``
+    adds a page's own parameters (``steps``, ``update``)."""
+    import ui.settings  # noqa: F401  (declares every page's controls)
+    from ui.controls import REGISTRY
+
+    values = {"lang": lang, **(values or {})}
+    unknown = set(values) - {k for table in REGISTRY.values() for k in table.by_key}
+    assert not unknown, f"no such control: {unknown}"
+    out: dict = {}
+    for table in REGISTRY.values():
+        for key, text in table.query({k: v for k, v in values.items() if k in table.by_key},
+                                     lang):
+            out.setdefault(key, []).append(text)
+    return {k: v[0] if len(v) == 1 else v for k, v in out.items()} | {
+        k: str(v) for k, v in state.items()}

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lab import i18n, stock
-from tests.conftest import ROOT
+from tests.conftest import ROOT, link_params
 from ui.catalog import LESSONS
 
 APP = str(ROOT / "app.py")
@@ -85,7 +85,7 @@ def strict_text(monkeypatch):
 @pytest.mark.parametrize("lang", ["en", "ko"])
 @pytest.mark.parametrize("page", NUMPY_PAGES, ids=lambda p: p or "home")
 def test_numpy_pages_render_in_both_languages(page, lang, strict_text):
-    at = run(page, {"lang": lang})
+    at = run(page, link_params(lang=lang))
     title = at.title[0].value
     assert title == i18n.t(f"lesson.{page[6:-3]}.title" if page else "home.title", lang)
     if lang == "ko":
@@ -95,9 +95,9 @@ def test_numpy_pages_render_in_both_languages(page, lang, strict_text):
 def test_data_errors_reach_a_korean_reader_in_korean(strict_text, tmp_path, monkeypatch):
     """lab raises message keys; the page words them in the reader's language."""
     monkeypatch.setenv("LAB_CACHE_DIR", str(tmp_path))
-    at = run("pages/imdb.py", {"lang": "ko", "view": "imdb", "reviews": "folder"})
+    at = run("pages/imdb.py", link_params({"im_source": "folder"}, "ko"))
     assert any("aclImdb 폴더가 아니다" in w.value for w in at.warning), [w.value for w in at.warning]
-    at = run("pages/stock.py", {"lang": "ko", "view": "stock", "prices": "upload"})
+    at = run("pages/stock.py", link_params({"sk_source": "upload"}, "ko"))
     at.file_uploader(key="sk_csv").set_value(
         ("krx.csv", "날짜,가격\n2020/01/02,1\n".encode("cp949"), "text/csv")).run()
     assert any(e.value.startswith("Close 열이 없다") for e in at.error), [e.value for e in at.error]
@@ -105,64 +105,70 @@ def test_data_errors_reach_a_korean_reader_in_korean(strict_text, tmp_path, monk
 
 def test_other_tabs_and_branches_render_in_korean(strict_text):
     """The views a default run does not reach, in Korean."""
-    at = run("pages/rnn.py", {"lang": "ko", "view": "rnn", "source": "sine"})
+    at = run("pages/rnn.py", link_params({"u_source": "sine"}, "ko"))
+    assert at.session_state["u_source"] == "sine"
     at.radio(key="u_source").set_value("typed").run()
     at.text_input(key="u_typed").set_value("xyz").run()
     assert at.warning and re.search("[가-힣]", at.warning[0].value)
-    at = run("pages/gates.py", {"lang": "ko", "view": "gates", "input": "sentence"})
+    at = run("pages/gates.py", link_params({"gi_source": "sentence"}, "ko"))
     at.text_input(key="gi_sentence").set_value("").run()
-    at = run("pages/perceptron.py", {"lang": "ko", "view": "perceptron", "gate": "XOR"})
+    at = run("pages/perceptron.py", link_params({"pc_gate": "XOR"}, "ko"))
     assert "XOR" in at.error[0].value and re.search("[가-힣]", at.error[0].value)
 
 
 # --- Shareable links ------------------------------------------------------------------------------
-def test_a_link_reproduces_the_view_in_a_fresh_session():
-    first = run("pages/xor.py", {"view": "xor"})
+def test_a_link_replays_the_xor_training_in_a_fresh_session():
+    first = run("pages/xor.py")
     first.select_slider(key="xor_lr").set_value(2.0).run()
     first.slider(key="xor_h").set_value(5).run()
     first.button(key="xor__step").click().run()
     first.toggle(key="xor_heat").set_value(False).run()
-    link = dict(first.query_params)
-    assert link["lr"] == "2" and link["H"] == "5" and link["steps"] == "50"
+    assert first.query_params["steps"] == "50"  # the page's own state, kept in the URL by hand
+    link = link_params({k: first.session_state[k] for k in ("xor_lr", "xor_h", "xor_heat")},
+                       steps=first.query_params["steps"])
+    assert link == {"xor_lr": "2.0", "xor_h": "5", "xor_heat": "false", "steps": "50"}
     fresh = run("pages/xor.py", link)
-    assert not fresh.warning
+    assert not fresh.warning and not fresh.toast
     for key in ("xor_lr", "xor_h", "xor_heat", "xor_seed"):
         assert fresh.session_state[key] == first.session_state[key], key
     assert fresh.metric[0].value == first.metric[0].value == "50"  # the same training steps
     assert fresh.metric[1].value == first.metric[1].value  # and the same loss
-    assert dict(fresh.query_params) == link
 
 
 def test_a_link_keeps_language_presenter_mode_and_lesson_settings():
-    at = run("pages/perceptron.py", {"view": "perceptron", "lang": "ko", "presenter": "1",
-                                     "gate": "OR", "eta": "0.5", "update": "6"})
+    at = run("pages/perceptron.py", link_params(
+        {"presenter": True, "pc_gate": "OR", "pc_eta": 0.5, "pc_init": "random"}, "ko", update=6))
     assert at.session_state["pc_gate"] == "OR" and at.session_state["pc_eta"] == 0.5
+    assert at.session_state["pc_init"] == "random"  # a worded option, read in Korean
     assert at.session_state["pc_cursor"] == 6 and at.session_state["presenter"] is True
     assert at.title[0].value == i18n.t("lesson.perceptron.title", "ko")
+    assert not at.toast
 
 
 @pytest.mark.parametrize("params, bad", [
-    ({"gate": "NAND", "eta": "0.1"}, "gate=NAND"),
-    ({"eta": "7", "passes": "10"}, "eta=7"),
-    ({"passes": "-3"}, "passes=-3"),
-    ({"passes": "ten"}, "passes=ten"),
-    ({"seed": "1e400"}, "seed=1e400"),
+    ({"pc_gate": "NAND", "pc_eta": "0.1"}, "pc_gate=NAND"),
+    ({"pc_eta": "7", "pc_passes": "10"}, "pc_eta=7"),
+    ({"pc_passes": "-3"}, "pc_passes=-3"),
+    ({"pc_passes": "ten"}, "pc_passes=ten"),
+    ({"pc_seed": "1e400", "pc_init": "random"}, "pc_seed=1e400"),
     ({"presenter": "maybe"}, "presenter=maybe"),
     ({"lang": "xx"}, "lang=xx"),
+    ({"update": "many"}, "update=many"),
 ])
 def test_a_malformed_link_gives_defaults_and_a_notice(params, bad):
-    at = run("pages/perceptron.py", {"view": "perceptron", **params})
-    assert any(bad in w.value for w in at.warning), [w.value for w in at.warning]
-    assert at.session_state["pc_gate"] in ("AND", params.get("gate"))
-    defaults = {"gate": "AND", "eta": 0.1, "passes": 10}
-    for name, value in defaults.items():
-        if name in bad:
-            assert at.session_state[f"pc_{name}"] == value
+    at = run("pages/perceptron.py", params)
+    notices = [w.value for w in at.warning] + [n.value for n in at.toast]
+    assert any(bad in n for n in notices), notices
+    defaults = {"pc_gate": "AND", "pc_eta": 0.1, "pc_passes": 10, "presenter": False}
+    for key, value in defaults.items():
+        if key in bad:
+            assert at.session_state[key] == value
+    assert not any(b in n for n in notices for b in ("pc_eta=0.1", "pc_passes=10")), notices
 
 
 def test_another_pages_settings_in_the_address_are_ignored():
-    at = run("pages/perceptron.py", {"view": "xor", "seed": "77"})
-    assert not at.warning and at.query_params["view"] == "perceptron"
+    at = run("pages/perceptron.py", {"xor_seed": "77", "steps": "5"})
+    assert not at.warning and not at.toast and "xor_seed" not in at.session_state
 
 
 def test_presenter_mode_enlarges_figures():
@@ -176,11 +182,11 @@ def test_presenter_mode_enlarges_figures():
     # the title leaves the figure (Plotly cuts long titles off) and is drawn above it as text
     assert title and title in fig.layout.title.text.replace("<br>", " ") and not big.layout.title.text
     assert big.layout.margin.l > (fig.layout.margin.l or 0) and big.layout.yaxis.automargin
-    at = run("pages/xor.py", {"view": "xor", "presenter": "1"})
+    at = run("pages/xor.py", link_params({"presenter": True}))
     assert any(title in m.value.replace("\\", "") for m in at.markdown)
     assert big.data[0].line.width > fig.data[0].line.width
     assert fig.layout.font.size is None, "the original figure is left as it was"
-    run("pages/xor.py", {"presenter": "1"})
+    run("pages/xor.py", link_params({"presenter": True}, "ko"))
 
 
 # --- Offline after preparation ----------------------------------------------------------------------
@@ -216,9 +222,9 @@ def prepared_offline(tmp_path, monkeypatch):
 def test_every_page_works_offline_after_prepare(prepared_offline, strict_text):
     for page in [None] + [l.script for l in LESSONS]:
         for lang in ("en", "ko"):
-            at = run(page, {"lang": lang}, timeout=180)
+            at = run(page, link_params(lang=lang), timeout=180)
             assert not at.error, (page, [e.value for e in at.error])
-    at = run("pages/stock.py", {"view": "stock", "prices": "online", "symbol": "005930.KS"})
+    at = run("pages/stock.py", link_params({"sk_source": "online", "sk_symbol": "000660.KS"}))
     assert at.warning, "the online fetch fails with a message, the cached result stays"
     assert stock.EMBEDDED_TICKERS
 

@@ -293,7 +293,7 @@ def test_imdb_threshold_extremes(imdb_page, threshold):
         assert any("No review is predicted positive" in i.value for i in at.info)
 
 
-@pytest.mark.parametrize("review,warning", [("", "at least one word"),
+@pytest.mark.parametrize("review,warning", [("", None), (" \n ", "at least one word"),
                                              ("zzqx blorf", "None of these words"),
                                              ("great " * 400, None), ("정말 좋은 영화 🎬", "at least one word"),
                                              ("<b>bold</b> \x00\x07", "None of these words")])
@@ -303,6 +303,10 @@ def test_imdb_own_reviews(imdb_page, review, warning):
     assert_clean(at)
     warnings = " ".join(w.value for w in at.warning)
     assert (warning in warnings) if warning else "None of these" not in warnings
+    verdicts = [m.value for m in at.markdown if "→" in m.value and "threshold" in m.value]
+    assert bool(verdicts) == (warning is None or "None of these" in warning), verdicts
+    example = any("example in grey" in c.value for c in at.caption)
+    assert example == (review == ""), "an empty box reads the example and says so"
 
 
 def test_imdb_missing_folder_keeps_the_previous_data(imdb_page):

@@ -2,43 +2,120 @@
 
 from __future__ import annotations
 
+import math
+from urllib.parse import urlsplit
+
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lab import i18n
 from lab.i18n import t
-from ui import links, presenter
+from ui import presenter
+from ui.controls import REGISTRY, query_of
+from ui.settings import SIDEBAR  # (declares every page's controls)
 
-SIDEBAR_PARAMS = [
-    links.choice("lang", "lang", list(i18n.languages()), i18n.DEFAULT),
-    links.flag("presenter", "presenter", False),
-]
+URL_SAFE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~,")
 
 
-def _session_language() -> str:
-    """The language the session's sidebar switch picked (English outside a Streamlit run)."""
+def session_language() -> str:
+    """The language the session's sidebar switch picked (English outside a Streamlit run).
+
+    ``app.py`` installs this as ``lab.i18n``'s language source."""
     if get_script_run_ctx() is None:
         return i18n.DEFAULT
     return st.session_state.get("lang", i18n.DEFAULT)
 
 
-i18n.set_language_source(_session_language)
-
-
-def restore_sidebar_settings() -> None:
-    """A link's language and presenter mode, taken before anything is drawn."""
-    links.restore(links.SIDEBAR, SIDEBAR_PARAMS)
+def _reword_link() -> None:
+    """After a language switch, write again every worded choice on screen: the URL holds an
+    option as it is shown, so its words must be the new language's (as the link's ``lang``)."""
+    for table in REGISTRY.values():
+        for c in table:
+            if c.names and c.key != "lang" and c.key in st.session_state:
+                st.session_state[c.key] = st.session_state[c.key]
 
 
 def shared_sidebar():
-    """Draw the sidebar; returns the slot where the app puts the link once the page has run."""
+    """Draw the sidebar's settings; returns the slot for the link once the page has run.
+
+    Drawn before the navigation: a link's language (bound to the URL) names the pages."""
     with st.sidebar:
-        names = i18n.languages()
-        st.segmented_control(t("sidebar.language"), list(names), format_func=names.__getitem__,
-                             default=i18n.DEFAULT, key="lang", selection_mode="single",
-                             required=True)
-        st.toggle(t("sidebar.presenter"), key="presenter", help=t("sidebar.presenter_help"))
+        SIDEBAR.draw("lang", on_change=_reword_link)
+        SIDEBAR.draw("presenter")
         slot = st.container()
         st.caption(t("sidebar.about"))
     presenter.apply(st.session_state.get("presenter", False))
     return slot
+
+
+def _finite(text: str) -> bool:
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
+
+
+def remember_link() -> None:
+    """On a session's first run: the address it was opened with, to name what a link got wrong.
+
+    A number Streamlit cannot hold (``1e400`` in an integer box) is taken out of the link
+    before any widget reads it: Streamlit 1.67 raises OverflowError on it instead of dropping
+    it. The widgets are seeded from Streamlit's own copy of the link, which has no public
+    setter, hence the private attribute (checked by tests/test_classroom.py's ``1e400`` case)."""
+    if "_link_opened" in st.session_state:
+        return
+    st.session_state._link_opened = {k: st.query_params.get_all(k) for k in st.query_params}
+    for table in REGISTRY.values():
+        for c in table:
+            if c.kind in ("slider", "number") and c.key in st.query_params and not all(
+                    _finite(v) for v in st.query_params.get_all(c.key)):
+                del st.query_params[c.key]
+                ctx = get_script_run_ctx()
+                ctx.session_state._state.query_params._initial_query_params.pop(c.key, None)
+
+
+def name_dropped_values(url_path: str) -> None:
+    """After the page's first run: a notice naming the link's values that could not be used
+    (Streamlit drops them silently and the widget keeps its default)."""
+    opened = st.session_state.get("_link_opened")
+    if not opened:
+        return
+    st.session_state._link_opened = {}
+    bad = [f"{c.key}={opened[c.key][-1][:30]}"
+           for table in (SIDEBAR, REGISTRY.get(url_path)) if table for c in table
+           if c.key in opened and c.key in st.session_state
+           and not c.matches(opened[c.key], st.session_state[c.key])]
+    if bad:
+        st.toast(t("links.bad", values=", ".join(bad)), icon=":material/link_off:")
+
+
+def _escape(text: str) -> str:
+    """Percent-encode what a query needs encoded; letters of any script stay readable."""
+    return "".join(c if c in URL_SAFE or ord(c) > 127 else
+                   "".join(f"%{b:02X}" for b in c.encode()) for c in text)
+
+
+def query_text(pairs: list[tuple[str, str]]) -> str:
+    return "&".join(f"{_escape(k)}={_escape(v)}" for k, v in pairs)
+
+
+def link(url_path: str) -> str:
+    """The whole link to the view on screen: the settings that differ from their defaults (the
+    sidebar's and the page's), and the page's own state (``Controls.state``)."""
+    table = REGISTRY.get(url_path)
+    extra = [(k, st.query_params[k]) for k in (table.state if table else ())
+             if k in st.query_params]
+    pairs = query_of([SIDEBAR] + ([table] if table else []), st.session_state, extra=extra)
+    base = urlsplit(st.context.url or "")._replace(query="", fragment="").geturl().rstrip("/")
+    if url_path and base.endswith("/" + url_path):  # the address of the page on screen
+        base = base[: -len(url_path) - 1]
+    base = f"{base}/{url_path}"
+    return f"{base}?{query_text(pairs)}" if pairs else base
+
+
+def link_box(container, url_path: str) -> None:
+    """The sidebar's "link to this view" (``st.code`` has a copy button)."""
+    with container:
+        with st.expander(t("links.copy"), icon=":material/link:"):
+            st.code(link(url_path), language=None, wrap_lines=True)
+            st.caption(t("links.help"))

@@ -1,0 +1,109 @@
+"""Each control declared once (``ui.settings``), bound to the URL by Streamlit: a link built from
+the declarations opens the same view in a fresh session, on every page."""
+
+import ast
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT, link_params
+from ui.catalog import LESSONS
+from ui.controls import REGISTRY
+from ui.settings import SIDEBAR, STOCK, stock_preset
+from lab.stock_model import PRESETS as STOCK_PRESETS
+
+APP = str(ROOT / "app.py")
+
+# For every page, values other than the defaults that can be on screen together (a radio picks
+# which boxes are drawn) and that train nothing long.
+VIEWS = {
+    "perceptron": {"pc_gate": "OR", "pc_eta": 0.5, "pc_passes": 7, "pc_init": "random",
+                   "pc_seed": 42, "pc_by_pass": True, "sg_w1": 0.5, "sg_w2": -0.25, "sg_b": 1.5,
+                   "sg_gate": "AND"},
+    "xor": {"xor_h": 5, "xor_lr": 2.0, "xor_seed": 7, "xor_spt": 100, "xor_heat": False,
+            "xor_3d": True},
+    "rnn": {"w_units": 4, "w_lr": 0.1, "w_seed": 3, "w_typed": "good", "s_steps": 10,
+            "s_units": 8, "s_lr": 0.02, "s_seed": 2, "u_source": "typed", "u_typed": "bad",
+            "u_upto": 2, "sh_preset": "lecture_002", "g_T": 50, "g_radius": 1.5, "g_act": "relu",
+            "g_k": 10},
+    "gates": {"gi_kind": "GRU", "gi_f": 2.0, "gi_toy": "1, 2, 3, 0, 0", "gi_seed": 5, "gi_t": 3,
+              "gi_unit": 2, "gm_L": (5, 10), "gm_units": 4, "gm_epochs": 3, "gm_n": 256,
+              "gm_fb": 2.0, "gp_d": 100, "gp_n": 16},
+    "stock": {"sk_ticker": "MSFT", "sk_features": ("Close", "Volume"), "sk_target": "return",
+              "sk_window": 10, "sk_train": 80, "sk_kind": "LSTM", "sk_units": 8, "sk_act": "relu",
+              "sk_epochs": 3, "sk_lr": 1e-2, "sk_batch": 64, "sk_early": False,
+              "sk_lecture": True},
+    "text": {"tx_samples": "one two three\nfour five", "tx_maxlen": 5, "tx_sample": 2,
+             "tx_corpus": "ice is solid\nsteam is gas", "tx_window": 2, "tx_xmax": 50.0,
+             "tx_alpha": 0.5, "tx_reviews": "generated"},
+    "imdb": {"im_source": "generated", "im_epochs": 2, "im_thr": 0.7, "im_cfp": 2.0,
+             "im_cfn": 3.0, "im_review": "a great film"},
+}
+
+
+def test_every_page_with_controls_has_a_view_here():
+    pages = {t.page for t in REGISTRY.values() if t.by_key and t is not SIDEBAR}
+    assert pages == set(VIEWS) == {l.url_path for l in LESSONS}
+
+
+def test_the_declarations_hold_their_own_defaults():
+    for table in REGISTRY.values():
+        for c in table:
+            assert c.valid(c.initial()), c.key
+            assert c.matches(c.url(c.initial()), c.initial()), c.key
+
+
+@pytest.mark.parametrize("page", sorted(VIEWS))
+def test_a_link_from_the_declarations_opens_the_same_view(page, monkeypatch, tmp_path):
+    monkeypatch.setenv("LAB_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    values = VIEWS[page]
+    assert set(values) <= set(REGISTRY[page].by_key)
+    lang = "ko" if page in ("rnn", "perceptron") else "en"  # worded options read in Korean
+    at = AppTest.from_file(APP, default_timeout=240)
+    at.query_params.update(link_params({"presenter": True, **values}, lang))
+    at.switch_page(f"pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.toast, [n.value for n in at.toast]
+    for key, value in {"presenter": True, **values}.items():
+        shown = at.session_state[key]
+        assert (list(shown) == list(value) if isinstance(value, tuple) else shown == value), key
+    assert at.session_state["lang"] == lang
+
+
+def test_a_value_out_of_its_range_or_options_is_named_and_left_at_its_default():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update({"w_units": "99", "g_act": "softmax", "g_T": "12"})
+    at.switch_page("pages/rnn.py")
+    at.run()
+    assert at.session_state["w_units"] == 8 and at.session_state["g_act"] == "tanh"
+    assert at.session_state["g_T"] == 12
+    notice = " ".join(n.value for n in at.toast)
+    assert "w_units=99" in notice and "g_act=softmax" in notice and "g_T" not in notice
+
+
+def test_a_stock_preset_sets_every_control_it_names():
+    at = AppTest.from_file(APP, default_timeout=240)
+    at.switch_page("pages/stock.py")
+    at.run()
+    at.selectbox(key="sk_preset").set_value("lecture 000").run()
+    for key, value in stock_preset(STOCK_PRESETS["lecture 000"]).items():
+        shown = at.session_state[key]
+        assert (list(shown) == list(value) if isinstance(value, tuple) else shown == value), key
+    assert set(stock_preset(STOCK_PRESETS["lecture 000"])) < set(STOCK.by_key)
+
+
+def test_no_page_draws_a_widget_with_a_range_of_its_own():
+    """Widgets whose value a link should carry come from the declarations (``C.draw``)."""
+    bound = ("slider", "select_slider", "number_input", "radio", "selectbox", "multiselect",
+             "toggle", "text_input", "text_area", "segmented_control")
+    allowed = {"sh_m_", "sh_T_", "sh_nf_", "sh_nc_", "sk_start", "sk_end", "sk_win_i", "tx_i",
+               "tx_j"}  # per-preset boxes, dates of an online fetch, in-page pickers
+    for path in sorted((ROOT / "pages").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in bound):
+                key = next((k.value for k in node.keywords if k.arg == "key"), None)
+                text = ast.unparse(key) if key is not None else ""
+                assert any(a in text for a in allowed), f"{path.name}:{node.lineno} {text}"
