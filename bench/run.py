@@ -395,7 +395,7 @@ def bench_stock() -> None:
                       ("lecture 002 GRU", samsung)]:
         preset = PRESETS[key]
         t, p = per_epoch(data, preset.prep, preset.model, 4)
-        row(f"Stock: one epoch, {preset.title} ({engine(preset.model)})", f"{t * 1000:.0f} ms",
+        row(f"Stock: one epoch, {key} ({engine(preset.model)})", f"{t * 1000:.0f} ms",
             f"default {default_epoch * 1000:.0f} ms", f"{t / default_epoch:.1f}x",
             f"{p.split:,} windows; at most {preset.model.epochs} epochs = "
             f"{t * preset.model.epochs:.0f} s")

@@ -53,3 +53,12 @@ def sentence(text: str) -> str:
         return text
     text = text[0].upper() + text[1:]
     return text if text[-1] in ".!?" else text + "."
+
+
+class InvalidInput(LabError, ValueError):
+    """An argument or typed input ``lab`` cannot use (a ValueError, worded by its key)."""
+
+
+def text_of(err: Exception, lang: str | None = None) -> str:
+    """An exception's message for the reader: worded by its key when it is a ``LabError``."""
+    return err.text(lang) if isinstance(err, LabError) else str(err)

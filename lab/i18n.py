@@ -107,6 +107,3 @@ def headers(frame, prefix: str, lang: str | None = None):
     names = {c: t(f"{prefix}.{slug(c)}", lang) for c in frame.columns
              if f"{prefix}.{slug(c)}" in english}
     return frame.rename(columns=names)
-
-
-tr = t  # the name ``lab`` modules import, where ``t`` is often a time step or a target

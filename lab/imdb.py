@@ -34,19 +34,19 @@ import pandas as pd
 
 from lab import sequences
 from lab.errors import LabError
-from lab.i18n import tr
+from lab import i18n
 
 # Where Keras keeps its IMDB download ($KERAS_HOME, else ~/.keras): the pages use the real
 # reviews by default once it is there (after ``python -m lab.prepare``).
 KERAS_FILE = Path(os.environ.get("KERAS_HOME", Path.home() / ".keras")) / "datasets" / "imdb.npz"
 PAD, START, OOV, INDEX_FROM = 0, 1, 2, 3
 
-# The lectures' settings (num_words, skip_top, maxlen).
+# The lectures' settings (num_words, skip_top, maxlen); their names are imdb.preset.<id>.
 PRESETS = {
-    "lecture 003: 500 words, maxlen 100": (500, 0, 100),
-    "lecture 001: 1,000 words, skip the top 20, maxlen 100": (1000, 20, 100),
-    "lecture 000: 10,000 words, maxlen 80": (10_000, 0, 80),
-    "lecture 004: 10,000 words, maxlen 20": (10_000, 0, 20),
+    "lecture_003": (500, 0, 100),
+    "lecture_001": (1000, 20, 100),
+    "lecture_000": (10_000, 0, 80),
+    "lecture_004": (10_000, 0, 20),
 }
 MAX_CSV_BYTES = 50_000_000
 TOKEN = re.compile(r"[a-z0-9']+")
@@ -66,9 +66,9 @@ class Dataset:
     source: str  # a name (part of the trained models' key): "keras", "generated", a file name
 
     def summary(self, lang: str | None = None) -> str:
-        name = (tr(f"imdb.source_name.{self.source}", lang)
+        name = (i18n.t(f"imdb.source_name.{self.source}", lang)
                 if self.source in SOURCE_NAMES else self.source)
-        return tr("imdb.summary", lang, source=name, train=len(self.x_train),
+        return i18n.t("imdb.summary", lang, source=name, train=len(self.x_train),
                   test=len(self.x_test), train_pos=int(self.y_train.sum()),
                   test_pos=int(self.y_test.sum()))
 

@@ -3,7 +3,7 @@
 Training reports every batch and epoch to a ``lab.jobs.Job`` (the page draws the curves as they
 grow, at least every half second) and stops when the job is cancelled; ``STORE`` (a
 ``lab.store.Store``) runs it off the page's thread, once per key for the whole server.
-For "your own review", the trained weights are copied into NumPy (``lab.gates``), which gives
+For "your own review", the trained weights are copied into NumPy (``lab.cells``), which gives
 the probability after every word as the many-to-one network reads the review. A trained model
 is saved as plain arrays (a pickle-free .npz) plus JSON, so a restarted server reloads it
 without TensorFlow and without trusting any pickled or Keras-archive file.
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lab import gates, kinds
+from lab import cells, kinds
 from lab.cache import load_arrays, save_arrays
 from lab.jobs import Job, keras_callback
 from lab.store import Store
@@ -50,7 +50,7 @@ class Trained:
     history: dict[str, list[float]]
     p_test: np.ndarray  # test-set probabilities, computed once
     embedding: np.ndarray  # (num_words, embedding)
-    cell: gates.Cell
+    cell: cells.Cell
     w_out: np.ndarray
     b_out: np.ndarray
     seconds: float
@@ -76,7 +76,7 @@ class Trained:
         def build(meta, a):
             s = ModelSettings(**meta["settings"])
             return cls(s, meta["history"], a["p_test"], a["embedding"],
-                       gates.Cell(s.kind, a["kernel"], a["recurrent"], a["bias"]),
+                       cells.Cell(s.kind, a["kernel"], a["recurrent"], a["bias"]),
                        a["w_out"], a["b_out"], float(meta["seconds"]))
         return load_arrays(folder, model_file_stem(key), key, build)
 
@@ -84,7 +84,7 @@ class Trained:
         """P(positive) after each id, read in order (NumPy, the trained weights)."""
         ids = np.clip(np.asarray(ids, dtype=int), 0, len(self.embedding) - 1)
         x = self.embedding[ids][None]  # (1, T, embedding)
-        h = gates.run(self.cell, x).h[0]  # (T, units)
+        h = cells.run(self.cell, x).h[0]  # (T, units)
         z = h @ self.w_out[:, 0] + self.b_out[0]
         return 1.0 / (1.0 + np.exp(-np.clip(z, -60, 60)))
 
@@ -132,7 +132,7 @@ def train(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, num_word
     kernel, recurrent, bias = (w.astype(float) for w in model.layers[1].get_weights())
     w_out, b_out = (w.astype(float) for w in model.layers[2].get_weights())
     history = {k: [float(v) for v in vals] for k, vals in hist.history.items()}
-    return Trained(s, history, p_test, emb, gates.Cell(s.kind, kernel, recurrent, bias),
+    return Trained(s, history, p_test, emb, cells.Cell(s.kind, kernel, recurrent, bias),
                    w_out, b_out, seconds)
 
 

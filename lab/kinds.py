@@ -8,16 +8,17 @@ and Keras classes (lectures 002 and 004 compare them by exactly these numbers).
 
 from __future__ import annotations
 
+from lab.errors import InvalidInput
+
 KINDS = ("SimpleRNN", "LSTM", "GRU")
 GATES = {"SimpleRNN": 1, "LSTM": 4, "GRU": 3}  # blocks of n columns in kernel and recurrent_kernel
 
 
-class UnknownKind(ValueError):
+class UnknownKind(InvalidInput):
     """A layer kind that is not in KINDS."""
 
     def __init__(self, kind: str):
-        super().__init__(f"unknown layer {kind!r}: choose one of {KINDS}")
-        self.key, self.fields = "error.unknown_kind", {"kind": kind, "kinds": ", ".join(KINDS)}
+        super().__init__("error.unknown_kind", kind=kind, kinds=", ".join(KINDS))
 
 
 def gates(kind: str) -> int:

@@ -9,7 +9,7 @@
   ``worse`` -> 0) as one-hot characters into an LSTM or GRU, so the inspector can show the
   gates of a model that has learned something, on any sentence typed in those characters.
 
-TensorFlow is imported inside the functions. Trained weights come back as ``lab.gates.Cell``
+TensorFlow is imported inside the functions. Trained weights come back as ``lab.cells.Cell``
 objects, so the inspector runs them in NumPy (the tests prove the two agree). The experiment's
 results live in ``STORE`` (``lab.store``): trained once per setting for the whole server, off
 the page's thread, with progress per batch, and kept on disk.
@@ -24,10 +24,11 @@ from pathlib import Path
 
 import numpy as np
 
-from lab import gates, kinds, sequences as sq
+from lab import cells, kinds, sequences as sq
 from lab.cache import load_arrays, save_arrays
 from lab.jobs import Cancelled, Job
 from lab.store import Store
+from lab.errors import InvalidInput
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -36,7 +37,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 def first_token_task(n: int, length: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """(x (n, L, 1) of random +-1, y (n, 1) = 1 where the first step is +1)."""
     if length < 1 or n < 1:
-        raise ValueError("need at least one sequence of length >= 1")
+        raise InvalidInput("args.no_length")
     rng = np.random.default_rng(seed)
     x = rng.choice([-1.0, 1.0], size=(n, length, 1))
     return x, (x[:, 0, :] > 0).astype(float)
@@ -159,7 +160,7 @@ def request(lengths, s: MemorySettings, restart: bool = False) -> MemoryResult |
 
 
 def train_char_model(kind: str = "LSTM", units: int = 8, seed: int = 0, repeats: int = 64,
-                     epochs: int = 4) -> tuple[gates.Cell, np.ndarray, np.ndarray, list[str]]:
+                     epochs: int = 4) -> tuple[cells.Cell, np.ndarray, np.ndarray, list[str]]:
     """(trained cell, Dense weights w (units, 1), Dense bias (1,), vocabulary)."""
     import keras
 
@@ -170,5 +171,5 @@ def train_char_model(kind: str = "LSTM", units: int = 8, seed: int = 0, repeats:
               verbose=0, shuffle=True)
     kernel, recurrent, bias = model.layers[0].get_weights()
     w, b = model.layers[1].get_weights()
-    return (gates.Cell(kind, kernel.astype(float), recurrent.astype(float), bias.astype(float)),
+    return (cells.Cell(kind, kernel.astype(float), recurrent.astype(float), bias.astype(float)),
             w.astype(float), b.astype(float), vocab)

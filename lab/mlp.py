@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from lab.maths import sigmoid
-from lab.perceptron import GATES, INPUTS
+from lab.truth_tables import GATES, INPUTS
+from lab.errors import InvalidInput
 
 XOR_X = INPUTS.copy()
 XOR_T = GATES["XOR"].reshape(-1, 1).astype(float)
@@ -66,7 +67,7 @@ def lecture_preset() -> MLP:
 def init_params(hidden: int = 3, seed: int = 0) -> MLP:
     """Keras's defaults for ``Dense``: Glorot-uniform kernels and zero biases, from ``seed``."""
     if not H_MIN <= hidden <= H_MAX:
-        raise ValueError(f"hidden units must be between {H_MIN} and {H_MAX}, got {hidden}")
+        raise InvalidInput("args.range", name="hidden", lo=H_MIN, hi=H_MAX, got=hidden)
     rng = np.random.default_rng(seed)
     lim1 = np.sqrt(6.0 / (2 + hidden))
     lim2 = np.sqrt(6.0 / (hidden + 1))
@@ -116,7 +117,7 @@ def train(p: MLP, lr: float, steps: int, x: np.ndarray = XOR_X,
     local arrays rather than calling ``gradients``.
     """
     if not np.isfinite(lr) or lr < 0:
-        raise ValueError(f"learning rate must be a finite number >= 0, got {lr}")
+        raise InvalidInput("args.rate", name="lr", got=lr)
     w1, b1, w2, b2 = p.w1, p.b1, p.w2, p.b2
     m = x.shape[0]
     xt = x.T

@@ -18,16 +18,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from lab.i18n import tr
+from lab import i18n
 from lab.maths import sigmoid
+from lab.errors import InvalidInput
+from lab.truth_tables import GATES, INPUTS
 
-# --- The four inputs and the three logic gates (lecture 000) ----------------------------------
-INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
-GATES: dict[str, np.ndarray] = {
-    "AND": np.array([0, 0, 0, 1]),
-    "OR": np.array([0, 1, 1, 1]),
-    "XOR": np.array([0, 1, 1, 0]),
-}
+# --- The four inputs and the three logic gates (lecture 000; lab.truth_tables) ----------------
 # Inputs with the bias input 1 in front, as the lecture writes them.
 X_WITH_BIAS = np.hstack([np.ones((4, 1)), INPUTS])
 
@@ -47,7 +43,7 @@ def initial_weights(kind: str = "zeros", seed: int = 0, scale: float = 0.5) -> n
         return np.zeros(3)
     if kind == "random":
         return np.random.default_rng(seed).uniform(-scale, scale, size=3)
-    raise ValueError(f"unknown initial weights {kind!r}: use 'zeros' or 'random'")
+    raise InvalidInput("args.choice", name="init", got=repr(kind), choices="zeros, random")
 
 
 @dataclass(frozen=True)
@@ -96,15 +92,15 @@ def train(gate: str, eta: float, passes: int, w_init: np.ndarray | None = None) 
     so the weights match its printout to the last bit.
     """
     if gate not in GATES:
-        raise ValueError(f"unknown gate {gate!r}: choose one of {sorted(GATES)}")
+        raise InvalidInput("args.choice", name="gate", got=repr(gate), choices=", ".join(GATES))
     if not np.isfinite(eta) or eta < 0:
-        raise ValueError(f"eta must be a finite number >= 0, got {eta}")
+        raise InvalidInput("args.rate", name="eta", got=eta)
     passes = int(passes)
     if not 1 <= passes <= MAX_PASSES:
-        raise ValueError(f"passes must be between 1 and {MAX_PASSES}, got {passes}")
+        raise InvalidInput("args.range", name="passes", lo=1, hi=MAX_PASSES, got=passes)
     w = np.zeros(3) if w_init is None else np.array(w_init, dtype=float)
     if w.shape != (3,):
-        raise ValueError("w_init must hold three numbers: [w0 (bias), w1, w2]")
+        raise InvalidInput("args.w_init")
     w_start = w.copy()
     t_all = GATES[gate]
 
@@ -149,7 +145,7 @@ def decision_line(w: np.ndarray) -> str:
         return f"x2 = {-w1 / w2 + 0.0:+.3f}·x1 {-w0 / w2 + 0.0:+.3f}"
     if abs(w1) > 1e-12:
         return f"x1 = {-w0 / w1 + 0.0:+.3f}"
-    return tr("perceptron.no_line")
+    return i18n.t("perceptron.no_line")
 
 
 # --- The sigmoid neuron table (lecture 000, first worked example) -----------------------------
@@ -197,9 +193,9 @@ def lecture_comparison() -> pd.DataFrame:
     tab = sigmoid_table()
     grad = sigmoid_gradient()
     new_w = sigmoid_gradient_step()
-    names = ([tr("perceptron.cmp.y", x=f"{x1}{x2}") for x1, x2 in LECTURE_ROWS]
-             + [tr("perceptron.cmp.error", x=f"{x1}{x2}") for x1, x2 in LECTURE_ROWS]
-             + [tr(f"perceptron.cmp.{k}") for k in ("grad_w1", "grad_w2", "grad_b", "new_w1",
+    names = ([i18n.t("perceptron.cmp.y", x=f"{x1}{x2}") for x1, x2 in LECTURE_ROWS]
+             + [i18n.t("perceptron.cmp.error", x=f"{x1}{x2}") for x1, x2 in LECTURE_ROWS]
+             + [i18n.t(f"perceptron.cmp.{k}") for k in ("grad_w1", "grad_w2", "grad_b", "new_w1",
                                                     "new_w2", "new_b")])
     printed = [*LECTURE_PRINTED_Y, *LECTURE_PRINTED_ERROR, *LECTURE_PRINTED_STEP,
                *LECTURE_PRINTED_NEW_W]

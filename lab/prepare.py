@@ -2,6 +2,7 @@
 
     python -m lab.prepare            # while online, once; afterwards every page works offline
     python -m lab.prepare --clear    # remove everything it (and the pages) cached
+    python -m lab.prepare --lang ko  # its messages in Korean (or LAB_LANG=ko)
 
 Each step prints a progress bar and the summary at the end says what is ready. What the pages
 look up is exactly what this trains: both ask the same stores (``imdb_model.STORE``,
@@ -12,6 +13,7 @@ look up is exactly what this trains: both ask the same stores (``imdb_model.STOR
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import time
@@ -19,20 +21,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from lab import imdb, stock
+from lab import i18n, imdb, stock
+from lab.errors import LabError, text_of
 from lab.cache import cache_dir
 from lab.jobs import DONE, FAILED, Job
 
 BAR_WIDTH = 30
 POLL_S = 0.5
-KERAS_DATASETS = Path.home() / ".keras" / "datasets"
+KERAS_DATASETS = imdb.KERAS_FILE.parent  # honours KERAS_HOME, as Keras does
 KERAS_IMDB_FILES = ("imdb.npz", "imdb_word_index.json")
 
 
 @dataclass
 class Step:
-    name: str
+    key: str  # its name is prepare.step.<key> in lab/locales
     run: Callable[["Progress"], str]  # returns what it made ready; raises when it cannot
+
+    @property
+    def name(self) -> str:
+        return i18n.t(f"prepare.step.{self.key}")
 
 
 class Progress:
@@ -55,12 +62,12 @@ class Progress:
         while not found.wait(POLL_S):
             snap = found.snapshot()
             loss = snap.history.get("loss", [float("nan")])[-1]
-            self(snap.fraction, 1, f"epoch {min(snap.epoch + 1, snap.epochs)}/{snap.epochs} "
-                 f"loss {loss:.4f}")
+            self(snap.fraction, 1, i18n.t("prepare.epoch", epoch=min(snap.epoch + 1, snap.epochs),
+                                          epochs=snap.epochs, loss=loss))
         if found.state == FAILED:
             raise RuntimeError(found.snapshot().error)
         if found.state != DONE:
-            raise RuntimeError(f"the training ended {found.state}")
+            raise LabError("prepare.ended", state=found.state)
         return found.result
 
 
@@ -73,8 +80,8 @@ def imdb_data(progress: Progress) -> str:
     data = imdb.load_keras(num_words, skip_top)
     if data.word_index is None:
         raise imdb.DataUnavailable("imdb.err.no_word_index")
-    progress(1, 1, "done")
-    return f"{len(data.x_train):,} + {len(data.x_test):,} reviews and the word index"
+    progress(1, 1, i18n.t("prepare.done"))
+    return i18n.t("prepare.imdb_data", train=len(data.x_train), test=len(data.x_test))
 
 
 def imdb_model(source: str) -> Callable[[Progress], str]:
@@ -90,8 +97,9 @@ def imdb_model(source: str) -> Callable[[Progress], str]:
         settings = ModelSettings()
         key = model_key(data.source, fingerprint, preset, settings)
         saved = progress.follow(request(key, x_train, data.y_train, x_test, num_words, settings))
-        progress(1, 1, "ready")
-        return f"{settings.kind}({settings.units}), trained in {saved.seconds:.1f} s"
+        progress(1, 1, i18n.t("prepare.ready"))
+        return i18n.t("prepare.trained", model=f"{settings.kind}({settings.units})",
+                      seconds=saved.seconds)
     return run
 
 
@@ -103,9 +111,9 @@ def stock_model(progress: Progress) -> str:
     data = stock.load_embedded(stock.EMBEDDED_TICKERS[0])
     prep = stock.prepare(data, preset.prep)
     saved = progress.follow(request(prep, preset.model))  # a diverged model raises: not saved
-    progress(1, 1, "ready")
-    return (f"{preset.model.kind}({preset.model.units}) on {stock.EMBEDDED_TICKERS[0]}, "
-            f"trained in {saved.seconds:.1f} s")
+    progress(1, 1, i18n.t("prepare.ready"))
+    return i18n.t("prepare.trained_on", model=f"{preset.model.kind}({preset.model.units})",
+                  series=stock.EMBEDDED_TICKERS[0], seconds=saved.seconds)
 
 
 def embedded_prices(progress: Progress) -> str:
@@ -113,16 +121,16 @@ def embedded_prices(progress: Progress) -> str:
     for i, ticker in enumerate(stock.EMBEDDED_TICKERS):
         progress(i, len(stock.EMBEDDED_TICKERS), ticker)
         stock.load_embedded(ticker)
-    progress(1, 1, "done")
+    progress(1, 1, i18n.t("prepare.done"))
     return ", ".join(stock.EMBEDDED_TICKERS)
 
 
 STEPS = [
-    Step("Embedded stock prices", embedded_prices),
-    Step("Keras IMDB data set (17 MB download)", imdb_data),
-    Step("IMDB default model, Keras reviews", imdb_model("keras")),
-    Step("IMDB default model, generated reviews", imdb_model("generated")),
-    Step("Stock default model", stock_model),
+    Step("embedded_prices", embedded_prices),
+    Step("keras_imdb", imdb_data),
+    Step("imdb_model_keras", imdb_model("keras")),
+    Step("imdb_model_generated", imdb_model("generated")),
+    Step("stock_model", stock_model),
 ]
 
 
@@ -135,12 +143,13 @@ def prepare(steps: list[Step] = STEPS, out=sys.stdout) -> list[tuple[str, bool, 
         try:
             note, ok = step.run(Progress(step.name, out)), True
         except Exception as err:  # reported in the summary; the next step still runs
-            note, ok = f"{type(err).__name__}: {err}", False
+            note, ok = f"{type(err).__name__}: {text_of(err)}", False
         out.write("\n")
         results.append((step.name, ok, note, time.perf_counter() - start))
-    out.write(f"\nSummary (cache: {cache_dir()})\n")
+    out.write("\n" + i18n.t("prepare.summary", cache=cache_dir()) + "\n")
     for name, ok, note, seconds in results:
-        out.write(f"  {'ready ' if ok else 'FAILED'}  {name:<40} {seconds:6.1f} s  {note}\n")
+        state = i18n.t("prepare.ok" if ok else "prepare.failed")
+        out.write(f"  {state:<6}  {name:<40} {seconds:6.1f} s  {note}\n")
     return results
 
 
@@ -156,15 +165,17 @@ def clear(out=sys.stdout) -> list[Path]:
             path.unlink()
             removed.append(path)
     for path in removed:
-        out.write(f"removed {path}\n")
+        out.write(i18n.t("prepare.removed", path=path) + "\n")
     return removed
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lab.prepare", description=__doc__.split("\n")[0])
-    parser.add_argument("--clear", action="store_true",
-                        help="remove every cache (the lab's folder and Keras's IMDB files)")
+    parser.add_argument("--clear", action="store_true", help=i18n.t("prepare.clear_help"))
+    parser.add_argument("--lang", choices=list(i18n.languages()),
+                        default=os.environ.get("LAB_LANG", i18n.DEFAULT))
     args = parser.parse_args(argv)
+    i18n.set_language_source(lambda: args.lang)  # this command's messages
     if args.clear:
         clear()
         return 0

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from lab.maths import glorot_uniform, orthogonal
+from lab.errors import InvalidInput
 
 ACTIVATIONS = ("tanh", "sigmoid", "relu")
 OUTPUTS = ("sigmoid", "linear")  # classification (binary cross-entropy) / regression (MSE)
@@ -31,7 +32,7 @@ def activate(name: str, z: np.ndarray) -> np.ndarray:
         return 0.5 * (1.0 + np.tanh(0.5 * z))
     if name == "relu":
         return np.maximum(z, 0.0)
-    raise ValueError(f"unknown activation {name!r}: choose one of {ACTIVATIONS}")
+    raise InvalidInput("args.choice", name="activation", got=repr(name), choices=", ".join(ACTIVATIONS))
 
 
 def activation_slope(name: str, z: np.ndarray, h: np.ndarray) -> np.ndarray:
@@ -42,7 +43,7 @@ def activation_slope(name: str, z: np.ndarray, h: np.ndarray) -> np.ndarray:
         return h * (1.0 - h)
     if name == "relu":
         return (z > 0).astype(float)
-    raise ValueError(f"unknown activation {name!r}: choose one of {ACTIVATIONS}")
+    raise InvalidInput("args.choice", name="activation", got=repr(name), choices=", ".join(ACTIVATIONS))
 
 
 @dataclass
@@ -90,11 +91,11 @@ def init_rnn(n_f: int, n_c: int, n_out: int = 1, seed: int = 0, activation: str 
              output: str = "sigmoid") -> RNN:
     """Lecture 001's initialisation: orthogonal W1h, Glorot-uniform W1x and W2, zero biases."""
     if activation not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {activation!r}: choose one of {ACTIVATIONS}")
+        raise InvalidInput("args.choice", name="activation", got=repr(activation), choices=", ".join(ACTIVATIONS))
     if output not in OUTPUTS:
-        raise ValueError(f"unknown output {output!r}: choose one of {OUTPUTS}")
+        raise InvalidInput("args.choice", name="output", got=repr(output), choices=", ".join(OUTPUTS))
     if min(n_f, n_c, n_out) < 1:
-        raise ValueError("n_f, n_c and n_out must be at least 1")
+        raise InvalidInput("args.sizes")
     rng = np.random.default_rng(seed)
     return RNN(w1x=glorot_uniform((n_f, n_c), rng), w1h=orthogonal(n_c, rng), b1=np.zeros(n_c),
                w2=glorot_uniform((n_c, n_out), rng), b2=np.zeros(n_out),
@@ -115,11 +116,11 @@ class Trace:
 def check_input(net: RNN, x: np.ndarray) -> np.ndarray:
     x = np.asarray(x, dtype=float)
     if x.ndim != 3:
-        raise ValueError(f"input must be (m, T, n_f); got shape {x.shape}")
+        raise InvalidInput("args.shape", expected="(m, T, n_f)", shape=x.shape)
     if x.shape[1] < 1 or x.shape[0] < 1:
-        raise ValueError("input needs at least one sample and one time step")
+        raise InvalidInput("args.empty_input")
     if x.shape[2] != net.n_f:
-        raise ValueError(f"input has {x.shape[2]} features but the network expects {net.n_f}")
+        raise InvalidInput("args.features", got=x.shape[2], expected=net.n_f)
     return x
 
 
@@ -181,7 +182,7 @@ def bptt(net: RNN, trace: Trace, y: np.ndarray, k: int | None = None) -> Gradien
     """
     T = trace.x.shape[0]
     if k is not None and k < 1:
-        raise ValueError("the truncation k must be at least 1 (or None for full BPTT)")
+        raise InvalidInput("args.truncation")
     err = output_error(net, trace, y)
     grads = {"w1x": np.zeros_like(net.w1x), "w1h": np.zeros_like(net.w1h),
              "b1": np.zeros_like(net.b1)}
@@ -274,7 +275,7 @@ def gradient_flow(T: int, radius: float, activation: str = "tanh", n_c: int = 16
     loss is the output's squared error at the last step, so dL/dH_T is the same for every radius.
     """
     if T < 1:
-        raise ValueError("T must be at least 1")
+        raise InvalidInput("args.range", name="T", lo=1, hi="∞", got=T)
     rng = np.random.default_rng(seed)
     net = RNN(w1x=rng.normal(0, 0.1, (1, n_c)), w1h=orthogonal(n_c, rng, gain=float(radius)),
               b1=np.zeros(n_c), w2=rng.normal(0, 1 / np.sqrt(n_c), (n_c, 1)), b2=np.zeros(1),

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from lab.i18n import tr
 from lab import rnn, sequences as sq
+from lab.errors import InvalidInput
 
 
 @dataclass
@@ -54,7 +54,7 @@ class WordsDemo:
     def encode(self, word: str) -> tuple[np.ndarray, np.ndarray]:
         """(padded indices (1, T), one-hot (1, T, n_vocab)); ValueError for empty/unknown input."""
         if not word:
-            raise ValueError(tr("rnn.err.empty_word"))
+            raise InvalidInput("rnn.err.empty_word")
         idx = sq.pad([sq.encode(word, self.vocab)], max(len(word), self.idx.shape[1]))
         return idx, sq.one_hot(idx, len(self.vocab))
 

@@ -32,8 +32,9 @@ import numpy as np
 
 from lab import kinds
 from lab.jobs import Cancelled
-from lab.gates import init_cell
+from lab.cells import init_cell
 from lab.maths import glorot_uniform
+from lab.errors import InvalidInput
 
 ACTIVATIONS = ("tanh", "relu")  # the page's choices for the cell's activation
 # Keras trains in float32, where a loss beyond this is infinite and TerminateOnNaN stops the
@@ -98,7 +99,7 @@ def init_net(kind: str, d: int, n: int, activation: str = "tanh", seed: int = 0)
     """Keras's default initialisers: Glorot-uniform kernels, orthogonal recurrent kernel, zero
     biases except the LSTM forget gate's (1)."""
     if activation not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {activation!r}: choose one of {ACTIVATIONS}")
+        raise InvalidInput("args.choice", name="activation", got=repr(activation), choices=", ".join(ACTIVATIONS))
     cell = init_cell(kind, d, n, seed)
     w = glorot_uniform((n, 1), np.random.default_rng(seed + 1))
     return Net(kind, activation, cell.kernel, cell.recurrent_kernel, cell.bias, w, np.zeros(1))

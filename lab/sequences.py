@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lab.i18n import tr
+from lab.errors import InvalidInput
 
 LECTURE_WORDS = ["good", "bad", "worse", "so good"]
 LECTURE_LABELS = [1, 0, 0, 1]
@@ -29,7 +29,7 @@ def encode(word: str, vocab: list[str]) -> list[int]:
     index = {c: i for i, c in enumerate(vocab)}
     unknown = sorted({c for c in word if c not in index or c == PAD})
     if unknown:
-        raise ValueError(tr("seq.err.unknown_chars", chars=", ".join(repr(c) for c in unknown)))
+        raise InvalidInput("seq.err.unknown_chars", chars=", ".join(repr(c) for c in unknown))
     return [index[c] for c in word]
 
 
@@ -76,7 +76,7 @@ def seq2dataset(seq: np.ndarray, time_steps: int, input_dim: int = 1):
     seq = np.asarray(seq, dtype=float).reshape(-1, 1)
     n = len(seq) - (time_steps + input_dim) + 1
     if time_steps < 1 or n < 1:
-        raise ValueError(f"a window of {time_steps} needs more than {len(seq)} values")
+        raise InvalidInput("seq.err.short_series", steps=time_steps, values=len(seq))
     return windows(seq, time_steps)[:n], seq[time_steps + input_dim - 1:][:n].copy()
 
 
@@ -93,14 +93,14 @@ def parse_numbers(text: str) -> np.ndarray:
     """'3, 0, -1.5' -> array([3., 0., -1.5]); ValueError saying what to fix."""
     parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p.strip()]
     if not parts:
-        raise ValueError(tr("seq.err.no_numbers"))
+        raise InvalidInput("seq.err.no_numbers")
     try:
         values = np.array([float(p) for p in parts])
     except ValueError:
         bad = next(p for p in parts if not is_number(p))
-        raise ValueError(tr("seq.err.not_a_number", bad=repr(bad))) from None
+        raise InvalidInput("seq.err.not_a_number", bad=repr(bad)) from None
     if not np.isfinite(values).all():
-        raise ValueError(tr("seq.err.not_finite"))
+        raise InvalidInput("seq.err.not_finite")
     return np.clip(values, -1e3, 1e3)
 
 

@@ -29,7 +29,7 @@ from sklearn.preprocessing import MinMaxScaler
 
 from lab.cache import cache_dir
 from lab.errors import LabError, Message
-from lab.i18n import tr
+from lab import i18n
 from lab.sequences import is_number, windows
 
 # --- Limits on what a user supplies ---------------------------------------------------------
@@ -89,9 +89,9 @@ class StockData:
     def summary(self, lang: str | None = None) -> str:
         idx = self.frame.index
         if self.has_dates:
-            return tr("stock.summary", lang, source=self.source, days=len(self.frame),
+            return i18n.t("stock.summary", lang, source=self.source, days=len(self.frame),
                       first=f"{idx[0]:%Y-%m-%d}", last=f"{idx[-1]:%Y-%m-%d}")
-        return tr("stock.summary_no_dates", lang, source=self.source, days=len(self.frame))
+        return i18n.t("stock.summary_no_dates", lang, source=self.source, days=len(self.frame))
 
 
 # --- Loading --------------------------------------------------------------------------------

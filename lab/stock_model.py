@@ -56,7 +56,8 @@ class ForecastSettings:
 
 @dataclass(frozen=True)
 class Preset:
-    title: str
+    """A lecture's settings; its title is ``stock.preset_title.<slug of its name>``."""
+
     data: str  # the data the lecture used (the page says so; upload it to reproduce exactly)
     prep: PrepSettings
     model: ForecastSettings
@@ -68,19 +69,19 @@ LECTURE_002_FIT = dict(epochs=100, lr=1e-3, batch_size=16, patience=10)  # Early
 
 PRESETS: dict[str, Preset] = {
     "page default": Preset(
-        "Page default", "any series", PrepSettings(), ForecastSettings()),
+        "any series", PrepSettings(), ForecastSettings()),
     "lecture 000": Preset(
-        "Lecture 000: 7 days x 5 features, LSTM(16, relu), 70/30", "stock_daily.csv",
+        "stock_daily.csv",
         PrepSettings(LECTURE_000_ORDER, "close", 7, 0.7, lecture_scaling=True),
         ForecastSettings("LSTM", 16, "relu", epochs=100, lr=1e-3, batch_size=16, validation=0.0)),
     "lecture 002 LSTM": Preset(
-        "Lecture 002: 3MA/5MA, window 40, LSTM(128), 95/5", SAMSUNG, LECTURE_002_PREP,
+        SAMSUNG, LECTURE_002_PREP,
         ForecastSettings("LSTM", 128, "tanh", **LECTURE_002_FIT)),
     "lecture 002 GRU": Preset(
-        "Lecture 002: the same with GRU(256)", SAMSUNG, LECTURE_002_PREP,
+        SAMSUNG, LECTURE_002_PREP,
         ForecastSettings("GRU", 256, "tanh", **LECTURE_002_FIT)),
     "lecture 002 returns": Preset(
-        "Lecture 002: target R_t (returns), LSTM(128)", SAMSUNG,
+        SAMSUNG,
         dataclasses.replace(LECTURE_002_PREP, target="return"),
         ForecastSettings("LSTM", 128, "tanh", **LECTURE_002_FIT)),
 }

@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from typing import Callable, Generic, TypeVar
 
 from lab.cache import cache_dir
+from lab.errors import LabError
 from lab.jobs import CANCELLED, DIVERGED, DONE, FAILED, FINISHED, Cancelled, Job
 
 R = TypeVar("R")
@@ -196,9 +197,9 @@ def _run_in_child(task: Task, job: Job):
             proc.kill()
 
 
-def _died(proc) -> RuntimeError:
+def _died(proc) -> LabError:
     proc.join(5)
-    return RuntimeError(f"the training process ended without a result (exit {proc.exitcode})")
+    return LabError("training.process_died", code=proc.exitcode)
 
 
 class Store(Generic[R]):

@@ -4,9 +4,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lab import gates, kinds, memory, sequences as sq
+from lab import cells, kinds, memory, sequences as sq
 from lab.maths import sigmoid
 from lab.figures.gates import gate_heatmaps, memory_experiment_figure, memory_lane_figure
+from lab.errors import text_of
 from lab.i18n import headers, t
 from ui.charts import chart
 from ui.entry import ensure_app_navigation
@@ -55,9 +56,9 @@ with tab_inspect:
             x = values.reshape(1, -1, 1)
             labels = [f"{v:g}" for v in values]
             seed = C.draw("gi_seed")
-            cell = gates.init_cell(kind, 1, TOY_UNITS, seed=int(seed))
+            cell = cells.init_cell(kind, 1, TOY_UNITS, seed=int(seed))
         except ValueError as err:
-            st.error(t("gates.cannot_read", err=err))
+            st.error(t("gates.cannot_read", err=text_of(err)))
     else:
         sentence = C.draw("gi_sentence")
         with st.spinner(t("gates.training_char", kind=kind)):
@@ -71,10 +72,10 @@ with tab_inspect:
             labels = [vocab[i] for i in idx[0]]
             head = (w_out, b_out)
         except ValueError as err:
-            st.warning(t("gates.cannot_read_sentence", sentence=repr(sentence), err=err,
+            st.warning(t("gates.cannot_read_sentence", sentence=repr(sentence), err=text_of(err),
                          chars=" ".join(repr(c) for c in vocab[1:])))
     if x is not None:
-        trace = gates.run(cell, x, forget_bias_shift=f_shift, input_bias_shift=i_shift)
+        trace = cells.run(cell, x, forget_bias_shift=f_shift, input_bias_shift=i_shift)
         T = x.shape[1]
         if head is not None:
             p = float(sigmoid(trace.h[0, -1] @ head[0] + head[1])[0])
@@ -86,7 +87,7 @@ with tab_inspect:
         left, right = st.columns([1.3, 1])
         chart(memory_lane_figure(trace, unit, labels), key="gi_lane", where=left)
         right.markdown(t("gates.step_unit", t=t_sel, label=repr(labels[t_sel - 1]), unit=unit))
-        right.code("\n".join(gates.equations_at(cell, trace, x, t_sel, unit)), language=None)
+        right.code("\n".join(cells.equations_at(cell, trace, x, t_sel, unit)), language=None)
         if kind == "SimpleRNN":
             right.caption(t("gates.no_gates"))
         values_table = pd.DataFrame({"t": np.arange(1, T + 1), "input": labels} | {

@@ -8,6 +8,7 @@ from lab import rnn, sequences as sq
 from lab.figures.rnn import (forecast_figure, gradient_flow_figure, loss_curves_figure,
                              step_table_rows, unrolled_figure)
 from lab.rnn_demos import SineDemo, WordsDemo
+from lab.errors import text_of
 from lab.i18n import headers, t
 from lab.imdb import one_hot_bytes
 from ui import player
@@ -76,7 +77,7 @@ with tab_words:
         st.markdown(t("rnn.typed_result", typed=typed, idx=idx[0].tolist(),
                       p=words.probability(typed)))
     except ValueError as err:
-        st.warning(t("rnn.cannot_classify", typed=repr(typed), err=err,
+        st.warning(t("rnn.cannot_classify", typed=repr(typed), err=text_of(err),
                      chars=" ".join(repr(c) for c in words.vocab[1:])))
 
 # --- Train: sine -------------------------------------------------------------------------------
@@ -138,7 +139,7 @@ with tab_unrolled:
             idx, x = words.encode(word)
         except ValueError as err:
             x = None
-            st.warning(t("rnn.cannot_encode", word=repr(word), err=err,
+            st.warning(t("rnn.cannot_encode", word=repr(word), err=text_of(err),
                          chars=" ".join(repr(c) for c in words.vocab[1:])))
     if x is not None and source != "sine":
         steps = [words.vocab[i] for i in idx[0]]

@@ -16,7 +16,12 @@ from ui.catalog import LESSONS
 APP = str(ROOT / "app.py")
 NUMPY_PAGES = [None] + [l.script for l in LESSONS if not l.keras]
 CODE = sorted([*(ROOT / "pages").glob("*.py"), *(ROOT / "ui").glob("*.py"),
-               *(ROOT / "lab" / "figures").glob("*.py"), ROOT / "app.py"])
+               *(ROOT / "lab").rglob("*.py"), ROOT / "app.py"])
+# What lab holds that is data, not text for a reader: the lectures' sample sentences and the
+# generated reviews' words, CSV column names, table column keys (translated by i18n.headers)
+# and the Keras code the stock page prints.
+DATA = {"lab/text.py": 5, "lab/imdb.py": 4, "lab/stock.py": 6, "lab/perceptron.py": 2,
+        "lab/rnn_demos.py": 1, "lab/stock_model.py": 5}
 WORDS = re.compile(r"[A-Za-z]{3,}\s+[A-Za-z]{2,}")  # two words in a row: text a reader sees
 
 
@@ -59,17 +64,20 @@ def _not_shown(tree) -> set[int]:
     return ids
 
 
-def test_page_code_holds_no_sentences_of_its_own():
+def test_the_code_holds_no_sentences_of_its_own():
     """Every sentence a reader sees comes from lab/locales, so a language is one file."""
     found = []
     for path in CODE:
         tree = ast.parse(path.read_text())
         hidden = _not_shown(tree)
-        found += [f"{path.relative_to(ROOT)}:{node.lineno}: {node.value[:60]!r}"
-                  for node in ast.walk(tree)
-                  if isinstance(node, ast.Constant) and isinstance(node.value, str)
-                  and id(node) not in hidden and WORDS.search(node.value)
-                  and not node.value.startswith("<style>")]
+        here = [f"{path.relative_to(ROOT)}:{node.lineno}: {node.value[:60]!r}"
+                for node in ast.walk(tree)
+                if isinstance(node, ast.Constant) and isinstance(node.value, str)
+                and id(node) not in hidden and WORDS.search(node.value)
+                and not node.value.startswith("<style>")]
+        name = str(path.relative_to(ROOT))
+        if len(here) != DATA.get(name, 0):  # a data file: its count is known; a new line shows
+            found += here
     assert not found, found
 
 
@@ -202,7 +210,8 @@ def prepared_offline(tmp_path, monkeypatch):
             args[_at] = dataclasses.replace(args[_at], epochs=1)
             return _fit(*args, **kwargs)
         monkeypatch.setattr(module, "train", one_epoch)
-    steps = [s for s in prepare.STEPS if "Keras" not in s.name]  # no IMDB download in CI
+    steps = [s for s in prepare.STEPS  # no IMDB download in CI
+             if s.key not in ("keras_imdb", "imdb_model_keras")]
     results = prepare.prepare(steps)
     assert all(ok for _, ok, _, _ in results), results
 

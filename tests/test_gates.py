@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from lab import gates
+from lab import cells
 
 pytest.importorskip("tensorflow")
 
@@ -22,13 +22,13 @@ def keras_layer(kind: str, n: int, d: int, T: int):
 def test_numpy_cells_equal_keras(kind):
     rng = np.random.default_rng(1)
     m, T, d, n = 3, 9, 4, 5
-    cell = gates.init_cell(kind, d, n, seed=2)
+    cell = cells.init_cell(kind, d, n, seed=2)
     cell.bias = cell.bias + rng.normal(0, 0.3, cell.bias.shape)  # non-trivial biases
     model, layer = keras_layer(kind, n, d, T)
     layer.set_weights(cell.weights())
     x = rng.normal(size=(m, T, d))
     outs = [o.numpy() if hasattr(o, "numpy") else np.asarray(o) for o in model(x.astype("float32"))]
-    trace = gates.run(cell, x)
+    trace = cells.run(cell, x)
     np.testing.assert_allclose(trace.h, outs[0], atol=1e-5)  # every step's h
     np.testing.assert_allclose(trace.h[:, -1], outs[1], atol=1e-5)  # final h
     if kind == "LSTM":
@@ -39,7 +39,7 @@ def test_numpy_cells_equal_keras(kind):
 def test_keras_default_initialisation_layout(kind):
     """Our init_cell has the same shapes (and LSTM forget bias 1) as a fresh Keras layer."""
     model, layer = keras_layer(kind, 6, 3, 4)
-    ours = gates.init_cell(kind, 3, 6)
+    ours = cells.init_cell(kind, 3, 6)
     for a, b in zip(layer.get_weights(), ours.weights()):
         assert a.shape == b.shape
     if kind == "LSTM":
@@ -50,26 +50,26 @@ def test_parameter_counts_match_the_lectures_and_keras():
     import keras
 
     # lecture 003: 8 units on a 16-dimensional embedding
-    assert gates.param_count("SimpleRNN", 16, 8) == 200
-    assert gates.param_count("LSTM", 16, 8) == 800
+    assert cells.param_count("SimpleRNN", 16, 8) == 200
+    assert cells.param_count("LSTM", 16, 8) == 800
     # lecture 002: LSTM(128) on 2 features, GRU(256) on 2 features
-    assert gates.param_count("LSTM", 2, 128) == 67_072
-    assert gates.param_count("GRU", 2, 256) == 199_680
+    assert cells.param_count("LSTM", 2, 128) == 67_072
+    assert cells.param_count("GRU", 2, 256) == 199_680
     for kind, d, n in [("SimpleRNN", 16, 8), ("LSTM", 16, 8), ("LSTM", 2, 128), ("GRU", 2, 256),
                        ("GRU", 7, 3)]:
         model, _ = keras_layer(kind, n, d, 5)
-        assert model.count_params() == gates.param_count(kind, d, n), (kind, d, n)
+        assert model.count_params() == cells.param_count(kind, d, n), (kind, d, n)
 
 
 def test_forget_bias_keeps_or_erases_the_cell():
     """Memory of one input pulse = the cell state with the pulse minus without it."""
-    cell = gates.init_cell("LSTM", 1, 4, seed=0)
+    cell = cells.init_cell("LSTM", 1, 4, seed=0)
     pulse, silence = np.zeros((1, 60, 1)), np.zeros((1, 60, 1))
     pulse[0, 0, 0] = 3.0
 
     def memory(shift):
-        c1 = gates.run(cell, pulse, forget_bias_shift=shift).values["c"][0]
-        c0 = gates.run(cell, silence, forget_bias_shift=shift).values["c"][0]
+        c1 = cells.run(cell, pulse, forget_bias_shift=shift).values["c"][0]
+        c0 = cells.run(cell, silence, forget_bias_shift=shift).values["c"][0]
         return np.abs(c1 - c0).max(axis=1)  # per step
 
     keep, erase = memory(8.0), memory(-8.0)
@@ -79,14 +79,14 @@ def test_forget_bias_keeps_or_erases_the_cell():
 
 
 def test_equations_carry_the_numbers_and_bad_input_is_refused():
-    cell = gates.init_cell("GRU", 2, 3)
+    cell = cells.init_cell("GRU", 2, 3)
     x = np.ones((1, 4, 2))
-    trace = gates.run(cell, x)
-    lines = gates.equations_at(cell, trace, x, 2, 1)
+    trace = cells.run(cell, x)
+    lines = cells.equations_at(cell, trace, x, 2, 1)
     assert lines[-1].endswith(f"{trace.h[0, 1, 1]:.3f}")
     with pytest.raises(ValueError):
-        gates.run(cell, np.ones((1, 0, 2)))
+        cells.run(cell, np.ones((1, 0, 2)))
     with pytest.raises(ValueError):
-        gates.run(cell, np.ones((1, 3, 5)))
+        cells.run(cell, np.ones((1, 3, 5)))
     with pytest.raises(ValueError):
-        gates.param_count("Transformer", 1, 1)
+        cells.param_count("Transformer", 1, 1)

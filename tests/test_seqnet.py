@@ -29,9 +29,11 @@ def float64_keras():
 
 
 def keras_twin(keras, net: seqnet.Net, T: int, d: int, lr: float):
-    model = keras.Sequential([keras.Input((T, d)),
-                              kinds.keras_layer(net.kind)(net.units, activation=net.activation),
-                              keras.layers.Dense(1)])
+    dtype = keras.config.floatx()  # named on every layer: after test_gates, the global alone did not
+    model = keras.Sequential([keras.Input((T, d), dtype=dtype),
+                              kinds.keras_layer(net.kind)(net.units, activation=net.activation,
+                                                          dtype=dtype),
+                              keras.layers.Dense(1, dtype=dtype)])
     model.set_weights(net.weights())
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=lr), loss="mse")
     return model

@@ -166,7 +166,7 @@ IMDB = Controls(
       lambda: "keras" if imdb.KERAS_FILE.exists() else "generated",
       options=("keras", "csv", "generated", "folder"), names="imdb.source"),
     C("im_preset", "select", "imdb.vocabulary", next(iter(imdb.PRESETS)),
-      options=tuple(imdb.PRESETS)),
+      options=tuple(imdb.PRESETS), names="imdb.preset"),
     C("im_folder", "text", "imdb.folder", "~/aclImdb", max_chars=1000),
     C("im_kind", "select", "imdb.layer", _M.kind, options=tuple(KINDS)),
     C("im_emb", "select_slider", "imdb.embedding", _M.embedding, options=(8, 16, 32, 64, 128)),

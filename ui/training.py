@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from lab import store
+from lab.errors import LabError, text_of
 from lab.i18n import current as current_language, t
 from lab.jobs import CANCELLED, DIVERGED, DONE, FAILED, QUEUED, Job
 from ui.charts import chart
@@ -65,7 +66,8 @@ def follow(job: Job, what: str, figure: Callable[[dict], go.Figure], key: str,
             if snap.state == CANCELLED:
                 st.warning(t("training.cancelled"))
             else:
-                st.error(t("training.failed", error=snap.error))
+                st.error(t("training.failed", error=text_of(job.error) if isinstance(
+                    job.error, LabError) else snap.error))
             if st.button(t("training.retry"), key=f"{key}_retry", icon=":material/replay:"):
                 retry()
                 st.rerun()

@@ -6,15 +6,15 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from lab.i18n import tr
+from lab import i18n
 from lab.figures import LEGEND_BELOW, MARGIN, SERIES_COLORS, hline
-from lab.gates import GateTrace
+from lab.cells import GateTrace
 
 
 
 def gate_name(gate: str) -> str:
     """What each gate is for, in the lectures' words (``fig.gates.gate.<g>`` in lab/locales)."""
-    return tr(f"fig.gates.gate.{gate}")
+    return i18n.t(f"fig.gates.gate.{gate}")
 
 
 SIGMOID_GATES = {"i", "f", "o", "z", "r"}  # in [0, 1]; the others are in [-1, 1] (c unbounded)
@@ -55,7 +55,7 @@ def gate_heatmaps(trace: GateTrace, step_labels: list[str], sample: int = 0,
                                x0=t - 1.5, x1=t - 0.5, y0=unit - 0.5, y1=unit + 0.5,
                                line=dict(color="#d62728", width=2)))
     layout["shapes"] = shapes
-    layout["title"] = tr("fig.gates.heat_title")
+    layout["title"] = i18n.t("fig.gates.heat_title")
     return go.Figure(data, layout)
 
 
@@ -75,9 +75,9 @@ def memory_lane_figure(trace: GateTrace, unit: int, step_labels: list[str],
     if "i" in trace.values:
         data.append(go.Scatter(x=t, y=trace.values["i"][sample, :, unit], mode="lines",
                                name=gate_name("i"), line=dict(color=SERIES_COLORS[1], dash="dot")))
-    return go.Figure(data, dict(title=tr("fig.gates.unit_title", unit=unit), height=360, margin=MARGIN,
-                                legend=LEGEND_BELOW, xaxis=dict(title=tr("fig.gates.time_step")),
-                                yaxis=dict(title=tr("fig.gates.value"))))
+    return go.Figure(data, dict(title=i18n.t("fig.gates.unit_title", unit=unit), height=360, margin=MARGIN,
+                                legend=LEGEND_BELOW, xaxis=dict(title=i18n.t("fig.gates.time_step")),
+                                yaxis=dict(title=i18n.t("fig.gates.value"))))
 
 
 def memory_experiment_figure(lengths: list[int], results: dict[str, list[float]]) -> go.Figure:
@@ -85,6 +85,6 @@ def memory_experiment_figure(lengths: list[int], results: dict[str, list[float]]
                        line=dict(color=SERIES_COLORS[k], width=3), marker=dict(size=9))
             for k, (kind, acc) in enumerate(results.items())]
     return go.Figure(data, dict(
-        title=tr("fig.gates.memory_title"), height=400, margin=MARGIN,
-        legend=LEGEND_BELOW, shapes=[hline(0.5)], xaxis=dict(title=tr("fig.gates.length")),
-        yaxis=dict(title=tr("fig.gates.accuracy"), range=[0.4, 1.02])))
+        title=i18n.t("fig.gates.memory_title"), height=400, margin=MARGIN,
+        legend=LEGEND_BELOW, shapes=[hline(0.5)], xaxis=dict(title=i18n.t("fig.gates.length")),
+        yaxis=dict(title=i18n.t("fig.gates.accuracy"), range=[0.4, 1.02])))

@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from lab.i18n import tr
-from lab.geometry import level_curve, line_through_plane
+from lab import i18n
+from lab.geometry import line_through_plane
 from lab.figures import (CLASS_COLORS, FIG_HEIGHT, LEGEND_BELOW, MARGIN, PLANE,
                          SERIES_COLORS, square_axes)
 from lab.perceptron import INPUTS, PerceptronRun
@@ -48,7 +48,7 @@ def decision_figure(w: np.ndarray, targets: np.ndarray, current: int | None = No
             hovertemplate="x = (%{x:.0f}, %{y:.0f})<br>f(net) = %{customdata[0]}<extra></extra>"))
     if current is not None:
         data.append(go.Scatter(x=[INPUTS[current, 0]], y=[INPUTS[current, 1]], mode="markers",
-                               name=tr("fig.perceptron.just_presented"), hoverinfo="skip",
+                               name=i18n.t("fig.perceptron.just_presented"), hoverinfo="skip",
                                marker=dict(size=38, color="rgba(0,0,0,0)",
                                            line=dict(width=3, color="#2ca02c"))))
     return go.Figure(data, dict(title=title, height=FIG_HEIGHT, margin=MARGIN,
@@ -65,15 +65,15 @@ def history_figure(run: PerceptronRun, upto: int | None = None) -> go.Figure:
     data = []
     for k, name in enumerate(["w0", "w1", "w2"]):
         data.append(go.Scatter(x=x, y=np.r_[run.w_init[k], upd[name]], mode="lines",
-                               name=name + (tr("fig.perceptron.bias") if name == "w0" else ""),
+                               name=name + (i18n.t("fig.perceptron.bias") if name == "w0" else ""),
                                line=dict(color=SERIES_COLORS[k], width=2)))
     done = run.passes.iloc[: len(upd) // 4]
-    data.append(go.Bar(x=done.index - 0.5, y=done["errors"], name=tr("fig.perceptron.errors_in_pass"),
+    data.append(go.Bar(x=done.index - 0.5, y=done["errors"], name=i18n.t("fig.perceptron.errors_in_pass"),
                        marker_color="#d62728", width=0.8, xaxis="x2", yaxis="y2"))
     n_pass = len(run.passes)
     return go.Figure(data, dict(
         height=FIG_HEIGHT, margin=MARGIN, legend=dict(orientation="h", y=1.12),
         xaxis=dict(range=[0, n_pass], anchor="y", showticklabels=False, matches="x2"),
-        yaxis=dict(title=tr("fig.perceptron.weight"), domain=[0.4, 1.0]),
-        xaxis2=dict(range=[0, n_pass], title=tr("fig.perceptron.pass"), anchor="y2"),
-        yaxis2=dict(title=tr("fig.perceptron.errors"), range=[0, 4.2], domain=[0.0, 0.3])))
+        yaxis=dict(title=i18n.t("fig.perceptron.weight"), domain=[0.4, 1.0]),
+        xaxis2=dict(range=[0, n_pass], title=i18n.t("fig.perceptron.pass"), anchor="y2"),
+        yaxis2=dict(title=i18n.t("fig.perceptron.errors"), range=[0, 4.2], domain=[0.0, 0.3])))

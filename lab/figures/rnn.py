@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from lab.i18n import tr
+from lab import i18n
 from lab.figures import FIG_HEIGHT, LEGEND_BELOW, MARGIN, SERIES_COLORS, vline
 from lab.rnn import RNN, Flow, Trace
 
@@ -37,7 +37,7 @@ def unrolled_figure(net: RNN, trace: Trace, upto: int, sample: int = 0,
     z = trace.z1[:, sample, :n_c].T
     custom = np.stack([from_x, from_h, bias, z], axis=-1)
     act = net.activation
-    hover = ("h<sub>%{x}</sub>[" + tr("fig.rnn.unit") + " %{y}] = " + act + "(x·W1x + h<sub>t-1</sub>·W1h + b1)<br>"
+    hover = ("h<sub>%{x}</sub>[" + i18n.t("fig.rnn.unit") + " %{y}] = " + act + "(x·W1x + h<sub>t-1</sub>·W1h + b1)<br>"
              "= " + act + "(%{customdata[0]:.3f} + %{customdata[1]:.3f} + %{customdata[2]:.3f})"
              "<br>= " + act + "(%{customdata[3]:.3f}) = %{z:.3f}<extra></extra>")
     f_labels = feature_labels or [f"x{i}" for i in range(net.n_f)]
@@ -52,16 +52,16 @@ def unrolled_figure(net: RNN, trace: Trace, upto: int, sample: int = 0,
                    texttemplate="%{z:.2f}", colorbar=dict(title="h", len=0.6, y=0.3)),
     ]
     out = float(trace.a2[sample, 0])
-    label = "P(positive)" if net.output == "sigmoid" else tr("fig.rnn.prediction")
-    title = (tr("fig.rnn.unrolled_title", T=T, upto=upto)
-             + (tr("fig.rnn.output_after", T=T, label=label, out=out) if upto == T else ""))
+    label = "P(positive)" if net.output == "sigmoid" else i18n.t("fig.rnn.prediction")
+    title = (i18n.t("fig.rnn.unrolled_title", T=T, upto=upto)
+             + (i18n.t("fig.rnn.output_after", T=T, label=label, out=out) if upto == T else ""))
     x_frac = 0.55 if one_feature else 0.4
     height = 160 + 26 * (n_c + (1 if one_feature else net.n_f))
     return go.Figure(data, dict(
         title=title, height=max(height, 320), margin=MARGIN,
         xaxis=dict(side="bottom", tickangle=0),
-        yaxis=dict(domain=[0, x_frac - 0.08], autorange="reversed", title=tr("fig.rnn.hidden_state")),
-        yaxis2=dict(domain=[x_frac, 1], autorange="reversed", title=tr("fig.rnn.input"), anchor="x")))
+        yaxis=dict(domain=[0, x_frac - 0.08], autorange="reversed", title=i18n.t("fig.rnn.hidden_state")),
+        yaxis2=dict(domain=[x_frac, 1], autorange="reversed", title=i18n.t("fig.rnn.input"), anchor="x")))
 
 
 def step_table_rows(net: RNN, trace: Trace, t: int, sample: int = 0):
@@ -81,7 +81,7 @@ def gradient_flow_figure(flow: Flow, radius: float, activation: str) -> go.Figur
     data = [go.Scatter(x=t, y=norm, mode="lines+markers", name=f"‖dL/dh_t‖, {activation} RNN",
                        marker=dict(size=4), line=dict(color="#d62728", width=2)),
             go.Scatter(x=t, y=np.where(scalar > 0, scalar, np.nan), mode="lines",
-                       name=tr("fig.rnn.scalar_case", radius=radius),
+                       name=i18n.t("fig.rnn.scalar_case", radius=radius),
                        line=dict(color="gray", dash="dash"))]
     shapes = []
     if not flow.received.all():
@@ -90,23 +90,23 @@ def gradient_flow_figure(flow: Flow, radius: float, activation: str) -> go.Figur
                        y1=1, fillcolor="rgba(44,160,44,0.12)", line_width=0),
                   vline(first - 0.5, dash="dot")]
     return go.Figure(data, dict(
-        title=tr("fig.rnn.flow_title"), height=FIG_HEIGHT,
+        title=i18n.t("fig.rnn.flow_title"), height=FIG_HEIGHT,
         margin=MARGIN, legend=LEGEND_BELOW, shapes=shapes,
-        xaxis=dict(title=tr("fig.rnn.time_step"), range=[0.5, T + 0.5]),
+        xaxis=dict(title=i18n.t("fig.rnn.time_step"), range=[0.5, T + 0.5]),
         yaxis=dict(title="‖dL/dh_t‖ (log)", type="log", exponentformat="power")))
 
 
 def loss_curves_figure(train: list[float], test: list[float] | None = None,
                        title: str | None = None) -> go.Figure:
-    title = title or tr("fig.rnn.loss_per_epoch")
-    data = [go.Scatter(y=train, mode="lines", name=tr("fig.rnn.training"), line=dict(color=SERIES_COLORS[0]))]
+    title = title or i18n.t("fig.rnn.loss_per_epoch")
+    data = [go.Scatter(y=train, mode="lines", name=i18n.t("fig.rnn.training"), line=dict(color=SERIES_COLORS[0]))]
     if test:
-        data.append(go.Scatter(y=test, mode="lines", name=tr("fig.rnn.test"),
+        data.append(go.Scatter(y=test, mode="lines", name=i18n.t("fig.rnn.test"),
                                line=dict(color=SERIES_COLORS[1])))
     n = max(len(train), 1)
     return go.Figure(data, dict(title=title, height=300, margin=MARGIN, legend=LEGEND_BELOW,
-                                xaxis=dict(title=tr("fig.rnn.epoch"), range=[0, 2 ** int(np.ceil(np.log2(max(n, 16))))]),
-                                yaxis=dict(type="log", title=tr("fig.rnn.loss"))))
+                                xaxis=dict(title=i18n.t("fig.rnn.epoch"), range=[0, 2 ** int(np.ceil(np.log2(max(n, 16))))]),
+                                yaxis=dict(type="log", title=i18n.t("fig.rnn.loss"))))
 
 
 def forecast_figure(time: np.ndarray, truth: np.ndarray, pred_test: np.ndarray,
@@ -115,9 +115,9 @@ def forecast_figure(time: np.ndarray, truth: np.ndarray, pred_test: np.ndarray,
     data = [go.Scatter(x=time, y=truth, mode="lines", name="sin(2x) + cos(x/2)",
                        line=dict(color="#7f7f7f", width=1.5)),
             go.Scatter(x=time[test_start:], y=pred_test, mode="lines",
-                       name=tr("fig.rnn.forecast_name"),
+                       name=i18n.t("fig.rnn.forecast_name"),
                        line=dict(color="#d62728", width=2))]
-    return go.Figure(data, dict(title=tr("fig.rnn.forecast_title"),
+    return go.Figure(data, dict(title=i18n.t("fig.rnn.forecast_title"),
                                 height=FIG_HEIGHT, margin=MARGIN, legend=LEGEND_BELOW,
                                 shapes=[vline(float(time[test_start]), dash="dot")],
                                 xaxis=dict(title="x"), yaxis=dict(title="y")))

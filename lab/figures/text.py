@@ -7,7 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from lab.figures import FIG_HEIGHT, MARGIN, SERIES_COLORS
-from lab.i18n import tr
+from lab import i18n
 from lab.text import glove_weight
 
 TOP_AXIS_MARGIN = dict(MARGIN, t=110)  # the title, then the x-axis labels along the top
@@ -22,10 +22,10 @@ def one_hot_figure(matrix: np.ndarray, tokens: list[str], vocabulary: list[str],
     cols = ["0"] + [f"{i}: {w}" for i, w in enumerate(vocabulary, start=1)]
     return go.Figure(go.Heatmap(z=matrix, x=cols, y=rows, colorscale=ONE_HOT_SCALE, zmin=0,
                                 zmax=1, showscale=False, xgap=1, ygap=1, texttemplate="%{z:.0f}"),
-                     dict(title=tr("fig.text.one_hot", sample=sample), margin=TOP_AXIS_MARGIN,
+                     dict(title=i18n.t("fig.text.one_hot", sample=sample), margin=TOP_AXIS_MARGIN,
                           height=max(260, 28 * len(rows) + 120),
-                          xaxis=dict(title=tr("fig.text.token_id"), side="top"),
-                          yaxis=dict(title=tr("fig.text.position"), autorange="reversed")))
+                          xaxis=dict(title=i18n.t("fig.text.token_id"), side="top"),
+                          yaxis=dict(title=i18n.t("fig.text.position"), autorange="reversed")))
 
 
 def cooccurrence_figure(words: list[str], counts: np.ndarray, window: int) -> go.Figure:
@@ -33,7 +33,7 @@ def cooccurrence_figure(words: list[str], counts: np.ndarray, window: int) -> go
     return go.Figure(go.Heatmap(z=counts, x=words, y=words, colorscale=COUNT_SCALE, zmin=0,
                                 xgap=1, ygap=1, texttemplate="%{z:.0f}" if len(words) <= 30
                                 else None, colorbar=dict(title="X")),
-                     dict(title=tr("fig.text.cooccurrence", window=window),
+                     dict(title=i18n.t("fig.text.cooccurrence", window=window),
                           margin=TOP_AXIS_MARGIN,
                           height=min(size, 900), xaxis=dict(side="top"),
                           yaxis=dict(autorange="reversed")))
@@ -43,8 +43,8 @@ def weight_figure(x_max: float, alpha: float) -> go.Figure:
     x = np.linspace(0, max(2.0 * x_max, 10.0), 400)
     return go.Figure(go.Scatter(x=x, y=glove_weight(x, x_max, alpha), mode="lines",
                                 line=dict(color=SERIES_COLORS[0], width=3)),
-                     dict(title=tr("fig.text.weight"), margin=MARGIN, height=FIG_HEIGHT - 80,
-                          xaxis=dict(title=tr("fig.text.count")),
+                     dict(title=i18n.t("fig.text.weight"), margin=MARGIN, height=FIG_HEIGHT - 80,
+                          xaxis=dict(title=i18n.t("fig.text.count")),
                           yaxis=dict(title="f(x)", range=[0, 1.05])))
 
 
@@ -55,6 +55,6 @@ def embedding_figure(xy: np.ndarray, words: list[str], highlight=()) -> go.Figur
     return go.Figure(go.Scatter(x=xy[:, 0], y=xy[:, 1], mode="markers+text", text=words,
                                 textposition="top center", marker=dict(size=7, color=colors),
                                 hovertemplate="%{text}<extra></extra>"),
-                     dict(title=tr("fig.text.embedding", words=len(words)), margin=MARGIN,
+                     dict(title=i18n.t("fig.text.embedding", words=len(words)), margin=MARGIN,
                           height=FIG_HEIGHT + 160, xaxis=dict(title="PC 1"),
                           yaxis=dict(title="PC 2")))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from lab.i18n import tr
+from lab import i18n
 from lab.geometry import level_curve, line_through_plane
 from lab.figures import (CLASS_COLORS, FIG_HEIGHT, LEGEND_BELOW, MARGIN, PROB_SCALE,
                          SERIES_COLORS, hline, square_axes,
@@ -39,7 +39,7 @@ def loss_figure(losses: np.ndarray, converged_at: float | None = 0.05) -> go.Fig
     data = []
     if len(losses):
         xs = np.unique(np.linspace(0, len(losses) - 1, min(len(losses), LOSS_POINTS)).astype(int))
-        data.append(go.Scatter(x=xs, y=losses[xs], mode="lines", name=tr("fig.xor.loss"),
+        data.append(go.Scatter(x=xs, y=losses[xs], mode="lines", name=i18n.t("fig.xor.loss"),
                                line=dict(color="#d62728", width=2)))
     shapes = [hline(converged_at)] if converged_at else []
     # The x range doubles when the curve reaches its end rather than growing every frame, so
@@ -47,8 +47,8 @@ def loss_figure(losses: np.ndarray, converged_at: float | None = 0.05) -> go.Fig
     x_max = 2 ** int(np.ceil(np.log2(max(len(losses), 64))))
     return go.Figure(data, dict(
         height=280, margin=MARGIN,
-        title=tr("fig.xor.loss_title", level=converged_at) if converged_at else tr("fig.xor.loss"),
-        xaxis=dict(title=tr("fig.xor.step"), range=[0, x_max]),
+        title=i18n.t("fig.xor.loss_title", level=converged_at) if converged_at else i18n.t("fig.xor.loss"),
+        xaxis=dict(title=i18n.t("fig.xor.step"), range=[0, x_max]),
         yaxis=dict(type="log", dtick=1, **({} if len(losses) else {"range": [-2, 0.5]})),
         showlegend=False, shapes=shapes))
 
@@ -76,7 +76,7 @@ def boundary_figure(p: MLP, heatmap: bool = True, lines: bool = True) -> go.Figu
                                    line=dict(color=SERIES_COLORS[j % len(SERIES_COLORS)],
                                              width=2, dash="dash")))
     data += _point_traces(XOR_X, XOR_T)
-    return go.Figure(data, dict(title=tr("fig.xor.boundary_title"),
+    return go.Figure(data, dict(title=i18n.t("fig.xor.boundary_title"),
                                 height=FIG_HEIGHT, margin=MARGIN,
                                 legend=LEGEND_BELOW, **square_axes()))
 
@@ -96,13 +96,13 @@ def hidden_projection(p: MLP) -> tuple[np.ndarray, str, str]:
     z2 = h @ w2 + float(p.b2[0])
     n = np.linalg.norm(w2)
     if p.hidden == 1 or n < 1e-12:
-        return np.column_stack([z2, np.zeros(len(h))]), tr("fig.xor.z2"), ""
+        return np.column_stack([z2, np.zeros(len(h))]), i18n.t("fig.xor.z2"), ""
     u = w2 / n
     centred = h - h.mean(0)
     rest = centred - np.outer(centred @ u, u)
     _, _, vt = np.linalg.svd(rest, full_matrices=False)
-    return (np.column_stack([z2, rest @ vt[0]]), tr("fig.xor.z2"),
-            tr("fig.xor.spread"))
+    return (np.column_stack([z2, rest @ vt[0]]), i18n.t("fig.xor.z2"),
+            i18n.t("fig.xor.spread"))
 
 
 def hidden_space_figure(p: MLP, three_d: bool = False) -> go.Figure:
@@ -114,7 +114,7 @@ def hidden_space_figure(p: MLP, three_d: bool = False) -> go.Figure:
     """
     t = XOR_T.ravel()
     labels = [f"({a:.0f},{b:.0f})" for a, b in XOR_X]
-    layout = dict(title=tr("fig.xor.hidden_title"), height=FIG_HEIGHT,
+    layout = dict(title=i18n.t("fig.xor.hidden_title"), height=FIG_HEIGHT,
                   margin=MARGIN, legend=LEGEND_BELOW)
     if three_d and p.hidden >= 3:
         h = forward(p).h

@@ -30,6 +30,7 @@ import numpy as np
 
 from lab import kinds
 from lab.maths import glorot_uniform, orthogonal, sigmoid
+from lab.errors import InvalidInput
 
 LSTM_GATES = ("i", "f", "g", "o", "c", "h")
 GRU_GATES = ("z", "r", "g", "h")
@@ -94,9 +95,9 @@ def run(cell: Cell, x: np.ndarray, forget_bias_shift: float = 0.0,
     """Run ``cell`` over x (m, T, d) from zero states, keeping every gate."""
     x = np.asarray(x, dtype=float)
     if x.ndim != 3 or x.shape[1] < 1:
-        raise ValueError(f"input must be (m, T, d) with T >= 1; got shape {x.shape}")
+        raise InvalidInput("args.shape", expected="(m, T, d), T >= 1", shape=x.shape)
     if x.shape[2] != cell.input_dim:
-        raise ValueError(f"input has {x.shape[2]} features but the cell expects {cell.input_dim}")
+        raise InvalidInput("args.features", got=x.shape[2], expected=cell.input_dim)
     m, T, _ = x.shape
     n = cell.units
     names = {"LSTM": LSTM_GATES, "GRU": GRU_GATES, "SimpleRNN": ("h",)}[cell.kind]
