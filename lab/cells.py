@@ -159,3 +159,8 @@ def equations_at(cell: Cell, trace: GateTrace, x: np.ndarray, t: int, unit: int,
                 f"h = z·h_prev + (1 − z)·g = {v['z']:.3f}·{prev['h']:.3f} + "
                 f"{1 - v['z']:.3f}·{v['g']:.3f} = {v['h']:.3f}"]
     return [f"h = tanh(x·W + h_prev·U + b) = {v['h']:.3f}"]
+
+
+def dense_sigmoid(trace: GateTrace, w: np.ndarray, b: np.ndarray) -> float:
+    """``Dense(1, sigmoid)`` on the last step's h of the first sequence: a classifier's P."""
+    return float(sigmoid(trace.h[0, -1] @ w + b)[0])

@@ -398,11 +398,22 @@ def leak_report(p: Prepared) -> dict[str, float]:
 
 
 # --- Scores ---------------------------------------------------------------------------------
+def returns(close: np.ndarray, prev_close: np.ndarray, pred_close: np.ndarray
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """Each day's true return and the forecast's, both from the previous close."""
+    return close / prev_close - 1.0, pred_close / prev_close - 1.0
+
+
+def returns_on_test_days(p: "Prepared", pred_close: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The true and forecast returns of the test days (``pred_close``: every window's)."""
+    t = slice(p.split, None)
+    return returns(p.close[t], p.prev_close[t], pred_close[t])
+
+
 def scores(close: np.ndarray, prev_close: np.ndarray, pred_close: np.ndarray) -> dict[str, float]:
     """RMSE, MAE and R-squared on prices and on returns, and the share of days whose direction
     (up or down from the previous close) the forecast gets right."""
-    true_r = close / prev_close - 1.0
-    pred_r = pred_close / prev_close - 1.0
+    true_r, pred_r = returns(close, prev_close, pred_close)
     moved = true_r != 0
     said = np.sign(np.round(pred_r, 12))  # a forecast within rounding of today says "no move"
     direction = (np.mean(said[moved] == np.sign(true_r[moved]))

@@ -22,11 +22,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from lab import kinds, seqnet
 from lab.cache import load_arrays, save_arrays
 from lab.jobs import Job, keras_callback
-from lab.stock import LECTURE_000_ORDER, MA_COLUMNS, Prepared, PrepSettings
+from lab.stock import (LECTURE_000_ORDER, MA_COLUMNS, DataError, Prepared, PrepSettings,
+                       StockData, evaluate, prepare)
 from lab.store import Store, Task
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -240,3 +242,22 @@ def request(p: Prepared, s: ForecastSettings, restart: bool = False) -> Forecast
     """The forecast for these windows and settings, from memory or disk, or the (shared) job
     that trains it (``restart``: train again after a cancel or a failure)."""
     return STORE.request(model_key(p, s), Task(train, (p, s)), s.epochs, restart=restart)
+
+
+def scaling_comparison(data: StockData, prep: Prepared, s: ForecastSettings,
+                       forecast: Forecast) -> pd.DataFrame | None:
+    """This forecast's test scores beside those of the same model trained with the other
+    scaling (MinMax fitted on the whole series, as the lectures do, or on the training part
+    only), once that one has been trained; rows "lecture" and "train_only"."""
+    p = prep.settings
+    other_settings = dataclasses.replace(p, lecture_scaling=not p.lecture_scaling)
+    try:
+        other = prepare(data, other_settings)
+    except DataError:
+        return None
+    found = STORE.get(model_key(other, s))
+    if found is None or found.diverged:
+        return None
+    rows = {("lecture" if pp.settings.lecture_scaling else "train_only"):
+            evaluate(pp, f.pred).loc["model"] for pp, f in ((prep, forecast), (other, found))}
+    return pd.DataFrame(rows).T

@@ -5,7 +5,6 @@ import pandas as pd
 import streamlit as st
 
 from lab import cells, kinds, memory, sequences as sq
-from lab.maths import sigmoid
 from lab.figures.gates import gate_heatmaps, memory_experiment_figure, memory_lane_figure
 from lab.errors import text_of
 from lab.i18n import headers, t
@@ -78,8 +77,7 @@ with tab_inspect:
         trace = cells.run(cell, x, forget_bias_shift=f_shift, input_bias_shift=i_shift)
         T = x.shape[1]
         if head is not None:
-            p = float(sigmoid(trace.h[0, -1] @ head[0] + head[1])[0])
-            st.markdown(t("gates.model_output", p=p))
+            st.markdown(t("gates.model_output", p=cells.dense_sigmoid(trace, *head)))
         s1, s2 = st.columns(2)
         t_sel = C.draw("gi_t", s1, hi=T) if T > 1 else 1
         unit = C.draw("gi_unit", s2, hi=cell.units - 1) if cell.units > 1 else 0

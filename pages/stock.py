@@ -11,7 +11,7 @@ from lab import stock
 from lab.figures.stock import loss_figure, price_figure, returns_figure
 from lab import stock_model
 from lab.stock_model import (PRESETS, STORE, Forecast, ForecastSettings, estimate_seconds,
-                             keras_code, model_key)
+                             keras_code, model_key, scaling_comparison)
 from lab.errors import sentence
 from lab.i18n import headers, slug, t
 from ui.charts import chart
@@ -137,7 +137,6 @@ else:
 s = prep.settings
 table = stock.evaluate(prep, forecast.pred)
 pred_close = prep.to_close(forecast.pred)
-test = slice(prep.split, None)
 dropped = ", ".join(f"{v:,} {t(f'stock.dropped.{k}')}" for k, v in prep.dropped.items()
                     if v) or t("stock.none")
 st.caption(t("stock.shapes", rows=len(prep.frame), dropped=dropped, X=prep.X.shape,
@@ -162,9 +161,7 @@ st.caption(t("stock.always_up", share=table.attrs["always up"]))
 chart(price_figure(prep, pred_close, t("stock.price_title", kind=forecast.settings.kind,
                                        window=s.window_size)), key="sk_prices")
 left, right = st.columns(2)
-true_r = prep.close[test] / prep.prev_close[test] - 1
-chart(returns_figure(true_r, pred_close[test] / prep.prev_close[test] - 1), key="sk_returns",
-      where=left)
+chart(returns_figure(*stock.returns_on_test_days(prep, pred_close)), key="sk_returns", where=left)
 chart(loss_figure(forecast.history, forecast.settings.epochs), key="sk_loss", where=right)
 out = pd.DataFrame({"close": prep.close, "forecast": pred_close, "naive": prep.prev_close,
                     "part": np.where(np.arange(len(prep.close)) < prep.split, "train", "test")},
@@ -178,21 +175,10 @@ d2.download_button(t("stock.download_scores"), table.to_csv().encode(), "forecas
 with st.expander(t("stock.scaling")):
     leak = stock.leak_report(prep)
     st.markdown(t("stock.scaling_text", **leak))
-    other = stock.PrepSettings(s.features, s.target, s.window_size, s.train_fraction,
-                               not s.lecture_scaling)
-    try:
-        other_prep = stock.prepare(data, other)
-        other_key = model_key(other_prep, settings)
-    except stock.DataError:
-        other_key = ""
-    other_forecast = STORE.get(other_key) if other_key else None
-    if other_forecast is not None and not other_forecast.diverged:
-        both = pd.concat({(t("stock.lecture_mode_short") if sc.lecture_scaling
-                           else t("stock.train_only")):
-                          stock.evaluate(pp, f.pred).loc["model"]
-                          for sc, pp, f in [(s, prep, forecast),
-                                            (other, other_prep, other_forecast)]},
-                         axis=1).T
+    both = scaling_comparison(data, prep, settings, forecast)
+    if both is not None:
+        both = both.rename(index={"lecture": t("stock.lecture_mode_short"),
+                                  "train_only": t("stock.train_only")})
         st.dataframe(headers(both, "stock.col").style.format("{:.4f}"), width="stretch")
 
 with st.expander(t("training.keras_code")):
