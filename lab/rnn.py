@@ -13,11 +13,11 @@ gradients against ``keras.layers.SimpleRNN`` and ``tf.GradientTape``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from lab.maths import glorot_uniform, orthogonal
+from lab.maths import Adam, glorot_uniform, orthogonal  # Adam: shared by the NumPy networks
 from lab.errors import InvalidInput
 
 ACTIVATIONS = ("tanh", "sigmoid", "relu")
@@ -205,29 +205,6 @@ def bptt(net: RNN, trace: Trace, y: np.ndarray, k: int | None = None) -> Gradien
 
 
 # --- Training ----------------------------------------------------------------------------------
-@dataclass
-class Adam:
-    """Adam with Keras's defaults (beta1 0.9, beta2 0.999, epsilon 1e-7)."""
-
-    lr: float = 0.01
-    beta1: float = 0.9
-    beta2: float = 0.999
-    eps: float = 1e-7
-    t: int = 0
-    m: dict = field(default_factory=dict)
-    v: dict = field(default_factory=dict)
-
-    def step(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
-        self.t += 1
-        for name, g in grads.items():
-            m = self.m.get(name, 0.0) * self.beta1 + (1 - self.beta1) * g
-            v = self.v.get(name, 0.0) * self.beta2 + (1 - self.beta2) * g * g
-            self.m[name], self.v[name] = m, v
-            m_hat = m / (1 - self.beta1 ** self.t)
-            v_hat = v / (1 - self.beta2 ** self.t)
-            params[name] -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
-
-
 def train_epoch(net: RNN, x: np.ndarray, y: np.ndarray, opt: Adam, batch_size: int = 32,
                 k: int | None = None, rng: np.random.Generator | None = None) -> float:
     """One pass over (x, y) in mini-batches (shuffled if ``rng``); returns the mean batch loss.

@@ -26,6 +26,9 @@ VIEWS = {
             "s_units": 8, "s_lr": 0.02, "s_seed": 2, "u_source": "typed", "u_typed": "bad",
             "u_upto": 2, "sh_preset": "lecture_002", "g_T": 50, "g_radius": 1.5, "g_act": "relu",
             "g_k": 10},
+    "structures": {"sq_kind": "seq2seq", "sq_words": "국민대학, 대학원", "sq_units": 8,
+                   "sq_lr": 0.05, "sq_epochs": 100, "sq_seed": 1, "sq_gen_mode": "own",
+                   "sq_word": "대학원", "sq_force_at": 1, "sq_force_char": "국"},
     "gates": {"gi_kind": "GRU", "gi_f": 2.0, "gi_toy": "1, 2, 3, 0, 0", "gi_seed": 5, "gi_t": 3,
               "gi_unit": 2, "gm_L": (5, 10), "gm_units": 4, "gm_epochs": 3, "gm_n": 256,
               "gm_fb": 2.0, "gp_d": 100, "gp_n": 16},
@@ -59,7 +62,7 @@ def test_a_link_from_the_declarations_opens_the_same_view(page, monkeypatch, tmp
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
     values = VIEWS[page]
     assert set(values) <= set(REGISTRY[page].by_key)
-    lang = "ko" if page in ("rnn", "perceptron") else "en"  # worded options read in Korean
+    lang = "ko" if page in ("rnn", "perceptron", "structures") else "en"  # worded options read in Korean
     at = AppTest.from_file(APP, default_timeout=240)
     at.query_params.update(link_params({"presenter": True, **values}, lang))
     at.switch_page(f"pages/{page}.py")

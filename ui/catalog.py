@@ -34,6 +34,7 @@ LESSONS: list[Lesson] = [
     Lesson("pages/perceptron.py", ":material/linear_scale:", "perceptron"),
     Lesson("pages/xor.py", ":material/hub:", "xor"),
     Lesson("pages/rnn.py", ":material/repeat:", "rnn"),
+    Lesson("pages/structures.py", ":material/account_tree:", "structures"),
     Lesson("pages/gates.py", ":material/tune:", "gates"),
     Lesson("pages/stock.py", ":material/show_chart:", "stock", keras=True),
     Lesson("pages/text.py", ":material/text_fields:", "text"),

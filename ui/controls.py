@@ -44,6 +44,7 @@ class Control:
     max_chars: int | None = None  # text
     format: str | None = None  # number: printf-style display format
     height: int | None = None  # text_area
+    dynamic: bool = False  # the options depend on other settings (the words typed): any value
 
     def initial(self):
         """The default (a function when it depends on the machine: the IMDB data prepared)."""
@@ -79,6 +80,8 @@ class Control:
             return False
 
     def valid(self, value) -> bool:
+        if self.dynamic:
+            return True
         if self.options and self.kind != "multiselect":
             return value in self.options
         if self.kind == "multiselect":
@@ -133,6 +136,8 @@ class Controls:
         choices = tuple(c.options if options is None else options)
         if c.kind == "multiselect":
             default = [v for v in default if v in choices]
+        elif choices and default not in choices:  # options narrowed by other settings
+            default = choices[0]
         if help is None and c.help:
             help = t(c.help)
         common = dict(key=key, bind="query-params", help=help, **extra)

@@ -7,7 +7,9 @@ widget, the link and the presets come from the row, so a range or a default is w
 
 from __future__ import annotations
 
-from lab import i18n, imdb, mlp, perceptron as pc, rnn, sequences as sq, stock, text as tx
+from lab import (charseq, i18n, imdb, mlp, perceptron as pc, rnn, sequences as sq, stock,
+                 text as tx)
+from lab.figures.structures import STRUCTURES
 from lab.imdb_model import ModelSettings
 from lab.kinds import KINDS
 from lab.stock_model import PRESETS as STOCK_PRESETS, Preset
@@ -87,6 +89,27 @@ RNN = Controls(
     C("g_radius", "slider", "rnn.scale", 1.0, 0.1, 3.0, 0.05),
     C("g_act", "radio", "rnn.activation", rnn.ACTIVATIONS[0], options=tuple(rnn.ACTIVATIONS)),
     C("g_k", "slider", "rnn.k", 200, 1, 200),  # drawn up to T: all steps by default
+)
+
+# --- Sequence structures and teacher forcing (lectures 002, 004) ----------------------------------
+STRUCTURE = Controls(
+    "structures",
+    C("sq_kind", "radio", "structures.kind", "many_to_many", options=STRUCTURES,
+      names="structures.kind_option"),
+    C("sq_words", "text", "structures.words", ", ".join(charseq.DEFAULT_WORDS), max_chars=200,
+      help="structures.words_help"),
+    C("sq_units", "slider", "structures.units", 16, 2, 64),
+    C("sq_lr", "select_slider", "structures.lr", 0.02, options=(0.005, 0.01, 0.02, 0.05, 0.1)),
+    C("sq_epochs", "slider", "structures.epochs", 200, 10, 1000, 10),
+    C("sq_seed", "number", "structures.seed", 0, **SEEDS),
+    C("sq_gen_mode", "radio", "structures.gen_mode", "teacher", options=charseq.MODES,
+      names="structures.mode"),
+    C("sq_word", "select", "structures.word", charseq.DEFAULT_WORDS[0],
+      options=charseq.DEFAULT_WORDS, dynamic=True),  # drawn with the words typed
+    C("sq_force_at", "slider", "structures.force_at", 0, 0, charseq.MAX_WORD_CHARS - 1,
+      help="structures.force_help"),
+    C("sq_force_char", "select", "structures.force_char", "대",
+      options=tuple(charseq.vocabulary(list(charseq.DEFAULT_WORDS))), dynamic=True),
 )
 
 # --- Gate inspector (lectures 002-004) ----------------------------------------------------------
