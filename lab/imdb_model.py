@@ -20,7 +20,8 @@ import numpy as np
 
 from lab import cells, kinds
 from lab.cache import load_arrays, save_arrays
-from lab.jobs import Job, keras_callback
+from lab.jobs import Job
+from lab.keras_fit import fit_classifier
 from lab.store import Store
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -104,8 +105,6 @@ def train(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, num_word
     """Fit on x_train, the last 10% held out for validation: early stopping on validation
     accuracy keeps the best epoch's weights. ``job`` receives every batch and epoch, and a
     cancelled job stops training after the current batch."""
-    import time
-
     import keras
 
     job = job or Job("", s.epochs)
@@ -115,23 +114,12 @@ def train(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, num_word
     model = keras.Sequential([keras.Input((x_train.shape[1],)),
                               keras.layers.Embedding(num_words, s.embedding),
                               layer(s.units), keras.layers.Dense(1, activation="sigmoid")])
-    opt = {"adam": keras.optimizers.Adam, "rmsprop": keras.optimizers.RMSprop,
-           "sgd": keras.optimizers.SGD}[s.optimizer](learning_rate=s.lr)
-    model.compile(optimizer=opt, loss="binary_crossentropy", metrics=["accuracy"])
-    n_fit = len(x_train) - int(len(x_train) * s.validation)
-    callbacks = [keras.callbacks.TerminateOnNaN(),
-                 keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=s.patience,
-                                               restore_best_weights=True),
-                 keras_callback(job, -(-n_fit // s.batch_size))]
-    t0 = time.perf_counter()
-    hist = model.fit(x_train, y_train, epochs=s.epochs, batch_size=s.batch_size,
-                     validation_split=s.validation, verbose=0, callbacks=callbacks, shuffle=True)
-    seconds = time.perf_counter() - t0
+    history, seconds = fit_classifier(model, s.optimizer, s.lr, x_train, y_train, s.epochs,
+                                      s.batch_size, s.validation, s.patience, job)
     p_test = model.predict(x_test, verbose=0, batch_size=512)[:, 0].astype(float)
     emb = model.layers[0].get_weights()[0].astype(float)
     kernel, recurrent, bias = (w.astype(float) for w in model.layers[1].get_weights())
     w_out, b_out = (w.astype(float) for w in model.layers[2].get_weights())
-    history = {k: [float(v) for v in vals] for k, vals in hist.history.items()}
     return Trained(s, history, p_test, emb, cells.Cell(s.kind, kernel, recurrent, bias),
                    w_out, b_out, seconds)
 

@@ -39,4 +39,5 @@ LESSONS: list[Lesson] = [
     Lesson("pages/stock.py", ":material/show_chart:", "stock", keras=True),
     Lesson("pages/text.py", ":material/text_fields:", "text"),
     Lesson("pages/imdb.py", ":material/rate_review:", "imdb", keras=True),
+    Lesson("pages/experiments.py", ":material/science:", "experiments", keras=True),
 ]

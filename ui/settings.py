@@ -7,7 +7,7 @@ widget, the link and the presets come from the row, so a range or a default is w
 
 from __future__ import annotations
 
-from lab import (charseq, i18n, imdb, mlp, perceptron as pc, rnn, sequences as sq, stock,
+from lab import (charseq, experiments as ex, i18n, imdb, mlp, perceptron as pc, rnn, sequences as sq, stock,
                  text as tx)
 from lab.figures.structures import STRUCTURES
 from lab.imdb_model import ModelSettings
@@ -202,6 +202,18 @@ IMDB = Controls(
     C("im_cfp", "number", "imdb.cost_fp", 1.0, 0.0, 100.0, 0.5),
     C("im_cfn", "number", "imdb.cost_fn", 1.0, 0.0, 100.0, 0.5),
     C("im_review", "text_area", "imdb.review", "", max_chars=5000),
+)
+
+# --- IMDB experiments (lectures 000, 001, 003, 004) ---------------------------------------------
+EXPERIMENTS = Controls(
+    "experiments",
+    C("ex_source", "radio", "experiments.source",
+      lambda: "keras" if imdb.KERAS_FILE.exists() else "generated",
+      options=("keras", "generated"), names="imdb.source"),
+    C("ex_maxlen", "slider", "experiments.maxlen", 100, 10, 500, 10),
+    C("ex_id", "select", "experiments.experiment", next(iter(ex.EXPERIMENTS)),
+      options=tuple(ex.EXPERIMENTS), names="experiments.exp"),
+    C("ex_epochs", "slider", "experiments.epochs", 20, 1, 100),
 )
 
 # --- Text as numbers (lecture 002) ----------------------------------------------------------------

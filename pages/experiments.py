@@ -1,0 +1,117 @@
+"""IMDB experiments (lectures 000, 001, 003, 004): the lectures' text models trained side by
+side on the same reviews, beside what each lecture printed; choosing maxlen."""
+
+import dataclasses
+
+import pandas as pd
+import streamlit as st
+
+from lab import experiments as ex, imdb
+from lab.errors import sentence
+from lab.figures.experiments import curves_figure, lengths_figure
+from lab.figures.imdb import training_figure
+from lab.i18n import headers, t
+from ui.charts import chart
+from ui.entry import ensure_app_navigation
+from ui.settings import EXPERIMENTS as C
+from ui.training import result_or_progress
+
+ensure_app_navigation()
+
+LECTURE_REVIEWS = 20_000  # the lectures train on 20,000 reviews (5,000 held out)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def reviews(source: str) -> imdb.Dataset:
+    """Every word kept (each model caps its own vocabulary); the Keras data cut to the
+    reference subset's size, 5,000 + 1,000 reviews, so an experiment takes minutes."""
+    if source == "keras":
+        return ex.subset(imdb.load_keras(None))
+    return imdb.load_generated(10_000)
+
+
+def shapes_text(net: ex.Net, words: int) -> str:
+    return " → ".join(f"{name} {shape}" for name, shape in ex.shapes(net, words))
+
+
+st.title(t("lesson.experiments.title"))
+st.markdown(t("experiments.intro"))
+
+source = C.draw("ex_source")
+try:
+    data = reviews(source)
+except imdb.DataUnavailable as err:
+    st.warning(sentence(err.text()))
+    st.stop()
+st.caption(data.summary())
+if data.source == "generated":
+    st.info(t("imdb.generated_note"))
+
+# --- Choosing maxlen -----------------------------------------------------------------------------
+st.subheader(t("experiments.maxlen_title"))
+maxlen = C.draw("ex_maxlen")
+stats = ex.length_stats(data, maxlen)
+left, right = st.columns([2, 1])
+chart(lengths_figure(stats.lengths, maxlen), key="ex_lengths", where=left)
+right.markdown(t("experiments.maxlen_text", mean=stats.mean, median=stats.median, maxlen=maxlen,
+                 truncated=stats.truncated, padded=stats.padded))
+
+# --- An experiment -------------------------------------------------------------------------------
+st.subheader(t("experiments.run_title"))
+c1, c2 = st.columns([2, 1])
+experiment = ex.EXPERIMENTS[C.draw("ex_id", c1)]
+epochs = C.draw("ex_epochs", c2)
+fit = dataclasses.replace(experiment.fit, epochs=min(epochs, experiment.fit.epochs))
+st.markdown(t(f"experiments.about.{experiment.id}"))
+st.caption(t("experiments.fit", lecture=experiment.lecture, optimizer=fit.optimizer, lr=fit.lr,
+             batch=fit.batch_size, epochs=fit.epochs, lecture_epochs=experiment.fit.epochs,
+             patience=fit.patience, data=experiment.lecture_data))
+data_words = max(max((max(s) for s in data.x_train if s), default=2) + 1, 3)
+plan = pd.DataFrame([{
+    "model": t(f"experiments.net.{n.id}"), "shapes": shapes_text(n, ex.vocabulary(n, data_words)),
+    "parameters": ex.param_count(n, ex.vocabulary(n, data_words)),
+    "lecture_parameters": n.lecture_params or "-",
+    "input_memory_mb": ex.input_bytes(n, ex.vocabulary(n, data_words), LECTURE_REVIEWS) / 1e6}
+    for n in experiment.nets])
+st.dataframe(headers(plan, "experiments.col").style.format(
+    {t("experiments.col.input_memory_mb"): "{:,.1f}", t("experiments.col.parameters"): "{:,}"}),
+    hide_index=True, width="stretch")
+st.caption(t("experiments.memory_note", reviews=LECTURE_REVIEWS))
+
+if st.button(t("experiments.run"), key="ex_run", type="primary"):
+    st.session_state.ex_asked = (experiment.id, fit, source)
+asked = st.session_state.get("ex_asked")
+if asked is None or asked[0] != experiment.id or asked[1] != fit or asked[2] != source:
+    st.info(t("experiments.press_run"))
+    st.stop()
+
+results: dict[str, ex.Result] = {}
+for net in experiment.nets:  # each model once per setting for the whole server
+    name = t(f"experiments.net.{net.id}")
+    found = result_or_progress(
+        ex.request(source, data, net, fit), name,
+        lambda h: training_figure(h, fit.epochs), key=f"ex_live_{net.id}",
+        retry=lambda n=net: ex.request(source, data, n, fit, restart=True))
+    if found is not None:
+        results[name] = found
+if not results:
+    st.stop()
+lecture = {t(f"experiments.net.{n.id}"): n.lecture_accuracy for n in experiment.nets}
+chart(curves_figure({k: r.history for k, r in results.items()}, lecture), key="ex_curves")
+rows = pd.DataFrame([{
+    "model": name, "parameters": r.params, "seconds": r.seconds,
+    "epochs_run": len(r.history.get("loss", [])), "best_val": r.best_val(),
+    "test_accuracy": float(((r.p_test >= 0.5) == data.y_test).mean()),
+    "lecture_val": lecture[name] if lecture[name] is not None else float("nan")}
+    for name, r in results.items()])
+st.dataframe(headers(rows, "experiments.col").style.format(
+    {t("experiments.col.seconds"): "{:.1f}", t("experiments.col.best_val"): "{:.4f}",
+     t("experiments.col.test_accuracy"): "{:.4f}", t("experiments.col.lecture_val"): "{:.4f}",
+     t("experiments.col.parameters"): "{:,}"}, na_rep="-"), hide_index=True, width="stretch")
+if any(r.diverged for r in results.values()):
+    st.error(t("experiments.diverged"))
+st.caption(t("experiments.why_differ", train=int(len(data.x_train) * (1 - ex.VALIDATION)),
+             words=data_words, epochs=fit.epochs, lecture_epochs=experiment.fit.epochs,
+             data=experiment.lecture_data))
+st.download_button(t("download.csv"), rows.to_csv(index=False).encode(),
+                   f"experiment_{experiment.id}.csv", "text/csv", key="ex_download")
