@@ -16,6 +16,9 @@ Rows:
   and 3).
 * The IMDB page's default model on the shared Keras subset (training time, test accuracy) and
   the threshold redraw.
+* Every IMDB experiment (lectures 000, 001, 003, 004, stacking) on the shared subset, at most
+  20 epochs: training time and accuracies, beside the lecture's printed accuracy (labelled as
+  not a same-run baseline).
 * The stock page: preparing Samsung's 5,913 rows (lecture 002's features, window 40) against
   the lecture's own loops, transcribed; training time per epoch for the page default and the
   lecture presets, against the default; the default model's whole training beside its 20 s
@@ -439,12 +442,39 @@ def bench_browser() -> None:
         "1 step/frame, heat-map on; software rendering, server and browser share 2 cores")
 
 
+def bench_experiments() -> None:
+    """Each experiment of the "IMDB experiments" page on the shared Keras subset, with the
+    page's default cap of 20 epochs: training time, and the accuracy reached beside the
+    lecture's printed one (the lecture's number is not a same-run baseline: the row says so)."""
+    import dataclasses
+
+    from lab import experiments as ex, imdb
+
+    subset = SHARED / "imdb_keras_subset_num500.npz"
+    if not subset.exists():
+        row("IMDB experiments", "skipped", "-", "-", "../shared/data missing")
+        return
+    data = imdb.load_npz(subset, 10**6)
+    for e in ex.EXPERIMENTS.values():
+        fit = dataclasses.replace(e.fit, epochs=min(20, e.fit.epochs))
+        for net in e.nets:
+            x_train, x_test, words, _ = ex.prepare(data, net)
+            r = ex.train(net, fit, x_train, data.y_train, x_test, words)
+            test = float(((r.p_test >= 0.5) == data.y_test).mean())
+            printed = (f"lecture {e.lecture} printed val {net.lecture_accuracy:.4f} ({e.lecture_data})"
+                       if net.lecture_accuracy is not None else "lecture printed none")
+            row(f"Experiment {e.id}: {net.id} ({r.params:,} parameters)",
+                f"{r.seconds:.1f} s, {len(r.history['loss'])} epochs; best val "
+                f"{r.best_val():.4f}, test {test:.4f}", printed, "- (not a same-run baseline)",
+                f"4,000 / 1,000 / 1,000 reviews; at most {fit.epochs} epochs (lecture {e.fit.epochs})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--browser", action="store_true",
                         help="also measure frames/s in headless Chromium (about a minute)")
     parser.add_argument("--only", choices=["xor", "perceptron", "rnn", "gates", "imdb", "stock",
-                                           "pages", "frame", "browser"])
+                                           "experiments", "pages", "frame", "browser"])
     parser.add_argument("--rows", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if not args.rows:
@@ -453,7 +483,8 @@ def main() -> None:
         print("| what | measured | baseline (same run) | ratio | note |")
         print("| --- | --- | --- | --- | --- |", flush=True)
     steps = {"xor": bench_xor, "perceptron": bench_perceptron, "rnn": bench_rnn,
-             "gates": bench_gates, "imdb": bench_imdb, "stock": bench_stock, "frame": bench_frame,
+             "gates": bench_gates, "imdb": bench_imdb, "stock": bench_stock,
+             "experiments": bench_experiments, "frame": bench_frame,
              "pages": bench_pages,
              "browser": bench_browser}
     if args.only:

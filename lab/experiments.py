@@ -32,6 +32,7 @@ from lab.keras_fit import fit_classifier
 from lab.store import Store
 
 VALIDATION = 0.2  # the lectures' 20,000 / 5,000
+PAGE_EPOCHS = 20  # the page's default cap on epochs (lab.prepare trains with it too)
 SUBSET = (5_000, 1_000)  # training and test reviews used from the Keras data (as the reference copy)
 
 
@@ -168,6 +169,19 @@ def prepare(data: imdb.Dataset, net: Net) -> tuple[np.ndarray, np.ndarray, int, 
     for part in (x_train, x_test, data.y_train, data.y_test):
         digest.update(np.ascontiguousarray(part).tobytes())
     return x_train, x_test, width, digest.hexdigest()[:16]
+
+
+def reviews(source: str) -> imdb.Dataset:
+    """The page's reviews: Keras's (every word; cut to ``SUBSET`` so an experiment takes
+    minutes) or the generated ones."""
+    if source == "keras":
+        return subset(imdb.load_keras(None))
+    return imdb.load_generated(10_000)
+
+
+def capped(e: Experiment, epochs: int) -> Fit:
+    """The experiment's fit with at most ``epochs`` epochs (the page's control)."""
+    return replace(e.fit, epochs=min(epochs, e.fit.epochs))
 
 
 def subset(data: imdb.Dataset, n: tuple[int, int] = SUBSET) -> imdb.Dataset:

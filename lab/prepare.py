@@ -3,6 +3,7 @@
     python -m lab.prepare            # while online, once; afterwards every page works offline
     python -m lab.prepare --clear    # remove everything it (and the pages) cached
     python -m lab.prepare --lang ko  # its messages in Korean (or LAB_LANG=ko)
+    python -m lab.prepare --experiments  # also every IMDB experiment (about 10 minutes)
 
 Each step prints a progress bar and the summary at the end says what is ready. What the pages
 look up is exactly what this trains: both ask the same stores (``imdb_model.STORE``,
@@ -125,6 +126,20 @@ def embedded_prices(progress: Progress) -> str:
     return ", ".join(stock.EMBEDDED_TICKERS)
 
 
+def experiments(progress: Progress) -> str:
+    """Every model of the IMDB experiments page on the Keras reviews, at the page's default
+    epoch cap: the page then opens each experiment's results without training."""
+    from lab import experiments as ex
+
+    data = ex.reviews("keras")
+    nets = [(e, n) for e in ex.EXPERIMENTS.values() for n in e.nets]
+    for i, (e, net) in enumerate(nets):
+        progress(i, len(nets), net.id)
+        progress.follow(ex.request("keras", data, net, ex.capped(e, ex.PAGE_EPOCHS)))
+    progress(1, 1, i18n.t("prepare.done"))
+    return i18n.t("prepare.models", n=len(nets))
+
+
 STEPS = [
     Step("embedded_prices", embedded_prices),
     Step("keras_imdb", imdb_data),
@@ -172,6 +187,8 @@ def clear(out=sys.stdout) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lab.prepare", description=__doc__.split("\n")[0])
     parser.add_argument("--clear", action="store_true", help=i18n.t("prepare.clear_help"))
+    parser.add_argument("--experiments", action="store_true",
+                        help=i18n.t("prepare.experiments_help"))
     parser.add_argument("--lang", choices=list(i18n.languages()),
                         default=os.environ.get("LAB_LANG", i18n.DEFAULT))
     args = parser.parse_args(argv)
@@ -179,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.clear:
         clear()
         return 0
-    results = prepare()
+    results = prepare(STEPS + ([Step("experiments", experiments)] if args.experiments else []))
     return 0 if all(ok for _, ok, _, _ in results) else 1
 
 

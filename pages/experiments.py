@@ -1,8 +1,6 @@
 """IMDB experiments (lectures 000, 001, 003, 004): the lectures' text models trained side by
 side on the same reviews, beside what each lecture printed; choosing maxlen."""
 
-import dataclasses
-
 import pandas as pd
 import streamlit as st
 
@@ -23,11 +21,8 @@ LECTURE_REVIEWS = 20_000  # the lectures train on 20,000 reviews (5,000 held out
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def reviews(source: str) -> imdb.Dataset:
-    """Every word kept (each model caps its own vocabulary); the Keras data cut to the
-    reference subset's size, 5,000 + 1,000 reviews, so an experiment takes minutes."""
-    if source == "keras":
-        return ex.subset(imdb.load_keras(None))
-    return imdb.load_generated(10_000)
+    """Every word kept (each model caps its own vocabulary), loaded once for the room."""
+    return ex.reviews(source)
 
 
 def shapes_text(net: ex.Net, words: int) -> str:
@@ -61,7 +56,7 @@ st.subheader(t("experiments.run_title"))
 c1, c2 = st.columns([2, 1])
 experiment = ex.EXPERIMENTS[C.draw("ex_id", c1)]
 epochs = C.draw("ex_epochs", c2)
-fit = dataclasses.replace(experiment.fit, epochs=min(epochs, experiment.fit.epochs))
+fit = ex.capped(experiment, epochs)
 st.markdown(t(f"experiments.about.{experiment.id}"))
 st.caption(t("experiments.fit", lecture=experiment.lecture, optimizer=fit.optimizer, lr=fit.lr,
              batch=fit.batch_size, epochs=fit.epochs, lecture_epochs=experiment.fit.epochs,

@@ -72,6 +72,7 @@ data, x_train, x_test, fingerprint = loaded
 if data.source == "generated":
     st.info(t("imdb.generated_note"))
 st.caption(data.summary())
+st.caption(t(f"imdb.preset_note.{preset}"))
 
 with st.expander(t("imdb.tokenizer")):
     inv = imdb.inverse_index(data.word_index) if data.word_index else {}

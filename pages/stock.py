@@ -153,6 +153,11 @@ k3.metric(t("stock.m_r2"), f"{table.loc['model', 'R² (price)']:.3f} / "
           f"{table.loc['model', 'R² (return)']:.3f}")
 k4.metric(t("stock.m_direction"), f"{table.loc['model', 'direction right']:.1%}",
           t("stock.vs_up", change=table.loc["model", "direction right"] - table.attrs["always up"]))
+if preset.lecture_r2 is not None and settings == preset.model \
+        and prep.settings == preset.prep:  # the preset as the lecture ran it
+    column = "R² (return)" if s.target == "return" else "R² (price)"
+    st.info(t("stock.lecture_result", printed=preset.lecture_r2, ours=table.loc["model", column],
+              what=t(f"stock.target_option.{s.target}")))
 if not stock.beats_naive(table):
     st.warning(t("stock.no_better", r2=table.loc[NAIVE, "R² (price)"]))
 shown = headers(table, "stock.col").rename(index=lambda i: t(f"stock.row.{slug(i)}"))

@@ -59,12 +59,19 @@ AppTest._run = _run_until_trained
 
 @pytest.fixture(autouse=True, scope="module")
 def _fresh_model_stores():
-    """Each test module starts with empty in-memory model stores (the disk is per fixture)."""
+    """Each test module starts with empty in-memory model stores and Streamlit caches (the
+    disk is per fixture), so what one module trained or loaded never answers another."""
+    import streamlit as st
+
     from lab import store
 
-    store.clear_all()
+    def clear():
+        store.clear_all()
+        st.cache_data.clear()
+        st.cache_resource.clear()
+    clear()
     yield
-    store.clear_all()
+    clear()
 
 
 # --- Links -------------------------------------------------------------------------------------

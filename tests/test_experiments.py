@@ -98,3 +98,31 @@ def test_the_page_runs_lecture_004s_comparison(lang, tmp_path, monkeypatch):
     assert len(results) == 4 and results.iloc[:, 1].tolist() == expected
     assert results.iloc[:, 4].between(0, 1).all()  # best validation accuracy
     assert len(at.get("plotly_chart")) >= 2  # the lengths and the curves
+
+
+def test_prepare_trains_the_experiments_the_page_then_opens_without_training(tmp_path,
+                                                                             monkeypatch):
+    from lab import prepare
+
+    monkeypatch.setenv("LAB_CACHE_DIR", str(tmp_path))
+    generated = imdb.load_generated(10_000)
+    monkeypatch.setattr(ex, "reviews", lambda source: generated)  # stands for Keras's reviews
+    monkeypatch.setattr(ex, "EXPERIMENTS", {"four_architectures":
+                                            ex.EXPERIMENTS["four_architectures"]})
+    monkeypatch.setattr(ex, "PAGE_EPOCHS", 1)
+    results = prepare.prepare([prepare.Step("experiments", prepare.experiments)])
+    assert results[0][1], results
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the page trained after lab.prepare")
+    monkeypatch.setattr(ex, "train", refuse)
+    monkeypatch.setattr(imdb, "KERAS_FILE", tmp_path)  # "prepared": the Keras reviews exist
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update(link_params({"ex_id": "four_architectures", "ex_epochs": 1}))
+    at.switch_page("pages/experiments.py")
+    at.run()
+    at.button(key="ex_run").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.session_state["ex_source"] == "keras" and len(at.dataframe[-1].value) == 4
+    import streamlit as st
+    st.cache_resource.clear()  # the page's reviews("keras") held the generated stand-in

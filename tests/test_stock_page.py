@@ -155,3 +155,23 @@ def test_long_training_waits_for_the_button(page):
     caption = " ".join(c.value for c in at.caption)
     assert "X (2103, 40, 2)" in caption, caption
     at.selectbox(key="sk_preset").set_value("page default").run()
+
+
+def test_a_preset_shows_the_lectures_printed_result_beside_this_run(monkeypatch, tmp_path):
+    """Lecture 002's presets print R²; the page puts it beside this run's (checked on the page
+    default, given a printed value, so the test trains in NumPy in a second)."""
+    from lab import store
+    from lab.stock_model import PRESETS
+
+    monkeypatch.setenv("LAB_CACHE_DIR", str(tmp_path))
+    store.clear_all()  # the module's fixture trained capped models under the same keys
+
+    first = next(iter(PRESETS))
+    monkeypatch.setitem(PRESETS, first, dataclasses.replace(PRESETS[first], lecture_r2=0.5))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.switch_page("pages/stock.py")
+    at.run()
+    notes = [i.value for i in at.info if "printed R²" in i.value]
+    assert len(notes) == 1 and "0.5000" in notes[0], [i.value for i in at.info]
+    at.slider(key="sk_window").set_value(9).run()  # no longer the preset as the lecture ran it
+    assert not [i.value for i in at.info if "printed R²" in i.value]

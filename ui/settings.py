@@ -213,7 +213,7 @@ EXPERIMENTS = Controls(
     C("ex_maxlen", "slider", "experiments.maxlen", 100, 10, 500, 10),
     C("ex_id", "select", "experiments.experiment", next(iter(ex.EXPERIMENTS)),
       options=tuple(ex.EXPERIMENTS), names="experiments.exp"),
-    C("ex_epochs", "slider", "experiments.epochs", 20, 1, 100),
+    C("ex_epochs", "slider", "experiments.epochs", ex.PAGE_EPOCHS, 1, 100),
 )
 
 # --- Text as numbers (lecture 002) ----------------------------------------------------------------
