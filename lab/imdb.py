@@ -218,22 +218,58 @@ def load_csv(data: bytes | str | Path, num_words: int, skip_top: int = 0,
 MAX_FOLDER_FILES = 60_000
 
 
+MAX_REVIEW_BYTES = 200_000  # a review file is read up to here (IMDB's longest is 14 KB)
+MAX_PATH_CHARS = 1_000
+
+
+def _folder(folder: str | Path) -> Path:
+    """The folder a visitor typed, or DataUnavailable saying what is wrong with it: empty,
+    too long, a null byte, an unknown ``~user``, a path the system refuses."""
+    text = str(folder).strip()
+    if not text or len(text) > MAX_PATH_CHARS or "\x00" in text:
+        raise DataUnavailable("imdb.err.bad_path", folder=text[:80], most=MAX_PATH_CHARS)
+    try:
+        root = Path(text).expanduser()
+        root.is_dir()  # raises for paths the system refuses (too long, no permission)
+    except (OSError, RuntimeError, ValueError) as err:
+        raise DataUnavailable("imdb.err.os_refused", folder=text[:200],
+                              error=type(err).__name__) from err
+    return root
+
+
+def _read_review(f: Path) -> str | None:
+    """One review file's text (its first MAX_REVIEW_BYTES, undecodable bytes replaced), or
+    None when it cannot be read (a folder named .txt, no permission, a loop of links)."""
+    try:
+        with f.open("rb") as fh:
+            return fh.read(MAX_REVIEW_BYTES).decode("utf-8", errors="replace")
+    except OSError:
+        return None
+
+
 def load_aclimdb(folder: str | Path, num_words: int, skip_top: int = 0) -> Dataset:
     """A folder in the ``aclImdb`` layout (Stanford's download): train/pos, train/neg,
     test/pos, test/neg, one review per ``.txt`` file. Its own train/test split is kept; the
-    vocabulary comes from ``imdb.vocab``-style frequency ranks of the training part."""
-    root = Path(folder).expanduser()
+    vocabulary comes from ``imdb.vocab``-style frequency ranks of the training part. At most
+    ``MAX_FOLDER_FILES`` files per folder are read, each up to ``MAX_REVIEW_BYTES``; files
+    that cannot be read are skipped."""
+    root = _folder(folder)
     parts = {}
     for split in ("train", "test"):
         texts, labels = [], []
         for label, sub in ((1, "pos"), (0, "neg")):
             d = root / split / sub
-            if not d.is_dir():
-                raise DataUnavailable("imdb.err.not_aclimdb", folder=str(root)[:200],
-                                      missing=f"{split}/{sub}")
-            files = sorted(d.glob("*.txt"))[:MAX_FOLDER_FILES]
-            texts += [f.read_text(encoding="utf-8", errors="replace") for f in files]
-            labels += [label] * len(files)
+            try:
+                if not d.is_dir():
+                    raise DataUnavailable("imdb.err.not_aclimdb", folder=str(root)[:200],
+                                          missing=f"{split}/{sub}")
+                files = sorted(d.glob("*.txt"))[:MAX_FOLDER_FILES]
+            except OSError as err:
+                raise DataUnavailable("imdb.err.os_refused", folder=str(d)[:200],
+                                      error=type(err).__name__) from err
+            read = [r for r in map(_read_review, files) if r is not None]
+            texts += read
+            labels += [label] * len(read)
         if not texts:
             raise DataUnavailable("imdb.err.no_reviews", folder=f"{str(root)[:200]}/{split}")
         parts[split] = (texts, np.array(labels))

@@ -13,6 +13,7 @@ from lab.i18n import t
 from lab.imdb_model import ModelSettings, model_key
 from ui.charts import chart
 from ui.entry import ensure_app_navigation
+from ui.server import folders_allowed
 from ui.settings import IMDB as C
 from ui.training import result_or_progress
 
@@ -54,8 +55,13 @@ if source == "csv":
     upload = st.file_uploader(t("imdb.upload"), type=["csv"], key="im_csv")
     csv = upload.getvalue() if upload else None
 elif source == "folder":
-    folder = C.draw("im_folder")
+    if folders_allowed():
+        folder = C.draw("im_folder")
+    else:
+        st.info(t("imdb.folders_off"))
 try:
+    if source == "folder" and not folders_allowed():
+        raise imdb.DataUnavailable("imdb.err.folders_off")
     if source == "csv" and csv is None:
         raise imdb.DataUnavailable("imdb.choose_csv")
     with st.spinner(t("imdb.loading")):

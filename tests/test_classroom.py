@@ -103,6 +103,7 @@ def test_numpy_pages_render_in_both_languages(page, lang, strict_text):
 def test_data_errors_reach_a_korean_reader_in_korean(strict_text, tmp_path, monkeypatch):
     """lab raises message keys; the page words them in the reader's language."""
     monkeypatch.setenv("LAB_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("LAB_ALLOW_FOLDERS", "1")
     at = run("pages/imdb.py", link_params({"im_source": "folder"}, "ko"))
     assert any("aclImdb 폴더가 아니다" in w.value for w in at.warning), [w.value for w in at.warning]
     at = run("pages/stock.py", link_params({"sk_source": "upload"}, "ko"))

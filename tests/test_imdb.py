@@ -76,6 +76,28 @@ def test_aclimdb_folder(tmp_path):
         imdb.load_aclimdb(tmp_path, 100)
 
 
+def test_hostile_folders_give_messages_not_tracebacks(tmp_path):
+    """Paths the system refuses, files where folders belong, unreadable and huge files."""
+    root = tmp_path / "aclImdb"
+    for split in ("train", "test"):
+        for sub in ("pos", "neg"):
+            (root / split / sub).mkdir(parents=True)
+            (root / split / sub / "0_1.txt").write_text("a fine film")
+    (root / "train" / "pos" / "big.txt").write_bytes(b"great " * 1_000_000)  # 6 MB, one line
+    (root / "train" / "pos" / "bin.txt").write_bytes(bytes(range(256)) * 100)
+    (root / "train" / "neg" / "dir.txt").mkdir()  # a folder named like a review
+    (root / "train" / "neg" / "loop.txt").symlink_to(root / "train" / "neg" / "loop.txt")
+    data = imdb.load_aclimdb(root, 100)
+    assert len(data.x_train) == 4  # the two unreadable ones skipped; the big one read in part
+    for bad, key in (("", "bad_path"), ("x" * 5000, "bad_path"), ("a\x00b", "bad_path"),
+                     ("/" + "d" * 300 + "/aclImdb", "os_refused"),
+                     ("~no_such_user_here", "os_refused"), (str(root / "train" / "pos" /
+                                                                "0_1.txt"), "not_aclimdb")):
+        with pytest.raises(imdb.DataUnavailable) as err:
+            imdb.load_aclimdb(bad, 100)
+        assert err.value.key == f"imdb.err.{key}", (bad[:40], err.value.key)
+
+
 def test_generated_corpus_is_seeded_and_balanced():
     a, ya = imdb.generated_corpus(400, seed=1)
     b, yb = imdb.generated_corpus(400, seed=1)

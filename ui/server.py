@@ -1,0 +1,18 @@
+"""What this server lets a visitor do, from how it was started."""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+LOCAL = ("localhost", "127.0.0.1", "::1")
+
+
+def folders_allowed() -> bool:
+    """Whether a page may read a folder a visitor names on the server: only when the server
+    listens on this machine alone (``--server.address localhost``) or ``LAB_ALLOW_FOLDERS=1``.
+    On a classroom server anyone on the network could otherwise make it read any folder."""
+    if os.environ.get("LAB_ALLOW_FOLDERS") == "1":
+        return True
+    return st.get_option("server.address") in LOCAL
