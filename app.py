@@ -5,6 +5,8 @@ the sidebar shared by every page (language, presenter mode, the link to the view
 one file under ``pages/``; every word on screen comes from ``lab/locales/`` (``lab.i18n``).
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 from lab import i18n, store
@@ -14,10 +16,13 @@ from ui.gc_policy import freeze_after_heavy_imports
 from ui.sidebar import (link_box, name_dropped_values, remember_link, session_language,
                         shared_sidebar)
 
+ICON = str(Path(__file__).with_name("ui") / "icon.png")
+
 i18n.set_language_source(session_language)  # every t() below reads the sidebar's language
 remember_link()
 link_slot = shared_sidebar()  # first: a link's language (bound to the URL) names the pages
-st.set_page_config(page_title=t("app.title"), page_icon=":material/neurology:", layout="wide")
+# The icon ships with the lab: a Material icon would be fetched from Google on every page load.
+st.set_page_config(page_title=t("app.title"), page_icon=ICON, layout="wide")
 store.warm_up()  # the training processes' fork server, once per server, in the background
 
 home = st.Page("pages/home.py", title=t("home.nav"), icon=":material/home:", default=True)

@@ -49,6 +49,7 @@ PRESETS = {
     "lecture_004": (10_000, 0, 20),
 }
 MAX_CSV_BYTES = 50_000_000
+MAX_CSV_REVIEWS = 50_000  # the 50K-review CSV's size: rows beyond are not read
 TOKEN = re.compile(r"[a-z0-9']+")
 
 
@@ -193,7 +194,8 @@ def dataset_from_texts(texts, labels, source: str, word_index: dict[str, int] | 
 
 def load_csv(data: bytes | str | Path, num_words: int, skip_top: int = 0,
              word_index: dict[str, int] | None = None) -> Dataset:
-    """A CSV with ``review`` and ``sentiment`` columns; 80/20 stratified split."""
+    """A CSV with ``review`` and ``sentiment`` columns (its first ``MAX_CSV_REVIEWS`` rows);
+    80/20 stratified split."""
     if isinstance(data, (bytes, bytearray)):
         if len(data) > MAX_CSV_BYTES:
             raise DataUnavailable("imdb.err.too_big", mb=MAX_CSV_BYTES // 1_000_000)
@@ -201,8 +203,9 @@ def load_csv(data: bytes | str | Path, num_words: int, skip_top: int = 0,
     else:
         source, buf = Path(data).name, data
     try:
-        df = pd.read_csv(buf)
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        df = pd.read_csv(buf, nrows=MAX_CSV_REVIEWS)
+    except (UnicodeDecodeError, ValueError, pd.errors.ParserError,
+            pd.errors.EmptyDataError) as err:
         raise DataUnavailable("imdb.err.not_csv", error=type(err).__name__) from err
     cols = {c.strip().lower(): c for c in df.columns}
     missing = [c for c in ("review", "sentiment") if c not in cols]

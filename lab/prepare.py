@@ -29,7 +29,6 @@ from lab.jobs import DONE, FAILED, Job
 
 BAR_WIDTH = 30
 POLL_S = 0.5
-KERAS_DATASETS = imdb.KERAS_FILE.parent  # honours KERAS_HOME, as Keras does
 KERAS_IMDB_FILES = ("imdb.npz", "imdb_word_index.json")
 
 
@@ -175,7 +174,7 @@ def clear(out=sys.stdout) -> list[Path]:
     shutil.rmtree(root, ignore_errors=True)
     removed.append(root)
     for name in KERAS_IMDB_FILES:
-        path = KERAS_DATASETS / name
+        path = imdb.KERAS_FILE.parent / name  # Keras's datasets folder (KERAS_HOME honoured)
         if path.exists():
             path.unlink()
             removed.append(path)

@@ -17,9 +17,26 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 
 @pytest.fixture
 def shared_data() -> Path:
+    """The reference data; in CI (``CI`` set) its absence fails the test instead of skipping
+    it, so a missing folder cannot hide a proof."""
     if not SHARED_DATA.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail("../shared/data is missing: CI must have it beside the project")
         pytest.skip("../shared/data is not present on this machine")
     return SHARED_DATA
+
+
+@pytest.fixture(autouse=True)
+def _hermetic(tmp_path_factory, monkeypatch):
+    """Every test gets its own cache folder and Keras home, and sees a machine that has not
+    run ``lab.prepare`` (no Keras IMDB file), whatever this machine has: the result depends on
+    the code only. A test that wants a prepared machine makes one (test_classroom)."""
+    from lab import imdb
+
+    home = tmp_path_factory.mktemp("hermetic")
+    monkeypatch.setenv("LAB_CACHE_DIR", str(home / "cache"))
+    monkeypatch.setenv("KERAS_HOME", str(home / "keras"))
+    monkeypatch.setattr(imdb, "KERAS_FILE", home / "keras" / "datasets" / "imdb.npz")
 
 
 # --- Trainings in AppTest ---------------------------------------------------------------------
@@ -92,3 +109,9 @@ def link_params(values: dict | None = None, lang: str = "en", **state) -> dict:
             out.setdefault(key, []).append(text)
     return {k: v[0] if len(v) == 1 else v for k, v in out.items()} | {
         k: str(v) for k, v in state.items()}
+
+
+def pytest_report_header(config):
+    from tests.test_fuzz import SEED
+
+    return f"fuzz seed: {SEED} (replay with LAB_FUZZ_SEED={SEED})"

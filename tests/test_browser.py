@@ -6,6 +6,7 @@ wrong without ``ui.entry`` (see there).
 """
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -15,6 +16,7 @@ import urllib.request
 
 import pytest
 
+from lab import i18n
 from tests.conftest import ROOT
 from ui.catalog import LESSONS
 
@@ -82,34 +84,83 @@ def browser():
         b.close()
 
 
-def _open(browser, url, shots, name):
+# Plotly figures each page draws in its default view (at least).
+CHARTS = {"perceptron": 2, "xor": 3, "rnn": 1, "structures": 3, "gates": 2, "stock": 3,
+          "text": 2, "imdb": 5, "experiments": 1}
+COUNT_CHARTS = """() => document.querySelectorAll('.main-svg').length +
+    [...document.querySelectorAll('iframe')].reduce((n, f) => {
+        try { return n + f.contentDocument.querySelectorAll('.main-svg').length; }
+        catch (e) { return n; } }, 0)"""
+# Whether the page's font draws Hangul: the same text in glyphs no font has (U+0378) draws the
+# same "missing glyph" boxes, so equal pixels mean the Korean shows as boxes.
+HANGUL_DRAWN = """() => {
+    const font = getComputedStyle(document.querySelector('h1')).fontFamily;
+    const draw = (text) => { const c = document.createElement('canvas');
+        c.width = 200; c.height = 60; const g = c.getContext('2d');
+        g.font = '40px ' + font; g.fillText(text, 0, 45); return c.toDataURL(); };
+    return draw('한국어') !== draw('\u0378\u0378\u0378'); }"""
+
+
+# Streamlit's frontend first probes its server under the page's path, and 404s there are
+# expected; any other failed request or console error is the app's.
+STREAMLIT_PROBES = re.compile(r"/[a-z_]+/_stcore/(health|host-config)$")
+
+
+def _open(browser, url, console):
     page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    page.on("console", lambda m: console.append(m.text) if m.type == "error" and
+            not m.text.startswith("Failed to load resource") else None)
+    page.on("pageerror", lambda e: console.append(str(e)))
+    page.on("response", lambda r: console.append(f"{r.status} {r.url}") if r.status >= 400
+            and not STREAMLIT_PROBES.search(r.url) else None)
+    page.on("requestfailed", lambda r: console.append(f"{r.failure} {r.url}"))
     page.goto(url)
     page.wait_for_selector("h1", timeout=60_000)
     page.wait_for_timeout(1500)
     return page
 
 
-def _check(page, title, shots, name):
+def _check(page, title, shots, name, lang="en"):
     assert page.locator("h1").first.inner_text().strip() == title
     assert page.locator('[data-testid="stException"]').count() == 0
+    errors = page.locator('[data-testid="stAlertContentError"]').all_inner_texts()
+    assert not errors, (name, errors)
     nav = " ".join(page.locator('[data-testid="stSidebarNav"] a').all_inner_texts())
     for lesson in LESSONS:  # the app's navigation, not the file names of pages/
-        assert lesson.title() in nav
+        assert i18n.t(f"lesson.{lesson.url_path}.title", lang) in nav
     page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
 
 
-def test_every_page_in_a_real_browser(app_url, browser, tmp_path_factory):
-    shots = tmp_path_factory.mktemp("screenshots")
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_every_page_in_a_real_browser(app_url, browser, tmp_path_factory, lang):
+    shots = tmp_path_factory.mktemp(f"screenshots_{lang}")
+    query = "" if lang == "en" else "?lang=" + i18n.languages()[lang]
     for lesson in LESSONS:
-        page = _open(browser, f"{app_url}/{lesson.url_path}", shots, lesson.url_path)
-        page.wait_for_function(CHART_DRAWN, timeout=180_000)  # IMDB trains its first model
-        _check(page, lesson.title(), shots, lesson.url_path)
+        console: list[str] = []
+        page = _open(browser, f"{app_url}/{lesson.url_path}{query}", console)
+        want = CHARTS[lesson.url_path]  # IMDB trains its first model before its charts
+        page.wait_for_function(f"() => ({COUNT_CHARTS})() >= {want}", timeout=180_000)
+        _check(page, i18n.t(f"lesson.{lesson.url_path}.title", lang), shots,
+               f"{lang}_{lesson.url_path}", lang)
+        if lang == "ko":
+            assert re.search("[가-힣]", page.locator("h1").first.inner_text())
+            if os.environ.get("CI") or fonts_with_hangul():
+                assert page.evaluate(HANGUL_DRAWN), "Korean drawn as boxes: no Hangul font"
+        assert not console, (lesson.url_path, console[:3])
         page.close()
-    page = _open(browser, app_url, shots, "home")
-    _check(page, "Neural networks, from the perceptron to LSTM/GRU", shots, "home")
+    console = []
+    page = _open(browser, f"{app_url}/{query}", console)
+    _check(page, i18n.t("home.title", lang), shots, f"{lang}_home", lang)
     page.close()
     print(f"screenshots in {shots}")
+
+
+def fonts_with_hangul() -> bool:
+    try:
+        out = subprocess.run(["fc-list", ":lang=ko"], capture_output=True, text=True).stdout
+    except OSError:
+        return False
+    return bool(out.strip())
 
 
 def test_play_advances_training(app_url, browser):

@@ -240,10 +240,10 @@ def test_every_page_works_offline_after_prepare(prepared_offline, strict_text):
 
 
 def test_prepare_clear_removes_the_cache(tmp_path, monkeypatch):
-    from lab import prepare
+    from lab import imdb, prepare
 
     monkeypatch.setenv("LAB_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(prepare, "KERAS_DATASETS", tmp_path / "keras")
+    monkeypatch.setattr(imdb, "KERAS_FILE", tmp_path / "keras" / "imdb.npz")
     (tmp_path / "cache" / "stock_models").mkdir(parents=True)
     (tmp_path / "keras").mkdir()
     (tmp_path / "keras" / "imdb.npz").write_bytes(b"x")

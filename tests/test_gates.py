@@ -5,7 +5,6 @@ import pytest
 
 from lab import cells
 
-pytest.importorskip("tensorflow")
 
 
 def keras_layer(kind: str, n: int, d: int, T: int):

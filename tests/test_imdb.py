@@ -52,7 +52,6 @@ def test_corrupt_npz_and_offline_keras(tmp_path, monkeypatch):
     bad.write_bytes(b"not a zip file")
     with pytest.raises(imdb.DataUnavailable, match="not a readable"):
         imdb.load_npz(bad, 500)
-    pytest.importorskip("keras")
     import keras
 
     def offline(*args, **kwargs):
@@ -127,7 +126,6 @@ def test_threshold_metrics_against_hand_counts():
 
 @pytest.mark.parametrize("kind", ["LSTM", "GRU", "SimpleRNN"])
 def test_word_by_word_reading_equals_keras(kind):
-    pytest.importorskip("tensorflow")
     from lab.imdb_model import ModelSettings, train
 
     data = imdb.load_generated(200, n=300)
@@ -154,3 +152,9 @@ def test_word_by_word_reading_equals_keras(kind):
         np.testing.assert_array_equal(again.p_test, trained.p_test)
         assert again.word_by_word(xte[0])[-1] == pytest.approx(trained.p_test[0], abs=1e-5)
         assert Trained.load(folder, "another key") is None
+
+
+def test_a_million_row_csv_reads_its_first_50000_reviews():
+    raw = b"review,sentiment\n" + b"a fine film,positive\nso dull,negative\n" * 500_000
+    data = imdb.load_csv(raw, 100)
+    assert len(data.x_train) + len(data.x_test) == imdb.MAX_CSV_REVIEWS

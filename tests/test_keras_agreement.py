@@ -3,10 +3,7 @@
 import numpy as np
 import pytest
 
-from lab import mlp
-
-pytest.importorskip("tensorflow")
-keras_ref = pytest.importorskip("lab.keras_ref")
+from lab import keras_ref, mlp
 
 
 @pytest.mark.parametrize("hidden,seed", [(3, 0), (2, 5), (8, 1)])

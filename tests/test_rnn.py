@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from lab import rnn, sequences as sq
+from lab import imdb, rnn, sequences as sq
 from tests.gradcheck import numeric_gradient
 
 
@@ -101,7 +101,7 @@ def test_parameter_counts():
     assert rnn.count_params(1, 128, 1) == 16_769  # lecture 002: SimpleRNN(128) + Dense(1)
     assert rnn.count_params(500, 8, None) == 4072  # lecture 003: one-hot 500, SimpleRNN(8)
     assert rnn.count_params(16, 8, None) == 200  # lecture 003: Embedding(500, 16) + SimpleRNN(8)
-    assert 20000 * 100 * 100 * 4 == 800_000_000  # lecture 001: the float32 one-hot tensor
+    assert imdb.one_hot_bytes(20000, 100, 100) == 800_000_000  # lecture 001, float32 one-hot
 
 
 def test_odd_inputs():

@@ -303,3 +303,12 @@ def test_a_diverging_learning_rate_is_reported(units):
     f = train(p, ForecastSettings(kind="SimpleRNN", units=units, activation="relu", epochs=3,
                                   lr=1e6, validation=0.0))
     assert f.diverged
+
+
+def test_a_million_row_upload_keeps_its_last_rows():
+    import datetime as dt
+
+    start = dt.date(1000, 1, 1)
+    lines = [f"{start + dt.timedelta(days=i)},{100 + i % 7}" for i in range(1_000_000)]
+    data = stock.parse_csv(("Date,Close\n" + "\n".join(lines)).encode(), "big.csv")
+    assert len(data.frame) == stock.MAX_ROWS
