@@ -46,7 +46,6 @@ def test_keras_default_initialisation_layout(kind):
 
 
 def test_parameter_counts_match_the_lectures_and_keras():
-    import keras
 
     # lecture 003: 8 units on a 16-dimensional embedding
     assert cells.param_count("SimpleRNN", 16, 8) == 200
