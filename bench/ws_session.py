@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import time
+import urllib.request
+import uuid
 from dataclasses import dataclass, field
 
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.Common_pb2 import UploadedFileInfo
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
@@ -42,6 +45,10 @@ class Session:
         self.widgets: dict[str, str] = {}  # user key -> widget id
         self.fragments: dict[str, str] = {}  # user key of a widget inside -> fragment id
         self.auto_rerun: tuple[float, str] | None = None  # (interval, fragment id)
+        self.session_id = ""  # the server's id of this session (uploads are filed under it)
+        self.query = ""  # the URL's query string, sent with every rerun as the frontend does
+        self._timer_set = False  # whether the run being read asked for a fragment timer
+        self.values: dict[str, object] = {}  # user key -> the widget's proto as last drawn
 
     async def __aenter__(self) -> "Session":
         self.ws = await websockets.connect(self.url, subprotocols=["streamlit"], max_size=None,
@@ -51,10 +58,42 @@ class Session:
     async def __aexit__(self, *exc) -> None:
         await self.ws.close()
 
-    async def open(self, page: str, timeout: float = 120) -> Run:
+    async def open(self, page: str, timeout: float = 120, query: str = "") -> Run:
+        """Open ``page`` as a link would, ``query`` being its URL's text after the ``?``."""
         self.page, self.widgets, self.fragments, self.auto_rerun = page, {}, {}, None
-        self.page_script_hash = ""
+        self.page_script_hash, self.values, self.query = "", {}, query
         return await self._rerun([], timeout=timeout)
+
+    async def upload(self, key: str, name: str, data: bytes, timeout: float = 120) -> Run:
+        """Drop a file on the uploader ``key`` as the frontend does: ask the server where to
+        put it, PUT it there over HTTP (with the XSRF cookie and header), then send the
+        uploader's new state."""
+        msg = BackMsg()
+        msg.file_urls_request.request_id = uuid.uuid4().hex
+        msg.file_urls_request.session_id = self.session_id
+        msg.file_urls_request.file_names.append(name)
+        await self.ws.send(msg.SerializeToString())
+        reply = await asyncio.wait_for(self._file_urls(), timeout)
+        urls = reply.file_urls[0]
+        where = urls.upload_url
+        await asyncio.to_thread(_put, where if where.startswith("http") else self.http + where,
+                                name, data)
+        state = WidgetState()
+        info = state.file_uploader_state_value.uploaded_file_info.add()
+        info.CopyFrom(UploadedFileInfo(name=name, size=len(data), file_id=urls.file_id,
+                                       file_urls=urls))
+        return await self.set(key, state, timeout=timeout)
+
+    async def _file_urls(self):
+        while True:
+            fm = ForwardMsg()
+            fm.ParseFromString(await self.ws.recv())
+            if fm.WhichOneof("type") == "file_urls_response":
+                return fm.file_urls_response
+
+    @property
+    def http(self) -> str:
+        return self.url.replace("ws://", "http://").rsplit("/_stcore/stream", 1)[0]
 
     async def set(self, key: str, state: WidgetState, fragment: bool = True,
                   timeout: float = 120) -> Run:
@@ -81,6 +120,7 @@ class Session:
                      auto: bool = False, timeout: float = 120) -> Run:
         msg = BackMsg()
         cs = msg.rerun_script
+        cs.query_string = self.query
         cs.page_name = self.page
         cs.page_script_hash = self.page_script_hash
         cs.widget_states.widgets.extend(states)
@@ -108,21 +148,44 @@ class Session:
                 widget_id = getattr(inner, "id", "")
                 if isinstance(widget_id, str) and widget_id.startswith("$$ID"):
                     key = widget_id.rsplit("-", 1)[-1]
-                    self.widgets[key] = widget_id
+                    self.widgets[key], self.values[key] = widget_id, inner
                     if fm.delta.fragment_id:
                         self.fragments[key] = fm.delta.fragment_id
+            elif kind == "new_session":  # a run starts (the whole script or a fragment)
+                self.session_id = fm.new_session.initialize.session_id
+                self._timer_set = False
             elif kind == "navigation":
                 self.page_script_hash = fm.navigation.page_script_hash
             elif kind == "auto_rerun":
                 self.auto_rerun = (fm.auto_rerun.interval, fm.auto_rerun.fragment_id)
+                self._timer_set = True
             elif kind == "stop_auto_rerun":
                 self.auto_rerun = None
             elif kind == "script_finished":
+                if fm.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY and not self._timer_set:
+                    self.auto_rerun = None  # a whole run that drew no timer: the old one is gone
                 if fm.script_finished in FINISHED:
                     return
                 if fm.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
                     run.exceptions.append("compile error")
                     return
+
+
+def _put(url: str, name: str, data: bytes) -> None:
+    """One multipart PUT, as the frontend's uploader sends it (XSRF cookie and header)."""
+    base = url.split("/_stcore/", 1)[0]
+    with urllib.request.urlopen(base + "/_stcore/health", timeout=30) as r:
+        cookie = next((c.split(";", 1)[0] for c in r.headers.get_all("Set-Cookie") or []
+                       if c.startswith("_streamlit_xsrf=")), "")
+    boundary = uuid.uuid4().hex
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+            f"filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n").encode() + data + (
+        f"\r\n--{boundary}--\r\n").encode()
+    headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    if cookie:
+        headers |= {"Cookie": cookie, "X-Xsrftoken": cookie.split("=", 1)[1]}
+    request = urllib.request.Request(url, data=body, method="PUT", headers=headers)
+    urllib.request.urlopen(request, timeout=60).close()
 
 
 def slider(value: float) -> WidgetState:

@@ -25,11 +25,15 @@ until the fork server is up (``warm_up``, started by ``app.py``). ``LAB_TRAIN_PR
 keeps every training in the server process.
 
 A stored result needs ``diverged`` (bool) and ``save(folder, key)``; the store is given the
-matching ``load(folder, key)``.
+matching ``load(folder, key)``. Every session of the server reads the same stored object, so
+the store freezes it on the way in (``freeze``): its arrays become read-only and its lists
+tuples, and a page that tried to change a shared model in place would fail at once instead
+of changing it for the whole room.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing as mp
 import os
 import sys
@@ -39,6 +43,8 @@ from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Callable, Generic, TypeVar
+
+import numpy as np
 
 from lab.cache import cache_dir
 from lab.errors import LabError
@@ -202,6 +208,24 @@ def _died(proc) -> LabError:
     return LabError("training.process_died", code=proc.exitcode)
 
 
+def freeze(value):
+    """``value`` made safe to share between sessions, in place where it can be: NumPy arrays
+    read-only, lists tuples, dict values and dataclass fields frozen the same way."""
+    if isinstance(value, np.ndarray):
+        value.setflags(write=False)
+        return value
+    if isinstance(value, (list, tuple)):
+        return tuple(freeze(v) for v in value)
+    if isinstance(value, dict):
+        for k in value:
+            value[k] = freeze(value[k])
+        return value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            object.__setattr__(value, f.name, freeze(getattr(value, f.name)))
+    return value
+
+
 class Store(Generic[R]):
     def __init__(self, folder: str, load: Callable[..., R | None], limit: int):
         self.folder, self._load, self.limit = folder, load, limit
@@ -280,6 +304,7 @@ class Store(Generic[R]):
         job._finish(DIVERGED if result.diverged else DONE, result)
 
     def _remember(self, key: str, value: R) -> None:
+        freeze(value)
         with self._lock:
             self._memory[key] = value
             self._memory.move_to_end(key)

@@ -1,7 +1,13 @@
 """Shared test set-up: the project on sys.path, quiet TensorFlow, the reference data folder."""
 
+import contextlib
 import os
+import socket
+import subprocess
 import sys
+import tempfile
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -10,6 +16,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("CUDA_VISIBLE_DEVICES", "-1")
+# The whole run's own cache folder and Keras home, set before anything imports lab or Keras:
+# module-scoped fixtures (set up before ``_hermetic`` below) and subprocesses get them too,
+# never the machine's (the repository's data/cache, ~/.keras).
+_RUN_HOME = Path(tempfile.mkdtemp(prefix="lab-tests-"))
+os.environ["LAB_CACHE_DIR"] = str(_RUN_HOME / "cache")
+os.environ["KERAS_HOME"] = str(_RUN_HOME / "keras")
 
 # Reference data lives beside the project (see ../shared/data/SOURCES.md), never inside it.
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -37,6 +49,79 @@ def _hermetic(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("LAB_CACHE_DIR", str(home / "cache"))
     monkeypatch.setenv("KERAS_HOME", str(home / "keras"))
     monkeypatch.setattr(imdb, "KERAS_FILE", home / "keras" / "datasets" / "imdb.npz")
+    keras_config = sys.modules.get("keras.src.backend.config")  # Keras read KERAS_HOME at import
+    if keras_config is not None:
+        monkeypatch.setattr(keras_config, "_KERAS_DIR", str(home / "keras"))
+
+
+@pytest.fixture
+def keras_imdb_prepared(shared_data, monkeypatch) -> Path:
+    """This test's Keras home as ``lab.prepare`` leaves it: ``datasets/imdb.npz`` and the word
+    index. The word index is the real file (Keras checks its hash and reads it). ``imdb.npz``
+    stands for Keras's 17 MB download, whose hash the reference subset cannot match, so Keras's
+    loader is substituted: it reads ``imdb_keras_subset_num500.npz`` (5,000 / 1,000 reviews)
+    and caps the vocabulary as Keras does. Yields the datasets folder."""
+    import json
+    import shutil
+
+    import keras
+    import numpy as np
+
+    from lab import imdb
+
+    datasets = Path(os.environ["KERAS_HOME"]) / "datasets"
+    datasets.mkdir(parents=True, exist_ok=True)
+    shutil.copy(shared_data / "imdb_word_index.json", datasets)
+    subset = shared_data / "imdb_keras_subset_num500.npz"
+    imdb.KERAS_FILE.symlink_to(subset)  # what the pages look for; Keras never reads it here
+
+    def load_data(num_words=None, skip_top=0, **_):
+        data = imdb.load_npz(subset, num_words or 10**9, skip_top)
+        as_array = lambda xs: np.array([np.array(x) for x in xs], dtype=object)  # noqa: E731
+        return ((as_array(data.x_train), data.y_train), (as_array(data.x_test), data.y_test))
+    monkeypatch.setattr(keras.datasets.imdb, "load_data", load_data)
+    assert json.loads((datasets / "imdb_word_index.json").read_text())["the"] == 1
+    return datasets
+
+
+# --- A real server ------------------------------------------------------------------------------
+SERVER_START_SECONDS = 60
+
+
+@contextlib.contextmanager
+def serve_app(folder: Path, **env: str):
+    """``streamlit run app.py`` on a free localhost port, as hermetic as a test: its own cache
+    folder and Keras home under ``folder`` (an unprepared machine), its log in
+    ``folder/streamlit.log``. Yields the URL; the server stops on exit."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = folder / "streamlit.log"
+    env = dict(os.environ, LAB_CACHE_DIR=str(folder / "cache"),
+               KERAS_HOME=str(folder / "keras"), **env)
+    with open(log, "w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+             "--server.address", "127.0.0.1", "--server.port", str(port)],
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + SERVER_START_SECONDS
+        while True:
+            try:
+                urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+                break
+            except OSError:
+                if proc.poll() is not None or time.time() > deadline:
+                    pytest.fail("streamlit did not start:\n" + log.read_text())
+                time.sleep(0.5)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
 
 
 # --- Trainings in AppTest ---------------------------------------------------------------------
@@ -109,6 +194,12 @@ def link_params(values: dict | None = None, lang: str = "en", **state) -> dict:
             out.setdefault(key, []).append(text)
     return {k: v[0] if len(v) == 1 else v for k, v in out.items()} | {
         k: str(v) for k, v in state.items()}
+
+
+def pytest_sessionfinish(session, exitstatus):
+    import shutil
+
+    shutil.rmtree(_RUN_HOME, ignore_errors=True)
 
 
 def pytest_report_header(config):

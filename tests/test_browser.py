@@ -1,5 +1,6 @@
 """One real browser: `streamlit run app.py` on a free localhost port, every page opened in
-Debian's headless Chromium (driven by Playwright), a screenshot of each kept in a temp folder.
+Debian's headless Chromium (driven by Playwright), a screenshot of each kept in
+``test-results/screenshots/`` (CI's artefacts; ignored by git).
 
 Lesson URLs are visited first, on a fresh server, because that is the case Streamlit gets
 wrong without ``ui.entry`` (see there).
@@ -8,36 +9,26 @@ wrong without ``ui.entry`` (see there).
 import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 
 from lab import i18n
-from tests.conftest import ROOT
+from tests.conftest import ROOT, serve_app
 from ui.catalog import LESSONS
 
 pytestmark = pytest.mark.browser
+SCREENSHOTS = ROOT / "test-results" / "screenshots"
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
-SERVER_START_SECONDS = 60
 # A Plotly chart has drawn, on the page itself or inside a live chart's (same-origin) iframe.
 CHART_DRAWN = """() => document.querySelector('.main-svg') !== null ||
     [...document.querySelectorAll('iframe')].some(f => {
         try { return f.contentDocument.querySelector('.main-svg') !== null; }
         catch (e) { return false; } })"""
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -46,32 +37,8 @@ def app_url(tmp_path_factory):
         if os.environ.get("CI"):
             pytest.fail("Debian's chromium is not installed: .ci/run must install it")
         pytest.skip("chromium is not installed (apt-get install chromium)")
-    port = _free_port()
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
-    env = dict(os.environ, LAB_CACHE_DIR=str(tmp_path_factory.mktemp("cache")))
-    with open(log, "w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.address", "127.0.0.1", "--server.port", str(port)],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + SERVER_START_SECONDS
-        while True:
-            try:
-                urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-                break
-            except OSError:
-                if proc.poll() is not None or time.time() > deadline:
-                    pytest.fail("streamlit did not start:\n" + log.read_text())
-                time.sleep(0.5)
+    with serve_app(tmp_path_factory.mktemp("server")) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture(scope="module")
@@ -132,8 +99,9 @@ def _check(page, title, shots, name, lang="en"):
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
-def test_every_page_in_a_real_browser(app_url, browser, tmp_path_factory, lang):
-    shots = tmp_path_factory.mktemp(f"screenshots_{lang}")
+def test_every_page_in_a_real_browser(app_url, browser, lang):
+    shots = SCREENSHOTS / lang
+    shots.mkdir(parents=True, exist_ok=True)
     query = "" if lang == "en" else "?lang=" + i18n.languages()[lang]
     for lesson in LESSONS:
         console: list[str] = []

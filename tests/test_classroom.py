@@ -198,23 +198,21 @@ def test_presenter_mode_enlarges_figures():
     run("pages/xor.py", link_params({"presenter": True}, "ko"))
 
 
-# --- Offline after preparation ----------------------------------------------------------------------
+# --- Offline after preparation ----------------------------------------------------------------
 @pytest.fixture
-def prepared_offline(tmp_path, monkeypatch):
-    """A cache made by ``lab.prepare`` (short training), then no network at all."""
+def prepared_offline(keras_imdb_prepared, monkeypatch):
+    """A machine after ``python -m lab.prepare`` (every step, Keras's reviews simulated from the
+    reference subset; short trainings), then no network at all and no training allowed."""
     from lab import imdb_model, prepare, stock_model
 
-    monkeypatch.setenv("LAB_CACHE_DIR", str(tmp_path))
     for module, settings_at in ((imdb_model, 4), (stock_model, 1)):
         def one_epoch(*args, _fit=module.train, _at=settings_at, **kwargs):
             args = list(args)
             args[_at] = dataclasses.replace(args[_at], epochs=1)
             return _fit(*args, **kwargs)
         monkeypatch.setattr(module, "train", one_epoch)
-    steps = [s for s in prepare.STEPS  # no IMDB download in CI
-             if s.key not in ("keras_imdb", "imdb_model_keras")]
-    results = prepare.prepare(steps)
-    assert all(ok for _, ok, _, _ in results), results
+    results = prepare.prepare(prepare.STEPS)
+    assert [ok for _, ok, _, _ in results] == [True] * len(prepare.STEPS), results
 
     def refuse(*args, **kwargs):
         raise AssertionError("a page tried to train after lab.prepare")
@@ -226,7 +224,6 @@ def prepared_offline(tmp_path, monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", no_network)
     monkeypatch.setattr(socket, "create_connection", no_network)
     monkeypatch.setattr(socket, "getaddrinfo", no_network)
-    yield tmp_path
 
 
 def test_every_page_works_offline_after_prepare(prepared_offline, strict_text):
@@ -234,6 +231,17 @@ def test_every_page_works_offline_after_prepare(prepared_offline, strict_text):
         for lang in ("en", "ko"):
             at = run(page, link_params(lang=lang), timeout=180)
             assert not at.error, (page, [e.value for e in at.error])
+    imdb_page = run("pages/imdb.py")
+    assert imdb_page.radio(key="im_source").value == "keras", "the prepared reviews by default"
+    shown = " ".join(e.value for e in [*imdb_page.caption, *imdb_page.markdown])
+    assert "5,000" in shown, shown[:500]
+    assert imdb_page.slider(key="im_thr").value == 0.5, "the prepared model, not a training"
+    for threshold in (0.0, 1.0):
+        imdb_page.slider(key="im_thr").set_value(threshold).run()
+        assert not imdb_page.exception and not imdb_page.error
+    imdb_page.text_area(key="im_review").set_value("a wonderful film, I loved it").run()
+    verdict = [m.value for m in imdb_page.markdown if "→" in m.value and "threshold" in m.value]
+    assert verdict and "Unknown words: none" in verdict[0], "the real word index knows them"
     at = run("pages/stock.py", link_params({"sk_source": "online", "sk_symbol": "000660.KS"}))
     assert at.warning, "the online fetch fails with a message, the cached result stays"
     assert stock.EMBEDDED_TICKERS

@@ -236,3 +236,24 @@ def test_a_stand_in_trainer_runs_on_the_thread(store, processes):
 
     job = store.request("k", store_mod.Task(local, ()), 1)
     assert job.wait(5) and job.result.value == os.getpid()
+
+
+def test_a_stored_result_is_frozen_for_every_session(store):
+    """What one session gets from a store is the object every other session gets: its arrays
+    are read-only and its lists tuples, so no page can change a shared model in place."""
+    from lab import cells
+    from lab.imdb_model import ModelSettings, Trained
+
+    trained = Trained(ModelSettings(), {"loss": [0.7, 0.6]}, np.array([0.2, 0.9]),
+                      np.zeros((5, 2)), cells.Cell("SimpleRNN", np.zeros((2, 3)),
+                                                   np.zeros((3, 3)), np.zeros(3)),
+                      np.zeros((3, 1)), np.zeros(1), 1.0)
+    assert store.request("m", lambda job: trained, 1).wait(5)
+    shared = store.get("m")
+    assert shared is trained
+    for array in (shared.p_test, shared.embedding, shared.cell.kernel, shared.w_out):
+        with pytest.raises(ValueError, match="read-only"):
+            array[0] = 1.0
+    with pytest.raises(AttributeError):
+        shared.history["loss"].append(0.5)
+    assert shared.word_by_word([1, 2]).shape == (2,), "reading still works"
