@@ -111,6 +111,33 @@ class Session:
             except asyncio.TimeoutError:
                 return
 
+    async def follow(self, quiet: float = 0.5) -> Run:
+        """What the server sends without being asked (a fragment's ``st.rerun()``: the whole
+        script's run), until it has been quiet for ``quiet`` seconds."""
+        run = Run(0.0)
+        try:
+            await asyncio.wait_for(self._read_until_finished(run), quiet)
+        except asyncio.TimeoutError:
+            pass
+        return run
+
+    async def until(self, want: str, first: Run, timeout: float = 300) -> list[str]:
+        """Let the page's fragment timer tick (a training's progress), as the frontend does,
+        until ``want`` is shown; returns the exceptions shown on the way."""
+        deadline = time.monotonic() + timeout
+        text, errors = first.text(), list(first.exceptions)
+        while want not in text:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"'{want}' not shown on {self.page or 'home'} in {timeout} s")
+            run = Run(0.0)
+            if self.auto_rerun:
+                await asyncio.sleep(self.auto_rerun[0])
+                run = await self.tick()
+            extra = await self.follow()
+            text = run.text() + extra.text()
+            errors += run.exceptions + extra.exceptions
+        return errors
+
     async def tick(self, timeout: float = 120) -> Run:
         """What the frontend does when the server's fragment timer fires."""
         _, fragment_id = self.auto_rerun

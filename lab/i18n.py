@@ -17,6 +17,8 @@ sidebar switch). Without one, and in plain scripts and tests, the language is En
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import re
 import tomllib
 from functools import lru_cache
@@ -42,8 +44,22 @@ def set_language_source(source: Callable[[], str]) -> None:
     _language_source = source
 
 
+_override: contextvars.ContextVar[str | None] = contextvars.ContextVar("lab_language", default=None)
+
+
+@contextlib.contextmanager
+def using(lang: str):
+    """Text in ``lang`` inside the block, whatever the source says (work done off the page's
+    own thread, e.g. the next chunk of an animation computed ahead)."""
+    token = _override.set(lang)
+    try:
+        yield
+    finally:
+        _override.reset(token)
+
+
 def current() -> str:
-    lang = _language_source()
+    lang = _override.get() or _language_source()
     return lang if lang in languages() else DEFAULT
 
 

@@ -175,3 +175,39 @@ def output_grid(p: MLP, lo: float = -0.5, hi: float = 1.5, n: int = 61):
     g1, g2 = np.meshgrid(xs, xs)
     pts = np.column_stack([g1.ravel(), g2.ravel()])
     return xs, xs, forward(p, pts).y.reshape(n, n)
+
+
+@dataclass
+class Trajectory:
+    """Training recorded for playing back: the weights after each frame's steps, and the loss
+    before every step. ``frames[i]`` is the network after ``(i + 1) * steps_per_frame`` steps
+    (fewer for the last frame when training stopped: converged, diverged or the step cap)."""
+
+    frames: list[MLP]
+    steps: list[int]  # steps taken after each frame, counted from the trajectory's start
+    losses: np.ndarray
+    diverged: bool
+
+
+def trajectory(p: MLP, lr: float, steps_per_frame: int, frames: int,
+               max_steps: int | None = None) -> Trajectory:
+    """Train a copy of ``p`` for up to ``frames`` frames of ``steps_per_frame`` steps each,
+    recording every frame; stops after the frame where it converges or diverges, or at
+    ``max_steps`` steps. ``p`` itself is left as it was."""
+    q, shots, counts, chunks = p.copy(), [], [], []
+    budget = max_steps if max_steps is not None else steps_per_frame * frames
+    done, diverged = 0, False
+    for _ in range(frames):
+        n = min(steps_per_frame, budget - done)
+        if n <= 0 or is_converged(q):
+            break
+        chunk = train(q, lr, n)
+        chunks.append(chunk)
+        done += len(chunk)
+        shots.append(q.copy())
+        counts.append(done)
+        if len(chunk) < n:
+            diverged = True
+            break
+    losses = np.concatenate(chunks) if chunks else np.empty(0)
+    return Trajectory(shots, counts, losses, diverged)

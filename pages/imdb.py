@@ -9,7 +9,7 @@ from lab.figures.imdb import (confusion_figure, histogram_figure, roc_pr_figure,
                               training_figure, word_by_word_figure)
 from lab import imdb_model
 from lab.errors import sentence
-from lab.i18n import t
+from lab.i18n import current, t
 from lab.imdb_model import ModelSettings, model_key
 from ui.charts import chart
 from ui.entry import ensure_app_navigation
@@ -22,7 +22,7 @@ ensure_app_navigation()
 KEY = "imdb"
 
 
-@st.cache_data(show_spinner=False, max_entries=6)
+@st.cache_resource(show_spinner=False, max_entries=6)  # shared, never copied: read only
 def load(source: str, num_words: int, skip_top: int, maxlen: int, csv: bytes | None,
          folder: str = ""):
     """(data set, padded training ids, padded test ids, fingerprint of the data)."""
@@ -37,10 +37,22 @@ def load(source: str, num_words: int, skip_top: int, maxlen: int, csv: bytes | N
     return (data, *imdb.padded(data, maxlen))
 
 
-@st.cache_data(max_entries=16)
-def sweep(key: str, y: np.ndarray, p: np.ndarray, cost_fp: float, cost_fn: float):
-    t, mis, cost = th.sweep(y, p, cost_fp=cost_fp, cost_fn=cost_fn)
-    return t, mis, cost, th.curves(y, p)
+@st.cache_resource(max_entries=128, show_spinner=False)
+def threshold_view(key: str, thr: float, cost_fp: float, cost_fn: float, lang: str,
+                   _y: np.ndarray, _p: np.ndarray):
+    """Everything the threshold section shows for model ``key`` (whose test labels and
+    probabilities are ``_y``, ``_p``) at these settings: computed once for the room, as a
+    class moving to the lecturer's threshold asks for the same view."""
+    y, p = _y, _p
+    m = th.at_threshold(y, p, thr)
+    ts, mis, cost = th.sweep(y, p, cost_fp=cost_fp, cost_fn=cost_fn)
+    best_all, best_window = th.best(ts, mis), th.best(ts, mis, th.LECTURE_WINDOW)
+    figures = [confusion_figure(m),
+               sweep_figure(ts, mis, cost, thr, best_all, best_window,
+                            show_cost=(cost_fp, cost_fn) != (1.0, 1.0)),
+               roc_pr_figure(th.curves(y, p), m), histogram_figure(y, p, thr)]
+    table = pd.DataFrame({"threshold": ts, "misclassification": mis, "cost": cost})
+    return m, (best_all, best_window, th.best(ts, cost)), figures, table.to_csv(index=False)
 
 
 st.title(t("lesson.imdb.title"))
@@ -146,9 +158,8 @@ def threshold_section(key: str, y: np.ndarray, p: np.ndarray) -> None:
     st.subheader(t("imdb.threshold_header"))
     c1, c2, c3 = st.columns([2, 1, 1])
     thr, cost_fp, cost_fn = C.draw("im_thr", c1), C.draw("im_cfp", c2), C.draw("im_cfn", c3)
-    m = th.at_threshold(y, p, thr)
-    ts, mis, cost, curves = sweep(key, y, p, cost_fp, cost_fn)
-    best_all, best_window = th.best(ts, mis), th.best(ts, mis, th.LECTURE_WINDOW)
+    m, (best_all, best_window, cheapest), figures, sweep_csv = threshold_view(
+        key, float(thr), float(cost_fp), float(cost_fn), current(), y, p)
     k1, k2, k3, k4, k5 = st.columns(5)
     k1.metric(t("imdb.accuracy"), f"{m.accuracy:.3f}")
     k2.metric(t("imdb.precision"), f"{m.precision:.3f}")
@@ -157,18 +168,16 @@ def threshold_section(key: str, y: np.ndarray, p: np.ndarray) -> None:
     k5.metric(t("imdb.misclassified"), t("imdb.of", n=m.fp + m.fn, total=len(y)))
     if m.tp + m.fp == 0:
         st.info(t("imdb.none_positive"))
-    st.caption(t("imdb.best", all=best_all, window=best_window, cheapest=th.best(ts, cost)))
+    st.caption(t("imdb.best", all=best_all, window=best_window, cheapest=cheapest))
+    confusion, sweep, roc_pr, histogram = figures
     left, right = st.columns(2)
-    chart(confusion_figure(m), key="im_cm", where=left)
-    chart(sweep_figure(ts, mis, cost, thr, best_all, best_window,
-                       show_cost=(cost_fp, cost_fn) != (1.0, 1.0)), key="im_sweep", where=right)
+    chart(confusion, key="im_cm", where=left)
+    chart(sweep, key="im_sweep", where=right)
     left, right = st.columns(2)
-    chart(roc_pr_figure(curves, m), key="im_roc", where=left)
-    chart(histogram_figure(y, p, thr), key="im_hist", where=right)
-    st.download_button(t("imdb.download_sweep"),
-                       pd.DataFrame({"threshold": ts, "misclassification": mis, "cost": cost})
-                       .to_csv(index=False).encode(), "threshold_sweep.csv", "text/csv",
-                       key="im_download_sweep")
+    chart(roc_pr, key="im_roc", where=left)
+    chart(histogram, key="im_hist", where=right)
+    st.download_button(t("imdb.download_sweep"), sweep_csv.encode(), "threshold_sweep.csv",
+                       "text/csv", key="im_download_sweep")
     own_review(thr)
 
 

@@ -1,6 +1,7 @@
 """Stock forecast: a window of past days -> tomorrow's close, scored against the naive forecast
 (lectures 000 and 002)."""
 
+import hashlib
 from datetime import date
 
 import numpy as np
@@ -13,7 +14,7 @@ from lab import stock_model
 from lab.stock_model import (PRESETS, STORE, Forecast, ForecastSettings, estimate_seconds,
                              keras_code, model_key, scaling_comparison)
 from lab.errors import sentence
-from lab.i18n import headers, slug, t
+from lab.i18n import current, headers, slug, t
 from ui.charts import chart
 from ui.entry import ensure_app_navigation
 from ui.settings import STOCK as C, stock_preset
@@ -35,6 +36,34 @@ def load(source: str, ticker: str, raw: bytes | None, name: str, start: date, en
             raise stock.DataUnavailable("stock.choose_csv")
         return stock.parse_csv(raw, name)
     return stock.fetch_online(ticker, start, end)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def prepared(content: str, settings: stock.PrepSettings, _data: stock.StockData):
+    """The windows of ``_data`` (whose content hashes to ``content``) for ``settings``: made
+    once for the room (read only)."""
+    return stock.prepare(_data, settings)
+
+
+def content_of(data: stock.StockData) -> str:
+    return hashlib.sha1(pd.util.hash_pandas_object(data.frame).values.tobytes()).hexdigest()
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def forecast_view(key: str, lang: str, _prep: stock.Prepared, _forecast: Forecast):
+    """(scores table, forecast closes, price / returns / loss figures, the two CSVs) of the
+    forecast stored under ``key``: computed once for the room."""
+    prep, forecast = _prep, _forecast
+    table = stock.evaluate(prep, forecast.pred)
+    pred_close = prep.to_close(forecast.pred)
+    figures = (price_figure(prep, pred_close, t("stock.price_title", kind=forecast.settings.kind,
+                                                window=prep.settings.window_size)),
+               returns_figure(*stock.returns_on_test_days(prep, pred_close)),
+               loss_figure(forecast.history, forecast.settings.epochs))
+    out = pd.DataFrame({"close": prep.close, "forecast": pred_close, "naive": prep.prev_close,
+                        "part": np.where(np.arange(len(prep.close)) < prep.split, "train",
+                                         "test")}, index=prep.target_index)
+    return table, pred_close, figures, out.to_csv(), table.to_csv()
 
 
 def apply_preset() -> None:
@@ -118,7 +147,7 @@ prep_settings = stock.PrepSettings(tuple(features), target, window, train_pct / 
 
 forecast = None
 try:
-    prep = stock.prepare(data, prep_settings)
+    prep = prepared(content_of(data), prep_settings, data)
     forecast = forecast_for(prep, settings)
     if forecast is not None and forecast.diverged:
         forecast = None
@@ -135,8 +164,8 @@ else:
 
 # --- Evaluation ------------------------------------------------------------------------------
 s = prep.settings
-table = stock.evaluate(prep, forecast.pred)
-pred_close = prep.to_close(forecast.pred)
+table, pred_close, (prices, returns, losses), forecast_csv, scores_csv = forecast_view(
+    model_key(prep, forecast.settings), current(), prep, forecast)
 dropped = ", ".join(f"{v:,} {t(f'stock.dropped.{k}')}" for k, v in prep.dropped.items()
                     if v) or t("stock.none")
 st.caption(t("stock.shapes", rows=len(prep.frame), dropped=dropped, X=prep.X.shape,
@@ -163,18 +192,14 @@ if not stock.beats_naive(table):
 shown = headers(table, "stock.col").rename(index=lambda i: t(f"stock.row.{slug(i)}"))
 st.dataframe(shown.map(lambda v: "n/a" if pd.isna(v) else f"{v:.4f}"), width="stretch")
 st.caption(t("stock.always_up", share=table.attrs["always up"]))
-chart(price_figure(prep, pred_close, t("stock.price_title", kind=forecast.settings.kind,
-                                       window=s.window_size)), key="sk_prices")
+chart(prices, key="sk_prices")
 left, right = st.columns(2)
-chart(returns_figure(*stock.returns_on_test_days(prep, pred_close)), key="sk_returns", where=left)
-chart(loss_figure(forecast.history, forecast.settings.epochs), key="sk_loss", where=right)
-out = pd.DataFrame({"close": prep.close, "forecast": pred_close, "naive": prep.prev_close,
-                    "part": np.where(np.arange(len(prep.close)) < prep.split, "train", "test")},
-                   index=prep.target_index)
+chart(returns, key="sk_returns", where=left)
+chart(losses, key="sk_loss", where=right)
 d1, d2 = st.columns(2)
-d1.download_button(t("stock.download"), out.to_csv().encode(), "forecast.csv", "text/csv",
+d1.download_button(t("stock.download"), forecast_csv.encode(), "forecast.csv", "text/csv",
                    key="sk_download")
-d2.download_button(t("stock.download_scores"), table.to_csv().encode(), "forecast_scores.csv",
+d2.download_button(t("stock.download_scores"), scores_csv.encode(), "forecast_scores.csv",
                    "text/csv", key="sk_download_scores")
 
 with st.expander(t("stock.scaling")):

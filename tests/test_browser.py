@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 
 import pytest
 
@@ -131,21 +132,36 @@ def fonts_with_hangul() -> bool:
     return bool(out.strip())
 
 
-def test_play_advances_training(app_url, browser):
+def _count(locator) -> int:
+    return int(locator.inner_text().replace(",", ""))
+
+
+def test_play_runs_in_the_browser(app_url, browser):
+    """Play on the XOR page: the frames advance in the browser with no message to the server
+    between chunks (a chunk is 5 s of play), and Pause lands on exact weights: the page's
+    counter, the link's step count and the last frame agree."""
     page = browser.new_page(viewport={"width": 1400, "height": 1600})
-    page.goto(f"{app_url}/xor")
+    sent: list[float] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda _: sent.append(time.monotonic())))
+    page.goto(f"{app_url}/xor?xor_lr=0.05")  # slow enough not to converge within the test
     steps = page.locator('[data-testid="stMetricValue"]').first
     steps.wait_for(timeout=60_000)
     assert steps.inner_text() == "0"
     page.get_by_role("button", name="Play").click()
-    page.wait_for_function(
-        """() => { const m = document.querySelector('[data-testid="stMetricValue"]');
-                   return m && parseInt(m.innerText.replace(/,/g, '')) >= 200; }""",
-        timeout=30_000)
+    shown = page.frame_locator('iframe[src*="frames_player"]').locator(".value").first
+    shown.wait_for(timeout=60_000)
+    start, t0 = _count(shown), time.monotonic()
+    page.wait_for_timeout(3000)
+    played, quiet = _count(shown), [s for s in sent if s > t0]
+    assert played - start >= 10 * 50, "at least 10 frames of 50 steps in 3 s"
+    assert len(quiet) <= 1, f"{len(quiet)} messages to the server in 3 s of play"
     page.get_by_role("button", name="Pause").click()
+    page.wait_for_function("""() => { const m = document.querySelector('[data-testid="stMetricValue"]');
+                                       return m && m.innerText !== "0"; }""", timeout=30_000)
     page.wait_for_timeout(1000)
-    paused_at = steps.inner_text()
+    paused = _count(steps)
+    assert paused >= played and f"steps={paused}" in page.url
     page.wait_for_timeout(1000)
-    assert steps.inner_text() == paused_at, "Pause stops training"
+    assert _count(steps) == paused, "Pause stops training"
     assert page.locator('[data-testid="stException"]').count() == 0
     page.close()

@@ -18,12 +18,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bench.ws_session import Run, Session
+from bench.ws_session import Session
 from tests.conftest import link_params, serve_app
 from ui.controls import REGISTRY
 
 TIMEOUT_S = 240  # the whole room, trainings included (about 60-90 s on 2 cores)
-QUIET_S = 0.5  # after a run, what the server still sends by itself (a fragment's st.rerun)
 
 # page, control, one student's value, the other's; the Keras pages' training is kept short
 # by the same link (IMDB: 1 epoch, stock: 2)
@@ -59,37 +58,12 @@ def seeded_value(page: str, key: str, proto):
     return proto.value[0] if control.kind == "slider" else proto.value
 
 
-async def follow(s: Session) -> Run:
-    """What the server sends without being asked, until it is quiet for ``QUIET_S``."""
-    run = Run(0.0)
-    try:
-        await asyncio.wait_for(s._read_until_finished(run), QUIET_S)
-    except asyncio.TimeoutError:
-        pass
-    return run
-
-
-async def until_shown(s: Session, first: Run, want: str, deadline: float) -> list[str]:
-    """Tick the page's fragment timer (a training's progress) until ``want`` is shown; the
-    exceptions seen on the way."""
-    text, errors = first.text(), list(first.exceptions)
-    while want not in text:
-        assert time.monotonic() < deadline, f"'{want}' not shown on {s.page} in time"
-        run = Run(0.0)
-        if s.auto_rerun:
-            await asyncio.sleep(s.auto_rerun[0])
-            run = await s.tick()
-        extra = await follow(s)
-        text = run.text() + extra.text()
-        errors += run.exceptions + extra.exceptions
-    return errors
-
-
 async def student(url: str, page: str, key: str, value, deadline: float) -> dict:
     async with Session(url) as s:
         first = await s.open(page, query=query(page, {key: value}))
         want = DONE.get(page)
-        errors = await until_shown(s, first, want, deadline) if want else first.exceptions
+        errors = (await s.until(want, first, deadline - time.monotonic()) if want
+                  else first.exceptions)
         seeded = seeded_value(page, key, s.values[key])  # as first drawn (IMDB: once trained)
         shown = await s.open(page, query=query(page, {key: value}))  # the result, drawn again
         return {"errors": errors + shown.exceptions, "text": shown.text(), "value": seeded}
@@ -108,7 +82,8 @@ async def uploader(url: str, name: str, days: int, deadline: float) -> dict:
     async with Session(url) as s:
         first = await s.open("stock", query=query("stock", {"sk_source": "upload"}))
         run = await s.upload("sk_csv", name, price_csv(days, seed=days))
-        errors = first.exceptions + await until_shown(s, run, DONE["stock"], deadline)
+        errors = first.exceptions + await s.until(DONE["stock"], run,
+                                                  deadline - time.monotonic())
         again = await s.open("stock", query=query("stock", {"sk_source": "upload"}))
         return {"errors": errors, "first": run.text(), "text": again.text()}
 

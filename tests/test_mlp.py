@@ -96,3 +96,31 @@ def test_hidden_lines_and_grid():
     xs, ys, z = mlp.output_grid(p, n=5)
     assert z.shape == (5, 5) and xs[0] == -0.5 and xs[-1] == 1.5
     assert z[0, 0] == pytest.approx(float(mlp.forward(p, np.array([[-0.5, -0.5]])).y[0, 0]))
+
+
+# --- Trajectories played in the browser -----------------------------------------------------------
+def test_a_trajectory_records_the_same_training_frame_by_frame():
+    p = mlp.init_params(3, 0)
+    before = p.copy()
+    traj = mlp.trajectory(p, 0.5, 50, 10)
+    assert all(np.array_equal(a, b) for a, b in zip(p.as_dict().values(),
+                                                    before.as_dict().values())), "p is kept"
+    assert traj.steps == [50 * (i + 1) for i in range(10)] and len(traj.losses) == 500
+    q = before.copy()
+    losses = mlp.train(q, 0.5, 150)
+    assert np.array_equal(traj.frames[2].w1, q.w1) and np.array_equal(traj.losses[:150], losses)
+    assert not traj.diverged
+
+
+def test_a_trajectory_stops_where_training_stops():
+    done = mlp.trajectory(mlp.init_params(3, 0), 0.5, 50, 1000)  # converges at about 1,100
+    assert mlp.is_converged(done.frames[-1]) and not mlp.is_converged(done.frames[-2])
+    assert len(done.frames) < 1000
+    capped = mlp.trajectory(mlp.init_params(3, 0), 0.05, 50, 10, max_steps=120)
+    assert capped.steps == [50, 100, 120]
+    edge = mlp.init_params(3, 0)
+    edge.w2[:] = 1e308  # the first update overflows
+    wild = mlp.trajectory(edge, 1e10, 50, 10)
+    assert wild.diverged and len(wild.frames) == 1 and wild.frames[0].is_finite()
+    assert wild.steps[0] < 50
+    assert mlp.trajectory(done.frames[-1], 0.5, 50, 10).frames == [], "nothing left to play"

@@ -29,15 +29,17 @@ _PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
 @st.cache_resource(show_spinner=False)
-def _component():
-    folder = cache_dir("live_plot", plotly.__version__)
-    for src in (_SOURCE, _PLOTLY_JS):
-        dst = folder / src.name
-        if not dst.exists() or dst.stat().st_size != src.stat().st_size:
+def plotly_component(name: str, page: Path = _SOURCE):
+    """The component ``name`` whose ``index.html`` is ``page``, served with Plotly.js beside
+    it (both copied into the cache folder, once per Plotly version)."""
+    folder = cache_dir(name, plotly.__version__)
+    for src, dst in ((page, folder / "index.html"), (_PLOTLY_JS, folder / _PLOTLY_JS.name)):
+        if not dst.exists() or dst.read_bytes() != src.read_bytes():
             shutil.copyfile(src, dst)
-    return components.declare_component("live_plot", path=str(folder))
+    return components.declare_component(name, path=str(folder))
 
 
 def live_plotly_chart(fig: go.Figure, key: str, config: dict | None = None) -> None:
     """Draw ``fig`` in a chart that keeps its identity (``key``) across reruns."""
-    _component()(figure=fig.to_json(), config=json.dumps(config or {}), key=key, default=None)
+    plotly_component("live_plot")(figure=fig.to_json(), config=json.dumps(config or {}),
+                                  key=key, default=None)

@@ -49,11 +49,13 @@ def controls(key: str, *, can_play: bool = True) -> str | None:
     return "step" if stepped else None
 
 
-def live(key: str, body: Callable[[bool], None]) -> None:
-    """Run ``body(ticking)`` in a fragment that reruns every tick while playing."""
+def live(key: str, body: Callable[[bool], None], ticks: bool = True) -> None:
+    """Run ``body(playing)`` in a fragment that reruns every tick while playing (``ticks``),
+    or only when a widget inside it changes (a page that plays in the browser: the fragment
+    reruns when the player asks for its next chunk)."""
     playing = is_playing(key)
 
-    @st.fragment(run_every=TICK_SECONDS if playing else None)
+    @st.fragment(run_every=TICK_SECONDS if playing and ticks else None)
     def _frame():
         body(is_playing(key))
 

@@ -6,7 +6,10 @@ These are redrawn on every animation frame, so each is built with a single ``go.
 
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 
 from lab import i18n
@@ -14,7 +17,8 @@ from lab.geometry import level_curve, line_through_plane
 from lab.figures import (CLASS_COLORS, FIG_HEIGHT, LEGEND_BELOW, MARGIN, PROB_SCALE,
                          SERIES_COLORS, hline, square_axes,
                          vline)
-from lab.mlp import MLP, XOR_T, XOR_X, forward, hidden_lines, output_grid
+from lab.mlp import (MLP, XOR_T, XOR_X, Trajectory, bce, forward, hidden_lines,
+                     output_grid)
 
 HEATMAP_CELLS = 41  # per side: 1,681 forward passes a frame; finer grids cost the browser frames
 LOSS_POINTS = 200  # the loss curve is thinned to at most this many points
@@ -155,3 +159,54 @@ def hidden_space_figure(p: MLP, three_d: bool = False) -> go.Figure:
         layout.update(xaxis=dict(title=xt, range=[-span, span]),
                       yaxis=dict(title=yt, visible=bool(yt)), shapes=[vline(0.0)])
     return go.Figure(data, layout)
+
+
+# --- Frames played in the browser ---------------------------------------------------------------
+def outputs_table(p: MLP) -> pd.DataFrame:
+    """The four inputs, each hidden unit's output, y and the target."""
+    f = forward(p)
+    table = pd.DataFrame(XOR_X.astype(int), columns=["x1", "x2"])
+    for j in range(p.hidden):
+        table[f"h{j + 1}"] = f.h[:, j]
+    table["y"], table["t"] = f.y[:, 0], XOR_T[:, 0].astype(int)
+    return table
+
+
+def metrics(p: MLP, steps: int, lr: float) -> list[tuple[str, str]]:
+    """The page's metric row: steps, loss, inputs right, learning rate."""
+    y = forward(p).y
+    right = int(np.sum((y > 0.5) == (XOR_T > 0.5)))
+    return [(i18n.t("xor.m_steps"), f"{steps:,}"), (i18n.t("xor.m_loss"), f"{bce(y):.4f}"),
+            (i18n.t("xor.m_right"), i18n.t("xor.of_4", n=right)), (i18n.t("xor.m_lr"), f"{lr:g}")]
+
+
+def _compact(fig: go.Figure, first: bool) -> dict:
+    """A frame's figure as Plotly JSON made small for the wire: its float arrays as float32
+    (Plotly sends NumPy arrays as typed binary; 7 significant digits are more than the screen
+    shows) and Plotly's template (7 KB a figure) with the first frame only."""
+    for trace in fig.data:
+        for name in ("x", "y", "z"):
+            values = getattr(trace, name, None)
+            if isinstance(values, np.ndarray) and values.dtype == np.float64:
+                setattr(trace, name, values.astype(np.float32))
+    out = fig.to_plotly_json()
+    if not first:
+        out["layout"].pop("template", None)
+    return out
+
+
+def play_frames(history: np.ndarray, traj: Trajectory, lr: float, heatmap: bool,
+                style: Callable[[go.Figure], go.Figure] = lambda fig: fig) -> list[dict]:
+    """One dict per frame of ``traj`` (which starts after ``history``'s steps): the metric row,
+    the three figures (output plane, hidden space in 2-D, loss) as Plotly JSON, and the outputs
+    table as text. ``style`` restyles each figure (presenter mode). Frames after the first carry
+    no Plotly template: the player keeps the first frame's."""
+    frames = []
+    for i, (p, n) in enumerate(zip(traj.frames, traj.steps)):
+        losses = np.concatenate([history, traj.losses[:n]])
+        figs = [boundary_figure(p, heatmap=heatmap), hidden_space_figure(p), loss_figure(losses)]
+        frames.append({"metrics": metrics(p, len(losses), lr),
+                       "figs": [_compact(style(fig), i == 0) for fig in figs],
+                       "table": outputs_table(p).to_string(index=False,
+                                                           float_format="{:.4f}".format)})
+    return frames

@@ -1,0 +1,109 @@
+"""Play in the browser (ui.frames_player and the XOR page): chunks computed once for the
+server, where the browser is, and the page's Play / Pause / Reset on exact weights."""
+
+import json
+import threading
+import time
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lab import mlp
+from lab.figures.xor import play_frames
+from tests.conftest import ROOT, link_params
+from ui import frames_player
+from ui.frames_player import Chunks, frame_now
+
+APP = str(ROOT / "app.py")
+
+
+def test_one_build_per_key_for_the_whole_server():
+    chunks, calls, gate = Chunks(limit=2), [], threading.Event()
+
+    def build():
+        calls.append(1)
+        gate.wait(5)
+        return "frames"
+    got = []
+    threads = [threading.Thread(target=lambda: got.append(chunks.get("k", build)))
+               for _ in range(6)]
+    for th in threads:
+        th.start()
+    time.sleep(0.1)
+    gate.set()
+    for th in threads:
+        th.join()
+    assert got == ["frames"] * 6 and calls == [1]
+    for key in ("a", "b", "c"):
+        chunks.get(key, lambda: key)
+    assert len(chunks) == 2, "bounded: the oldest goes"
+
+
+def test_the_next_chunk_is_computed_ahead():
+    chunks, done = Chunks(), threading.Event()
+    chunks.ahead("next", lambda: (done.set(), "later")[1])
+    assert done.wait(5)
+    time.sleep(0.05)
+    assert chunks.get("next", lambda: pytest.fail("computed twice")) == "later"
+
+
+def test_the_browsers_frame_by_its_report_or_the_clock():
+    now = time.monotonic()
+    assert frame_now(now, 50, {"chunk": "a", "at": 49}, "a") == 49
+    assert frame_now(now, 50, {"chunk": "old", "at": 49}, "a") == 0, "another chunk's report"
+    assert frame_now(now - 1.0, 50, None, "a") == frames_player.FPS - 1
+    assert frame_now(now - 100, 50, None, "a") == 49
+
+
+def test_frames_are_compact_and_carry_the_template_once():
+    traj = mlp.trajectory(mlp.init_params(3, 0), 0.5, 50, 3)
+    frames = play_frames(np.empty(0), traj, 0.5, heatmap=True)
+    assert [f["metrics"][0][1] for f in frames] == ["50", "100", "150"]
+    assert "template" in frames[0]["figs"][0]["layout"]
+    assert "template" not in frames[1]["figs"][0]["layout"]
+    heat = frames[0]["figs"][0]["data"][0]
+    assert heat["type"] == "heatmap" and heat["z"]["dtype"] == "f4"
+    assert "y " in frames[0]["table"] or " y" in frames[0]["table"]
+
+
+def player_args(at: AppTest) -> dict:
+    found = [e for e in at.get("component_instance")
+             if e.proto.component_name.endswith("frames_player")]
+    assert len(found) == 1
+    return json.loads(found[0].proto.json_args)
+
+
+def test_play_hands_the_browser_frames_and_pause_lands_on_one():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/xor.py")
+    at.query_params.update(link_params({"xor_lr": 0.05}))
+    at.run()
+    at.button(key="xor__play").click().run()
+    assert not at.exception and not at.metric, "the player draws the metrics while playing"
+    args = player_args(at)
+    frames = json.loads(args["frames"])
+    assert len(frames) == frames_player.CHUNK_FRAMES and args["fps"] == frames_player.FPS
+    time.sleep(0.55)
+    at.button(key="xor__play").click().run()  # Pause
+    steps = int(at.metric[0].value.replace(",", ""))
+    assert steps % 50 == 0 and 50 * 4 <= steps <= 50 * 20, "a frame near where the browser was"
+    assert len(at.session_state["xor_state"]["losses"]) == steps
+    assert frames[steps // 50 - 1]["metrics"][0][1] == f"{steps:,}", "the frame it showed"
+    assert at.query_params["steps"] == [str(steps)] or at.query_params["steps"] == str(steps)
+
+
+def test_a_slider_moved_while_playing_continues_from_the_current_weights():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/xor.py")
+    at.query_params.update(link_params({"xor_lr": 0.05}))
+    at.run()
+    at.button(key="xor__play").click().run()
+    time.sleep(0.8)
+    at.select_slider(key="xor_lr").set_value(5.0).run()
+    reached = len(at.session_state["xor_state"]["losses"])
+    assert reached > 0, "the weights the browser showed are kept"
+    first = json.loads(player_args(at)["frames"])[0]["metrics"]
+    assert first[0][1] == f"{reached + 50:,}" and first[3][1] == "5"
+    at.button(key="xor__reset").click().run()
+    assert at.metric[0].value == "0" and "xor_play" not in at.session_state
