@@ -18,7 +18,9 @@ its rendering, and thirty browsers on the server's two cores measure Chromium, n
 (exceptions shown, timeouts, a missing chart; should be 0), and the server's resident memory
 (RSS from /proc, summed over the server processes): idle, after the lecturer's session, at its peak, with every session open,
 and after they close. Bounded: every wait has a timeout and the run stops after
-``RUN_LIMIT_S``. Run: ``python -m bench.load [--sessions 30] [--no-play] [--servers 2]``.
+``RUN_LIMIT_S``. Run: ``python -m bench.load [--sessions 30] [--no-play] [--servers 2
+[--proxy]]``; with ``--proxy`` the servers run behind nginx as ``deploy.serve`` runs them,
+and the students reach them through its one address.
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ import time
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from bench.browser_fps import _serve
-from bench.ws_session import Session, click, slider
+from bench.ws_session import Session, arrive, click, one_browser_per_process, slider
+from deploy import serve
 from ui.frames_player import FPS
 
 ARRIVAL_S = 10  # students arrive over this many seconds, in a random order
@@ -70,6 +73,7 @@ class Tally:
     def __init__(self):
         self.open, self.threshold, self.frame, self.frames = [], [], [], []
         self.errors: list[str] = []
+        self.processes: dict[str, int] = {}  # behind the proxy: students per process
 
     def check(self, what: str, run, expect: str | None = None):
         if run.exceptions:
@@ -83,17 +87,24 @@ class Tally:
 TRAINED = {"imdb": "Confusion matrix at threshold", "stock": "Test RMSE, model"}
 
 
-async def lecturer(url: str, tally: Tally) -> None:
-    async with Session(url) as s:
+async def lecturer(url: str, tally: Tally, cookie: str = "") -> None:
+    async with Session(url, cookie) as s:
         for page in EVERY_PAGE:
             run = tally.check(f"open {page or 'home'}", await s.open(page, LECTURER_TIMEOUT_S))
             if page in TRAINED:  # wait for the training the page started, as a lecturer would
                 tally.errors += await s.until(TRAINED[page], run, LECTURER_TIMEOUT_S)
 
 
-async def student(url: str, tally: Tally, arrive: float, play: bool = True) -> Session:
-    await asyncio.sleep(arrive)
-    s = Session(url)
+async def student(url: str, tally: Tally, at: float, play: bool = True,
+                  proxy: bool = False) -> Session:
+    """One student arriving ``at`` seconds in; behind the ``proxy``, a new browser: its first
+    request gets the cookie that routes it to one process (which is counted in ``tally``)."""
+    await asyncio.sleep(at)
+    cookie = ""
+    if proxy:
+        cookie, process = await asyncio.to_thread(arrive, url)
+        tally.processes[process] = tally.processes.get(process, 0) + 1
+    s = Session(url, cookie)
     await s.__aenter__()
     try:
         run = tally.check("open imdb", await s.open("imdb", STEP_TIMEOUT_S), "threshold 0.50")
@@ -162,12 +173,21 @@ def row(what: str, values: list[float]) -> None:
               f"{max(values):.3f} s | {len(values)} |")
 
 
-async def run(sessions: int, play: bool, servers: int) -> None:
+async def run(sessions: int, play: bool, servers: int, proxy: bool) -> None:
     """``servers`` > 1: that many server processes share one cache folder (the first trains,
-    the others load from disk) and the students are dealt out among them."""
+    the others load from disk) and the students are dealt out among them. ``proxy``: the
+    processes run behind nginx (``deploy.serve``); every student is a new browser at the one
+    address, and the proxy picks its process; the lecturer visits each process once."""
     cache = tempfile.mkdtemp(prefix="lab-load-")
-    procs = [_serve("app.py", cache) for _ in range(servers)]
-    pids, urls = [p.pid for p, _ in procs], [u for _, u in procs]
+    if proxy:
+        deployment = serve.start(servers, cache_dir=cache)
+        stops, pids = [deployment.stop], deployment.pids()
+        routes = one_browser_per_process(deployment.url, servers)
+        urls, cookies = [deployment.url] * len(routes), list(routes.values())
+    else:
+        procs = [_serve("app.py", cache) for _ in range(servers)]
+        stops, pids = [p.terminate for p, _ in procs], [p.pid for p, _ in procs]
+        urls, cookies = [u for _, u in procs], [""] * servers
 
     def rss() -> float:
         return sum(rss_mb(pid) for pid in pids)
@@ -175,8 +195,8 @@ async def run(sessions: int, play: bool, servers: int) -> None:
         idle = rss()
         warm = Tally()
         t0 = time.perf_counter()
-        for url in urls:
-            await lecturer(url, warm)
+        for url, cookie in zip(urls, cookies):
+            await lecturer(url, warm, cookie)
         warm_s = time.perf_counter() - t0
         await asyncio.sleep(2)
         one = rss()
@@ -186,7 +206,7 @@ async def run(sessions: int, play: bool, servers: int) -> None:
         arrivals = random.Random(0).sample(range(sessions), sessions)
         t0 = time.perf_counter()
         students = await asyncio.gather(*(
-            student(urls[i % servers], room, ARRIVAL_S * k / sessions, play)
+            student(urls[i % len(urls)], room, ARRIVAL_S * k / sessions, play, proxy)
             for i, k in enumerate(arrivals)))
         wall = time.perf_counter() - t0
         all_open = rss()
@@ -196,11 +216,13 @@ async def run(sessions: int, play: bool, servers: int) -> None:
         peak.running = False
         after = rss()
     finally:
-        for proc, _ in procs:
-            proc.terminate()
+        for stop in stops:
+            stop()
     print(f"Lecturer's session (every page; trains the default IMDB and stock models): "
           f"{warm_s:.1f} s, errors: {len(warm.errors)} {warm.errors[:3]}")
-    print(f"{servers} server process(es); "
+    where = (f" behind nginx (students per process: {sorted(room.processes.values())})"
+             if proxy else "")
+    print(f"{servers} server process(es){where}; "
           f"{sessions} students arriving over {ARRIVAL_S} s, whole classroom script"
           f"{'' if play else ' without pressing Play'}: {wall:.1f} s")
     print("| what | p50 | p95 | max | count |\n| --- | --- | --- | --- | --- |")
@@ -225,8 +247,10 @@ def main() -> None:
                         help="students open XOR but do not press Play (isolates the animation)")
     parser.add_argument("--servers", type=int, default=1,
                         help="server processes sharing one cache, students dealt out among them")
+    parser.add_argument("--proxy", action="store_true",
+                        help="the servers behind nginx (deploy.serve), one address for the class")
     args = parser.parse_args()
-    asyncio.run(asyncio.wait_for(run(args.sessions, not args.no_play, args.servers),
+    asyncio.run(asyncio.wait_for(run(args.sessions, not args.no_play, args.servers, args.proxy),
                                  RUN_LIMIT_S))
 
 

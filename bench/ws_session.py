@@ -36,9 +36,33 @@ class Run:
         return " ".join(str(e) for e in self.elements)
 
 
+def arrive(url: str) -> tuple[str, str]:
+    """A new browser's first request: (its cookies, the process that answered). Behind the
+    lab's proxy (``deploy``) the cookie routes every later request of this browser to that
+    process; on a plain server both are empty."""
+    with urllib.request.urlopen(url + "/_stcore/health", timeout=30) as r:
+        cookies = [c.split(";", 1)[0] for c in r.headers.get_all("Set-Cookie") or []
+                   if c.startswith("lab_route=")]
+        return "; ".join(cookies), r.headers.get("X-Lab-Process", "")
+
+
+def one_browser_per_process(url: str, processes: int, tries: int = 64) -> dict[str, str]:
+    """Behind the lab's proxy: new browsers arrive until one has reached each of ``processes``
+    processes; process -> that browser's cookie (fewer entries if ``tries`` were not enough)."""
+    seen: dict[str, str] = {}
+    for _ in range(tries):
+        cookie, process = arrive(url)
+        seen.setdefault(process, cookie)
+        if len(seen) == processes:
+            break
+    return seen
+
+
 class Session:
-    def __init__(self, url: str):
+    def __init__(self, url: str, cookie: str = ""):
+        """A browser session on ``url``; ``cookie``: what the browser sends (see ``arrive``)."""
         self.url = url.replace("http://", "ws://") + "/_stcore/stream"
+        self.cookie = cookie
         self.ws = None
         self.page = ""
         self.page_script_hash = ""  # the server's id of the current page, sent back as is
@@ -51,7 +75,9 @@ class Session:
         self.values: dict[str, object] = {}  # user key -> the widget's proto as last drawn
 
     async def __aenter__(self) -> "Session":
+        headers = {"Cookie": self.cookie} if self.cookie else None
         self.ws = await websockets.connect(self.url, subprotocols=["streamlit"], max_size=None,
+                                           additional_headers=headers,
                                            open_timeout=60, ping_interval=None)
         return self
 
@@ -77,7 +103,7 @@ class Session:
         urls = reply.file_urls[0]
         where = urls.upload_url
         await asyncio.to_thread(_put, where if where.startswith("http") else self.http + where,
-                                name, data)
+                                name, data, self.cookie)
         state = WidgetState()
         info = state.file_uploader_state_value.uploaded_file_info.add()
         info.CopyFrom(UploadedFileInfo(name=name, size=len(data), file_id=urls.file_id,
@@ -198,10 +224,13 @@ class Session:
                     return
 
 
-def _put(url: str, name: str, data: bytes) -> None:
-    """One multipart PUT, as the frontend's uploader sends it (XSRF cookie and header)."""
+def _put(url: str, name: str, data: bytes, route: str = "") -> None:
+    """One multipart PUT, as the frontend's uploader sends it (XSRF cookie and header; the
+    browser's ``route`` cookie, if any, with both requests)."""
     base = url.split("/_stcore/", 1)[0]
-    with urllib.request.urlopen(base + "/_stcore/health", timeout=30) as r:
+    ask = urllib.request.Request(base + "/_stcore/health", headers={"Cookie": route} if route
+                                 else {})
+    with urllib.request.urlopen(ask, timeout=30) as r:
         cookie = next((c.split(";", 1)[0] for c in r.headers.get_all("Set-Cookie") or []
                        if c.startswith("_streamlit_xsrf=")), "")
     boundary = uuid.uuid4().hex
@@ -210,7 +239,8 @@ def _put(url: str, name: str, data: bytes) -> None:
         f"\r\n--{boundary}--\r\n").encode()
     headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
     if cookie:
-        headers |= {"Cookie": cookie, "X-Xsrftoken": cookie.split("=", 1)[1]}
+        headers |= {"Cookie": "; ".join(c for c in (route, cookie) if c),
+                    "X-Xsrftoken": cookie.split("=", 1)[1]}
     request = urllib.request.Request(url, data=body, method="PUT", headers=headers)
     urllib.request.urlopen(request, timeout=60).close()
 

@@ -78,8 +78,10 @@ def price_csv(days: int, seed: int) -> bytes:
     return frame.to_csv(index=False).encode()
 
 
-async def uploader(url: str, name: str, days: int, deadline: float) -> dict:
-    async with Session(url) as s:
+async def uploader(url: str, name: str, days: int, deadline: float, cookie: str = "") -> dict:
+    """A student who uploads ``days`` of prices as ``name`` on the stock page and waits for the
+    forecast; ``cookie``: the browser's (behind the proxy, its route to one process)."""
+    async with Session(url, cookie) as s:
         first = await s.open("stock", query=query("stock", {"sk_source": "upload"}))
         run = await s.upload("sk_csv", name, price_csv(days, seed=days))
         errors = first.exceptions + await s.until(DONE["stock"], run,

@@ -74,12 +74,18 @@ def player_args(at: AppTest) -> dict:
     return json.loads(found[0].proto.json_args)
 
 
-def test_play_hands_the_browser_frames_and_pause_lands_on_one():
+def playing_xor() -> AppTest:
+    """The XOR page at a learning rate that does not converge within a test, Play pressed."""
     at = AppTest.from_file(APP, default_timeout=60)
     at.switch_page("pages/xor.py")
     at.query_params.update(link_params({"xor_lr": 0.05}))
     at.run()
     at.button(key="xor__play").click().run()
+    return at
+
+
+def test_play_hands_the_browser_frames_and_pause_lands_on_one():
+    at = playing_xor()
     assert not at.exception and not at.metric, "the player draws the metrics while playing"
     args = player_args(at)
     frames = json.loads(args["frames"])
@@ -94,11 +100,7 @@ def test_play_hands_the_browser_frames_and_pause_lands_on_one():
 
 
 def test_a_slider_moved_while_playing_continues_from_the_current_weights():
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page("pages/xor.py")
-    at.query_params.update(link_params({"xor_lr": 0.05}))
-    at.run()
-    at.button(key="xor__play").click().run()
+    at = playing_xor()
     time.sleep(0.8)
     at.select_slider(key="xor_lr").set_value(5.0).run()
     reached = len(at.session_state["xor_state"]["losses"])

@@ -1,0 +1,104 @@
+"""The class behind a real proxy: ``deploy.serve`` runs two lab processes behind Debian's nginx.
+
+A Streamlit session lives in one process, so each browser must stick to one: its websocket and
+its uploads reach the process that holds its session (a cookie nginx sets on the first request).
+The processes share one cache folder: a model one process trained is loaded, not trained again,
+by the other. Two browsers, routed to different processes, each upload their own prices and get
+their own forecast.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import time
+import urllib.request
+
+import pytest
+
+from bench.ws_session import Session, arrive, one_browser_per_process
+from deploy import serve
+from tests.test_concurrency import DONE, query, uploader
+
+TIMEOUT_S = 240
+MAX_ARRIVALS = 64  # new browsers until two reach different processes (each: one in two)
+
+pytestmark = pytest.mark.skipif(
+    not (shutil.which("nginx") or serve.Path("/usr/sbin/nginx").exists()),
+    reason="nginx is not installed (apt-get install nginx; .ci/run installs it)")
+
+
+def routed_to(url: str, cookie: str) -> str:
+    """The process that answers a browser sending ``cookie``."""
+    ask = urllib.request.Request(url + "/_stcore/health", headers={"Cookie": cookie})
+    with urllib.request.urlopen(ask, timeout=30) as r:
+        return r.headers["X-Lab-Process"]
+
+
+async def forecast(url: str, cookie: str) -> dict:
+    """A student on the stock page's default data, waiting for its forecast."""
+    async with Session(url, cookie) as s:
+        first = await s.open("stock", query=query("stock", {}))
+        errors = first.exceptions + await s.until(DONE["stock"], first, TIMEOUT_S)
+        shown = await s.open("stock", query=query("stock", {}))  # the forecast, drawn again
+        return {"errors": errors + shown.exceptions, "text": shown.text()}
+
+
+@pytest.fixture(scope="module")
+def deployment(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("proxy")
+    with serve.start(2, cache_dir=str(folder / "cache"),
+                     env={"KERAS_HOME": str(folder / "keras")}) as dep:
+        dep.cache = folder / "cache"
+        yield dep
+
+
+@pytest.fixture(scope="module")
+def browsers(deployment) -> dict[str, str]:
+    """Two browsers the proxy sent to different processes: process -> the browser's cookie."""
+    cookie, process = arrive(deployment.url)
+    assert cookie.startswith("lab_route=") and process.startswith("127.0.0.1:")
+    found = one_browser_per_process(deployment.url, 2, MAX_ARRIVALS)
+    assert len(found) == 2, f"{MAX_ARRIVALS} new browsers all reached {list(found)}"
+    return found
+
+
+@pytest.fixture(scope="module")
+def uploads(deployment, browsers) -> dict:
+    async def both():
+        deadline = time.monotonic() + TIMEOUT_S
+        (p1, c1), (p2, c2) = browsers.items()
+        return dict(zip((p1, p2), await asyncio.gather(
+            uploader(deployment.url, "alpha.csv", 300, deadline, c1),
+            uploader(deployment.url, "beta.csv", 420, deadline, c2))))
+    return asyncio.run(both())
+
+
+def test_the_proxy_runs_two_processes_and_keeps_each_browser_on_one(deployment, browsers):
+    assert len(deployment.ports) == 2 and len(set(browsers)) == 2
+    assert {p.rsplit(":", 1)[1] for p in browsers} == {str(p) for p in deployment.ports}
+    for process, cookie in browsers.items():
+        assert {routed_to(deployment.url, cookie) for _ in range(8)} == {process}
+
+
+def test_each_upload_reaches_its_own_session_through_the_proxy(uploads):
+    (alpha, beta) = uploads.values()
+    assert alpha["errors"] == [] and beta["errors"] == []
+    assert "alpha.csv" in alpha["text"] and "beta.csv" not in alpha["text"]
+    assert "beta.csv" in beta["text"] and "alpha.csv" not in beta["text"]
+    assert "Test RMSE, model" in alpha["text"] and "Test RMSE, model" in beta["text"]
+
+
+def test_the_processes_share_one_cache(deployment, browsers, uploads):
+    """Each process saved its upload's model in the one folder; a model trained by one process
+    is then loaded by the other, not trained again (its file is not written a second time)."""
+    saved = deployment.cache / "stock_models"
+    assert len(list(saved.glob("*.npz"))) == 2
+    (c1, c2) = browsers.values()
+    first = asyncio.run(forecast(deployment.url, c1))
+    assert first["errors"] == [] and DONE["stock"] in first["text"]
+    models = {f: f.stat().st_mtime_ns for f in saved.glob("*.npz")}
+    assert len(models) == 3
+    second = asyncio.run(forecast(deployment.url, c2))
+    assert second["errors"] == [] and DONE["stock"] in second["text"]
+    assert {f: f.stat().st_mtime_ns for f in saved.glob("*.npz")} == models
