@@ -27,6 +27,9 @@ Rows:
 * A page rerun (AppTest, server side) for every page, against the home page, and the RNN
   page's rerun when its scale slider moves.
 * One animation frame's server work (train + every figure + JSON), against the frame budget.
+* Server CPU per rerun on a real server (``bench.cpu``): each page opened (cold, then again),
+  its main widget moved, and XOR's Play per frame, against an empty Streamlit app's page open
+  and slider move measured in the same run.
 * ``--browser``: frames per second of the XOR page playing in headless Chromium, against an
   empty frame of the same app (the ceiling of Streamlit's fragment loop on this machine).
 """
@@ -429,6 +432,12 @@ def bench_stock() -> None:
 
 
 # --- Browser frames per second ----------------------------------------------------------------
+def bench_cpu() -> None:
+    from bench import cpu
+
+    cpu.rows(row)
+
+
 def bench_browser() -> None:
     from bench.browser_fps import measure_fps
 
@@ -474,7 +483,7 @@ def main() -> None:
     parser.add_argument("--browser", action="store_true",
                         help="also measure frames/s in headless Chromium (about a minute)")
     parser.add_argument("--only", choices=["xor", "perceptron", "rnn", "gates", "imdb", "stock",
-                                           "experiments", "pages", "frame", "browser"])
+                                           "experiments", "pages", "frame", "cpu", "browser"])
     parser.add_argument("--rows", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if not args.rows:
@@ -485,7 +494,7 @@ def main() -> None:
     steps = {"xor": bench_xor, "perceptron": bench_perceptron, "rnn": bench_rnn,
              "gates": bench_gates, "imdb": bench_imdb, "stock": bench_stock,
              "experiments": bench_experiments, "frame": bench_frame,
-             "pages": bench_pages,
+             "pages": bench_pages, "cpu": bench_cpu,
              "browser": bench_browser}
     if args.only:
         steps[args.only]()
