@@ -1,12 +1,20 @@
-"""Perceptron learning rule (lecture 000): AND/OR settle, XOR never does; the sigmoid neuron."""
+"""Perceptron learning rule (lecture 000): AND/OR settle, XOR never does; the sigmoid neuron.
+
+The whole run is computed at once (a few hundred updates at most); Play hands the browser
+chunks of frames, one per update or per pass, which it plays with no rerun per frame
+(``ui.frames_player``). Pause lands on the update the browser shows.
+"""
+
+import uuid
 
 import numpy as np
+import plotly.io
 import streamlit as st
 
-from lab import perceptron as pc
-from lab.figures.perceptron import decision_figure, history_figure
-from lab.i18n import headers, t
-from ui import player
+from lab import i18n, perceptron as pc
+from lab.figures.perceptron import play_frames, view
+from lab.i18n import current, headers, t
+from ui import frames_player, player, presenter
 from ui.charts import live_chart
 from ui.controls import from_url, keep_in_url
 from ui.entry import ensure_app_navigation
@@ -42,48 +50,74 @@ with rule_tab:
     settings = (gate, eta, passes, init, seed)
     if st.session_state.get("pc_settings") != settings:
         st.session_state.pc_settings, st.session_state.pc_cursor = settings, 0
+        st.session_state.pop("pc_play", None)  # a chunk playing for the old run is dropped
     if "pc_linked" not in st.session_state:
         st.session_state.pc_linked = True
         st.session_state.pc_cursor = min(total, max(0, from_url("update", int, 0)))
     per_tick = 4 if C.draw("pc_by_pass") else 1
 
+    def settle_play() -> None:
+        """Bring the cursor to the frame the browser reached in the chunk it was playing."""
+        playing = st.session_state.pop("pc_play", None)
+        if playing is not None:
+            at = frames_player.frame_now(playing["started"], len(playing["cursors"]),
+                                         st.session_state.get("pc_player"), playing["chunk"])
+            st.session_state.pc_cursor = playing["cursors"][at]
+
+    settle_play()
     action = player.controls(KEY, can_play=st.session_state.pc_cursor < total)
     if action == "reset":
         st.session_state.pc_cursor = 0
     elif action == "step":
         st.session_state.pc_cursor = min(total, st.session_state.pc_cursor + per_tick)
 
-    def frame(ticking: bool) -> None:
-        if ticking:
-            st.session_state.pc_cursor = min(total, st.session_state.pc_cursor + per_tick)
+    def chunk_from(cursor: int, big: bool, lang: str):
+        """(key, build, cursors) of the chunk that follows ``cursor``: one frame per step of
+        ``per_tick`` updates, computed once for every session at these settings."""
+        cursors = list(range(cursor + per_tick, total + per_tick, per_tick))
+        cursors = [min(c, total) for c in cursors[:frames_player.CHUNK_FRAMES]]
+
+        def build():
+            with i18n.using(lang):
+                style = (lambda fig: presenter.presenter_style(fig)[0]) if big else (lambda f: f)
+                return plotly.io.json.to_json_plotly(play_frames(run, gate, cursors, style))
+        return f"pc|{settings}|{cursor}|{per_tick}|{big}|{lang}", build, cursors
+
+    def play() -> None:
         cursor = st.session_state.pc_cursor
         keep_in_url("update", cursor, 0)
-        if cursor:
-            last = run.updates.iloc[cursor - 1]
-            w = last[["w0", "w1", "w2"]].to_numpy(float)
-            where = t("perceptron.where", p=int(last["pass"]), sample=int(last["sample"]))
-        else:
-            w, last, where = run.w_init, None, t("perceptron.before_first")
-        st.markdown(t("perceptron.status", where=where, cursor=cursor, total=total,
-                      w=f"[{w[0]:.3f}, {w[1]:.3f}, {w[2]:.3f}]", line=pc.decision_line(w)))
+        if cursor >= total:
+            player.stop_and_rerun(KEY)
+        big, lang = presenter.is_on(), current()
+        key, build, cursors = chunk_from(cursor, big, lang)
+        frames_json = frames_player.CHUNKS.get(key, build)
+        if cursors[-1] < total:  # the next chunk, while the browser plays this one
+            frames_player.CHUNKS.ahead(*chunk_from(cursors[-1], big, lang)[:2])
+        chunk = uuid.uuid4().hex
+        st.session_state.pc_play = {"chunk": chunk, "cursors": cursors,
+                                    "started": frames_player.started()}
+        # presenter mode drops the figures' titles; the status line above says the same
+        frames_player.play(frames_json, chunk, key="pc_player", titles=[], wide=[], big=big)
+
+    def frame(playing: bool) -> None:
+        settle_play()
+        if playing:
+            play()
+            return
+        cursor = st.session_state.pc_cursor
+        keep_in_url("update", cursor, 0)
+        v = view(run, gate, cursor)
+        st.markdown(v.status)
         left, right = st.columns(2)
         with left:
-            live_chart(decision_figure(w, pc.GATES[gate],
-                                       None if last is None else int(last["sample"]) - 1,
-                                       title=t("perceptron.fig_title", gate=gate, cursor=cursor)),
-                       key="pc_decision")
+            live_chart(v.decision, key="pc_decision")
         with right:
-            live_chart(history_figure(run, cursor), key="pc_history")
-        if last is not None:
-            p = int(last["pass"])
-            rows = run.updates[(run.updates["pass"] == p)].iloc[: (cursor - 1) % 4 + 1]
-            st.caption(t("perceptron.pass_table", p=p))
-            st.table(headers(rows.drop(columns=["pass"]), "perceptron.col")
-                     .style.format(precision=3).hide(axis="index"))
-        if ticking and cursor >= total:
-            player.stop_and_rerun(KEY)
+            live_chart(v.history, key="pc_history")
+        if v.rows is not None:
+            st.caption(t("perceptron.pass_table", p=v.pass_no))
+            st.table(v.rows.style.format(precision=3).hide(axis="index"))
 
-    player.live(KEY, frame)
+    player.live(KEY, frame, ticks=False)
 
     with st.expander(t("perceptron.passes_expander")):
         st.dataframe(headers(run.passes, "perceptron.col")

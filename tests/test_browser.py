@@ -165,3 +165,28 @@ def test_play_runs_in_the_browser(app_url, browser):
     assert _count(steps) == paused, "Pause stops training"
     assert page.locator('[data-testid="stException"]').count() == 0
     page.close()
+
+
+def test_the_perceptron_plays_in_the_browser(app_url, browser):
+    """Play on the perceptron page (XOR's rule, 30 passes: 120 updates): the update counter
+    advances in the player with no rerun per frame, and Pause lands on the update shown."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    page.goto(f"{app_url}/perceptron?pc_gate=XOR&pc_passes=30")
+    page.get_by_text("update 0 of 120").first.wait_for(timeout=60_000)
+    page.get_by_role("button", name="Play").click()
+    status = page.frame_locator('iframe[src*="frames_player"]').locator("#status")
+    status.wait_for(timeout=60_000)
+    page.wait_for_timeout(1000)
+    first = int(re.search(r"update (\d+) of 120", status.inner_text())[1])
+    page.wait_for_timeout(1500)
+    later = int(re.search(r"update (\d+) of 120", status.inner_text())[1])
+    assert later - first >= 10, (first, later)
+    page.screenshot(path=str(SCREENSHOTS / "perceptron_playing.png"), full_page=True)
+    page.get_by_role("button", name="Pause").click()
+    page.wait_for_function("() => /update=\\d+/.test(location.href)", timeout=30_000)
+    page.wait_for_timeout(1000)
+    paused = int(re.search(r"update=(\d+)", page.url)[1])
+    assert paused >= later
+    assert page.get_by_text(f"update {paused} of 120").count() >= 1
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.close()

@@ -109,3 +109,44 @@ def test_a_slider_moved_while_playing_continues_from_the_current_weights():
     assert first[0][1] == f"{reached + 50:,}" and first[3][1] == "5"
     at.button(key="xor__reset").click().run()
     assert at.metric[0].value == "0" and "xor_play" not in at.session_state
+
+
+# --- The perceptron page ------------------------------------------------------------------------
+def playing_perceptron(values: dict) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/perceptron.py")
+    at.query_params.update(link_params(values))
+    at.run()
+    at.button(key="perceptron__play").click().run()
+    return at
+
+
+def test_the_perceptron_plays_its_updates_in_the_browser_and_pauses_on_one():
+    """XOR's rule never settles: 30 passes, 120 updates, in chunks of 50 frames."""
+    at = playing_perceptron({"pc_gate": "XOR", "pc_passes": 30})
+    assert not at.exception
+    frames = json.loads(player_args(at)["frames"])
+    assert len(frames) == frames_player.CHUNK_FRAMES
+    assert "update 1 of 120" in frames[0]["status"]
+    assert "update 50 of 120" in frames[-1]["status"] and "Pass 13" in frames[-1]["table"]
+    assert not at.table, "the player draws the pass's table while playing"
+    time.sleep(0.55)
+    at.button(key="perceptron__play").click().run()  # Pause
+    cursor = at.session_state["pc_cursor"]
+    assert 4 <= cursor <= 20, "the update the browser was near"
+    assert f"update {cursor} of 120" in at.markdown[1].value
+    assert frames[cursor - 1]["status"] in at.markdown[1].value.replace("**", "")
+    assert at.query_params["update"] in ([str(cursor)], str(cursor))
+
+
+def test_the_perceptron_plays_to_its_end_and_stops():
+    """A frame per pass (AND, 10 passes: 10 frames, one chunk); once the browser has shown the
+    last one (here: by the clock), the page stops on the run's last update."""
+    at = playing_perceptron({"pc_gate": "AND", "pc_by_pass": True})
+    frames = json.loads(player_args(at)["frames"])
+    statuses = [f["status"] for f in frames]
+    assert len(frames) == 10 and "update 4 of 40" in statuses[0] and "update 8 of" in statuses[1]
+    time.sleep(len(frames) / frames_player.FPS + 0.3)
+    at.run()
+    assert not at.exception and at.button(key="perceptron__play").label == "Play"
+    assert at.session_state["pc_cursor"] == 40 and "update 40 of 40" in at.markdown[1].value

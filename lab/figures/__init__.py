@@ -13,6 +13,8 @@ PROB_SCALE = [[0.0, "#1f77b4"], [0.5, "#f7f7f7"], [1.0, "#ff7f0e"]]
 # Distinct colours for hidden units / weights / gates.
 SERIES_COLORS = ["#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
                  "#7f7f7f", "#d62728"]
+import numpy as np
+
 from lab.geometry import PLANE
 
 FIG_HEIGHT = 440
@@ -43,3 +45,19 @@ def vline(x: float, **line) -> dict:
     """A vertical line across the plot, as a layout shape (cheaper than ``add_vline``)."""
     return dict(type="line", yref="paper", y0=0, y1=1, xref="x", x0=x, x1=x,
                 line=dict(color="black", width=3, **line))
+
+
+def compact_json(fig, first: bool) -> dict:
+    """A frame's figure as Plotly JSON made small for the wire (frames played in the browser):
+    its float arrays as float32 (Plotly sends NumPy arrays as typed binary; 7 significant
+    digits are more than the screen shows) and Plotly's template (7 KB a figure) with the first
+    frame only (the player keeps it)."""
+    for trace in fig.data:
+        for name in ("x", "y", "z"):
+            values = getattr(trace, name, None)
+            if isinstance(values, np.ndarray) and values.dtype == np.float64:
+                setattr(trace, name, values.astype(np.float32))
+    out = fig.to_plotly_json()
+    if not first:
+        out["layout"].pop("template", None)
+    return out

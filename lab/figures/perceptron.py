@@ -5,14 +5,18 @@ Both are redrawn on every animation frame, so each is built with one ``go.Figure
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Callable
+
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 
 from lab import i18n
 from lab.geometry import line_through_plane
 from lab.figures import (CLASS_COLORS, FIG_HEIGHT, LEGEND_BELOW, MARGIN, PLANE,
-                         SERIES_COLORS, square_axes)
-from lab.perceptron import INPUTS, PerceptronRun
+                         SERIES_COLORS, compact_json, square_axes)
+from lab.perceptron import GATES, INPUTS, PerceptronRun, decision_line
 
 GRID = 81  # cells per side of the shaded f(net) = 1 region
 REGION_SCALE = [[0, "rgba(31,119,180,0.12)"], [1, "rgba(255,127,14,0.18)"]]
@@ -77,3 +81,50 @@ def history_figure(run: PerceptronRun, upto: int | None = None) -> go.Figure:
         yaxis=dict(title=i18n.t("fig.perceptron.weight"), domain=[0.4, 1.0]),
         xaxis2=dict(range=[0, n_pass], title=i18n.t("fig.perceptron.pass"), anchor="y2"),
         yaxis2=dict(title=i18n.t("fig.perceptron.errors"), range=[0, 4.2], domain=[0.0, 0.3])))
+
+
+# --- The view after a number of updates, paused or played in the browser -----------------------
+@dataclass
+class View:
+    """What the page shows after ``cursor`` updates of ``run``."""
+    status: str  # where the run is, the weights and the line (Markdown: the place in bold)
+    decision: go.Figure
+    history: go.Figure
+    pass_no: int | None  # the pass being shown (None before the first update)
+    rows: pd.DataFrame | None  # that pass so far, sample by sample (the lecture's table)
+
+
+def view(run: PerceptronRun, gate: str, cursor: int) -> View:
+    if cursor:
+        last = run.updates.iloc[cursor - 1]
+        w = last[["w0", "w1", "w2"]].to_numpy(float)
+        where = i18n.t("perceptron.where", p=int(last["pass"]), sample=int(last["sample"]))
+        current, pass_no = int(last["sample"]) - 1, int(last["pass"])
+        rows = run.updates[run.updates["pass"] == pass_no].iloc[: (cursor - 1) % 4 + 1]
+        rows = i18n.headers(rows.drop(columns=["pass"]), "perceptron.col")
+    else:
+        w, where, current, pass_no, rows = run.w_init, i18n.t("perceptron.before_first"), None, None, None
+    status = i18n.t("perceptron.status", where=where, cursor=cursor, total=len(run.updates),
+                    w=f"[{w[0]:.3f}, {w[1]:.3f}, {w[2]:.3f}]", line=decision_line(w))
+    decision = decision_figure(w, GATES[gate], current,
+                               title=i18n.t("perceptron.fig_title", gate=gate, cursor=cursor))
+    return View(status, decision, history_figure(run, cursor), pass_no, rows)
+
+
+def play_frames(run: PerceptronRun, gate: str, cursors: list[int],
+                style: Callable[[go.Figure], go.Figure] = lambda fig: fig) -> list[dict]:
+    """One dict per cursor (updates applied) for the browser's player (``ui.frames_player``):
+    the status line, the two figures as Plotly JSON (restyled by ``style``: presenter mode) and
+    the pass's table as text."""
+    frames = []
+    for cursor in cursors:
+        v = view(run, gate, cursor)
+        table = ""
+        if v.rows is not None:
+            table = (i18n.t("perceptron.pass_table", p=v.pass_no) + "\n\n"
+                     + v.rows.to_string(index=False, float_format="{:.3f}".format))
+        frames.append({"metrics": [], "status": v.status.replace("**", ""),
+                       "figs": [compact_json(style(fig), not frames)
+                                for fig in (v.decision, v.history)],
+                       "table": table})
+    return frames

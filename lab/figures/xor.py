@@ -15,8 +15,8 @@ import plotly.graph_objects as go
 from lab import i18n
 from lab.geometry import level_curve, line_through_plane
 from lab.figures import (CLASS_COLORS, FIG_HEIGHT, LEGEND_BELOW, MARGIN, PROB_SCALE,
-                         SERIES_COLORS, hline, square_axes,
-                         vline)
+                         SERIES_COLORS, compact_json, hline,
+                         square_axes, vline)
 from lab.mlp import (MLP, XOR_T, XOR_X, Trajectory, bce, forward, hidden_lines,
                      output_grid)
 
@@ -187,21 +187,6 @@ def metrics(p: MLP, steps: int, lr: float) -> list[tuple[str, str]]:
             (i18n.t("xor.m_right"), i18n.t("xor.of_4", n=right)), (i18n.t("xor.m_lr"), f"{lr:g}")]
 
 
-def _compact(fig: go.Figure, first: bool) -> dict:
-    """A frame's figure as Plotly JSON made small for the wire: its float arrays as float32
-    (Plotly sends NumPy arrays as typed binary; 7 significant digits are more than the screen
-    shows) and Plotly's template (7 KB a figure) with the first frame only."""
-    for trace in fig.data:
-        for name in ("x", "y", "z"):
-            values = getattr(trace, name, None)
-            if isinstance(values, np.ndarray) and values.dtype == np.float64:
-                setattr(trace, name, values.astype(np.float32))
-    out = fig.to_plotly_json()
-    if not first:
-        out["layout"].pop("template", None)
-    return out
-
-
 def play_frames(history: np.ndarray, traj: Trajectory, lr: float, heatmap: bool,
                 style: Callable[[go.Figure], go.Figure] = lambda fig: fig) -> list[dict]:
     """One dict per frame of ``traj`` (which starts after ``history``'s steps): the metric row,
@@ -217,7 +202,7 @@ def play_frames(history: np.ndarray, traj: Trajectory, lr: float, heatmap: bool,
         figs = [boundary_figure(p, heatmap=heatmap, template=bare),
                 hidden_space_figure(p, template=bare), loss_figure(losses, template=bare)]
         frames.append({"metrics": metrics(p, len(losses), lr),
-                       "figs": [_compact(style(fig), i == 0) for fig in figs],
+                       "figs": [compact_json(style(fig), i == 0) for fig in figs],
                        "table": outputs_table(p).to_string(index=False,
                                                            float_format="{:.4f}".format)})
     return frames
