@@ -6,10 +6,15 @@
   last ``time_steps`` values, trained on the first 80% and scored on the last 20%.
 
 Both train the NumPy RNN of ``lab.rnn`` with Adam, seeded, so Reset gives the same start.
+Play computes a demo's next frames at once (:meth:`Playable.trajectory`): copies of the demo
+after each frame's epochs, which the browser plays and Pause returns to.
 """
 
 from __future__ import annotations
 
+import copy
+import hashlib
+import pickle
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,8 +24,31 @@ from lab import rnn, sequences as sq
 from lab.errors import InvalidInput
 
 
+WORDS_CONVERGED = 1e-3  # the words demo stops playing below this loss
+
+
+class Playable:
+    """What Play needs of a demo: a name for its exact state, when it is done, its future."""
+
+    def digest(self) -> str:
+        """A name for this exact state (weights, optimiser, random generator, losses, rate)."""
+        return hashlib.sha1(pickle.dumps(self)).hexdigest()
+
+    def finished(self) -> bool:
+        return self.diverged
+
+    def trajectory(self, epochs_per_frame: int, frames: int) -> list:
+        """Copies of this demo after each of up to ``frames`` frames of ``epochs_per_frame``
+        epochs (fewer once it is finished); this demo is left as it is."""
+        state, out = copy.deepcopy(self), []
+        while len(out) < frames and not state.finished():
+            state.advance(epochs_per_frame)
+            out.append(copy.deepcopy(state))
+        return out
+
+
 @dataclass
-class WordsDemo:
+class WordsDemo(Playable):
     n_c: int = 8
     lr: float = 0.05
     seed: int = 0
@@ -44,6 +72,9 @@ class WordsDemo:
             if not self.diverged:
                 self.losses.append(value)
 
+    def finished(self) -> bool:
+        return self.diverged or bool(self.losses and self.losses[-1] < WORDS_CONVERGED)
+
     def table(self) -> pd.DataFrame:
         p = rnn.forward(self.net, self.x).a2[:, 0]
         return pd.DataFrame({"word": sq.LECTURE_WORDS,
@@ -63,7 +94,7 @@ class WordsDemo:
 
 
 @dataclass
-class SineDemo:
+class SineDemo(Playable):
     time_steps: int = 20
     n_c: int = 16
     lr: float = 0.01

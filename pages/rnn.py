@@ -1,17 +1,26 @@
-"""Unrolled RNN (lectures 000, 001, 002, 004): forward pass through time, BPTT, gradient flow."""
+"""Unrolled RNN (lectures 000, 001, 002, 004): forward pass through time, BPTT, gradient flow.
+
+The two training demos play in the browser: Play computes the next frames of the demo once per
+exact state (``lab.rnn_demos``) and the browser plays them (``ui.frames_player``); Pause, a
+slider or a chunk's end returns the demo to the state the browser showed.
+"""
+
+import copy
 
 import numpy as np
 import pandas as pd
+import plotly.io
 import streamlit as st
 
-from lab import rnn, sequences as sq
+from lab import i18n, rnn, sequences as sq
 from lab.figures.rnn import (forecast_figure, gradient_flow_figure, loss_curves_figure,
-                             step_table_rows, unrolled_figure)
+                             sine_frames, sine_status, step_table_rows, unrolled_figure,
+                             words_frames, words_status)
 from lab.rnn_demos import SineDemo, WordsDemo
 from lab.errors import text_of
-from lab.i18n import headers, t
+from lab.i18n import current, headers, t
 from lab.imdb import one_hot_bytes
-from ui import player
+from ui import frames_player, player, presenter
 from ui.charts import chart, live_chart
 from ui.entry import ensure_app_navigation
 from ui.settings import RNN as C, SHAPE_PRESETS
@@ -21,14 +30,47 @@ ensure_app_navigation()
 KEY = "rnn"
 WORD_EPOCHS_PER_FRAME = 5
 SINE_EPOCHS_PER_FRAME = 1
+SINE_CHUNK_FRAMES = 25  # an epoch on the sine windows takes about 25 ms: 2.5 s of play a chunk
 
 
-def demo(key: str, factory, settings: tuple):
-    """The demo object in session state, made afresh when its settings change or on reset."""
+def demo(key: str, factory, settings: tuple, lr: float):
+    """The demo object in session state: made afresh when its settings change or on reset; at
+    the state the browser reached if it was playing (``ui.frames_player``); at rate ``lr``."""
     if st.session_state.get(f"{key}_settings") != settings:
         st.session_state[f"{key}_settings"] = settings
         st.session_state[key] = factory()
-    return st.session_state[key]
+        st.session_state.pop(f"{key}_play", None)  # a chunk playing for the old demo
+    reached = frames_player.settle(f"{key}_play", f"{key}_player")
+    if reached is not None:
+        st.session_state[key] = copy.deepcopy(reached)  # chunks are shared: a copy of our own
+    current_demo = st.session_state[key]
+    current_demo.opt.lr = lr
+    return current_demo
+
+
+def play_demo(key: str, player_key: str, epochs: int, frames: int, build_frames,
+              wide: list[int]) -> None:
+    """Hand the browser the frames that follow the demo's state: computed once for the server
+    per exact state (students who pressed Play on the same settings share them), and the next
+    chunk ahead while this one plays."""
+    d = st.session_state[key]
+    if d.finished():
+        player.stop_and_rerun(player_key)
+    big, lang = presenter.is_on(), current()
+
+    def chunk_of(state):
+        def build():
+            with i18n.using(lang):
+                states = state.trajectory(epochs, frames)
+                style = (lambda fig: presenter.presenter_style(fig)[0]) if big else (lambda f: f)
+                return plotly.io.json.to_json_plotly(build_frames(states, style)), states
+        return f"{key}|{state.digest()}|{epochs}|{frames}|{big}|{lang}", build
+
+    frames_json, states = frames_player.CHUNKS.get(*chunk_of(d))
+    if not states[-1].finished():
+        frames_player.CHUNKS.ahead(*chunk_of(states[-1]))
+    frames_player.hand_over(f"{key}_play", f"{key}_player", frames_json, states, wide=wide,
+                            big=big)
 
 
 st.title(t("lesson.rnn.title"))
@@ -42,35 +84,34 @@ st.markdown(t("rnn.intro"))
 with tab_words:
     c1, c2, c3 = st.columns(3)
     w_units, w_lr, w_seed = C.draw("w_units", c1), C.draw("w_lr", c2), C.draw("w_seed", c3)
-    words = demo("rnn_words", lambda: WordsDemo(w_units, w_lr, int(w_seed)), (w_units, w_seed))
-    words.opt.lr = float(w_lr)
+    words = demo("rnn_words", lambda: WordsDemo(w_units, w_lr, int(w_seed)), (w_units, w_seed),
+                 float(w_lr))
     action = player.controls("words")
     if action == "reset":
         st.session_state["rnn_words"] = words = WordsDemo(w_units, w_lr, int(w_seed))
     elif action == "step":
         words.advance(WORD_EPOCHS_PER_FRAME)
 
-    def words_frame(ticking: bool) -> None:
-        if ticking:
-            words.advance(WORD_EPOCHS_PER_FRAME)
-        table = words.table()
-        st.markdown(t("rnn.words_status", epochs=len(words.losses),
-                      loss=f"{words.losses[-1]:.4f}" if words.losses else "–",
-                      right=int(table["right?"].sum())))
-        if words.diverged:
+    def words_frame(playing: bool) -> None:
+        d = demo("rnn_words", None, (w_units, w_seed), float(w_lr))
+        if playing:
+            play_demo("rnn_words", "words", WORD_EPOCHS_PER_FRAME, frames_player.CHUNK_FRAMES,
+                      words_frames, wide=[0])
+            return
+        table = d.table()
+        st.markdown(words_status(d))
+        if d.diverged:
             st.error(t("rnn.diverged", lr=w_lr))
         left, right = st.columns([1, 1.2])
         left.table(headers(table, "rnn.col").style.format({"P(positive)": "{:.3f}"})
                    .hide(axis="index"))
         with right:
-            live_chart(loss_curves_figure(words.losses, title=t("rnn.bce")), key="words_loss")
-        if not ticking:
-            st.download_button(t("download.csv"), table.to_csv(index=False).encode(),
-                               "rnn_words.csv", "text/csv", key="w_download")
-        if ticking and (words.diverged or (words.losses and words.losses[-1] < 1e-3)):
-            player.stop_and_rerun("words")
+            live_chart(loss_curves_figure(d.losses, title=t("rnn.bce")), key="words_loss")
+        st.download_button(t("download.csv"), table.to_csv(index=False).encode(),
+                           "rnn_words.csv", "text/csv", key="w_download")
 
-    player.live("words", words_frame)
+    player.live("words", words_frame, ticks=False)
+    words = st.session_state["rnn_words"]
     typed = C.draw("w_typed", help=t("rnn.typed_help", letters=" ".join(words.vocab[1:])))
     try:
         idx, _ = words.encode(typed)
@@ -86,8 +127,7 @@ with tab_sine:
     s_steps, s_units = C.draw("s_steps", c1), C.draw("s_units", c2)
     s_lr, s_seed = C.draw("s_lr", c3), C.draw("s_seed", c4)
     sine = demo("rnn_sine", lambda: SineDemo(s_steps, s_units, s_lr, int(s_seed)),
-                (s_steps, s_units, s_seed))
-    sine.opt.lr = float(s_lr)
+                (s_steps, s_units, s_seed), float(s_lr))
     shp = sine.shapes
     st.caption(t("rnn.sine_shapes", X=shp["X"], train=shp["x_train"], test=shp["x_test"]))
     action = player.controls("sine")
@@ -96,28 +136,25 @@ with tab_sine:
     elif action == "step":
         sine.advance(SINE_EPOCHS_PER_FRAME)
 
-    def sine_frame(ticking: bool) -> None:
-        if ticking:
-            sine.advance(SINE_EPOCHS_PER_FRAME)
-        n = len(sine.train_losses)
-        st.markdown(t("rnn.sine_status", epochs=n,
-                      mse=sine.test_losses[-1] if n else sine.test_loss(),
-                      var=np.var(sine.y_test)))
-        if sine.diverged:
+    def sine_frame(playing: bool) -> None:
+        d = demo("rnn_sine", None, (s_steps, s_units, s_seed), float(s_lr))
+        if playing:
+            play_demo("rnn_sine", "sine", SINE_EPOCHS_PER_FRAME, SINE_CHUNK_FRAMES, sine_frames,
+                      wide=[0, 1])
+            return
+        st.markdown(sine_status(d))
+        if d.diverged:
             st.error(t("rnn.diverged", lr=s_lr))
-        time, truth, pred_test, test_start = sine.forecast()
+        time, truth, pred_test, test_start = d.forecast()
         live_chart(forecast_figure(time, truth, pred_test, test_start), key="sine_forecast")
-        live_chart(loss_curves_figure(sine.train_losses, sine.test_losses, t("rnn.mse")),
+        live_chart(loss_curves_figure(d.train_losses, d.test_losses, t("rnn.mse")),
                    key="sine_loss")
-        if not ticking:
-            out = pd.DataFrame({"x": time[test_start:], "y": truth[test_start:],
-                                "forecast": pred_test})
-            st.download_button(t("rnn.download_forecast"), out.to_csv(index=False).encode(),
-                               "rnn_sine_forecast.csv", "text/csv", key="s_download")
-        if ticking and sine.diverged:
-            player.stop_and_rerun("sine")
+        out = pd.DataFrame({"x": time[test_start:], "y": truth[test_start:],
+                            "forecast": pred_test})
+        st.download_button(t("rnn.download_forecast"), out.to_csv(index=False).encode(),
+                           "rnn_sine_forecast.csv", "text/csv", key="s_download")
 
-    player.live("sine", sine_frame)
+    player.live("sine", sine_frame, ticks=False)
 
 # --- Forward pass, unrolled ----------------------------------------------------------------------
 with tab_unrolled:

@@ -190,3 +190,30 @@ def test_the_perceptron_plays_in_the_browser(app_url, browser):
     assert page.get_by_text(f"update {paused} of 120").count() >= 1
     assert page.locator('[data-testid="stException"]').count() == 0
     page.close()
+
+
+def test_the_rnn_words_demo_plays_in_the_browser(app_url, browser):
+    """The RNN page's words demo (learning rate 0.001: no convergence within the test): the
+    epochs advance in the player, and Pause lands on the epoch shown."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    page.goto(f"{app_url}/rnn?w_lr=0.001")
+    page.get_by_role("tab", name=i18n.t("rnn.tab_words", "en")).click()
+    epochs = page.locator("strong:visible", has_text="epochs")  # the paused status line
+    epochs.first.wait_for(timeout=60_000)
+    assert epochs.first.inner_text() == "0 epochs"
+    page.locator("button:visible", has_text="Play").first.click()
+    status = page.frame_locator('iframe[src*="frames_player"]').locator("#status")
+    status.wait_for(timeout=60_000)
+    page.wait_for_timeout(1000)
+    first = int(status.inner_text().split(" epochs")[0])
+    page.wait_for_timeout(1500)
+    later = int(status.inner_text().split(" epochs")[0])
+    assert later - first >= 10 * 5, (first, later)
+    page.screenshot(path=str(SCREENSHOTS / "rnn_words_playing.png"), full_page=True)
+    page.locator("button:visible", has_text="Pause").first.click()
+    epochs.first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1000)
+    paused = int(epochs.first.inner_text().split(" ")[0])
+    assert paused >= later
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.close()

@@ -150,3 +150,55 @@ def test_the_perceptron_plays_to_its_end_and_stops():
     at.run()
     assert not at.exception and at.button(key="perceptron__play").label == "Play"
     assert at.session_state["pc_cursor"] == 40 and "update 40 of 40" in at.markdown[1].value
+
+
+# --- The RNN page's training demos --------------------------------------------------------------
+@pytest.mark.parametrize("demo,player_key,epochs,frames,link", [
+    ("rnn_words", "words", 5, 50, {"w_lr": 0.001}),  # slow enough not to converge in 50 frames
+    ("rnn_sine", "sine", 1, 25, {})])
+def test_the_rnn_demos_play_in_the_browser_and_pause_on_a_frame(demo, player_key, epochs,
+                                                                  frames, link):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/rnn.py")
+    at.query_params.update(link_params(link))
+    at.run()
+    at.button(key=f"{player_key}__play").click().run()
+    assert not at.exception
+    played = [e for e in at.get("component_instance")
+              if e.proto.component_name.endswith("frames_player")]
+    args = json.loads(played[0].proto.json_args)
+    shown = json.loads(args["frames"])
+    assert len(shown) == frames
+    assert [f["status"].split(" epochs")[0] for f in shown[:3]] == [
+        str(epochs), str(2 * epochs), str(3 * epochs)]
+    time.sleep(0.55)
+    at.button(key=f"{player_key}__play").click().run()  # Pause
+    state = at.session_state[demo]
+    reached = len(state.losses if demo == "rnn_words" else state.train_losses)
+    assert reached % epochs == 0 and 4 * epochs <= reached <= 20 * epochs
+    assert shown[reached // epochs - 1]["status"].startswith(f"{reached} epochs")
+    assert f"{reached} epochs" in " ".join(m.value for m in at.markdown)
+    at.button(key=f"{player_key}__step").click().run()
+    state = at.session_state[demo]
+    assert len(state.losses if demo == "rnn_words" else state.train_losses) == reached + epochs
+
+
+def test_the_words_demo_stops_once_learned_and_a_rate_moved_mid_play_continues():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/rnn.py")
+    at.query_params.update(link_params({"w_lr": 0.001}))
+    at.run()
+    at.button(key="words__play").click().run()
+    time.sleep(0.55)
+    at.select_slider(key="w_lr").set_value(0.05).run()  # the browser's frame, then faster
+    reached = len(at.session_state["rnn_words"].losses)
+    assert reached >= 5 and at.session_state["rnn_words"].opt.lr == 0.05
+    played = [e for e in at.get("component_instance")
+              if e.proto.component_name.endswith("frames_player")]
+    frames = json.loads(json.loads(played[0].proto.json_args)["frames"])
+    assert frames[0]["status"].startswith(f"{reached + 5} epochs")
+    assert len(frames) < frames_player.CHUNK_FRAMES, "learned within the chunk: it ends there"
+    time.sleep(len(frames) / frames_player.FPS + 0.3)
+    at.run()
+    assert at.button(key="words__play").label == "Play" and not at.exception
+    assert at.session_state["rnn_words"].finished()

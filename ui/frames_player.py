@@ -14,9 +14,10 @@ from __future__ import annotations
 import json
 import threading
 import time
+import uuid
 from collections import OrderedDict
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 import streamlit as st
 
@@ -49,6 +50,26 @@ def frame_now(started_at: float, frames: int, reply: dict | None, chunk: str) ->
         if isinstance(at, int):
             return max(0, min(frames - 1, at))
     return max(0, min(frames - 1, int((time.monotonic() - started_at) * FPS) - 1))
+
+
+def settle(play_key: str, player_key: str):
+    """The value (a state the page can return to) of the frame the browser reached in the chunk
+    it was playing, handed over by :func:`hand_over` under ``play_key``; None if none was."""
+    run = st.session_state.pop(play_key, None)
+    if run is None or not run["values"]:
+        return None
+    at = frame_now(run["started"], len(run["values"]), st.session_state.get(player_key),
+                   run["chunk"])
+    return run["values"][at]
+
+
+def hand_over(play_key: str, player_key: str, frames_json: str, values: Sequence,
+              wide: list[int], big: bool = False, titles: list[str] | None = None) -> None:
+    """Play ``frames_json`` in the browser; ``values[i]`` is the state frame ``i`` shows, which
+    :func:`settle` returns once the browser has moved on (Pause, a chunk's end, a widget)."""
+    chunk = uuid.uuid4().hex
+    st.session_state[play_key] = {"chunk": chunk, "values": values, "started": started()}
+    play(frames_json, chunk, key=player_key, titles=titles or [], wide=wide, big=big)
 
 
 class Chunks:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from typing import Callable
+
 from lab import i18n
-from lab.figures import FIG_HEIGHT, LEGEND_BELOW, MARGIN, SERIES_COLORS, vline
+from lab.figures import FIG_HEIGHT, LEGEND_BELOW, MARGIN, SERIES_COLORS, compact_json, vline
 from lab.rnn import RNN, Flow, Trace
+from lab.rnn_demos import SineDemo, WordsDemo
 
 MAX_UNITS_SHOWN = 16  # hidden units drawn in the unrolled view; more would be unreadable
 STATE_SCALE = "RdBu_r"  # -1 blue, 0 white, +1 red: the range of tanh
@@ -121,3 +124,44 @@ def forecast_figure(time: np.ndarray, truth: np.ndarray, pred_test: np.ndarray,
                                 height=FIG_HEIGHT, margin=MARGIN, legend=LEGEND_BELOW,
                                 shapes=[vline(float(time[test_start]), dash="dot")],
                                 xaxis=dict(title="x"), yaxis=dict(title="y")))
+
+
+# --- The training demos, paused or played in the browser ----------------------------------------
+def words_status(d: WordsDemo) -> str:
+    table = d.table()
+    return i18n.t("rnn.words_status", epochs=len(d.losses),
+                  loss=f"{d.losses[-1]:.4f}" if d.losses else "–", right=int(table["right?"].sum()))
+
+
+def sine_status(d: SineDemo) -> str:
+    n = len(d.train_losses)
+    return i18n.t("rnn.sine_status", epochs=n, mse=d.test_losses[-1] if n else d.test_loss(),
+                  var=float(np.var(d.y_test)))
+
+
+def words_frames(states: list[WordsDemo],
+                 style: Callable[[go.Figure], go.Figure] = lambda fig: fig) -> list[dict]:
+    """A frame per demo state for the browser's player (``ui.frames_player``): the status line,
+    the loss curve (``style``: presenter mode) and the four words' table as text."""
+    frames = []
+    for d in states:
+        table = i18n.headers(d.table(), "rnn.col")
+        loss = loss_curves_figure(d.losses, title=i18n.t("rnn.bce"))
+        frames.append({"metrics": [], "status": words_status(d).replace("**", ""),
+                       "figs": [compact_json(style(loss), not frames)],
+                       "table": table.to_string(index=False, float_format="{:.3f}".format)})
+    return frames
+
+
+def sine_frames(states: list[SineDemo],
+                style: Callable[[go.Figure], go.Figure] = lambda fig: fig) -> list[dict]:
+    """A frame per demo state: the status line, the forecast and the loss curves."""
+    frames = []
+    for d in states:
+        time, truth, pred_test, test_start = d.forecast()
+        figs = [forecast_figure(time, truth, pred_test, test_start),
+                loss_curves_figure(d.train_losses, d.test_losses, i18n.t("rnn.mse"))]
+        frames.append({"metrics": [], "status": sine_status(d).replace("**", ""),
+                       "figs": [compact_json(style(fig), not frames) for fig in figs],
+                       "table": ""})
+    return frames
