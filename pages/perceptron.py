@@ -5,8 +5,6 @@ chunks of frames, one per update or per pass, which it plays with no rerun per f
 (``ui.frames_player``). Pause lands on the update the browser shows.
 """
 
-import uuid
-
 import numpy as np
 import plotly.io
 import streamlit as st
@@ -58,11 +56,9 @@ with rule_tab:
 
     def settle_play() -> None:
         """Bring the cursor to the frame the browser reached in the chunk it was playing."""
-        playing = st.session_state.pop("pc_play", None)
-        if playing is not None:
-            at = frames_player.frame_now(playing["started"], len(playing["cursors"]),
-                                         st.session_state.get("pc_player"), playing["chunk"])
-            st.session_state.pc_cursor = playing["cursors"][at]
+        reached = frames_player.settle("pc_play", "pc_player")
+        if reached is not None:
+            st.session_state.pc_cursor = reached
 
     settle_play()
     action = player.controls(KEY, can_play=st.session_state.pc_cursor < total)
@@ -93,11 +89,8 @@ with rule_tab:
         frames_json = frames_player.CHUNKS.get(key, build)
         if cursors[-1] < total:  # the next chunk, while the browser plays this one
             frames_player.CHUNKS.ahead(*chunk_from(cursors[-1], big, lang)[:2])
-        chunk = uuid.uuid4().hex
-        st.session_state.pc_play = {"chunk": chunk, "cursors": cursors,
-                                    "started": frames_player.started()}
         # presenter mode drops the figures' titles; the status line above says the same
-        frames_player.play(frames_json, chunk, key="pc_player", titles=[], wide=[], big=big)
+        frames_player.hand_over("pc_play", "pc_player", frames_json, cursors, wide=[], big=big)
 
     def frame(playing: bool) -> None:
         settle_play()
