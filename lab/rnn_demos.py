@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import pickle
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -37,13 +38,19 @@ class Playable:
     def finished(self) -> bool:
         return self.diverged
 
-    def trajectory(self, epochs_per_frame: int, frames: int) -> list:
+    def trajectory(self, epochs_per_frame: int, frames: int,
+                   budget_s: float | None = None) -> list:
         """Copies of this demo after each of up to ``frames`` frames of ``epochs_per_frame``
-        epochs (fewer once it is finished); this demo is left as it is."""
+        epochs: fewer once it is finished, or once ``budget_s`` seconds have gone (at least
+        one frame; the largest sine settings take 0.18 s an epoch). This demo is left as it
+        is."""
         state, out = copy.deepcopy(self), []
+        deadline = None if budget_s is None else time.perf_counter() + budget_s
         while len(out) < frames and not state.finished():
             state.advance(epochs_per_frame)
             out.append(copy.deepcopy(state))
+            if deadline is not None and time.perf_counter() > deadline:
+                break
         return out
 
 

@@ -31,6 +31,7 @@ KEY = "rnn"
 WORD_EPOCHS_PER_FRAME = 5
 SINE_EPOCHS_PER_FRAME = 1
 SINE_CHUNK_FRAMES = 25  # an epoch on the sine windows takes about 25 ms: 2.5 s of play a chunk
+CHUNK_BUDGET_S = 0.8  # a chunk's training stops here: larger settings play shorter chunks
 
 
 def demo(key: str, factory, settings: tuple, lr: float):
@@ -61,7 +62,7 @@ def play_demo(key: str, player_key: str, epochs: int, frames: int, build_frames,
     def chunk_of(state):
         def build():
             with i18n.using(lang):
-                states = state.trajectory(epochs, frames)
+                states = state.trajectory(epochs, frames, CHUNK_BUDGET_S)
                 style = (lambda fig: presenter.presenter_style(fig)[0]) if big else (lambda f: f)
                 return plotly.io.json.to_json_plotly(build_frames(states, style)), states
         return f"{key}|{state.digest()}|{epochs}|{frames}|{big}|{lang}", build

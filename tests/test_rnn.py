@@ -158,3 +158,18 @@ def test_a_diverging_step_is_refused():
     before = net.copy()
     assert np.isnan(rnn.train_epoch(net, x, y, rnn.Adam(lr=1e300), batch_size=4))
     np.testing.assert_array_equal(net.w1h, before.w1h)
+
+
+def test_a_demo_trajectory_is_exact_bounded_and_leaves_the_demo_alone():
+    from lab.rnn_demos import SineDemo, WordsDemo
+
+    demo = WordsDemo(lr=0.05)
+    states = demo.trajectory(5, 50)
+    assert demo.losses == [], "the demo itself is not trained"
+    assert [len(s.losses) for s in states[:3]] == [5, 10, 15]
+    assert states[-1].finished() and not states[-2].finished(), "stops once learned"
+    again = WordsDemo(lr=0.05)
+    again.advance(15)
+    assert again.digest() == states[2].digest(), "a frame is the demo's exact state"
+    slow = SineDemo(60, 64)
+    assert 1 <= len(slow.trajectory(1, 25, budget_s=0.01)) < 25
