@@ -31,6 +31,17 @@ WORDS_CONVERGED = 1e-3  # the words demo stops playing below this loss
 class Playable:
     """What Play needs of a demo: a name for its exact state, when it is done, its future."""
 
+    TRAINING_STATE: tuple[str, ...] = ()  # the fields training changes; the rest is data
+
+    def snapshot(self):
+        """A copy that owns its training state and shares the data, which training never
+        changes (a played chunk keeps a snapshot per frame: 25 sine demos would otherwise
+        hold 25 copies of the windows)."""
+        out = copy.copy(self)
+        for name in self.TRAINING_STATE:
+            setattr(out, name, copy.deepcopy(getattr(self, name)))
+        return out
+
     def digest(self) -> str:
         """A name for this exact state (weights, optimiser, random generator, losses, rate)."""
         return hashlib.sha1(pickle.dumps(self)).hexdigest()
@@ -44,11 +55,11 @@ class Playable:
         epochs: fewer once it is finished, or once ``budget_s`` seconds have gone (at least
         one frame; the largest sine settings take 0.18 s an epoch). This demo is left as it
         is."""
-        state, out = copy.deepcopy(self), []
+        state, out = self.snapshot(), []
         deadline = None if budget_s is None else time.perf_counter() + budget_s
         while len(out) < frames and not state.finished():
             state.advance(epochs_per_frame)
-            out.append(copy.deepcopy(state))
+            out.append(state.snapshot())
             if deadline is not None and time.perf_counter() > deadline:
                 break
         return out
@@ -56,6 +67,7 @@ class Playable:
 
 @dataclass
 class WordsDemo(Playable):
+    TRAINING_STATE = ("net", "opt", "losses")
     n_c: int = 8
     lr: float = 0.05
     seed: int = 0
@@ -102,6 +114,7 @@ class WordsDemo(Playable):
 
 @dataclass
 class SineDemo(Playable):
+    TRAINING_STATE = ("net", "opt", "rng", "train_losses", "test_losses")
     time_steps: int = 20
     n_c: int = 16
     lr: float = 0.01

@@ -5,8 +5,6 @@ exact state (``lab.rnn_demos``) and the browser plays them (``ui.frames_player``
 slider or a chunk's end returns the demo to the state the browser showed.
 """
 
-import copy
-
 import numpy as np
 import pandas as pd
 import plotly.io
@@ -43,7 +41,7 @@ def demo(key: str, factory, settings: tuple, lr: float):
         st.session_state.pop(f"{key}_play", None)  # a chunk playing for the old demo
     reached = frames_player.settle(f"{key}_play", f"{key}_player")
     if reached is not None:
-        st.session_state[key] = copy.deepcopy(reached)  # chunks are shared: a copy of our own
+        st.session_state[key] = reached.snapshot()  # chunks are shared: training state of our own
     current_demo = st.session_state[key]
     current_demo.opt.lr = lr
     return current_demo
