@@ -98,7 +98,7 @@ with tab_words:
                       words_frames, wide=[0])
             return
         table = d.table()
-        st.markdown(words_status(d))
+        st.markdown(words_status(d, table))
         if d.diverged:
             st.error(t("rnn.diverged", lr=w_lr))
         left, right = st.columns([1, 1.2])

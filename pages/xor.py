@@ -6,7 +6,6 @@ the browser plays it (``ui.frames_player``). Step, Reset and Pause land on exact
 """
 
 import hashlib
-import uuid
 
 import numpy as np
 import pandas as pd
@@ -113,12 +112,10 @@ def chunk_after(p: mlp.MLP, history: np.ndarray, big: bool, lang: str):
 
 def settle_play() -> None:
     """Bring the weights to the frame the browser reached in the chunk it was playing."""
-    run = st.session_state.pop("xor_play", None)
-    if run is None or not run["traj"].frames:
+    reached = frames_player.settle("xor_play", "xor_player")
+    if reached is None:
         return
-    traj = run["traj"]
-    at = frames_player.frame_now(run["started"], len(traj.frames),
-                                 st.session_state.get("xor_player"), run["chunk"])
+    traj, at = reached
     state = st.session_state.xor_state
     state["params"] = traj.frames[at].copy()
     state["losses"].extend(traj.losses[:traj.steps[at]].tolist())
@@ -139,12 +136,11 @@ def play() -> None:
         last = traj.frames[-1]
         frames_player.CHUNKS.ahead(*chunk_after(last.copy(), np.concatenate(
             [history, traj.losses]), big, lang))
-    chunk = uuid.uuid4().hex
-    st.session_state.xor_play = {"chunk": chunk, "traj": traj,
-                                 "started": frames_player.started()}
     titles = [t("fig.xor.boundary_title"), t("fig.xor.hidden_title"),
               t("fig.xor.loss_title", level=mlp.CONVERGED_LOSS)] if big else []
-    frames_player.play(frames_json, chunk, key="xor_player", titles=titles, wide=[2], big=big)
+    frames_player.hand_over("xor_play", "xor_player", frames_json,
+                            [(traj, i) for i in range(len(traj.frames))], wide=[2], big=big,
+                            titles=titles)
 
 
 def frame(playing: bool) -> None:

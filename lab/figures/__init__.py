@@ -5,6 +5,9 @@ Every function takes numbers (or a ``lab`` dataclass) and returns a ``plotly.gra
 so figures can be tested and benchmarked without a browser.
 """
 
+import numpy as np
+
+from lab.geometry import PLANE
 
 # Class colours used on every page: target 0 and target 1.
 CLASS_COLORS = {0: "#1f77b4", 1: "#ff7f0e"}
@@ -13,9 +16,6 @@ PROB_SCALE = [[0.0, "#1f77b4"], [0.5, "#f7f7f7"], [1.0, "#ff7f0e"]]
 # Distinct colours for hidden units / weights / gates.
 SERIES_COLORS = ["#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
                  "#7f7f7f", "#d62728"]
-import numpy as np
-
-from lab.geometry import PLANE
 
 FIG_HEIGHT = 440
 MARGIN = dict(l=60, r=20, t=50, b=50)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import numpy as np
-import plotly.graph_objects as go
-
 from typing import Callable
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
 
 from lab import i18n
 from lab.figures import FIG_HEIGHT, LEGEND_BELOW, MARGIN, SERIES_COLORS, compact_json, vline
@@ -127,8 +128,8 @@ def forecast_figure(time: np.ndarray, truth: np.ndarray, pred_test: np.ndarray,
 
 
 # --- The training demos, paused or played in the browser ----------------------------------------
-def words_status(d: WordsDemo) -> str:
-    table = d.table()
+def words_status(d: WordsDemo, table: pd.DataFrame) -> str:
+    """The status line over ``d``'s ``table`` (:meth:`WordsDemo.table`)."""
     return i18n.t("rnn.words_status", epochs=len(d.losses),
                   loss=f"{d.losses[-1]:.4f}" if d.losses else "–", right=int(table["right?"].sum()))
 
@@ -145,11 +146,12 @@ def words_frames(states: list[WordsDemo],
     the loss curve (``style``: presenter mode) and the four words' table as text."""
     frames = []
     for d in states:
-        table = i18n.headers(d.table(), "rnn.col")
+        table = d.table()
         loss = loss_curves_figure(d.losses, title=i18n.t("rnn.bce"))
-        frames.append({"metrics": [], "status": words_status(d).replace("**", ""),
+        frames.append({"metrics": [], "status": words_status(d, table).replace("**", ""),
                        "figs": [compact_json(style(loss), not frames)],
-                       "table": table.to_string(index=False, float_format="{:.3f}".format)})
+                       "table": i18n.headers(table, "rnn.col").to_string(
+                           index=False, float_format="{:.3f}".format)})
     return frames
 
 
