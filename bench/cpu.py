@@ -25,7 +25,6 @@ import json
 import os
 import statistics
 import tempfile
-import time
 
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
