@@ -6,7 +6,9 @@ Pages and figures never hold their text; they ask for it by key::
     t("xor.converged", steps=1100)      # fields are filled with str.format
 
 Adding a language is adding a file ``lab/locales/<code>.toml`` with the same keys as ``en.toml``
-(its ``[meta] name`` is what the sidebar shows). English is the reference: a key missing from
+(its ``[meta] name`` is what the sidebar shows). A language may also have a folder
+``lab/locales/<code>/`` of further TOML files, one per area (``errata.toml``, ``room.toml``...),
+merged into its catalogue; a key defined twice is an error. English is the reference: a key missing from
 another language falls back to English and is recorded in :data:`MISSING`, or raises
 :class:`MissingText` when :data:`STRICT` is on (the tests walk every page that way).
 
@@ -77,8 +79,15 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
 @lru_cache(maxsize=None)
 def catalog(lang: str) -> dict[str, str]:
     """Every key of one language, flattened to dotted names (``xor.title``)."""
-    with open(LOCALES / f"{lang}.toml", "rb") as f:
-        return _flatten(tomllib.load(f))
+    out: dict[str, str] = {}
+    for path in [LOCALES / f"{lang}.toml", *sorted((LOCALES / lang).glob("*.toml"))]:
+        with open(path, "rb") as f:
+            part = _flatten(tomllib.load(f))
+        twice = part.keys() & out.keys()
+        if twice:
+            raise ValueError(f"{path.name} defines keys already defined: {sorted(twice)[:5]}")
+        out.update(part)
+    return out
 
 
 @lru_cache(maxsize=None)
