@@ -196,6 +196,45 @@ def link_params(values: dict | None = None, lang: str = "en", **state) -> dict:
         k: str(v) for k, v in state.items()}
 
 
+# --- The unit tier ------------------------------------------------------------------------------
+# ``python -m pytest -m unit``: lab/'s own tests alone, in well under a minute. They are the tests
+# of the files below, except those that start Keras (the NumPy = Keras proofs), run a page in
+# AppTest, train in a child process (the ``processes`` fixture) or take over 2 s alone. Every test
+# still runs in the whole suite.
+UNIT_FILES = {"test_charseq.py", "test_experiments.py", "test_figures.py", "test_gates.py",
+              "test_imdb.py", "test_mlp.py", "test_perceptron.py", "test_rnn.py",
+              "test_seqnet.py", "test_stock.py", "test_store.py", "test_stored.py",
+              "test_text.py"}
+NOT_UNIT = {
+    # Keras
+    "test_numpy_cells_equal_keras", "test_keras_default_initialisation_layout",
+    "test_parameter_counts_match_the_lectures_and_keras", "test_corrupt_npz_and_offline_keras",
+    "test_word_by_word_reading_equals_keras", "test_outputs_and_gradients_equal_keras",
+    "test_one_epoch_of_adam_equals_keras", "test_float32_keras_agrees_to_1e5_after_an_epoch",
+    "test_lecture_002_parameter_counts", "test_a_diverging_learning_rate_is_reported[65]",
+    "test_training_reports_batches_and_epochs_saves_and_reloads[65-keras]",
+    "test_keras_tokenizer_rules_agree_with_keras_text_vectorization",
+    "test_gradients_equal_keras_with_the_same_weights",
+    "test_parameter_counts_equal_keras_and_the_lecture",
+    "test_every_experiment_trains_on_the_reference_subset",
+    # AppTest
+    "test_the_page_trains_both_ways_and_generates", "test_every_structure_draws",
+    "test_the_page_runs_lecture_004s_comparison",
+    "test_prepare_trains_the_experiments_the_page_then_opens_without_training",
+    "test_the_imdb_page_opens_on_the_default_model_that_prepare_trains",
+    # over 2 s alone
+    "test_a_million_row_upload_keeps_its_last_rows",
+    "test_other_delimiters_unsorted_dates_and_very_long_files", "test_the_work_budget_caps_epochs",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if (item.path.name in UNIT_FILES and not {item.name, item.originalname} & NOT_UNIT
+                and "processes" not in item.fixturenames and not item.get_closest_marker("slow")):
+            item.add_marker(pytest.mark.unit)
+
+
 def pytest_sessionfinish(session, exitstatus):
     import shutil
 
