@@ -6,6 +6,7 @@ is re-created on demand, so deleting the folder only costs time.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import threading
@@ -23,6 +24,16 @@ def cache_dir(*parts: str) -> Path:
     folder = root.joinpath(*parts)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def digest(*parts, size: int = 16) -> str:
+    """The first ``size`` hex digits of the SHA-256 of ``parts`` in order: a string as its
+    UTF-8 bytes, an array as its bytes in C order. Every key the lab hashes (file names of saved
+    models, fingerprints of data) is made here, so equal inputs always give the same name."""
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode() if isinstance(part, str) else np.ascontiguousarray(part).tobytes())
+    return h.hexdigest()[:size]
 
 
 def save_arrays(folder: Path, name: str, key: str, arrays: dict, meta: dict) -> None:

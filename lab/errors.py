@@ -59,6 +59,15 @@ class InvalidInput(LabError, ValueError):
     """An argument or typed input ``lab`` cannot use (a ValueError, worded by its key)."""
 
 
+class DataUnavailable(LabError, RuntimeError):
+    """Data that cannot be had (no network, a package or file missing, a file that is not what
+    it should be); the message says what to do instead. The pages show it as a warning."""
+
+
+class Cancelled(Exception):
+    """The training was asked to stop before it finished."""
+
+
 def text_of(err: Exception, lang: str | None = None) -> str:
     """An exception's message for the reader: worded by its key when it is a ``LabError``."""
     return err.text(lang) if isinstance(err, LabError) else str(err)

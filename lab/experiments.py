@@ -19,17 +19,16 @@ The validation set is the last 20% of the training reviews, as the lectures' 20,
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import asdict, dataclass, replace
-from pathlib import Path
 
 import numpy as np
 
 from lab import imdb, kinds
-from lab.cache import load_arrays, save_arrays
+from lab.cache import digest
 from lab.jobs import Job
 from lab.keras_fit import fit_classifier
 from lab.store import Store
+from lab.stored import Stored
 
 VALIDATION = 0.2  # the lectures' 20,000 / 5,000
 PAGE_EPOCHS = 20  # the page's default cap on epochs (lab.prepare trains with it too)
@@ -165,10 +164,7 @@ def prepare(data: imdb.Dataset, net: Net) -> tuple[np.ndarray, np.ndarray, int, 
         seqs = imdb.cap_vocabulary(seqs, width, net.skip_top)
         return [[w for w in s if w != imdb.OOV] for s in seqs] if net.drop_oov else seqs
     x_train, x_test = imdb.pad(cut(data.x_train), net.maxlen), imdb.pad(cut(data.x_test), net.maxlen)
-    digest = hashlib.sha256()
-    for part in (x_train, x_test, data.y_train, data.y_test):
-        digest.update(np.ascontiguousarray(part).tobytes())
-    return x_train, x_test, width, digest.hexdigest()[:16]
+    return x_train, x_test, width, digest(x_train, x_test, data.y_train, data.y_test)
 
 
 def reviews(source: str) -> imdb.Dataset:
@@ -211,34 +207,17 @@ def build(net: Net, words: int):
 
 
 @dataclass
-class Result:
+class Result(Stored, prefix="experiment"):
+    """One trained net of an experiment (``lab.stored``: experiment-<digest>.npz and .json)."""
+
     net_id: str
     history: dict[str, list[float]]
     p_test: np.ndarray
     params: int
     seconds: float
 
-    @property
-    def diverged(self) -> bool:
-        return not np.isfinite(self.p_test).all() or not all(
-            np.isfinite(v).all() for v in self.history.values())
-
     def best_val(self) -> float:
         return max(self.history.get("val_accuracy", [float("nan")]))
-
-    def save(self, folder: Path, key: str) -> None:
-        save_arrays(folder, file_stem(key), key, {"p_test": self.p_test},
-                    {"net_id": self.net_id, "history": self.history, "params": self.params,
-                     "seconds": self.seconds})
-
-    @classmethod
-    def load(cls, folder: Path, key: str) -> "Result | None":
-        return load_arrays(folder, file_stem(key), key, lambda m, a: cls(
-            m["net_id"], m["history"], a["p_test"], int(m["params"]), float(m["seconds"])))
-
-
-def file_stem(key: str) -> str:
-    return "experiment-" + hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
 def train(net: Net, fit: Fit, x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray,
@@ -257,7 +236,7 @@ def train(net: Net, fit: Fit, x_train: np.ndarray, y_train: np.ndarray, x_test: 
 
 
 MAX_RESULTS = 16
-STORE: Store[Result] = Store("experiments", Result.load, MAX_RESULTS)
+STORE: Store[Result] = Result.store("experiments", MAX_RESULTS)
 
 
 def key(source: str, fingerprint: str, net: Net, fit: Fit) -> str:

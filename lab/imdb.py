@@ -18,7 +18,6 @@ Sources, each failing with :class:`DataUnavailable` and a message that says what
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import os
@@ -33,7 +32,8 @@ import numpy as np
 import pandas as pd
 
 from lab import sequences
-from lab.errors import LabError
+from lab.cache import digest
+from lab.errors import DataUnavailable
 from lab import i18n
 
 # Where Keras keeps its IMDB download ($KERAS_HOME, else ~/.keras): the pages use the real
@@ -51,10 +51,6 @@ PRESETS = {
 MAX_CSV_BYTES = 50_000_000
 MAX_CSV_REVIEWS = 50_000  # the 50K-review CSV's size: rows beyond are not read
 TOKEN = re.compile(r"[a-z0-9']+")
-
-
-class DataUnavailable(LabError):
-    """The data could not be had; the message (a locale key) says what to do instead."""
 
 
 @dataclass
@@ -91,10 +87,7 @@ def padded(data: Dataset, maxlen: int) -> tuple[np.ndarray, np.ndarray, str]:
     """(padded training ids, padded test ids, a fingerprint of the padded data and labels):
     models are cached under the data's content, not its name."""
     x_train, x_test = pad(data.x_train, maxlen), pad(data.x_test, maxlen)
-    digest = hashlib.sha256()
-    for part in (x_train, x_test, data.y_train, data.y_test):
-        digest.update(np.ascontiguousarray(part).tobytes())
-    return x_train, x_test, digest.hexdigest()[:16]
+    return x_train, x_test, digest(x_train, x_test, data.y_train, data.y_test)
 
 
 def tokenize(text: str) -> list[str]:

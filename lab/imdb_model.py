@@ -11,18 +11,17 @@ without TensorFlow and without trusting any pickled or Keras-archive file.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import asdict, dataclass
-from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
-from lab import cells, kinds
-from lab.cache import load_arrays, save_arrays
+from lab import cells, imdb, kinds
 from lab.jobs import Job
 from lab.keras_fit import fit_classifier
 from lab.store import Store
+from lab.stored import Stored
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -30,8 +29,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 @dataclass(frozen=True)
 class ModelSettings:
-    """Defaults measured on the Keras subset (5,000 / 1,000 reviews, 500 words, maxlen 100):
-    0.796 test accuracy in about 30 s on 2 cores (see ``python -m bench.run --only imdb``)."""
+    """Page defaults, for the Keras subset (5,000 / 1,000 reviews, 500 words, maxlen 100);
+    their test accuracy and training time are measured by ``python -m bench.run --only imdb``,
+    see bench/RESULTS.md."""
 
     kind: str = "LSTM"
     embedding: int = 32
@@ -46,7 +46,10 @@ class ModelSettings:
 
 
 @dataclass
-class Trained:
+class Trained(Stored, prefix="imdb", checked=("p_test",)):
+    """A trained classifier (``lab.stored``: saved as imdb-<digest>.npz and .json, the cell's
+    weights as the arrays kernel, recurrent and bias)."""
+
     settings: ModelSettings
     history: dict[str, list[float]]
     p_test: np.ndarray  # test-set probabilities, computed once
@@ -56,30 +59,19 @@ class Trained:
     b_out: np.ndarray
     seconds: float
 
-    @property
-    def diverged(self) -> bool:
-        """A loss or probability that is not finite: shown as diverged, never saved."""
-        return not np.isfinite(self.p_test).all() or not all(
-            np.isfinite(v).all() for v in self.history.values())
-
-    def save(self, folder: Path, key: str) -> None:
-        """Arrays in a pickle-free .npz, settings and history in JSON (no Keras archive)."""
-        save_arrays(folder, model_file_stem(key), key,
-                    {"p_test": self.p_test, "embedding": self.embedding,
-                     "kernel": self.cell.kernel, "recurrent": self.cell.recurrent_kernel,
-                     "bias": self.cell.bias, "w_out": self.w_out, "b_out": self.b_out},
-                    {"settings": asdict(self.settings), "history": self.history,
-                     "seconds": self.seconds})
+    def to_disk(self) -> tuple[dict, dict]:
+        return ({"p_test": self.p_test, "embedding": self.embedding,
+                 "kernel": self.cell.kernel, "recurrent": self.cell.recurrent_kernel,
+                 "bias": self.cell.bias, "w_out": self.w_out, "b_out": self.b_out},
+                {"settings": asdict(self.settings), "history": self.history,
+                 "seconds": self.seconds})
 
     @classmethod
-    def load(cls, folder: Path, key: str) -> "Trained | None":
-        """The model saved under ``key``, or None (missing, or saved for another key)."""
-        def build(meta, a):
-            s = ModelSettings(**meta["settings"])
-            return cls(s, meta["history"], a["p_test"], a["embedding"],
-                       cells.Cell(s.kind, a["kernel"], a["recurrent"], a["bias"]),
-                       a["w_out"], a["b_out"], float(meta["seconds"]))
-        return load_arrays(folder, model_file_stem(key), key, build)
+    def from_disk(cls, meta: dict, a) -> "Trained":
+        s = ModelSettings(**meta["settings"])
+        return cls(s, meta["history"], a["p_test"], a["embedding"],
+                   cells.Cell(s.kind, a["kernel"], a["recurrent"], a["bias"]),
+                   a["w_out"], a["b_out"], float(meta["seconds"]))
 
     def word_by_word(self, ids: list[int]) -> np.ndarray:
         """P(positive) after each id, read in order (NumPy, the trained weights)."""
@@ -94,10 +86,6 @@ def model_key(source: str, fingerprint: str, preset: str, settings: ModelSetting
     """The cache key of a trained model: the data's content, its vocabulary preset and every
     setting (the page and ``lab.prepare`` look models up by it)."""
     return f"{source}|{fingerprint}|{preset}|{settings}"
-
-
-def model_file_stem(key: str) -> str:
-    return "imdb-" + hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
 def train(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, num_words: int,
@@ -125,7 +113,40 @@ def train(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, num_word
 
 
 MAX_MODELS = 8  # trained models kept in memory for the whole server; the oldest goes first
-STORE: Store[Trained] = Store("imdb_models", Trained.load, MAX_MODELS)
+STORE: Store[Trained] = Trained.store("imdb_models", MAX_MODELS)
+
+
+# The default model: the IMDB page opens on it (ui/settings.py), the text page reads its
+# embedding and ``lab.prepare`` trains it, all three under the same key.
+DEFAULT_PRESET = "lecture_003"  # its vocabulary and review length, a key of ``imdb.PRESETS``
+DEFAULT_SETTINGS = ModelSettings()
+
+
+class DefaultInputs(NamedTuple):
+    """What training or finding the default model needs, for one source of reviews."""
+
+    data: imdb.Dataset
+    x_train: np.ndarray
+    x_test: np.ndarray
+    num_words: int
+    settings: ModelSettings
+    key: str
+
+
+def default_inputs(source: str) -> DefaultInputs:
+    """The default model's reviews ("keras" or "generated"), padded, and its key."""
+    num_words, skip_top, maxlen = imdb.PRESETS[DEFAULT_PRESET]
+    data = (imdb.load_keras(num_words, skip_top) if source == "keras"
+            else imdb.load_generated(num_words, skip_top))
+    x_train, x_test, fingerprint = imdb.padded(data, maxlen)
+    return DefaultInputs(data, x_train, x_test, num_words, DEFAULT_SETTINGS,
+                         model_key(data.source, fingerprint, DEFAULT_PRESET, DEFAULT_SETTINGS))
+
+
+def request_default(d: DefaultInputs, restart: bool = False) -> Trained | Job:
+    """The default model for these inputs, from memory or disk, or the job that trains it."""
+    return request(d.key, d.x_train, d.data.y_train, d.x_test, d.num_words, d.settings,
+                   restart=restart)
 
 
 def request(key: str, x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray,

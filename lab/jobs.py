@@ -12,13 +12,11 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from lab.errors import Cancelled  # noqa: F401 - trainers and the store import it from here too
+
 QUEUED, RUNNING, DONE, DIVERGED, CANCELLED, FAILED = (
     "queued", "running", "done", "diverged", "cancelled", "failed")
 FINISHED = (DONE, DIVERGED, CANCELLED, FAILED)
-
-
-class Cancelled(Exception):
-    """The training was asked to stop before it finished."""
 
 
 @dataclass(frozen=True)

@@ -17,18 +17,16 @@ the page's thread, with progress per batch, and kept on disk.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 import numpy as np
 
 from lab import cells, kinds, sequences as sq
-from lab.cache import load_arrays, save_arrays
-from lab.jobs import Cancelled, Job
+from lab.errors import Cancelled, InvalidInput
+from lab.jobs import Job
 from lab.store import Store
-from lab.errors import InvalidInput
+from lab.stored import Stored
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -97,28 +95,22 @@ def memory_accuracy(kind: str, length: int, s: MemorySettings = MemorySettings()
 
 
 @dataclass
-class MemoryResult:
-    """Test accuracy for every kind at every length of one experiment."""
+class MemoryResult(Stored, prefix="memory"):
+    """Test accuracy for every kind at every length of one experiment (``lab.stored``: one
+    array per kind in memory-<digest>.npz; accuracies are finite, so it never diverges)."""
 
     lengths: list[int]
     settings: MemorySettings
     accuracy: dict[str, list[float]]
-    diverged: bool = False  # accuracies are always finite; the store's rule needs the field
 
-    def save(self, folder: Path, key: str) -> None:
-        save_arrays(folder, _stem(key), key, {k: np.asarray(v) for k, v in
-                                              self.accuracy.items()},
-                    {"lengths": self.lengths, "settings": asdict(self.settings)})
+    def to_disk(self) -> tuple[dict, dict]:
+        return ({k: np.asarray(v) for k, v in self.accuracy.items()},
+                {"lengths": self.lengths, "settings": asdict(self.settings)})
 
     @classmethod
-    def load(cls, folder: Path, key: str) -> "MemoryResult | None":
-        return load_arrays(folder, _stem(key), key, lambda meta, a: cls(
-            [int(v) for v in meta["lengths"]], MemorySettings(**meta["settings"]),
-            {k: [float(v) for v in a[k]] for k in a.files}))
-
-
-def _stem(key: str) -> str:
-    return "memory-" + hashlib.sha256(key.encode()).hexdigest()[:24]
+    def from_disk(cls, meta: dict, a) -> "MemoryResult":
+        return cls([int(v) for v in meta["lengths"]], MemorySettings(**meta["settings"]),
+                   {k: [float(v) for v in a[k]] for k in a.files})
 
 
 def memory_experiment(lengths, s: MemorySettings = MemorySettings(), layers=kinds.KINDS,
@@ -144,7 +136,7 @@ def memory_experiment(lengths, s: MemorySettings = MemorySettings(), layers=kind
 
 
 MAX_RESULTS = 16  # experiments kept in memory for the whole server (all stay on disk)
-STORE: Store[MemoryResult] = Store("memory_experiments", MemoryResult.load, MAX_RESULTS)
+STORE: Store[MemoryResult] = MemoryResult.store("memory_experiments", MAX_RESULTS)
 
 
 def experiment_key(lengths, s: MemorySettings) -> str:

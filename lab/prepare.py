@@ -3,7 +3,7 @@
     python -m lab.prepare            # while online, once; afterwards every page works offline
     python -m lab.prepare --clear    # remove everything it (and the pages) cached
     python -m lab.prepare --lang ko  # its messages in Korean (or LAB_LANG=ko)
-    python -m lab.prepare --experiments  # also every IMDB experiment (about 10 minutes)
+    python -m lab.prepare --experiments  # also every IMDB experiment (minutes: bench/RESULTS.md)
 
 Each step prints a progress bar and the summary at the end says what is ready. What the pages
 look up is exactly what this trains: both ask the same stores (``imdb_model.STORE``,
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Callable
 
 from lab import i18n, imdb, stock
-from lab.errors import LabError, text_of
+from lab.errors import DataUnavailable, LabError, text_of
 from lab.cache import cache_dir
 from lab.jobs import DONE, FAILED, Job
 
@@ -75,11 +75,13 @@ class Progress:
 def imdb_data(progress: Progress) -> str:
     """Keras's IMDB reviews and word index. One file serves every vocabulary preset of the page
     (Keras caps the vocabulary when it reads the file), so one load downloads it all."""
-    num_words, skip_top, _ = next(iter(imdb.PRESETS.values()))
+    from lab.imdb_model import DEFAULT_PRESET
+
+    num_words, skip_top, _ = imdb.PRESETS[DEFAULT_PRESET]
     progress(0, 1, "imdb.npz")
     data = imdb.load_keras(num_words, skip_top)
     if data.word_index is None:
-        raise imdb.DataUnavailable("imdb.err.no_word_index")
+        raise DataUnavailable("imdb.err.no_word_index")
     progress(1, 1, i18n.t("prepare.done"))
     return i18n.t("prepare.imdb_data", train=len(data.x_train), test=len(data.x_test))
 
@@ -87,16 +89,11 @@ def imdb_data(progress: Progress) -> str:
 def imdb_model(source: str) -> Callable[[Progress], str]:
     """The IMDB page's default model on one source ("keras" or "generated")."""
     def run(progress: Progress) -> str:
-        from lab.imdb_model import ModelSettings, model_key, request
+        from lab.imdb_model import default_inputs, request_default
 
-        preset = next(iter(imdb.PRESETS))  # the page's default vocabulary and length
-        num_words, skip_top, maxlen = imdb.PRESETS[preset]
-        data = (imdb.load_keras(num_words, skip_top) if source == "keras"
-                else imdb.load_generated(num_words, skip_top))
-        x_train, x_test, fingerprint = imdb.padded(data, maxlen)
-        settings = ModelSettings()
-        key = model_key(data.source, fingerprint, preset, settings)
-        saved = progress.follow(request(key, x_train, data.y_train, x_test, num_words, settings))
+        inputs = default_inputs(source)
+        settings = inputs.settings
+        saved = progress.follow(request_default(inputs))
         progress(1, 1, i18n.t("prepare.ready"))
         return i18n.t("prepare.trained", model=f"{settings.kind}({settings.units})",
                       seconds=saved.seconds)

@@ -53,8 +53,8 @@ class Playable:
                    budget_s: float | None = None) -> list:
         """Copies of this demo after each of up to ``frames`` frames of ``epochs_per_frame``
         epochs: fewer once it is finished, or once ``budget_s`` seconds have gone (at least
-        one frame; the largest sine settings take 0.18 s an epoch). This demo is left as it
-        is."""
+        one frame, however long an epoch of the largest sine settings takes). This demo is left
+        as it is."""
         state, out = self.snapshot(), []
         deadline = None if budget_s is None else time.perf_counter() + budget_s
         while len(out) < frames and not state.finished():

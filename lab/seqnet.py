@@ -3,11 +3,12 @@ back-propagation through time and Adam, all with Keras's weight layout and Keras
 
 Why NumPy: the stock page's models are small (up to 64 units on a few thousand windows), and
 at that size the cost of training is Python's overhead around each batch, not the arithmetic.
-Measured on 2 cores for GRU(16) on 1,498 windows of 7 x 5 (``python -m bench.run --only
-train``): Keras spends 5.6 s importing TensorFlow, 2.6 s on its first epoch and 0.23 s on
-each later one; this file needs no start-up at all. The tests prove the two are the same
-network: with the same weights and batches, the outputs, the gradients (against
-``tf.GradientTape``) and the weights after an epoch of Adam agree with Keras.
+Keras first spends seconds importing TensorFlow and building its first epoch; this file needs
+no start-up at all, and its epochs are faster at the page's sizes (measured for GRU(16) on
+1,498 windows of 7 x 5 by ``python -m bench.live --only train``, see bench/RESULTS.md). The
+tests prove the two are the same network: with the same weights and batches, the outputs,
+the gradients (against ``tf.GradientTape``) and the weights after an epoch of Adam agree with
+Keras.
 
 Shapes: inputs ``X`` (B, T, d) as Keras takes them, n units, G gate blocks (lab.kinds.GATES).
 
@@ -31,10 +32,9 @@ from typing import Callable
 import numpy as np
 
 from lab import kinds
-from lab.jobs import Cancelled
 from lab.cells import init_cell
 from lab.maths import glorot_uniform
-from lab.errors import InvalidInput
+from lab.errors import Cancelled, InvalidInput
 
 ACTIVATIONS = ("tanh", "relu")  # the page's choices for the cell's activation
 # Keras trains in float32, where a loss beyond this is infinite and TerminateOnNaN stops the

@@ -28,7 +28,7 @@ from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
 from sklearn.preprocessing import MinMaxScaler
 
 from lab.cache import cache_dir
-from lab.errors import LabError, Message
+from lab.errors import DataUnavailable, LabError, Message
 from lab import i18n
 from lab.sequences import is_number, windows
 
@@ -66,10 +66,6 @@ EMBEDDED_TICKERS = ("GOOG", "AAPL", "MSFT", "IBM", "FB")
 
 class DataError(LabError, ValueError):
     """The data cannot be used; the message (a locale key) says what to fix."""
-
-
-class DataUnavailable(LabError, RuntimeError):
-    """The data cannot be reached (package missing, no network); the message says what to do."""
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """The forecaster: one SimpleRNN/LSTM/GRU layer and Dense(1), trained on windows.
 
 Up to ``NUMPY_MAX_UNITS`` units the network is trained in NumPy (``lab.seqnet``, proven equal
-to Keras in the tests): about a second for the page default, and no TensorFlow to import.
+to Keras in the tests): no TensorFlow to import, and faster than Keras at that size (measured
+by ``python -m bench.live --only train``, see bench/RESULTS.md).
 Lecture 002's large presets (LSTM(128), GRU(256) on 5,099 windows of 40) train with Keras,
 where TensorFlow's kernels pay for their start-up. Either way the trainer reports every batch
 and epoch to a ``lab.jobs.Job`` (progress bar and loss curve on the page) and stops when the
@@ -15,35 +16,34 @@ setting, or restarting the server, shows it again without training or importing 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import os
 import time
-from dataclasses import asdict, dataclass
-from pathlib import Path
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from lab import kinds, seqnet
-from lab.cache import load_arrays, save_arrays
+from lab.cache import digest
 from lab.jobs import Job, keras_callback
 from lab.stock import (LECTURE_000_ORDER, MA_COLUMNS, DataError, Prepared, PrepSettings,
                        StockData, evaluate, prepare)
 from lab.store import Store, Task
+from lab.stored import Stored
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-NUMPY_MAX_UNITS = 64  # up to here NumPy trains faster than Keras on 2 cores (bench: "train")
+NUMPY_MAX_UNITS = 64  # up to here NumPy trains faster than Keras (``bench.live --only train``)
 # Batches run per call into TensorFlow: fewer Python round trips, the same result. Progress is
-# reported once per call, so this stays small enough for a report every 0.25 s on the large
-# presets (LSTM(128) runs 4 batches of 16 windows of 40 in about 60 ms on 2 cores).
+# reported once per call, so this stays small enough for the large presets' progress bar to
+# move several times a second (``python -m bench.run --only stock``, see bench/RESULTS.md).
 STEPS_PER_EXECUTION = 4
 
 
 @dataclass(frozen=True)
 class ForecastSettings:
-    """Page defaults: about 10 s of training on 2 cores for the embedded GOOG series
-    (see ``python -m bench.run --only stock``)."""
+    """Page defaults, for the embedded GOOG series; their training time is measured by
+    ``python -m bench.run --only stock``, see bench/RESULTS.md."""
 
     kind: str = "GRU"
     units: int = 16
@@ -97,7 +97,9 @@ def engine(s: ForecastSettings) -> str:
 
 
 @dataclass
-class Forecast:
+class Forecast(Stored, prefix="stock"):
+    """A trained forecast (``lab.stored``: saved as stock-<digest>.npz and .json)."""
+
     settings: ForecastSettings
     history: dict[str, list[float]]
     pred: np.ndarray  # scaled forecasts for every window, training and test
@@ -105,43 +107,21 @@ class Forecast:
     params: int
     engine: str = "numpy"
 
-    @property
-    def diverged(self) -> bool:
-        return not np.isfinite(self.pred).all() or not all(
-            np.isfinite(v).all() for v in self.history.values())
-
-    def save(self, folder: Path, key: str) -> None:
-        save_arrays(folder, file_stem(key), key, {"pred": self.pred},
-                    {"settings": asdict(self.settings), "history": self.history,
-                     "seconds": self.seconds, "params": self.params, "engine": self.engine})
-
-    @classmethod
-    def load(cls, folder: Path, key: str) -> "Forecast | None":
-        return load_arrays(folder, file_stem(key), key, lambda meta, a: cls(
-            ForecastSettings(**meta["settings"]), meta["history"], a["pred"],
-            float(meta["seconds"]), int(meta["params"]), str(meta["engine"])))
-
 
 MAX_MODELS = 24  # forecasts kept in memory for the whole server; the oldest goes first
-STORE: Store[Forecast] = Store("stock_models", Forecast.load, MAX_MODELS)
-
-
-def file_stem(key: str) -> str:
-    return "stock-" + hashlib.sha256(key.encode()).hexdigest()[:24]
+STORE: Store[Forecast] = Forecast.store("stock_models", MAX_MODELS)
 
 
 def fingerprint(p: Prepared) -> str:
     """A digest of the windows and targets: two data sets with equal settings differ here."""
-    digest = hashlib.sha256()
-    for part in (p.X, p.y, np.array([p.split])):
-        digest.update(np.ascontiguousarray(part).tobytes())
-    return digest.hexdigest()[:16]
+    return digest(p.X, p.y, np.array([p.split]))
 
 
-# Keras: seconds per epoch ~ EPOCH_OVERHEAD_S + SECONDS_PER_MAC * multiply-adds, fitted to
-# ``python -m bench.run --only stock`` on 2 cores (lecture 002's LSTM(128) 5 s and GRU(256)
-# 10 s an epoch). NumPy: about 25 us per batch and time step plus 25 us per gate block (GRU(16)
-# on windows of 7: 33 ms an epoch). Only used to warn before a long training.
+# Keras: seconds per epoch ~ EPOCH_OVERHEAD_S + SECONDS_PER_MAC * multiply-adds; NumPy: a cost
+# per batch and time step plus one per gate block. Fitted on 2 cores to the epochs of lecture
+# 002's presets (``python -m bench.run --only stock``) and of the page default
+# (``python -m bench.live --only train``), see bench/RESULTS.md. Only used to warn before a
+# long training.
 EPOCH_OVERHEAD_S = 0.1
 SECONDS_PER_MAC = 3e-10
 NUMPY_STEP_S, NUMPY_GATE_S = 25e-6, 25e-6
@@ -220,7 +200,7 @@ def _train_keras(p: Prepared, s: ForecastSettings, cut: int, job: Job) -> Foreca
     model = build(p.X.shape[1], p.X.shape[2], s)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=s.lr), loss="mse",
                   steps_per_execution=STEPS_PER_EXECUTION)
-    # A cached tf.data pipeline: an epoch is about 1.5x faster than from NumPy arrays.
+    # A cached tf.data pipeline: an epoch is faster than from NumPy arrays.
     train_ds = (tf.data.Dataset.from_tensor_slices((p.X[:cut], p.y[:cut])).cache()
                 .shuffle(cut, seed=s.seed, reshuffle_each_iteration=True)
                 .batch(s.batch_size).prefetch(2))

@@ -16,19 +16,19 @@ half-written is ever read back.
 
 Where a training runs: a ``Task`` (a trainer that can be imported by name, and its arguments)
 runs in a child process of its own, so it has a core to itself and the pages' Python never
-competes with it for the interpreter lock (measured with ``python -m bench.live --only room``:
-30 sessions polling one training in a thread slowed it from 1.9 s to 14 s). The child reports
-through a pipe (every epoch, and batches at most every ``BATCH_REPORT_S``); cancelling sets an
-event it checks before every batch. A plain callable (a test's stand-in, or a trainer whose
-data is not worth copying) runs on the worker thread itself, and so does every training
-until the fork server is up (``warm_up``, started by ``app.py``). ``LAB_TRAIN_PROCESSES=0``
-keeps every training in the server process.
+competes with it for the interpreter lock (30 sessions polling one training in a thread
+slow it several times over: ``python -m bench.live --only room``, see bench/RESULTS.md). The
+child reports through a pipe (every epoch, and batches at most every ``BATCH_REPORT_S``);
+cancelling sets an event it checks before every batch. A plain callable (a test's stand-in,
+or a trainer whose data is not worth copying) runs on the worker thread itself, and so does
+every training until the fork server is up (``warm_up``, started by ``app.py``).
+``LAB_TRAIN_PROCESSES=0`` keeps every training in the server process.
 
 A stored result needs ``diverged`` (bool) and ``save(folder, key)``; the store is given the
-matching ``load(folder, key)``. Every session of the server reads the same stored object, so
-the store freezes it on the way in (``freeze``): its arrays become read-only and its lists
-tuples, and a page that tried to change a shared model in place would fail at once instead
-of changing it for the whole room.
+matching ``load(folder, key)``; ``lab.stored.Stored`` gives a dataclass all three. Every
+session of the server reads the same stored object, so the store freezes it on the way in
+(``freeze``): its arrays become read-only and its lists tuples, and a page that tried to
+change a shared model in place would fail at once instead of changing it for the whole room.
 """
 
 from __future__ import annotations
@@ -144,7 +144,7 @@ _forkserver_ready = threading.Event()  # set once children can be started
 
 
 def warm_up(wait: float | None = None) -> bool:
-    """Start the fork server (and its imports, about 1.5 s) in the background; until it is up,
+    """Start the fork server (and its imports: NumPy, pandas) in the background; until it is up,
     trainings run on the worker thread instead of waiting for it. Safe to call on every page
     run. With ``wait``, block up to that long; True when processes are ready."""
     global _warm_started

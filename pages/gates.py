@@ -15,7 +15,6 @@ from ui.training import result_or_progress
 
 ensure_app_navigation()
 
-KEY = "gates"
 TOY_UNITS = 4
 
 

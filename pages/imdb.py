@@ -19,8 +19,6 @@ from ui.training import result_or_progress
 
 ensure_app_navigation()
 
-KEY = "imdb"
-
 
 @st.cache_resource(show_spinner=False, max_entries=6)  # shared, never copied: read only
 def load(source: str, num_words: int, skip_top: int, maxlen: int, csv: bytes | None,

@@ -25,7 +25,6 @@ from ui.settings import RNN as C, SHAPE_PRESETS
 
 ensure_app_navigation()
 
-KEY = "rnn"
 WORD_EPOCHS_PER_FRAME = 5
 SINE_EPOCHS_PER_FRAME = 1
 SINE_CHUNK_FRAMES = 25  # an epoch on the sine windows takes about 25 ms: 2.5 s of play a chunk

@@ -22,7 +22,6 @@ from ui.training import result_or_progress
 
 ensure_app_navigation()
 
-KEY = "stock"
 LONG_TRAINING_S = 45  # beyond this estimate, training waits for a button press
 NAIVE = "naive"  # the naive forecast's row in lab.stock.evaluate's table
 

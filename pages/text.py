@@ -17,22 +17,14 @@ from ui.training import result_or_progress
 
 ensure_app_navigation()
 
-KEY = "text"
 CORPUS = "\n".join(tx.LECTURE_CORPUS)
 SHOWN_WORDS = 120  # the most frequent words drawn in the embedding's projection
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def imdb_default(source: str):
-    """(data, padded training ids, padded test ids, the IMDB page's default model key)."""
-    preset = next(iter(imdb.PRESETS))
-    num_words, skip_top, maxlen = imdb.PRESETS[preset]
-    data = (imdb.load_keras(num_words, skip_top) if source == "keras"
-            else imdb.load_generated(num_words, skip_top))
-    x_train, x_test, fingerprint = imdb.padded(data, maxlen)
-    settings = imdb_model.ModelSettings()
-    key = imdb_model.model_key(data.source, fingerprint, preset, settings)
-    return data, x_train, x_test, num_words, settings, key
+    """(data, padded training ids, padded test ids, words, settings, key) of the default model."""
+    return imdb_model.default_inputs(source)
 
 
 def word_id(word: str, word_index: dict, num_words: int) -> int | None:

@@ -2,9 +2,10 @@
 
 Importing TensorFlow/Keras creates a few million long-lived Python objects. Every full
 collection then walks all of them, and a page rerun allocates enough to trigger collections:
-measured with ``python -m bench.load``, one threshold move took 445 ms once a page had loaded
-TensorFlow against 77 ms before. ``gc.freeze()`` moves everything alive into a permanent
-generation the collector skips; new objects are still collected as usual.
+a threshold move then takes several times as long once a page has loaded TensorFlow
+(measured by ``python -m bench.load``, see bench/RESULTS.md). ``gc.freeze()`` moves
+everything alive into a permanent generation the collector skips; new objects are still
+collected as usual.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """A Plotly chart that updates in place, for charts redrawn on every animation frame.
 
 ``st.plotly_chart`` gives a chart a new identity whenever its figure changes, so on every frame
-the browser throws the old chart away and draws a new one from scratch (measured here at 80 to
-150 ms per chart in headless Chromium, which held the XOR page to under 2 frames a second).
+the browser throws the old chart away and draws a new one from scratch, too slow for an
+animation (frames a second measured by ``python -m bench.run --only browser``, see
+bench/RESULTS.md).
 This component keeps one Plotly chart alive in its iframe and hands each new figure to
 ``Plotly.react``, which redraws only what changed.
 

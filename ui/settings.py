@@ -10,7 +10,7 @@ from __future__ import annotations
 from lab import (charseq, experiments as ex, i18n, imdb, mlp, perceptron as pc, rnn, sequences as sq, stock,
                  text as tx)
 from lab.figures.structures import STRUCTURES
-from lab.imdb_model import ModelSettings
+from lab.imdb_model import DEFAULT_PRESET, DEFAULT_SETTINGS
 from lab.kinds import KINDS
 from lab.stock_model import PRESETS as STOCK_PRESETS, Preset
 from ui.controls import Control as C, Controls
@@ -181,14 +181,14 @@ STOCK = Controls(
 )
 
 # --- IMDB classifier (all lectures) ----------------------------------------------------------------
-_M = ModelSettings()
+_M = DEFAULT_SETTINGS
 IMDB = Controls(
     "imdb",
     # the Keras reviews once lab.prepare has fetched them, else the generated ones
     C("im_source", "radio", "imdb.reviews",
       lambda: "keras" if imdb.KERAS_FILE.exists() else "generated",
       options=("keras", "csv", "generated", "folder"), names="imdb.source"),
-    C("im_preset", "select", "imdb.vocabulary", next(iter(imdb.PRESETS)),
+    C("im_preset", "select", "imdb.vocabulary", DEFAULT_PRESET,
       options=tuple(imdb.PRESETS), names="imdb.preset"),
     C("im_folder", "text", "imdb.folder", "~/aclImdb", max_chars=1000),
     C("im_kind", "select", "imdb.layer", _M.kind, options=tuple(KINDS)),
