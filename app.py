@@ -12,6 +12,7 @@ import streamlit as st
 from lab import i18n, store
 from lab.i18n import t
 from ui.catalog import LESSONS
+from ui import room
 from ui.gc_policy import freeze_after_heavy_imports
 from ui.sidebar import (link_box, name_dropped_values, remember_link, session_language,
                         shared_sidebar)
@@ -20,7 +21,7 @@ ICON = str(Path(__file__).with_name("ui") / "icon.png")
 
 i18n.set_language_source(session_language)  # every t() below reads the sidebar's language
 remember_link()
-link_slot = shared_sidebar()  # first: a link's language (bound to the URL) names the pages
+room_slot, link_slot = shared_sidebar()  # first: a link's language (bound to the URL) names the pages
 # The icon ships with the lab: a Material icon would be fetched from Google on every page load.
 st.set_page_config(page_title=t("app.title"), page_icon=ICON, layout="wide")
 store.warm_up()  # the training processes' fork server, once per server, in the background
@@ -28,7 +29,11 @@ store.warm_up()  # the training processes' fork server, once per server, in the 
 home = st.Page("pages/home.py", title=t("home.nav"), icon=":material/home:", default=True)
 lessons = [st.Page(l.script, title=l.title(), icon=l.icon, url_path=l.url_path) for l in LESSONS]
 page = st.navigation({"": [home], t("app.lessons"): lessons})
+room.before(page.url_path)  # a follower takes the lecturer's page and settings
 page.run()
+room.after(page.url_path)  # the lecturer publishes what was drawn
+with room_slot:
+    room.sidebar(page.url_path)
 link_box(link_slot, page.url_path)
 name_dropped_values(page.url_path)
 freeze_after_heavy_imports()

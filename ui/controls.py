@@ -26,6 +26,7 @@ import streamlit as st
 from lab.i18n import current, options as worded, t
 
 REGISTRY: dict[str, "Controls"] = {}  # page url path -> its table
+LOCKED = "_room_locked"  # session key: the controls this session may not move (ui.room)
 DRAWN_DEFAULTS = "_controls_drawn_defaults"  # session key: the defaults as last drawn
 
 
@@ -140,6 +141,8 @@ class Controls:
             default = choices[0]
         if help is None and c.help:
             help = t(c.help)
+        if key in st.session_state.get(LOCKED, ()):  # the lecturer locked it for the room
+            extra["disabled"] = True
         common = dict(key=key, bind="query-params", help=help, **extra)
         text = label if label is not None else t(c.label)
         lang = current()  # fixed now: the labels stay those of this run

@@ -36,16 +36,18 @@ def _reword_link() -> None:
 
 
 def shared_sidebar():
-    """Draw the sidebar's settings; returns the slot for the link once the page has run.
+    """Draw the sidebar's settings; returns the slots for the room and the link, filled once
+    the page has run.
 
     Drawn before the navigation: a link's language (bound to the URL) names the pages."""
     with st.sidebar:
         SIDEBAR.draw("lang", on_change=_reword_link)
         SIDEBAR.draw("presenter")
+        room = st.container()  # filled once the page has run (ui.room.sidebar)
         slot = st.container()
         st.caption(t("sidebar.about"))
     presenter.apply(st.session_state.get("presenter", False))
-    return slot
+    return room, slot
 
 
 def _finite(text: str) -> bool:
@@ -60,8 +62,7 @@ def remember_link() -> None:
 
     A number Streamlit cannot hold (``1e400`` in an integer box) is taken out of the link
     before any widget reads it: Streamlit 1.67 raises OverflowError on it instead of dropping
-    it. The widgets are seeded from Streamlit's own copy of the link, which has no public
-    setter, hence the private attribute (checked by tests/test_classroom.py's ``1e400`` case)."""
+    it (checked by tests/test_classroom.py's ``1e400`` case)."""
     if "_link_opened" in st.session_state:
         return
     st.session_state._link_opened = {k: st.query_params.get_all(k) for k in st.query_params}
@@ -69,9 +70,16 @@ def remember_link() -> None:
         for c in table:
             if c.kind in ("slider", "number") and c.key in st.query_params and not all(
                     _finite(v) for v in st.query_params.get_all(c.key)):
-                del st.query_params[c.key]
-                ctx = get_script_run_ctx()
-                ctx.session_state._state.query_params._initial_query_params.pop(c.key, None)
+                forget_link_value(c.key)
+
+
+def forget_link_value(key: str) -> None:
+    """Take ``key`` out of the link, so that its widget starts from the session's value: a
+    widget bound to the URL is seeded from Streamlit's own copy of the link, which has no public
+    setter, hence the private attribute."""
+    if key in st.query_params:
+        del st.query_params[key]
+    get_script_run_ctx().session_state._state.query_params._initial_query_params.pop(key, None)
 
 
 def name_dropped_values(url_path: str) -> None:
@@ -106,11 +114,17 @@ def link(url_path: str) -> str:
     extra = [(k, st.query_params[k]) for k in (table.state if table else ())
              if k in st.query_params]
     pairs = query_of([SIDEBAR] + ([table] if table else []), st.session_state, extra=extra)
+    base = f"{base_url(url_path)}/{url_path}"
+    return f"{base}?{query_text(pairs)}" if pairs else base
+
+
+def base_url(url_path: str) -> str:
+    """The lab's address as the browser used it, without the page on screen (``url_path``) or
+    a query."""
     base = urlsplit(st.context.url or "")._replace(query="", fragment="").geturl().rstrip("/")
     if url_path and base.endswith("/" + url_path):  # the address of the page on screen
         base = base[: -len(url_path) - 1]
-    base = f"{base}/{url_path}"
-    return f"{base}?{query_text(pairs)}" if pairs else base
+    return base
 
 
 def link_box(container, url_path: str) -> None:

@@ -1,0 +1,306 @@
+"""A class's room: the lecturer's view, kept on the server for every process that serves it.
+
+A lecturer opens a room and gets a short code; students join it with the code (or a link or QR
+code that carries it) and follow the lecturer's view: the page and every declared control. The
+room lives on the server, not in a browser: it survives the lecturer reloading the page, and
+it ends when the lecturer ends it or after :data:`IDLE_SECONDS` without the lecturer.
+
+Where it lives is a :class:`Backend`: this process's memory by default (``streamlit run``), or
+Redis when ``LAB_REDIS_URL`` is set, so that every process behind ``deploy.serve`` sees the same
+rooms. If Redis cannot be reached, :func:`rooms` falls back to memory and says so
+(:attr:`Rooms.degraded`), and each process keeps working on its own.
+
+Rights: only the lecturer key opens, steers or ends a room (:func:`lecturer_key`; from
+``LAB_LECTURER_KEY``, or made at start and printed once in the server's log). A join code or a
+link never carries it.
+
+Everything here is plain data (JSON): the Streamlit side (``ui/room.py``) applies a view to the
+widgets and publishes the lecturer's.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import os
+import secrets
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Protocol
+
+from lab.errors import InvalidInput
+
+CODE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read off a projector
+CODE_LENGTH = 5
+IDLE_SECONDS = 4 * 3600  # a room without its lecturer for this long ends
+MEMBER_SECONDS = 15.0  # a student not heard from for this long no longer counts
+PREFIX = "lab:room:"
+
+
+@dataclass
+class View:
+    """What followers see: the lecturer's page, its control values and the page's own state
+    (the XOR steps, the perceptron update reached: ``Controls.state``)."""
+
+    page: str = ""
+    values: dict[str, Any] = field(default_factory=dict)
+    state: dict[str, str] = field(default_factory=dict)
+    version: int = 0  # grows with every change the lecturer publishes
+
+    def same(self, other: "View") -> bool:
+        return (self.page, self.values, self.state) == (other.page, other.values, other.state)
+
+
+@dataclass
+class Room:
+    code: str
+    view: View
+    created: float
+    touched: float  # the lecturer's last sign of life
+    locks: list[str] = field(default_factory=list)  # controls students may not move
+
+
+def _encode(room: Room) -> str:
+    return json.dumps({"code": room.code, "created": room.created, "touched": room.touched,
+                       "locks": room.locks, "view": vars(room.view)})
+
+
+def _decode(text: str | bytes | None) -> Room | None:
+    if not text:
+        return None
+    data = json.loads(text)
+    return Room(data["code"], View(**data["view"]), data["created"], data["touched"],
+                list(data.get("locks", [])))
+
+
+class Backend(Protocol):
+    """A small store of JSON records with an expiry, and of members' last signs of life."""
+
+    def add(self, key: str, text: str, ttl: float) -> bool: ...  # only if absent
+    def get(self, key: str) -> str | None: ...
+    def put(self, key: str, text: str, ttl: float) -> None: ...
+    def delete(self, *keys: str) -> None: ...
+    def keys(self, prefix: str) -> list[str]: ...
+    def mark(self, key: str, member: str, text: str, ttl: float) -> None: ...
+    def marks(self, key: str) -> dict[str, str]: ...
+
+
+class MemoryBackend:
+    """This process's memory: the default for one ``streamlit run``."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._data: dict[str, tuple[float, Any]] = {}
+
+    def _live(self, key: str):
+        item = self._data.get(key)
+        if item and item[0] < time.time():
+            del self._data[key]
+            return None
+        return item[1] if item else None
+
+    def add(self, key, text, ttl):
+        with self._lock:
+            if self._live(key) is not None:
+                return False
+            self._data[key] = (time.time() + ttl, text)
+            return True
+
+    def get(self, key):
+        with self._lock:
+            value = self._live(key)
+            return value if isinstance(value, str) else None
+
+    def put(self, key, text, ttl):
+        with self._lock:
+            self._data[key] = (time.time() + ttl, text)
+
+    def delete(self, *keys):
+        with self._lock:
+            for key in keys:
+                self._data.pop(key, None)
+
+    def keys(self, prefix):
+        with self._lock:
+            return [k for k in list(self._data) if k.startswith(prefix) and self._live(k)]
+
+    def mark(self, key, member, text, ttl):
+        with self._lock:
+            marks = self._live(key) or {}
+            marks[member] = text
+            self._data[key] = (time.time() + ttl, marks)
+
+    def marks(self, key):
+        with self._lock:
+            return dict(self._live(key) or {})
+
+
+class RedisBackend:
+    """Redis (``LAB_REDIS_URL``): one store for every process and machine serving the class."""
+
+    def __init__(self, url: str):
+        import redis  # only where a Redis is configured
+
+        self.r = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2,
+                                      decode_responses=True)
+        self.r.ping()  # fail now, not in the middle of a page
+
+    def add(self, key, text, ttl):
+        return bool(self.r.set(key, text, ex=max(1, int(ttl)), nx=True))
+
+    def get(self, key):
+        return self.r.get(key)
+
+    def put(self, key, text, ttl):
+        self.r.set(key, text, ex=max(1, int(ttl)))
+
+    def delete(self, *keys):
+        if keys:
+            self.r.delete(*keys)
+
+    def keys(self, prefix):
+        return list(self.r.scan_iter(match=prefix + "*", count=500))
+
+    def mark(self, key, member, text, ttl):
+        with self.r.pipeline() as p:
+            p.hset(key, member, text)
+            p.expire(key, max(1, int(ttl)))
+            p.execute()
+
+    def marks(self, key):
+        return self.r.hgetall(key)
+
+
+class Rooms:
+    """Open, find, steer and end rooms; count who follows and who explores."""
+
+    def __init__(self, backend: Backend, degraded: bool = False):
+        self.backend = backend
+        self.degraded = degraded  # Redis was asked for and could not be reached
+
+    # --- The lecturer ------------------------------------------------------------------------
+    def open(self, view: View | None = None) -> Room:
+        now = time.time()
+        for _ in range(100):
+            code = "".join(secrets.choice(CODE_LETTERS) for _ in range(CODE_LENGTH))
+            room = Room(code, view or View(), now, now)
+            if self.backend.add(PREFIX + code, _encode(room), IDLE_SECONDS):
+                return room
+        raise RuntimeError("no free room code")  # 32**5 codes: a full store, not bad luck
+
+    def newest(self) -> Room | None:
+        """The lecturer's open room after a reload (the newest, if several are open)."""
+        rooms = [self.get(k[len(PREFIX):]) for k in self.backend.keys(PREFIX)
+                 if k.count(":") == PREFIX.count(":")]
+        rooms = [r for r in rooms if r is not None]
+        return max(rooms, key=lambda r: r.created) if rooms else None
+
+    def publish(self, code: str, view: View) -> Room | None:
+        """The lecturer's view now; a new version only when something changed."""
+        room = self.get(code)
+        if room is None:
+            return None
+        if not view.same(room.view):
+            view.version = room.view.version + 1
+            room.view = view
+        room.touched = time.time()
+        self.backend.put(PREFIX + code, _encode(room), IDLE_SECONDS)
+        return room
+
+    def lock(self, code: str, keys: list[str]) -> Room | None:
+        room = self.get(code)
+        if room is None:
+            return None
+        room.locks = sorted(set(keys))
+        room.view.version += 1  # followers re-read the locks with the view
+        self.backend.put(PREFIX + code, _encode(room), IDLE_SECONDS)
+        return room
+
+    def end(self, code: str) -> None:
+        self.backend.delete(PREFIX + code, PREFIX + code + ":members")
+
+    # --- Everyone ----------------------------------------------------------------------------
+    def get(self, code: str) -> Room | None:
+        code = normal_code(code)
+        return _decode(self.backend.get(PREFIX + code)) if code else None
+
+    def join(self, code: str) -> Room:
+        """The room a student typed; a message key if there is none."""
+        if not normal_code(code):
+            raise InvalidInput("room.err.code", length=CODE_LENGTH)
+        room = self.get(code)
+        if room is None:
+            raise InvalidInput("room.err.no_room", code=normal_code(code))
+        return room
+
+    def seen(self, code: str, member: str, mode: str) -> None:
+        """A student's sign of life: ``follow`` or ``explore``."""
+        self.backend.mark(PREFIX + code + ":members", member, f"{mode} {time.time():.3f}",
+                          IDLE_SECONDS)
+
+    def counts(self, code: str) -> dict[str, int]:
+        """How many students follow and how many explore (heard from recently)."""
+        out = {"follow": 0, "explore": 0}
+        now = time.time()
+        for text in self.backend.marks(PREFIX + code + ":members").values():
+            mode, _, when = text.partition(" ")
+            if mode in out and now - float(when) <= MEMBER_SECONDS:
+                out[mode] += 1
+        return out
+
+
+def normal_code(text: str) -> str:
+    """A typed code as stored (capitals, no spaces or dashes), or "" if it cannot be one."""
+    code = "".join(str(text).split()).replace("-", "").upper()
+    return code if len(code) == CODE_LENGTH and all(c in CODE_LETTERS for c in code) else ""
+
+
+@lru_cache(maxsize=1)
+def lecturer_key() -> str:
+    """The secret that gives lecturer rights on this server: ``LAB_LECTURER_KEY``, or one made
+    now and printed once in the server's log (the lecturer reads it from the terminal)."""
+    key = os.environ.get("LAB_LECTURER_KEY", "").strip()
+    if not key:
+        key = secrets.token_urlsafe(9)
+        print(f"Lecturer key for this server: {key}", file=sys.stderr, flush=True)
+    return key
+
+
+def is_lecturer(text: str) -> bool:
+    return bool(text) and hmac.compare_digest(str(text).strip().encode(),
+                                              lecturer_key().encode())
+
+
+_rooms: Rooms | None = None
+_rooms_lock = threading.Lock()
+_retry_at = 0.0
+RETRY_SECONDS = 30.0  # how often a process that fell back to memory tries Redis again
+
+
+def rooms() -> Rooms:
+    """This process's rooms: Redis when ``LAB_REDIS_URL`` is set and reachable, else memory."""
+    global _rooms, _retry_at
+    with _rooms_lock:
+        url = os.environ.get("LAB_REDIS_URL", "").strip()
+        if _rooms is None or (_rooms.degraded and time.time() >= _retry_at):
+            if url:
+                try:
+                    _rooms = Rooms(RedisBackend(url))
+                except Exception:  # unreachable, refused, a bad URL: keep teaching alone
+                    _retry_at = time.time() + RETRY_SECONDS
+                    if _rooms is None:
+                        _rooms = Rooms(MemoryBackend(), degraded=True)
+            else:
+                _rooms = Rooms(MemoryBackend())
+        return _rooms
+
+
+def reset() -> None:
+    """Forget this process's rooms (tests)."""
+    global _rooms, _retry_at
+    with _rooms_lock:
+        _rooms, _retry_at = None, 0.0
+    lecturer_key.cache_clear()

@@ -1,0 +1,295 @@
+"""The room on screen: the lecturer opens it, students join and follow (``lab.room`` keeps it).
+
+``app.py`` calls :func:`before` ahead of the page and :func:`after` once it has run:
+
+- a follower's run first takes the lecturer's view: the page (switched to) and every control the
+  page declares in ``ui/settings.py`` (written into the widgets before they are drawn);
+- a student who moves a control is exploring on their own from then on, until "back to the
+  lecturer"; a control the lecturer locked keeps the lecturer's value and is drawn disabled;
+- the lecturer's run ends by publishing the view it drew.
+
+A follower's sidebar polls the room twice a second (a fragment: no page run unless the view
+changed); the lecturer's shows the room code, the join link and its QR code, and how many
+students follow and explore.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+import uuid
+
+import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from lab import room as lab_room
+from lab.errors import LabError, text_of
+from lab.i18n import t
+from ui import controls
+from ui.catalog import LESSONS
+from ui.sidebar import base_url, forget_link_value
+
+POLL_SECONDS = 0.5
+BEAT_SECONDS = 5.0  # a follower's sign of life (lab.room.MEMBER_SECONDS is 15)
+KEY = "_room"  # session state: {"code", "role": "lecturer" | "student", "mode", ...}
+HOME_SCRIPT = "pages/home.py"
+
+
+def _me() -> dict | None:
+    return st.session_state.get(KEY)
+
+
+def role() -> str | None:
+    """``lecturer``, ``student`` (in a room), or None: alone, as on a laptop."""
+    me = _me()
+    return me["role"] if me else None
+
+
+def _member() -> str:
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx else uuid.uuid4().hex
+
+
+def _rooms() -> lab_room.Rooms | None:
+    try:
+        return lab_room.rooms()
+    except Exception:  # noqa: BLE001 - whatever the store raised, the page goes on alone
+        return None
+
+
+DOWN = "_room_store_down"  # session key: the room's store failed on the last call
+
+
+def _safely(call, *args):
+    """A call to the room's store; None (and a note in the sidebar) if the store failed."""
+    try:
+        result = call(*args)
+    except LabError:
+        raise
+    except Exception:  # noqa: BLE001 - Redis gone mid-class: keep the page, say so
+        st.session_state[DOWN] = True
+        return None
+    st.session_state[DOWN] = False
+    return result
+
+
+# --- Before and after the page ----------------------------------------------------------------
+def _values(table) -> dict:
+    return {c.key: _jsonable(st.session_state[c.key]) for c in table if c.key in st.session_state}
+
+
+def _jsonable(value):
+    return list(value) if isinstance(value, tuple) else value
+
+
+def before(url_path: str) -> None:
+    """Join from a link (``?room=CODE``), then bring a follower to the lecturer's view."""
+    code = st.query_params.get("room")
+    if code and not _me():
+        _join(code)
+    me = _me()
+    if not me or me["role"] != "student":
+        return
+    rooms = _rooms()
+    room = _safely(rooms.get, me["code"]) if rooms else None
+    if room is None:
+        if not st.session_state.get(DOWN):
+            _leave()
+            st.toast(t("room.ended"), icon=":material/meeting_room:")
+        return
+    me["locks"] = list(room.locks)
+    st.session_state[controls.LOCKED] = frozenset(room.locks)  # drawn disabled
+    table = controls.REGISTRY.get(url_path)
+    if table is not None and me["mode"] == "follow" and me.get("seen") is not None:
+        moved = {k for k, v in _values(table).items() if me["seen"].get(k, v) != v}
+        if moved - set(room.locks):
+            me["mode"] = "explore"  # the student moved a control: on their own from now
+    if me["mode"] == "follow":
+        _take(room.view, url_path)
+    elif table is not None:  # exploring: locked controls still keep the lecturer's value
+        _apply({k: v for k, v in room.view.values.items() if k in room.locks}, table)
+    me["version"] = room.view.version
+
+
+def _take(view: lab_room.View, url_path: str) -> None:
+    if view.page != url_path and view.version:
+        st.switch_page(_script(view.page))
+    table = controls.REGISTRY.get(url_path)
+    if table is None:
+        return
+    _apply(view.values, table)
+    for name in table.state:
+        if name in view.state and st.query_params.get(name) != view.state[name]:
+            st.query_params[name] = view.state[name]
+        elif name not in view.state and name in st.query_params:
+            del st.query_params[name]
+
+
+def _apply(values: dict, table) -> None:
+    known = {k: v for k, v in values.items() if k in table.by_key and table[k].valid(
+        tuple(v) if isinstance(v, list) else v)}
+    now = _values(table)
+    change = {k: v for k, v in known.items() if now.get(k) != v}
+    for key in change:
+        forget_link_value(key)  # the room's value, not a link's, seeds the widget
+    table.apply(change)
+
+
+def _script(url_path: str) -> str:
+    return next((l.script for l in LESSONS if l.url_path == url_path), HOME_SCRIPT)
+
+
+def after(url_path: str) -> None:
+    """The lecturer publishes the view just drawn; a follower notes what it shows."""
+    me = _me()
+    if not me:
+        return
+    table = controls.REGISTRY.get(url_path)
+    rooms = _rooms()
+    if rooms is None:
+        return
+    if me["role"] == "lecturer":
+        view = lab_room.View(url_path, _values(table) if table else {},
+                             {n: st.query_params[n] for n in (table.state if table else ())
+                              if n in st.query_params})
+        if _safely(rooms.publish, me["code"], view) is None and not st.session_state.get(DOWN):
+            _leave()  # ended elsewhere (another tab, the timeout)
+    else:
+        me["seen"] = _values(table) if table else {}
+        _safely(rooms.seen, me["code"], _member(), me["mode"])
+
+
+# --- The sidebar ----------------------------------------------------------------------------------
+def sidebar(url_path: str) -> None:
+    """The room's part of the sidebar: join or open one, or the room one is in."""
+    with st.expander(t("room.title"), icon=":material/groups:", expanded=bool(_me())):
+        rooms = _rooms()
+        if rooms is None or rooms.degraded or st.session_state.get(DOWN):
+            st.warning(t("room.store_down"), icon=":material/cloud_off:")
+        if rooms is None:
+            return
+        me = _me()
+        if me is None:
+            _join_or_open(rooms)
+        elif me["role"] == "lecturer":
+            _lecturer_panel(rooms, me, url_path)
+        else:
+            _student_panel(me)
+
+
+def _leave() -> None:
+    st.session_state.pop(KEY, None)
+    st.session_state.pop(controls.LOCKED, None)
+
+
+def _join(code: str) -> None:
+    rooms = _rooms()
+    if rooms is None:
+        return
+    try:
+        room = rooms.join(code)
+    except LabError as err:
+        st.session_state["_room_error"] = text_of(err)
+        return
+    st.session_state[KEY] = {"code": room.code, "role": "student", "mode": "follow",
+                             "version": -1, "seen": None, "locks": list(room.locks)}
+
+
+def _join_or_open(rooms: lab_room.Rooms) -> None:
+    with st.form("room_join", border=False):
+        code = st.text_input(t("room.code"), max_chars=12, placeholder="ABC23", key="_room_code")
+        if st.form_submit_button(t("room.join"), icon=":material/login:"):
+            _join(code)
+            if _me():
+                st.rerun()
+    error = st.session_state.pop("_room_error", None)
+    if error:
+        st.error(error, icon=":material/error:")
+    with st.form("room_open", border=False):
+        key = st.text_input(t("room.key"), type="password", help=t("room.key_help"),
+                            key="_room_key")
+        if st.form_submit_button(t("room.open"), icon=":material/co_present:"):
+            if not lab_room.is_lecturer(key):
+                st.error(t("room.err.key"), icon=":material/key_off:")
+            else:
+                room = _safely(rooms.newest) or _safely(rooms.open)
+                if room is not None:
+                    st.session_state[KEY] = {"code": room.code, "role": "lecturer"}
+                    st.rerun()
+
+
+def join_link(code: str, url_path: str) -> str:
+    return f"{base_url(url_path)}/?room={code}"
+
+
+def _qr_png(text: str) -> bytes:
+    import qrcode
+
+    image = qrcode.make(text, border=2, box_size=10)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def _lecturer_panel(rooms: lab_room.Rooms, me: dict, url_path: str) -> None:
+    st.markdown(t("room.code_is", code=me["code"]))
+    link = join_link(me["code"], url_path)
+    st.image(_qr_png(link), caption=t("room.scan"), width="stretch")
+    st.code(link, language=None, wrap_lines=True)
+    _counts(rooms, me["code"])
+    table = controls.REGISTRY.get(url_path)
+    if table is not None and len(list(table)):
+        room = _safely(rooms.get, me["code"])
+        held = set(room.locks) if room else set()
+        mine = [c.key for c in table]
+        chosen = st.multiselect(t("room.locks"), mine, [k for k in mine if k in held],
+                                format_func=lambda k: t(table[k].label),
+                                help=t("room.locks_help"), key=f"_room_locks_{url_path}")
+        if room is not None and set(chosen) != held & set(mine):
+            _safely(rooms.lock, me["code"], sorted((held - set(mine)) | set(chosen)))
+    if st.button(t("room.end"), icon=":material/logout:"):
+        _safely(rooms.end, me["code"])
+        _leave()
+        st.rerun()
+
+
+@st.fragment(run_every=2.0)
+def _counts(rooms: lab_room.Rooms, code: str) -> None:
+    n = _safely(rooms.counts, code) or {"follow": 0, "explore": 0}
+    st.caption(t("room.counts", follow=n["follow"], explore=n["explore"]))
+
+
+def _student_panel(me: dict) -> None:
+    st.markdown(t("room.in_room", code=me["code"]))
+    if me["mode"] == "follow":
+        st.caption(t("room.following"))
+    else:
+        st.caption(t("room.exploring"))
+        if st.button(t("room.back"), icon=":material/sync:", type="primary"):
+            me["mode"], me["seen"] = "follow", None
+            st.rerun()
+    if st.button(t("room.leave"), icon=":material/logout:"):
+        _leave()
+        if "room" in st.query_params:
+            del st.query_params["room"]
+        st.rerun()
+    _poll()
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def _poll() -> None:
+    """A follower's watch on the room: the whole page runs again only when the view changed."""
+    me = _me()
+    rooms = _rooms()
+    if not me or me["role"] != "student" or rooms is None:
+        return
+    room = _safely(rooms.get, me["code"])
+    if st.session_state.get(DOWN):
+        return  # the sidebar says so; the page stays as it is
+    if room is None or (me["mode"] == "follow" and room.view.version != me.get("version")) \
+            or list(room.locks) != me.get("locks"):
+        st.rerun(scope="app")
+    now = time.monotonic()
+    if now - me.get("beat", 0.0) >= BEAT_SECONDS:  # still here, for the lecturer's counts
+        me["beat"] = now
+        _safely(rooms.seen, me["code"], _member(), me["mode"])
