@@ -28,11 +28,14 @@ def cache_dir(*parts: str) -> Path:
 
 def digest(*parts, size: int = 16) -> str:
     """The first ``size`` hex digits of the SHA-256 of ``parts`` in order: a string as its
-    UTF-8 bytes, an array as its bytes in C order. Every key the lab hashes (file names of saved
-    models, fingerprints of data) is made here, so equal inputs always give the same name."""
+    UTF-8 bytes, bytes as they are, an array as its bytes in C order. Every key the lab hashes
+    (file names of saved models, fingerprints of data, names of states) is made here, so equal
+    inputs always give the same name."""
     h = hashlib.sha256()
     for part in parts:
-        h.update(part.encode() if isinstance(part, str) else np.ascontiguousarray(part).tobytes())
+        if isinstance(part, str):
+            part = part.encode()
+        h.update(part if isinstance(part, bytes) else np.ascontiguousarray(part).tobytes())
     return h.hexdigest()[:size]
 
 

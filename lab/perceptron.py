@@ -29,7 +29,7 @@ X_WITH_BIAS = np.hstack([np.ones((4, 1)), INPUTS])
 
 # The slider range on the page; the rule itself accepts any eta >= 0.
 ETA_MIN, ETA_MAX = 0.001, 1.0
-MAX_PASSES = 5000  # 20,000 updates: still well under a tenth of a second
+MAX_PASSES = 5000  # 20,000 updates, still quick (``python -m bench.run --only perceptron``)
 
 
 def step(net: float) -> int:

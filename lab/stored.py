@@ -47,6 +47,8 @@ class Stored:
                           **kwargs):
         super().__init_subclass__(**kwargs)
         cls.prefix = prefix or cls.prefix
+        if not cls.prefix:
+            raise TypeError(f"{cls.__name__} needs a prefix= for its file names")
         cls.checked = checked if checked is not None else cls.checked
 
     # --- divergence --------------------------------------------------------------------------

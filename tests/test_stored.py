@@ -52,7 +52,9 @@ def test_data_fingerprints_are_the_ones_keys_already_hold():
 def test_digest_reads_an_array_by_content_not_layout():
     a = np.arange(12.0).reshape(3, 4)
     assert digest(a.T) == digest(np.ascontiguousarray(a.T)) != digest(a)
-    assert digest("a", "b") == digest("ab") and len(digest("ab", size=40)) == 40
+    assert digest("a", "b") == digest("ab") == digest(b"a", "b")
+    assert len(digest("ab", size=40)) == 40
+    assert digest("한") == digest("한".encode()) != digest("한".encode("cp949"))
 
 
 def forecast() -> Forecast:
@@ -164,6 +166,8 @@ class Toy(Stored, prefix="toy"):
 
 
 def test_a_new_kind_is_a_dataclass_and_a_prefix(tmp_path, monkeypatch):
+    with pytest.raises(TypeError, match="prefix"):
+        type("Nameless", (Stored,), {})
     monkeypatch.setenv("LAB_CACHE_DIR", str(tmp_path))
     from lab import store as store_mod
 
