@@ -46,8 +46,9 @@ PRESETS = {
     "lecture_003": (500, 0, 100),
     "lecture_001": (1000, 20, 100),
     "lecture_000": (10_000, 0, 80),
-    "lecture_004": (10_000, 0, 20),
+    "lecture_004": (88_579, 0, 20),  # every word: its Embedding is 88,579 wide (max id + 1)
 }
+DROP_OOV_PRESETS = frozenset({"lecture_001"})  # [w for w in x if w > 2] after loading
 MAX_CSV_BYTES = 50_000_000
 MAX_CSV_REVIEWS = 50_000  # the 50K-review CSV's size: rows beyond are not read
 TOKEN = re.compile(r"[a-z0-9']+")
@@ -76,6 +77,18 @@ SOURCE_NAMES = ("keras", "generated", "uploaded_csv")  # named in the locale fil
 def cap_vocabulary(seqs, num_words: int, skip_top: int = 0) -> list[list[int]]:
     """Keras's rule: keep ids with skip_top <= id < num_words, the rest become OOV (2)."""
     return [[w if skip_top <= w < num_words else OOV for w in s] for s in seqs]
+
+
+def kept_ranks(num_words: int, skip_top: int = 0) -> tuple[int, int]:
+    """(first, last) frequency rank that :func:`cap_vocabulary` keeps. Keras compares ids
+    (rank + 3), not ranks: num_words=100 keeps ranks up to 96, and skip_top=20 turns only the
+    16 most frequent words (and the start marker) into 2."""
+    return max(skip_top - INDEX_FROM, 1), num_words - INDEX_FROM - 1
+
+
+def drop_oov(seqs) -> list[list[int]]:
+    """Lecture 001's filter after loading, ``[w for w in x if w > 2]``: the ids left at 2 go."""
+    return [[w for w in s if w > OOV] for s in seqs]
 
 
 def pad(seqs, maxlen: int) -> np.ndarray:

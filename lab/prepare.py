@@ -131,7 +131,7 @@ def experiments(progress: Progress) -> str:
     nets = [(e, n) for e in ex.EXPERIMENTS.values() for n in e.nets]
     for i, (e, net) in enumerate(nets):
         progress(i, len(nets), net.id)
-        progress.follow(ex.request("keras", data, net, ex.capped(e, ex.PAGE_EPOCHS)))
+        progress.follow(ex.request("keras", data, net, ex.capped(e, ex.PAGE_EPOCHS, net)))
     progress(1, 1, i18n.t("prepare.done"))
     return i18n.t("prepare.models", n=len(nets))
 

@@ -61,6 +61,12 @@ st.markdown(t(f"experiments.about.{experiment.id}"))
 st.caption(t("experiments.fit", lecture=experiment.lecture, optimizer=fit.optimizer, lr=fit.lr,
              batch=fit.batch_size, epochs=fit.epochs, lecture_epochs=experiment.fit.epochs,
              patience=fit.patience, data=experiment.lecture_data))
+fits = {n.id: ex.capped(experiment, epochs, n) for n in experiment.nets}
+for n in experiment.nets:  # a model the lecture compiles its own way
+    if n.fit is not None:
+        st.caption(t("experiments.own_fit", model=t(f"experiments.net.{n.id}"),
+                     optimizer=n.fit.optimizer, lr=n.fit.lr, batch=n.fit.batch_size,
+                     epochs=fits[n.id].epochs, lecture_epochs=n.fit.epochs))
 data_words = max(max((max(s) for s in data.x_train if s), default=2) + 1, 3)
 plan = pd.DataFrame([{
     "model": t(f"experiments.net.{n.id}"), "shapes": shapes_text(n, ex.vocabulary(n, data_words)),
@@ -84,9 +90,9 @@ results: dict[str, ex.Result] = {}
 for net in experiment.nets:  # each model once per setting for the whole server
     name = t(f"experiments.net.{net.id}")
     found = result_or_progress(
-        ex.request(source, data, net, fit), name,
-        lambda h: training_figure(h, fit.epochs), key=f"ex_live_{net.id}",
-        retry=lambda n=net: ex.request(source, data, n, fit, restart=True))
+        ex.request(source, data, net, fits[net.id]), name,
+        lambda h, n=net: training_figure(h, fits[n.id].epochs), key=f"ex_live_{net.id}",
+        retry=lambda n=net: ex.request(source, data, n, fits[n.id], restart=True))
     if found is not None:
         results[name] = found
 if not results:

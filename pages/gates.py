@@ -87,6 +87,8 @@ with tab_inspect:
         right.code("\n".join(cells.equations_at(cell, trace, x, t_sel, unit)), language=None)
         if kind == "SimpleRNN":
             right.caption(t("gates.no_gates"))
+        elif kind == "GRU":
+            right.caption(t("gates.gru_candidate", **kinds.gru_note_fields()))
         values_table = pd.DataFrame({"t": np.arange(1, T + 1), "input": labels} | {
             f"{g}[{j}]": trace.values[g][0, :, j] for g in trace.values
             for j in range(cell.units)})
@@ -133,5 +135,6 @@ with tab_params:
     })
     st.table(headers(counts, "gates.col").style.hide(axis="index"))
     st.caption(t("gates.params_caption"))
+    st.caption(t("gates.gru_candidate", **kinds.gru_note_fields()))
     st.download_button(t("download.csv"), counts.to_csv(index=False).encode(),
                        "parameter_counts.csv", "text/csv", key="gp_download")

@@ -1,5 +1,7 @@
 """IMDB classifier with threshold tuning (all lectures; lecture 002's threshold sweep)."""
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -22,8 +24,9 @@ ensure_app_navigation()
 
 @st.cache_resource(show_spinner=False, max_entries=6)  # shared, never copied: read only
 def load(source: str, num_words: int, skip_top: int, maxlen: int, csv: bytes | None,
-         folder: str = ""):
-    """(data set, padded training ids, padded test ids, fingerprint of the data)."""
+         folder: str = "", drop_oov: bool = False):
+    """(data set, padded training ids, padded test ids, fingerprint of the data); with
+    ``drop_oov``, the ids left at 2 removed as lecture 001 does."""
     if source == "keras":
         data = imdb.load_keras(num_words, skip_top)
     elif source == "csv":
@@ -32,6 +35,9 @@ def load(source: str, num_words: int, skip_top: int, maxlen: int, csv: bytes | N
         data = imdb.load_aclimdb(folder, num_words, skip_top)
     else:
         data = imdb.load_generated(num_words, skip_top)
+    if drop_oov:
+        data = dataclasses.replace(data, x_train=imdb.drop_oov(data.x_train),
+                                   x_test=imdb.drop_oov(data.x_test))
     return (data, *imdb.padded(data, maxlen))
 
 
@@ -75,7 +81,8 @@ try:
     if source == "csv" and csv is None:
         raise imdb.DataUnavailable("imdb.choose_csv")
     with st.spinner(t("imdb.loading")):
-        loaded = load(source, num_words, skip_top, maxlen, csv, folder)
+        loaded = load(source, num_words, skip_top, maxlen, csv, folder,
+                      preset in imdb.DROP_OOV_PRESETS)
     st.session_state.im_last_data = (preset, loaded)
 except imdb.DataUnavailable as err:
     st.warning(sentence(err.text()))
@@ -93,8 +100,12 @@ st.caption(t(f"imdb.preset_note.{preset}"))
 with st.expander(t("imdb.tokenizer")):
     inv = imdb.inverse_index(data.word_index) if data.word_index else {}
     first = data.x_test[0]
-    st.markdown(t("imdb.ids_rule", num_words=num_words, maxlen=maxlen,
-                  skip=t("imdb.ids_skip", skip_top=skip_top) if skip_top else ""))
+    first_rank, last_rank = imdb.kept_ranks(num_words, skip_top)
+    st.markdown(t("imdb.ids_rule", num_words=num_words, maxlen=maxlen, last=last_rank,
+                  skip=t("imdb.ids_skip", skip_top=skip_top, skipped=first_rank - 1)
+                  if skip_top else ""))
+    if preset in imdb.DROP_OOV_PRESETS:
+        st.markdown(t("imdb.oov_dropped"))
     st.dataframe(pd.DataFrame({t("imdb.word"): [inv.get(i, "?") for i in first[:30]],
                                "id": [str(i) for i in first[:30]]}).T, width="stretch")
     st.markdown(t("imdb.padded", ids=x_test[0].tolist()))
