@@ -30,10 +30,10 @@ home = st.Page("pages/home.py", title=t("home.nav"), icon=":material/home:", def
 lessons = [st.Page(l.script, title=l.title(), icon=l.icon, url_path=l.url_path) for l in LESSONS]
 page = st.navigation({"": [home], t("app.lessons"): lessons})
 room.before(page.url_path)  # a follower takes the lecturer's page and settings
-page.run()
-room.after(page.url_path)  # the lecturer publishes what was drawn
 with room_slot:
     room.sidebar(page.url_path)
+page.run()
+room.after(page.url_path)  # the lecturer publishes what was drawn
 link_box(link_slot, page.url_path)
 name_dropped_values(page.url_path)
 freeze_after_heavy_imports()

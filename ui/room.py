@@ -1,6 +1,7 @@
 """The room on screen: the lecturer opens it, students join and follow (``lab.room`` keeps it).
 
-``app.py`` calls :func:`before` ahead of the page and :func:`after` once it has run:
+``app.py`` calls :func:`before` and :func:`sidebar` ahead of the page (a page may end its run
+early with ``st.stop``) and :func:`after` once it has run:
 
 - a follower's run first takes the lecturer's view: the page (switched to) and every control the
   page declares in ``ui/settings.py`` (written into the widgets before they are drawn);
@@ -74,8 +75,11 @@ def _safely(call, *args):
 
 
 # --- Before and after the page ----------------------------------------------------------------
-def _values(table) -> dict:
-    return {c.key: _jsonable(st.session_state[c.key]) for c in table if c.key in st.session_state}
+def _values(table, defaults: bool = False) -> dict:
+    """The page's control values in this session (and the defaults of those not drawn yet)."""
+    return {c.key: _jsonable(st.session_state[c.key] if c.key in st.session_state
+                             else c.initial())
+            for c in table if defaults or c.key in st.session_state}
 
 
 def _jsonable(value):
@@ -88,6 +92,8 @@ def before(url_path: str) -> None:
     if code and not _me():
         _join(code)
     me = _me()
+    if me and me["role"] == "lecturer":
+        _publish(url_path)  # now too: a page may end its run early (st.stop)
     if not me or me["role"] != "student":
         return
     rooms = _rooms()
@@ -142,21 +148,27 @@ def _script(url_path: str) -> str:
 def after(url_path: str) -> None:
     """The lecturer publishes the view just drawn; a follower notes what it shows."""
     me = _me()
-    if not me:
-        return
-    table = controls.REGISTRY.get(url_path)
     rooms = _rooms()
-    if rooms is None:
+    if not me or rooms is None:
         return
     if me["role"] == "lecturer":
-        view = lab_room.View(url_path, _values(table) if table else {},
-                             {n: st.query_params[n] for n in (table.state if table else ())
-                              if n in st.query_params})
-        if _safely(rooms.publish, me["code"], view) is None and not st.session_state.get(DOWN):
-            _leave()  # ended elsewhere (another tab, the timeout)
+        _publish(url_path)
     else:
+        table = controls.REGISTRY.get(url_path)
         me["seen"] = _values(table) if table else {}
         _safely(rooms.seen, me["code"], _member(), me["mode"])
+
+
+def _publish(url_path: str) -> None:
+    me, rooms = _me(), _rooms()
+    if rooms is None:
+        return
+    table = controls.REGISTRY.get(url_path)
+    view = lab_room.View(url_path, _values(table, defaults=True) if table else {},
+                         {n: st.query_params[n] for n in (table.state if table else ())
+                          if n in st.query_params})
+    if _safely(rooms.publish, me["code"], view) is None and not st.session_state.get(DOWN):
+        _leave()  # ended elsewhere (another tab, the timeout)
 
 
 # --- The sidebar ----------------------------------------------------------------------------------
