@@ -17,6 +17,8 @@ Sections (each figure beside a baseline measured in the same run, as a ratio):
 * room: 8 and then 30 sessions on the stock page move the window to the same new value at
   once. Each one's wait until its forecast is on screen, against one session alone moving to
   another new value in the same run; and how many trainings ran (files the store saved).
+* hostile: one student makes 30 quick new moves, then another's new move waits; against the
+  same move on an idle server (``bench/hostile.py``).
 
 Nothing is asserted; the command exits non-zero only when a section fails to run.
 """
@@ -224,14 +226,21 @@ async def bench_room() -> None:
         proc.terminate()
 
 
+async def _hostile() -> None:
+    from bench.hostile import bench_hostile  # one student racing a slider (bench/hostile.py)
+
+    await bench_hostile()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=["train", "page", "room"])
+    parser.add_argument("--only", choices=["train", "page", "room", "hostile"])
     args = parser.parse_args()
     print("| what | measured | baseline (same run) | ratio | note |")
     print("| --- | --- | --- | --- | --- |", flush=True)
     sections = {"train": bench_train, "page": lambda: asyncio.run(bench_page()),
-                "room": lambda: asyncio.run(bench_room())}
+                "room": lambda: asyncio.run(bench_room()),
+                "hostile": lambda: asyncio.run(_hostile())}
     failed = []
     for name, fn in sections.items():
         if args.only and name != args.only:

@@ -6,8 +6,17 @@ produced the model (data fingerprint and settings). The store answers from memor
 the cache folder on disk, else it starts *one* training for that key: a second session asking
 for the same key gets the same ``Job`` and watches the same progress, so a class that follows
 the lecturer to a new setting trains it once. At most ``MAX_RUNNING`` trainings run at once
-(see below); later ones wait in a queue whose position
-their job reports.
+(see below); later ones wait in one queue for every store, whose position their job reports.
+
+The queue is fair (``_order``): jobs the lecturer waits for go first, then the students' in
+turn, one session after another (the session served longest ago first), each session's own
+oldest first. A session waits for one job per place on a page (``watch``, called by the page
+as it asks and polls, with the place's ``slot``): asking for a new setting there leaves the job
+it waited for, which is dropped at once if no one else waits for it (taken off the queue, or
+stopped at its next batch); a job others still wait for goes on. A job whose sessions all left
+(no poll for ``lab.jobs.WAIT_S``) is dropped before it takes a worker, and stopped once another
+job wants its worker. So a student moving a slider through fifteen values holds one job, and
+one who leaves holds none that anyone else needs.
 
 The divergence rule lives here: a result whose ``diverged`` is true is kept in memory (so the
 page can say so without training again) but never written to disk. A cancelled or failed
@@ -34,6 +43,7 @@ change a shared model in place would fail at once instead of changing it for the
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import multiprocessing as mp
 import os
 import sys
@@ -48,7 +58,7 @@ import numpy as np
 
 from lab.cache import cache_dir
 from lab.errors import LabError
-from lab.jobs import CANCELLED, DIVERGED, DONE, FAILED, FINISHED, Cancelled, Job
+from lab.jobs import CANCELLED, DIVERGED, DONE, FAILED, FINISHED, QUEUED, Cancelled, Job, Who
 
 R = TypeVar("R")
 # Trainings at once, server-wide: two, so a lecture preset of several minutes does not hold up
@@ -65,14 +75,101 @@ PRELOAD = ["numpy", "pandas", "lab.seqnet", "lab.stock", "lab.stock_model", "str
 
 _pool = ThreadPoolExecutor(max_workers=MAX_RUNNING, thread_name_prefix="lab-train")
 _queue: list[Job] = []  # jobs waiting for a worker, oldest first
-_queue_lock = threading.Lock()
+_running: list[Job] = []
+_work: dict[Job, tuple["Store", Callable]] = {}  # a queued job's store and trainer
+_served: dict[str, int] = {}  # session -> when a job of its own last started (a counter)
+_starts = 0
+_slots: dict[tuple[str, str], Job] = {}  # (session, slot) -> the job it waits for there
+MAX_SLOTS = 512  # beyond this, entries of finished jobs are forgotten
+_queue_lock = threading.RLock()
 _stores: list["Store"] = []
+
+
+def _wanted() -> bool:
+    """Whether a job someone waits for (or that no session asked for) waits for a worker."""
+    return any(not (j.dropped or j.abandoned()) for j in list(_queue))
+
+
+def _order() -> list[Job]:
+    """The queue in the order the workers take it (jobs no one waits for left out): jobs the
+    lecturer waits for first (oldest first); then the students' round-robin by session, a
+    session with fewer jobs running and served longer ago first, each session's oldest first."""
+    with _queue_lock:
+        waited = [j for j in _queue if not (j.dropped or j.abandoned())]
+        first = [j for j in waited if j.for_lecturer()]
+        by_session: dict[str, list[Job]] = {}
+        for job in waited:
+            if job not in first:
+                by_session.setdefault(job.owner(), []).append(job)
+        running = [j.owner() for j in _running]
+        sessions = sorted(by_session, key=lambda s: (running.count(s), _served.get(s, -1)))
+        turns = itertools.zip_longest(*(by_session[s] for s in sessions))
+        return first + [job for turn in turns for job in turn if job is not None]
 
 
 def _renumber() -> None:
     with _queue_lock:
-        for i, job in enumerate(_queue):
+        for i, job in enumerate(_order()):
             job.position = i + 1
+
+
+def _drop(job: Job) -> None:
+    """Finish a queued job no one waits for: its key is free again (asking trains anew)."""
+    job.drop()
+    store = _work.pop(job, (None,))[0]
+    with _queue_lock:
+        if job in _queue:
+            _queue.remove(job)
+    if store is not None:
+        store._forget(job)
+    job._finish(CANCELLED)
+
+
+def _run_next() -> None:
+    """A worker's turn: drop the queued jobs no one waits for, then run the first in order."""
+    global _starts
+    with _queue_lock:
+        for job in [j for j in _queue if j.dropped or j.abandoned()]:
+            _drop(job)
+        order = _order()
+        if not order:
+            return
+        job = order[0]
+        _queue.remove(job)
+        _running.append(job)
+        _starts += 1
+        _served[job.owner()] = _starts
+        store, train = _work.pop(job)
+    _renumber()
+    try:
+        store._run(job, train)
+    finally:
+        with _queue_lock:
+            _running.remove(job)
+        _renumber()
+
+
+def watch(job: Job, who: Who, slot: str) -> None:
+    """``who`` waits for ``job`` at ``slot`` (one place on a page: asking and every poll). The
+    job it waited for there before, if another, is left, and dropped if no one else waits for
+    it (queued: taken off the queue; running: stopped at its next batch)."""
+    with _queue_lock:
+        before = _slots.get((who.session, slot))
+        changed = before is not job or who.session not in {w.session for w in job.waiters()}
+        job.seen(who)
+        _slots[(who.session, slot)] = job
+        if before is not None and before is not job:
+            before.leave(who.session)
+            if before.abandoned():  # no one else waits for it: it goes
+                if before in _queue:
+                    _drop(before)
+                else:
+                    before.drop()  # running: it stops at its next batch
+        if len(_slots) > MAX_SLOTS:
+            for k in [k for k, j in _slots.items() if j.state in FINISHED]:
+                del _slots[k]
+    if changed:
+        _renumber()
 
 
 @dataclass(frozen=True)
@@ -163,6 +260,8 @@ def warm_up(wait: float | None = None) -> bool:
             pass  # trainings then stay on the worker thread
     if start_now:
         threading.Thread(target=start, name="lab-forkserver-warm-up", daemon=True).start()
+    if not IN_PROCESSES:  # LAB_TRAIN_PROCESSES=0: no child ever starts, so nothing to wait for
+        return False
     return _forkserver_ready.wait(wait) if wait else _forkserver_ready.is_set()
 
 
@@ -247,8 +346,11 @@ class Store(Generic[R]):
         return saved
 
     def job(self, key: str) -> Job | None:
+        """The job training ``key`` (running, queued, or finished without a result), if any;
+        a dropped one (no one waited for it) is gone."""
         with self._lock:
-            return self._jobs.get(key)
+            job = self._jobs.get(key)
+        return None if job is None or job.dropped else job
 
     def __len__(self) -> int:
         return len(self._memory)
@@ -265,21 +367,24 @@ class Store(Generic[R]):
             return found
         with self._lock:
             job = self._jobs.get(key)
-            if job is not None and not (restart and job.state in (CANCELLED, FAILED)):
+            if job is not None and not job.dropped and not (
+                    restart and job.state in (CANCELLED, FAILED)):
                 return job
-            job = self._jobs[key] = Job(key, epochs)
+            job = self._jobs[key] = Job(key, epochs, _wanted)
             self._forget_old_jobs()
         with _queue_lock:
             _queue.append(job)
+            _work[job] = (self, train)
         _renumber()
-        _pool.submit(self._run, job, train)
+        _pool.submit(_run_next)
         return job
 
+    def _forget(self, job: Job) -> None:
+        with self._lock:
+            if self._jobs.get(job.key) is job:
+                del self._jobs[job.key]
+
     def _run(self, job: Job, train: Callable[[Job], R]) -> None:
-        with _queue_lock:
-            if job in _queue:
-                _queue.remove(job)
-        _renumber()
         job._start()
         try:
             if job.should_stop():
@@ -291,6 +396,8 @@ class Store(Generic[R]):
             if job.should_stop():  # a trainer that stopped early on request returns a part
                 raise Cancelled
         except Cancelled:
+            if job.dropped:  # no one waits: the key is free for a fresh training
+                self._forget(job)
             job._finish(CANCELLED)
             return
         except Exception as err:  # shown on the page; the server keeps running

@@ -4,7 +4,7 @@ side on the same reviews, beside what each lecture printed; choosing maxlen."""
 import pandas as pd
 import streamlit as st
 
-from lab import experiments as ex, imdb
+from lab import budget, experiments as ex, imdb
 from lab.errors import sentence
 from lab.figures.experiments import curves_figure, lengths_figure
 from lab.figures.imdb import training_figure
@@ -12,7 +12,7 @@ from lab.i18n import headers, t
 from ui.charts import chart
 from ui.entry import ensure_app_navigation
 from ui.settings import EXPERIMENTS as C
-from ui.training import result_or_progress
+from ui.training import result_or_progress, within_budget
 
 ensure_app_navigation()
 
@@ -79,7 +79,18 @@ st.dataframe(headers(plan, "experiments.col").style.format(
     hide_index=True, width="stretch")
 st.caption(t("experiments.memory_note", reviews=LECTURE_REVIEWS))
 
-if st.button(t("experiments.run"), key="ex_run", type="primary"):
+def new_cost(net: ex.Net) -> float:
+    """What training ``net`` would cost (``lab.budget``): 0 when it is trained or training."""
+    x_train, _, words, fingerprint = ex.prepare(data, net)
+    asked_key = ex.key(source, fingerprint, net, fit)
+    if ex.STORE.get(asked_key) is not None or ex.STORE.job(asked_key) is not None:
+        return 0.0
+    return budget.stacked(((layer.kind, layer.units) for layer in net.layers), *x_train.shape,
+                          net.embedding or words, fit.epochs)
+
+
+if st.button(t("experiments.run"), key="ex_run", type="primary") and within_budget(
+        sum(new_cost(net) for net in experiment.nets)):
     st.session_state.ex_asked = (experiment.id, fit, source)
 asked = st.session_state.get("ex_asked")
 if asked is None or asked[0] != experiment.id or asked[1] != fit or asked[2] != source:

@@ -4,14 +4,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lab import cells, kinds, memory, sequences as sq
+from lab import budget, cells, kinds, memory, sequences as sq
 from lab.figures.gates import gate_heatmaps, memory_experiment_figure, memory_lane_figure
 from lab.errors import text_of
 from lab.i18n import headers, t
 from ui.charts import chart
 from ui.entry import ensure_app_navigation
 from ui.settings import GATES as C
-from ui.training import result_or_progress
+from ui.training import result_or_progress, within_budget
 
 ensure_app_navigation()
 
@@ -102,7 +102,8 @@ with tab_memory:
     n_train, forget_bias = C.draw("gm_n", c4), C.draw("gm_fb", c5)
     settings = memory.MemorySettings(units=units, epochs=epochs, n_train=n_train,
                                      lstm_forget_bias=forget_bias)
-    if st.button(t("gates.run"), key="gm_run", type="primary", disabled=not lengths):
+    if st.button(t("gates.run"), key="gm_run", type="primary", disabled=not lengths) and \
+            within_budget(budget.memory(lengths, n_train, units, epochs)):
         st.session_state.gm_asked = (tuple(sorted(lengths)), settings)
     if not lengths:
         st.warning(t("gates.pick_length"))

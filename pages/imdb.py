@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lab import imdb, threshold as th
+from lab import budget, imdb, threshold as th
 from lab.figures.imdb import (confusion_figure, histogram_figure, roc_pr_figure, sweep_figure,
                               training_figure, word_by_word_figure)
 from lab import imdb_model
@@ -17,7 +17,7 @@ from ui.charts import chart
 from ui.entry import ensure_app_navigation
 from ui.server import folders_allowed
 from ui.settings import IMDB as C
-from ui.training import result_or_progress
+from ui.training import result_or_progress, within_budget
 
 ensure_app_navigation()
 
@@ -118,9 +118,20 @@ settings = ModelSettings(
     kind=C.draw("im_kind", c1), embedding=C.draw("im_emb", c2), units=C.draw("im_units", c3),
     epochs=C.draw("im_epochs", c4), optimizer=C.draw("im_opt", c5), lr=C.draw("im_lr", c6))
 trained_key = model_key(data.source, fingerprint, preset, settings)
+found = imdb_model.STORE.get(trained_key)
+found = imdb_model.STORE.job(trained_key) if found is None else found
+if found is None:  # new settings: the page's defaults train by themselves, others on a button
+    if not within_budget(budget.imdb(*x_train.shape, settings.embedding, settings.kind,
+                                     settings.units, settings.epochs)):
+        st.stop()
+    if settings != ModelSettings() and not st.button(
+            t("imdb.train", kind=settings.kind, units=settings.units), key="im_train",
+            type="primary"):
+        st.info(t("imdb.press_train"))
+        st.stop()
+    found = imdb_model.request(trained_key, x_train, data.y_train, x_test, num_words, settings)
 trained = result_or_progress(
-    imdb_model.request(trained_key, x_train, data.y_train, x_test, num_words, settings),
-    f"{settings.kind}({settings.units})",
+    found, f"{settings.kind}({settings.units})",
     lambda history: training_figure(history, settings.epochs), key="im_live",
     retry=lambda: imdb_model.request(trained_key, x_train, data.y_train, x_test, num_words,
                                      settings, restart=True))

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lab import stock
+from lab import budget, stock
 from lab.figures.stock import loss_figure, price_figure, returns_figure
 from lab import stock_model
 from lab.stock_model import (PRESETS, STORE, Forecast, ForecastSettings, estimate_seconds,
@@ -18,7 +18,7 @@ from lab.i18n import current, headers, slug, t
 from ui.charts import chart
 from ui.entry import ensure_app_navigation
 from ui.settings import STOCK as C, stock_preset
-from ui.training import result_or_progress
+from ui.training import result_or_progress, within_budget
 
 ensure_app_navigation()
 
@@ -80,6 +80,9 @@ def forecast_for(prep: stock.Prepared, s: ForecastSettings) -> Forecast | None:
         return found
     job = STORE.job(key)
     if job is None:
+        if not within_budget(budget.stock(prep.split, *prep.X.shape[1:], s.kind, s.units,
+                                          s.epochs)):
+            return None
         estimate = estimate_seconds(prep, s)
         if estimate > LONG_TRAINING_S and not st.button(
                 t("stock.train_now", kind=s.kind, units=s.units, minutes=estimate / 60),

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bench.ws_session import Session
+from bench.ws_session import Session, click
 from tests.conftest import link_params, serve_app
 from ui.controls import REGISTRY
 
@@ -61,6 +61,8 @@ def seeded_value(page: str, key: str, proto):
 async def student(url: str, page: str, key: str, value, deadline: float) -> dict:
     async with Session(url) as s:
         first = await s.open(page, query=query(page, {key: value}))
+        if "im_train" in s.widgets:  # new IMDB settings train when asked (the defaults do not ask)
+            first = await s.set("im_train", click(), fragment=False)
         want = DONE.get(page)
         errors = (await s.until(want, first, deadline - time.monotonic()) if want
                   else first.exceptions)

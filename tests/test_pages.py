@@ -273,6 +273,9 @@ def imdb_page():
     if at.radio(key="im_source").value != "generated":
         at.radio(key="im_source").set_value("generated").run()
     at.slider(key="im_epochs").set_value(2).run()
+    assert not at.get("plotly_chart"), "new settings train only when asked"
+    assert any("Press the button" in i.value for i in at.info)
+    at.button(key="im_train").click().run()
     assert_clean(at)
     return at
 

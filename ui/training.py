@@ -3,6 +3,15 @@ and draws its progress bar and curves, with a cancel button, while the rest of t
 every other page) stays usable. When the job finishes, the whole page reruns once to show the
 result. Leaving and coming back finds the same job where it is: it lives in ``lab.store``,
 not in the session.
+
+Who asks (``who``): this session and its role. The role comes from ``room_role``, a seam the
+rooms module fills in (``set_room_role``): "lecturer", "student" in a room, or None alone (as
+on a laptop, and until rooms exist). Every poll tells the store this session still waits for
+the job at its place on the page (``lab.store.watch``), so a new setting there leaves the old
+job, and a job no one polls any more is dropped. The cancel button shows only when this
+session may cancel (``Job.can_cancel``: the lecturer any job, a student one no one else waits
+for). A student in a room may start only trainings within the student budget
+(``within_budget``, ``lab.budget``); beyond it the page says it needs the lecturer.
 """
 
 from __future__ import annotations
@@ -11,15 +20,48 @@ from typing import Callable
 
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from lab import store
+from lab import budget, store
 from lab.errors import LabError, text_of
 from lab.i18n import current as current_language, t
-from lab.jobs import CANCELLED, DIVERGED, DONE, FAILED, QUEUED, Job
+from lab.jobs import CANCELLED, DIVERGED, DONE, FAILED, LECTURER, QUEUED, STUDENT, Job, Who
 from ui.charts import chart
 
 POLL_S = 0.5  # the issue's bound on the time between two progress updates
 FIRST_WAIT_S = 0.4  # a training that finishes this soon shows its result without a progress box
+
+
+def _alone() -> str | None:
+    return None
+
+
+room_role: Callable[[], str | None] = _alone  # "lecturer", "student" (in a room) or None
+
+
+def set_room_role(source: Callable[[], str | None]) -> None:
+    """Install the function that answers this session's place in a room (the rooms module)."""
+    global room_role
+    room_role = source
+
+
+def who() -> Who:
+    """This session as the store sees it: its id, its role, and whether it is in a room."""
+    ctx = get_script_run_ctx()
+    role = room_role()
+    return Who(ctx.session_id if ctx else "", LECTURER if role == LECTURER else STUDENT,
+               role is not None)
+
+
+def within_budget(cost: float) -> bool:
+    """Whether this session may start a training of ``cost`` multiply-adds (``lab.budget``):
+    always alone and for the lecturer; a student in a room within the student budget. Beyond
+    it the page says the training needs the lecturer, or a laptop of one's own."""
+    me = who()
+    if not me.bounded or budget.within(cost):
+        return True
+    st.warning(t("training.needs_lecturer", times=cost / budget.STUDENT_MACS))
+    return False
 
 
 def settle(job: Job) -> Job:
@@ -59,6 +101,8 @@ def follow(job: Job, what: str, figure: Callable[[dict], go.Figure], key: str,
 
     @st.fragment(run_every=POLL_S if polling else None)
     def _poll():
+        me = who()
+        store.watch(job, me, key)  # this session still waits for it here
         snap = job.snapshot()
         if polling and snap.state not in (QUEUED, "running"):
             st.rerun()  # finished: the page draws the result (or the reason it has none)
@@ -84,7 +128,9 @@ def follow(job: Job, what: str, figure: Callable[[dict], go.Figure], key: str,
                 chart(_progress_figure(job, figure, snap.history, key), key=f"{key}_curve",
                       where=box)
         box.caption(t("training.shared"))
-        if box.button(t("training.cancel"), key=f"{key}_cancel", icon=":material/stop:"):
+        if not job.can_cancel(me):
+            box.caption(t("training.others_wait"))
+        elif box.button(t("training.cancel"), key=f"{key}_cancel", icon=":material/stop:"):
             job.cancel()
 
     _poll()
@@ -97,6 +143,7 @@ def result_or_progress(found, what: str, figure: Callable[[dict], go.Figure], ke
     (``follow``) until the page reruns on its end."""
     if not isinstance(found, Job):
         return found
+    store.watch(found, who(), key)
     result = finished_result(settle(found))
     if result is None:
         follow(found, what, figure, key, retry, progress_key)
