@@ -1,7 +1,7 @@
-"""LSTM and GRU cells in NumPy, in Keras's weight layout, returning every gate at every step.
-
-Lecture 002's equations, with Keras's names for the weights (so weights copy straight from
-``keras.layers.LSTM`` / ``keras.layers.GRU``; the tests check the outputs agree):
+"""The gate inspector's view of LSTM and GRU cells: every gate at every step, and the
+equations with their numbers. The cells run in the maths kernel (``lab.maths.recurrent``, in
+Keras's weight layout: weights copy straight from ``keras.layers.LSTM`` / ``keras.layers.GRU``;
+the tests check the outputs agree). Lecture 002's equations, with Keras's names:
 
 LSTM (``kernel`` (d, 4n), ``recurrent_kernel`` (n, 4n), ``bias`` (4n,), gate order i, f, c, o)
     i = sigmoid(x W_i + h U_i + b_i)      input gate: how much of g to write
@@ -24,57 +24,13 @@ the page's sliders for making memory visible.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from lab import kinds
-from lab.maths import glorot_uniform, orthogonal, sigmoid
 from lab.errors import InvalidInput
-
-LSTM_GATES = ("i", "f", "g", "o", "c", "h")
-GRU_GATES = ("z", "r", "g", "h")
-
-
-param_count = kinds.param_count  # SimpleRNN n(d+n+1); LSTM 4n(d+n+1); GRU 3n(d+n+2)
-
-
-@dataclass
-class Cell:
-    """Weights of one recurrent layer in Keras's layout. ``kind``: "LSTM", "GRU" or "SimpleRNN"."""
-
-    kind: str
-    kernel: np.ndarray
-    recurrent_kernel: np.ndarray
-    bias: np.ndarray
-
-    @property
-    def units(self) -> int:
-        return self.recurrent_kernel.shape[0]
-
-    @property
-    def input_dim(self) -> int:
-        return self.kernel.shape[0]
-
-    def weights(self) -> list[np.ndarray]:
-        """In the order ``keras.layers.X.set_weights`` takes them."""
-        return [self.kernel, self.recurrent_kernel, self.bias]
-
-
-def init_cell(kind: str, d: int, n: int, seed: int = 0) -> Cell:
-    """Keras's default initialisation: Glorot kernel, orthogonal recurrent kernel, zero bias
-    except the LSTM forget gate's, which starts at 1 (``unit_forget_bias``)."""
-    gates = kinds.gates(kind)
-    rng = np.random.default_rng(seed)
-    kernel = glorot_uniform((d, gates * n), rng)
-    recurrent = np.hstack([orthogonal(n, rng) for _ in range(gates)])
-    if kind == "GRU":
-        bias = np.zeros((2, 3 * n))
-    else:
-        bias = np.zeros(gates * n)
-        if kind == "LSTM":
-            bias[n:2 * n] = 1.0
-    return Cell(kind, kernel, recurrent, bias)
+from lab.maths import recurrent, sigmoid
+from lab.maths.recurrent import Cell, init_cell  # noqa: F401  (the inspector's cells)
 
 
 @dataclass(frozen=True)
@@ -96,46 +52,24 @@ def run(cell: Cell, x: np.ndarray, forget_bias_shift: float = 0.0,
     x = np.asarray(x, dtype=float)
     if x.ndim != 3 or x.shape[1] < 1:
         raise InvalidInput("args.shape", expected="(m, T, d), T >= 1", shape=x.shape)
-    if x.shape[2] != cell.input_dim:
-        raise InvalidInput("args.features", got=x.shape[2], expected=cell.input_dim)
-    m, T, _ = x.shape
+    if x.shape[2] != len(cell.kernel):
+        raise InvalidInput("args.features", got=x.shape[2], expected=len(cell.kernel))
     n = cell.units
-    names = {"LSTM": LSTM_GATES, "GRU": GRU_GATES, "SimpleRNN": ("h",)}[cell.kind]
-    values = {k: np.zeros((m, T, n)) for k in names}
-    pre = {k: np.zeros((m, T, n)) for k in names if k not in ("c", "h")}
-    h = np.zeros((m, n))
-    c = np.zeros((m, n))
-    xw = x @ cell.kernel  # (m, T, gates*n): the input part of every gate at once
-    for t in range(T):
-        if cell.kind == "LSTM":
-            z = xw[:, t] + h @ cell.recurrent_kernel + cell.bias
-            zi, zf, zg, zo = (z[:, k * n:(k + 1) * n] for k in range(4))
-            zi, zf = zi + input_bias_shift, zf + forget_bias_shift
-            i, f, g, o = sigmoid(zi), sigmoid(zf), np.tanh(zg), sigmoid(zo)
-            c = f * c + i * g
-            h = o * np.tanh(c)
-            step = {"i": i, "f": f, "g": g, "o": o, "c": c, "h": h}
-            step_pre = {"i": zi, "f": zf, "g": zg, "o": zo}
-        elif cell.kind == "GRU":
-            xz = xw[:, t] + cell.bias[0]
-            rec = h @ cell.recurrent_kernel + cell.bias[1]
-            zz = xz[:, :n] + rec[:, :n] + forget_bias_shift
-            zr = xz[:, n:2 * n] + rec[:, n:2 * n]
-            r = sigmoid(zr)
-            zg = xz[:, 2 * n:] + r * rec[:, 2 * n:]
-            u, g = sigmoid(zz), np.tanh(zg)
-            h = u * h + (1 - u) * g
-            step = {"z": u, "r": r, "g": g, "h": h}
-            step_pre = {"z": zz, "r": zr, "g": zg}
-        else:
-            zh = xw[:, t] + h @ cell.recurrent_kernel + cell.bias
-            h = np.tanh(zh)
-            step, step_pre = {"h": h}, {}
-        for k, v in step.items():
-            values[k][:, t] = v
-        for k, v in step_pre.items():
-            pre[k][:, t] = v
-    return GateTrace(cell.kind, values, pre)
+    bias = cell.bias.copy()
+    if cell.kind == "LSTM":
+        bias[:n] += input_bias_shift
+        bias[n:2 * n] += forget_bias_shift
+    elif cell.kind == "GRU":
+        bias[0, :n] += forget_bias_shift
+    tape = recurrent.forward(replace(cell, bias=bias), x.transpose(1, 0, 2))
+    batch_major = lambda a: a.transpose(1, 0, 2)  # noqa: E731  (T, m, .) -> (m, T, .)
+    gates, pre_all = batch_major(tape.stacked("gates")), batch_major(tape.stacked("pre"))
+    blocks = {k: slice(i * n, (i + 1) * n) for i, k in enumerate(recurrent.GATE_NAMES[cell.kind])}
+    values = {k: gates[..., b] for k, b in blocks.items()}
+    if cell.kind == "LSTM":
+        values["c"] = batch_major(tape.stacked("c"))
+    values["h"] = batch_major(tape.H[1:])
+    return GateTrace(cell.kind, values, {k: pre_all[..., b] for k, b in blocks.items()})
 
 
 def equations_at(cell: Cell, trace: GateTrace, x: np.ndarray, t: int, unit: int,

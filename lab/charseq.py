@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from lab.errors import InvalidInput
-from lab.maths import Adam, glorot_uniform, orthogonal
+from lab.maths import (Adam, glorot_uniform, orthogonal, recurrent as rec, softmax,
+                       softmax_crossentropy)
 
-LECTURE_WORD = "국민대학"
 DEFAULT_WORDS = ("국민대학", "딥러닝", "순환신경망")  # no two share a prefix: all learnable
 MODES = ("teacher", "own")
 MAX_WORDS, MAX_WORD_CHARS = 10, 12
@@ -85,6 +85,11 @@ class CharNet:
     def units(self) -> int:
         return self.Wh.shape[0]
 
+    @property
+    def cell(self) -> rec.Cell:
+        """The SimpleRNN layer (the maths kernel's), sharing this net's arrays."""
+        return rec.Cell("SimpleRNN", self.Wx, self.Wh, self.b)
+
 
 def init_net(vocab: list[str], units: int, seed: int = 0) -> CharNet:
     """Keras's defaults: Glorot-uniform input and output kernels, orthogonal recurrent kernel."""
@@ -94,9 +99,11 @@ def init_net(vocab: list[str], units: int, seed: int = 0) -> CharNet:
                    np.zeros(units), glorot_uniform((units, V), rng), np.zeros(V))
 
 
-def softmax(z: np.ndarray) -> np.ndarray:
-    e = np.exp(z - z.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
+def _step(net: CharNet, x: int, state: rec.State):
+    """Feed character x: (the new state, the step's cache, the next character's distribution).
+    W's row x is x's one-hot times W: the step's projected input."""
+    state, cache = rec.step(net.cell, (net.Wx[x] + net.b)[None], state)
+    return state, cache, softmax(cache.h[0] @ net.Wy + net.by)
 
 
 @dataclass
@@ -104,7 +111,7 @@ class Pass:
     """One word read through the network: what went in and came out at every step."""
     inputs: list[int]  # the character index fed at each step
     targets: list[int]  # the character that should come next
-    h: np.ndarray  # (T + 1, n), h[0] = 0
+    tape: rec.Tape  # the SimpleRNN's steps, a batch of one
     p: np.ndarray  # (T, V) softmax outputs
 
 
@@ -116,43 +123,38 @@ def run_word(net: CharNet, word: str, mode: str = "teacher") -> Pass:
     index = {c: i for i, c in enumerate(net.vocab)}
     chars = [index[c] for c in word]
     T = len(chars) - 1
-    h = np.zeros((T + 1, net.units))
     p = np.zeros((T, len(net.vocab)))
-    inputs = []
+    state, caches, inputs = rec.initial_state(net.cell, 1), [], []
     x = chars[0]
     for t in range(T):
         inputs.append(x)
-        h[t + 1] = np.tanh(net.Wx[x] + h[t] @ net.Wh + net.b)
-        p[t] = softmax(h[t + 1] @ net.Wy + net.by)
+        state, cache, p[t] = _step(net, x, state)
+        caches.append(cache)
         x = chars[t + 1] if mode == "teacher" else int(np.argmax(p[t]))
-    return Pass(inputs, chars[1:], h, p)
+    one_hot = np.eye(len(net.vocab))[inputs][:, None]  # (T, 1, V)
+    return Pass(inputs, chars[1:], rec.Tape(one_hot, caches), p)
 
 
 def loss_and_grads(net: CharNet, words: list[str], mode: str = "teacher"
                    ) -> tuple[float, dict[str, np.ndarray], int, int]:
     """Mean cross-entropy over every predicted character of every word, its gradients (BPTT;
     a fed-back prediction is an input, not a path for the gradient), and (right, total)."""
+    runs = [run_word(net, word, mode) for word in words]
+    p = np.concatenate([r.p for r in runs])
+    targets = np.array([t for r in runs for t in r.targets])
+    loss, d_logits = softmax_crossentropy(p, targets)
     grads = {k: np.zeros_like(v) for k, v in net.params().items()}
-    total_loss, right, count = 0.0, 0, 0
-    for word in words:
-        r = run_word(net, word, mode)
-        T = len(r.targets)
-        dh_next = np.zeros(net.units)
-        for t in reversed(range(T)):
-            dz = r.p[t].copy()
-            dz[r.targets[t]] -= 1.0  # softmax + cross-entropy
-            grads["Wy"] += np.outer(r.h[t + 1], dz)
-            grads["by"] += dz
-            dh = dz @ net.Wy.T + dh_next
-            da = dh * (1.0 - r.h[t + 1] ** 2)
-            grads["Wx"][r.inputs[t]] += da
-            grads["Wh"] += np.outer(r.h[t], da)
-            grads["b"] += da
-            dh_next = da @ net.Wh.T
-        total_loss -= float(np.sum(np.log(np.maximum(r.p[np.arange(T), r.targets], 1e-300))))
-        right += int(np.sum(np.argmax(r.p, axis=1) == np.array(r.targets)))
-        count += T
-    return total_loss / count, {k: g / count for k, g in grads.items()}, right, count
+    start = 0
+    for r in runs:
+        dz = d_logits[start:start + len(r.targets)]
+        start += len(dz)
+        h = r.tape.H[1:, 0]  # (T, n)
+        grads["Wy"] += h.T @ dz
+        grads["by"] += dz.sum(0)
+        dH = (dz @ net.Wy.T)[:, None]  # (T, 1, n): dL/dh_t from the outputs
+        for name, g in zip(("Wx", "Wh", "b"), rec.backward(net.cell, r.tape, dH)):
+            grads[name] += g
+    return loss, grads, int(np.sum(np.argmax(p, axis=1) == targets)), len(targets)
 
 
 # --- Training --------------------------------------------------------------------------------------
@@ -196,7 +198,8 @@ def train(words: list[str], mode: str = "teacher", units: int = 16, lr: float = 
         out.loss.append(loss)
         out.accuracy.append(right / count)
         out.generated.append(accuracy(net, words, "own"))
-        opt.step(net.params(), grads)
+        params = net.params()
+        opt.step(list(params.values()), [grads[k] for k in params])
     return out
 
 
@@ -218,11 +221,10 @@ def generate(net: CharNet, first: str, length: int, force: dict[int, str] | None
         raise InvalidInput("charseq.err.unknown_first", char=first)
     force = force or {}
     index = {c: i for i, c in enumerate(net.vocab)}
-    h = np.zeros(net.units)
+    state = rec.initial_state(net.cell, 1)
     x, steps = index[first], []
     for t in range(1, length):
-        h = np.tanh(net.Wx[x] + h @ net.Wh + net.b)
-        p = softmax(h @ net.Wy + net.by)
+        state, _, p = _step(net, x, state)
         chosen = force.get(t, net.vocab[int(np.argmax(p))])
         steps.append(Step(net.vocab[x], dict(zip(net.vocab, p.tolist())), chosen, t in force))
         x = index[chosen]

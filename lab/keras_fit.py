@@ -10,8 +10,6 @@ import numpy as np
 
 from lab.jobs import Job, keras_callback
 
-OPTIMIZERS = ("adam", "rmsprop", "sgd")
-
 
 def fit_classifier(model, optimizer: str, lr: float, x: np.ndarray, y: np.ndarray, epochs: int,
                    batch_size: int, validation: float, patience: int, job: Job,

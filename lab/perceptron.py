@@ -27,8 +27,6 @@ from lab.truth_tables import GATES, INPUTS
 # Inputs with the bias input 1 in front, as the lecture writes them.
 X_WITH_BIAS = np.hstack([np.ones((4, 1)), INPUTS])
 
-# The slider range on the page; the rule itself accepts any eta >= 0.
-ETA_MIN, ETA_MAX = 0.001, 1.0
 MAX_PASSES = 5000  # 20,000 updates, still quick (``python -m bench.run --only perceptron``)
 
 

@@ -4,7 +4,8 @@
     H_t  = tanh(Z1_t)                         H_0 = 0          (or sigmoid / ReLU, to compare)
     Z2   = H_T W2 + b2,  A2 = sigmoid(Z2)     many-to-one; A2 = Z2 for regression
 
-Inputs are ``(m, T, n_f)`` as Keras takes them. Back-propagation through time follows the
+Inputs are ``(m, T, n_f)`` as Keras takes them; the forward pass is the maths kernel's
+SimpleRNN (``lab.maths.recurrent``), in these names. Back-propagation through time follows the
 lecture's loop: ``err_to_cell`` (dL/dZ1_t) goes back one step at a time,
 ``err_to_cell = (err_to_cell @ W1h.T) * tanh'(...)``, and truncated BPTT (TBPTT) adds the
 weight gradients of the last ``k`` steps only. The tests check outputs and full-BPTT
@@ -17,33 +18,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lab.maths import Adam, glorot_uniform, orthogonal  # Adam: shared by the NumPy networks
+from lab.maths import (Adam, activation, binary_crossentropy, glorot_uniform, mse, orthogonal,
+                       recurrent as rec, sigmoid)  # Adam: shared by the NumPy networks
 from lab.errors import InvalidInput
 
 ACTIVATIONS = ("tanh", "sigmoid", "relu")
 OUTPUTS = ("sigmoid", "linear")  # classification (binary cross-entropy) / regression (MSE)
-EPSILON = 1e-7  # Keras's clip inside binary cross-entropy
-
-
-def activate(name: str, z: np.ndarray) -> np.ndarray:
-    if name == "tanh":
-        return np.tanh(z)
-    if name == "sigmoid":
-        return 0.5 * (1.0 + np.tanh(0.5 * z))
-    if name == "relu":
-        return np.maximum(z, 0.0)
-    raise InvalidInput("args.choice", name="activation", got=repr(name), choices=", ".join(ACTIVATIONS))
-
-
-def activation_slope(name: str, z: np.ndarray, h: np.ndarray) -> np.ndarray:
-    """dH/dZ1 from the pre-activation z and the output h: tanh' = 1 - h^2, sigmoid' = h(1-h)."""
-    if name == "tanh":
-        return 1.0 - h * h
-    if name == "sigmoid":
-        return h * (1.0 - h)
-    if name == "relu":
-        return (z > 0).astype(float)
-    raise InvalidInput("args.choice", name="activation", got=repr(name), choices=", ".join(ACTIVATIONS))
 
 
 @dataclass
@@ -72,6 +52,11 @@ class RNN:
 
     def params(self) -> dict[str, np.ndarray]:
         return {"w1x": self.w1x, "w1h": self.w1h, "b1": self.b1, "w2": self.w2, "b2": self.b2}
+
+    @property
+    def cell(self) -> rec.Cell:
+        """The SimpleRNN layer (the maths kernel's), sharing this net's arrays."""
+        return rec.Cell("SimpleRNN", self.w1x, self.w1h, self.b1, self.activation)
 
     def copy(self) -> "RNN":
         return RNN(**{k: v.copy() for k, v in self.params().items()},
@@ -128,34 +113,27 @@ def forward(net: RNN, x: np.ndarray) -> Trace:
     """Run the recurrence over all T steps, keeping Z1_t and H_t for every step."""
     x = check_input(net, x)
     seq = np.swapaxes(x, 0, 1)  # (T, m, n_f): the lecture's swapaxes
-    T, m = seq.shape[:2]
-    z1 = np.empty((T, m, net.n_c))
-    h = np.zeros((T + 1, m, net.n_c))
     with np.errstate(over="ignore", invalid="ignore"):
-        for t in range(T):
-            z1[t] = seq[t] @ net.w1x + h[t] @ net.w1h + net.b1
-            h[t + 1] = activate(net.activation, z1[t])
-        z2 = h[T] @ net.w2 + net.b2
-        a2 = activate("sigmoid", z2) if net.output == "sigmoid" else z2
-    return Trace(seq, z1, h, z2, a2)
+        tape = rec.forward(net.cell, seq)  # Z1_t = X_t W1x + H_{t-1} W1h + b1, H_t = act(Z1_t)
+        h = tape.H
+        z2 = h[-1] @ net.w2 + net.b2
+        a2 = sigmoid(z2) if net.output == "sigmoid" else z2
+    return Trace(seq, tape.stacked("pre"), h, z2, a2)
+
+
+def _loss(net: RNN, trace: Trace, y: np.ndarray) -> tuple[float, np.ndarray]:
+    fn = binary_crossentropy if net.output == "sigmoid" else mse
+    return fn(trace.a2, np.asarray(y, dtype=float))
 
 
 def loss(net: RNN, trace: Trace, y: np.ndarray) -> float:
     """Mean binary cross-entropy (sigmoid output, clipped as Keras does) or mean squared error."""
-    y = np.asarray(y, dtype=float).reshape(trace.a2.shape)
-    if net.output == "sigmoid":
-        a = np.clip(trace.a2, EPSILON, 1 - EPSILON)
-        return float(-np.mean(y * np.log(a) + (1 - y) * np.log(1 - a)))
-    return float(np.mean((trace.a2 - y) ** 2))
+    return _loss(net, trace, y)[0]
 
 
 def output_error(net: RNN, trace: Trace, y: np.ndarray) -> np.ndarray:
     """dL/dZ2 for the mean loss: (A2 - Y)/m for sigmoid + cross-entropy, 2(Z2 - Y)/(m n_out) for MSE."""
-    y = np.asarray(y, dtype=float).reshape(trace.a2.shape)
-    m = y.shape[0]
-    if net.output == "sigmoid":
-        return (trace.a2 - y) / m
-    return 2.0 * (trace.a2 - y) / y.size
+    return _loss(net, trace, y)[1]
 
 
 @dataclass(frozen=True)
@@ -183,16 +161,17 @@ def bptt(net: RNN, trace: Trace, y: np.ndarray, k: int | None = None) -> Gradien
     T = trace.x.shape[0]
     if k is not None and k < 1:
         raise InvalidInput("args.truncation")
-    err = output_error(net, trace, y)
     grads = {"w1x": np.zeros_like(net.w1x), "w1h": np.zeros_like(net.w1h),
              "b1": np.zeros_like(net.b1)}
     dh_norm = np.zeros(T)
     received = np.zeros(T, dtype=bool)
+    slope = activation(net.activation).slope  # dH_t/dZ1_t from H_t: tanh' = 1 - H_t^2
     with np.errstate(over="ignore", invalid="ignore"):
+        err = output_error(net, trace, y)
         dh = err @ net.w2.T  # dL/dH_T
         for t in range(T, 0, -1):
             dh_norm[t - 1] = np.linalg.norm(dh)
-            err_to_cell = dh * activation_slope(net.activation, trace.z1[t - 1], trace.h[t])
+            err_to_cell = dh * slope(trace.h[t])
             if k is None or T - t < k:
                 received[t - 1] = True
                 grads["w1h"] += trace.h[t - 1].T @ err_to_cell
@@ -219,9 +198,10 @@ def train_epoch(net: RNN, x: np.ndarray, y: np.ndarray, opt: Adam, batch_size: i
         trace = forward(net, x[idx])
         losses.append(loss(net, trace, y[idx]))
         g = bptt(net, trace, y[idx], k).params()
-        before = {n: v.copy() for n, v in net.params().items()}
+        params = net.params()
+        before = {n: v.copy() for n, v in params.items()}
         with np.errstate(over="ignore", invalid="ignore"):
-            opt.step(net.params(), g)
+            opt.step(list(params.values()), [g[n] for n in params])
         if not net.is_finite() or not np.isfinite(losses[-1]):
             for n, v in before.items():
                 net.params()[n][...] = v

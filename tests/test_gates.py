@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from lab import cells
+from lab import cells, kinds
 
 
 
@@ -48,15 +48,15 @@ def test_keras_default_initialisation_layout(kind):
 def test_parameter_counts_match_the_lectures_and_keras():
 
     # lecture 003: 8 units on a 16-dimensional embedding
-    assert cells.param_count("SimpleRNN", 16, 8) == 200
-    assert cells.param_count("LSTM", 16, 8) == 800
+    assert kinds.param_count("SimpleRNN", 16, 8) == 200
+    assert kinds.param_count("LSTM", 16, 8) == 800
     # lecture 002: LSTM(128) on 2 features, GRU(256) on 2 features
-    assert cells.param_count("LSTM", 2, 128) == 67_072
-    assert cells.param_count("GRU", 2, 256) == 199_680
+    assert kinds.param_count("LSTM", 2, 128) == 67_072
+    assert kinds.param_count("GRU", 2, 256) == 199_680
     for kind, d, n in [("SimpleRNN", 16, 8), ("LSTM", 16, 8), ("LSTM", 2, 128), ("GRU", 2, 256),
                        ("GRU", 7, 3)]:
         model, _ = keras_layer(kind, n, d, 5)
-        assert model.count_params() == cells.param_count(kind, d, n), (kind, d, n)
+        assert model.count_params() == kinds.param_count(kind, d, n), (kind, d, n)
 
 
 def test_forget_bias_keeps_or_erases_the_cell():
@@ -87,4 +87,4 @@ def test_equations_carry_the_numbers_and_bad_input_is_refused():
     with pytest.raises(ValueError):
         cells.run(cell, np.ones((1, 3, 5)))
     with pytest.raises(ValueError):
-        cells.param_count("Transformer", 1, 1)
+        kinds.param_count("Transformer", 1, 1)

@@ -1,0 +1,33 @@
+"""The maths kernel: every formula the NumPy networks share, each written once and proven
+against Keras/TensorFlow in tests/test_maths.py.
+
+    activations  ACTIVATIONS: name -> Activation(f, slope), slope from the output;
+                 sigmoid, softmax
+    losses       mse, binary_crossentropy, softmax_crossentropy: (loss, gradient)
+    init         glorot_uniform, orthogonal, zeros: Keras's default initialisers
+    adam         Adam: keras.optimizers.Adam's arithmetic, float32 and float64
+    recurrent    SimpleRNN / LSTM / GRU in Keras's weight layout (Cell, init_cell)
+
+The recurrent interface (a faster compiled kernel may stand behind the same functions):
+
+    step(cell, xw_t, state) -> (state, cache)          one step; xw_t = project(cell, X)[t]
+    step_back(cell, cache, d_state) -> (d_state_prev, d_input, d_recurrent)
+    forward(cell, X) -> Tape                           X (T, B, d), time-major, zero start
+    backward(cell, tape, dH) -> [d_kernel, d_recurrent_kernel, d_bias]
+                                                       dH (T, B, n): dL/dh_t from the outputs
+
+``state`` is (h, c), c None except for LSTM. A Tape is the inputs and one Cache a step:
+``tape.H`` (T + 1, B, n) the hidden states, ``tape.stacked("gates")`` / ``("pre")`` every
+gate's output / pre-activation (T, B, G n, blocks named by GATE_NAMES).
+
+This package imports only ``lab.errors`` and ``lab.kinds`` from the rest of ``lab``.
+"""
+
+from lab.maths.activations import ACTIVATIONS, Activation, activation, sigmoid, softmax
+from lab.maths.adam import Adam
+from lab.maths.init import glorot_uniform, orthogonal, zeros
+from lab.maths.losses import EPSILON, binary_crossentropy, mse, softmax_crossentropy
+
+__all__ = ["ACTIVATIONS", "Activation", "Adam", "EPSILON", "activation", "binary_crossentropy",
+           "glorot_uniform", "mse", "orthogonal", "sigmoid", "softmax", "softmax_crossentropy",
+           "zeros"]
