@@ -29,6 +29,7 @@ FINISHED = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_S
 class Run:
     seconds: float
     elements: list = field(default_factory=list)  # the new elements' protos, in order
+    stamps: list[float] = field(default_factory=list)  # perf_counter() at each one's arrival
     exceptions: list[str] = field(default_factory=list)
 
     def text(self) -> str:
@@ -128,6 +129,12 @@ class Session:
         return await self._rerun([state], self.fragments.get(key) if fragment else None,
                                  timeout=timeout)
 
+    async def submit(self, states: dict[str, WidgetState], timeout: float = 120) -> Run:
+        """Several widgets' new states in one run, as a form's submit button sends them."""
+        for key, state in states.items():
+            state.id = self.widgets[key]
+        return await self._rerun(list(states.values()), timeout=timeout)
+
     async def settle(self, quiet: float = 0.3) -> None:
         """Read (and keep) whatever else the server sends until it is quiet: a button that
         calls ``st.rerun()`` starts a second run, and the fragment timer belongs to it."""
@@ -196,6 +203,7 @@ class Session:
                 element = fm.delta.new_element
                 inner = getattr(element, element.WhichOneof("type") or "empty", None)
                 run.elements.append(inner)
+                run.stamps.append(time.perf_counter())
                 if element.WhichOneof("type") == "exception":
                     run.exceptions.append(f"{element.exception.type}: {element.exception.message}")
                 widget_id = getattr(inner, "id", "")
@@ -248,6 +256,12 @@ def _put(url: str, name: str, data: bytes, route: str = "") -> None:
 def slider(value: float) -> WidgetState:
     s = WidgetState()
     s.double_array_value.data.append(value)
+    return s
+
+
+def text(value: str) -> WidgetState:
+    s = WidgetState()
+    s.string_value = value
     return s
 
 

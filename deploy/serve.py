@@ -11,7 +11,11 @@ that holds its session. The processes share:
 
 - one cache folder (``LAB_CACHE_DIR``, the lab's ``data/cache`` by default): a model trained by
   one process is saved there, and the others load it instead of training it again;
-- one cookie secret, so Streamlit's XSRF tokens are valid in every process.
+- one cookie secret, so Streamlit's XSRF tokens are valid in every process;
+- one Redis (Debian's ``redis-server`` on localhost, started here unless ``LAB_REDIS_URL``
+  names one, or ``--no-redis``): the class's rooms (``lab.room``), whichever process a
+  student's browser reaches;
+- one lecturer key (``LAB_LECTURER_KEY``, made here if not given and printed at start).
 
 The page's "aclImdb folder" source stays off (the processes listen on localhost, but they
 serve the whole class; see README "Security notes"). Ctrl+C stops everything.
@@ -29,33 +33,14 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from deploy import launch
+from deploy.launch import free_port, wait_healthy
+
 CONFIG = Path(__file__).with_name("nginx.conf")
-START_S = 90  # each process, then the proxy, must answer its health check within this
 MAX_UPLOAD_MB = 20  # .streamlit/config.toml's server.maxUploadSize
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
-    deadline = time.time() + START_S
-    while True:
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=2).close()
-            return
-        except OSError:
-            if proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError(f"{url} did not start; its log ({log}):\n"
-                                   + log.read_text(errors="replace")[-3000:])
-            time.sleep(0.3)
 
 
 @dataclass
@@ -64,6 +49,7 @@ class Deployment:
     ports: list[int]  # the lab processes, on localhost
     run_dir: Path  # nginx's configuration, logs and temporary files; the processes' logs
     procs: list[subprocess.Popen] = field(default_factory=list)
+    lecturer_key: str = ""  # LAB_LECTURER_KEY of every process: opens a room (ui/room.py)
 
     def stop(self) -> None:
         for proc in reversed(self.procs):
@@ -85,9 +71,38 @@ class Deployment:
         self.stop()
 
 
+def _start_redis(dep: Deployment) -> str:
+    """Debian's ``redis-server`` on a free localhost port, in memory only (the rooms, the
+    training locks): its URL."""
+    server = shutil.which("redis-server")
+    if server is None:
+        raise RuntimeError("redis-server is not installed: apt-get install redis-server "
+                           "(or give LAB_REDIS_URL, or --no-redis)")
+    port = free_port()
+    log = dep.run_dir / "redis.log"
+    dep.procs.append(subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
+         "no", "--dir", str(dep.run_dir), "--logfile", str(log)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT))
+    deadline = time.monotonic() + launch.START_S
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+                s.sendall(b"PING\r\n")
+                if s.recv(16).startswith(b"+PONG"):
+                    return f"redis://127.0.0.1:{port}/0"
+        except OSError:
+            pass
+        if dep.procs[-1].poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"redis-server did not start; its log: {log}")
+        time.sleep(0.1)
+
+
 def start(processes: int = 2, port: int = 0, host: str = "127.0.0.1",
-          cache_dir: str | None = None, env: dict | None = None) -> Deployment:
-    """Start the processes and nginx; returns once the class's address answers."""
+          cache_dir: str | None = None, env: dict | None = None,
+          redis: bool = True) -> Deployment:
+    """Start Redis (unless ``LAB_REDIS_URL`` names one, or ``redis`` is False), the processes
+    and nginx; returns once the class's address answers."""
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(nginx).exists():
         raise RuntimeError("nginx is not installed: apt-get install nginx")
@@ -99,18 +114,18 @@ def start(processes: int = 2, port: int = 0, host: str = "127.0.0.1",
     if cache_dir:
         env["LAB_CACHE_DIR"] = cache_dir
     env["STREAMLIT_SERVER_COOKIE_SECRET"] = secrets.token_hex(16)  # the same in every process
-    dep = Deployment("", [free_port() for _ in range(processes)], run_dir)
+    # one lecturer key for every process (a process would otherwise make its own)
+    env.setdefault("LAB_LECTURER_KEY", secrets.token_urlsafe(9))
+    dep = Deployment("", [free_port() for _ in range(processes)], run_dir,
+                     lecturer_key=env["LAB_LECTURER_KEY"])
     try:
-        for i, p in enumerate(dep.ports):
-            log = run_dir / f"lab-{i + 1}.log"
-            with open(log, "w") as out:
-                dep.procs.append(subprocess.Popen(
-                    [sys.executable, "-m", "streamlit", "run", "app.py",
-                     "--server.headless", "true", "--server.address", "127.0.0.1",
-                     "--server.port", str(p)],
-                    cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT))
-        for i, (p, proc) in enumerate(zip(dep.ports, dep.procs)):
-            wait_healthy(f"http://127.0.0.1:{p}", proc, run_dir / f"lab-{i + 1}.log")
+        if redis and not env.get("LAB_REDIS_URL"):
+            env["LAB_REDIS_URL"] = _start_redis(dep)
+        servers = [launch.spawn("app.py", env, run_dir / f"lab-{i + 1}.log", p)
+                   for i, p in enumerate(dep.ports)]
+        dep.procs += [s.proc for s in servers]
+        for server in servers:  # they start side by side
+            server.wait_healthy()
         listen = port or free_port()
         conf = (CONFIG.read_text().replace("@RUN@", str(run_dir))
                 .replace("@LISTEN@", f"{host}:{listen}")
@@ -138,11 +153,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8501, help="the class's port")
     parser.add_argument("--host", default="0.0.0.0",
                         help="where nginx listens (0.0.0.0: the whole network)")
+    parser.add_argument("--no-redis", action="store_true",
+                        help="no Redis: each process keeps its own rooms and trainings")
     args = parser.parse_args(argv)
-    dep = start(args.processes, args.port, args.host)
+    dep = start(args.processes, args.port, args.host, redis=not args.no_redis)
     print(f"The lab at {dep.url} (port {args.port} on every address of this machine if "
           f"--host 0.0.0.0): {args.processes} processes behind nginx; logs in {dep.run_dir}. "
           "Ctrl+C stops it.", flush=True)
+    print(f"Lecturer key (opens a room; keep it off the projector): {dep.lecturer_key}",
+          flush=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         while all(p.poll() is None for p in dep.procs):

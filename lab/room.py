@@ -37,6 +37,7 @@ CODE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read off a p
 CODE_LENGTH = 5
 IDLE_SECONDS = 4 * 3600  # a room without its lecturer for this long ends
 MEMBER_SECONDS = 15.0  # a student not heard from for this long no longer counts
+WAIT_STEP_SECONDS = 0.05  # how often a waiting follower looks at the store (another process)
 PREFIX = "lab:room:"
 
 
@@ -180,6 +181,7 @@ class Rooms:
     def __init__(self, backend: Backend, degraded: bool = False):
         self.backend = backend
         self.degraded = degraded  # Redis was asked for and could not be reached
+        self._changed = threading.Condition()  # a view published by this process
 
     # --- The lecturer ------------------------------------------------------------------------
     def open(self, view: View | None = None) -> Room:
@@ -208,7 +210,28 @@ class Rooms:
             room.view = view
         room.touched = time.time()
         self.backend.put(PREFIX + code, _encode(room), IDLE_SECONDS)
+        self._notify()
         return room
+
+    def _notify(self) -> None:
+        with self._changed:
+            self._changed.notify_all()
+
+    def wait(self, code: str, version: int, locks: list[str], timeout: float) -> Room | None:
+        """The room once its view's version or its locks differ from what a follower shows, or
+        as it is after ``timeout`` seconds (None once it has ended). A change published by
+        this process wakes the wait at once; one from another process (Redis) is seen within
+        :data:`WAIT_STEP_SECONDS`."""
+        deadline = time.monotonic() + timeout
+        while True:
+            room = self.get(code)
+            if room is None or room.view.version != version or room.locks != locks:
+                return room
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return room
+            with self._changed:
+                self._changed.wait(min(left, WAIT_STEP_SECONDS))
 
     def lock(self, code: str, keys: list[str]) -> Room | None:
         room = self.get(code)
@@ -217,10 +240,12 @@ class Rooms:
         room.locks = sorted(set(keys))
         room.view.version += 1  # followers re-read the locks with the view
         self.backend.put(PREFIX + code, _encode(room), IDLE_SECONDS)
+        self._notify()
         return room
 
     def end(self, code: str) -> None:
         self.backend.delete(PREFIX + code, PREFIX + code + ":members")
+        self._notify()
 
     # --- Everyone ----------------------------------------------------------------------------
     def get(self, code: str) -> Room | None:

@@ -102,3 +102,30 @@ def test_the_processes_share_one_cache(deployment, browsers, uploads):
     second = asyncio.run(forecast(deployment.url, c2))
     assert second["errors"] == [] and DONE["stock"] in second["text"]
     assert {f: f.stat().st_mtime_ns for f in saved.glob("*.npz")} == models
+
+
+def test_a_room_opened_on_one_process_is_followed_on_the_other(deployment, browsers):
+    """deploy.serve starts Redis: the lecturer's browser reaches one process, a student's the
+    other, and the student follows the lecturer's page and slider."""
+    from bench.room import CODE, Follower, open_room, wait_for
+    from bench.ws_session import slider
+
+    (c1, c2) = browsers.values()
+    assert deployment.lecturer_key
+
+    async def room():
+        from bench import room as bench_room
+
+        bench_room.KEY = deployment.lecturer_key
+        lecturer, code = await open_room(deployment.url, c1)
+        student = Follower(deployment.url, code, c2)
+        await student.join()
+        try:
+            t0 = time.perf_counter()
+            await lecturer.set("gi_t", slider(9), fragment=False)
+            await wait_for([student], "gi_t", t0, 9)  # raises if it never shows
+            return student.errors
+        finally:
+            await student.leave()
+            await lecturer.__aexit__()
+    assert asyncio.run(room()) == []

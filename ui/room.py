@@ -31,6 +31,7 @@ from ui.catalog import LESSONS
 from ui.sidebar import base_url, forget_link_value
 
 POLL_SECONDS = 0.5
+WAIT_SECONDS = 0.4  # of each poll, a follower waits on the room for a change
 BEAT_SECONDS = 5.0  # a follower's sign of life (lab.room.MEMBER_SECONDS is 15)
 KEY = "_room"  # session state: {"code", "role": "lecturer" | "student", "mode", ...}
 HOME_SCRIPT = "pages/home.py"
@@ -210,7 +211,7 @@ def _join(code: str) -> None:
 def _join_or_open(rooms: lab_room.Rooms) -> None:
     with st.form("room_join", border=False):
         code = st.text_input(t("room.code"), max_chars=12, placeholder="ABC23", key="_room_code")
-        if st.form_submit_button(t("room.join"), icon=":material/login:"):
+        if st.form_submit_button(t("room.join"), icon=":material/login:", key="_room_join"):
             _join(code)
             if _me():
                 st.rerun()
@@ -220,7 +221,8 @@ def _join_or_open(rooms: lab_room.Rooms) -> None:
     with st.form("room_open", border=False):
         key = st.text_input(t("room.key"), type="password", help=t("room.key_help"),
                             key="_room_key")
-        if st.form_submit_button(t("room.open"), icon=":material/co_present:"):
+        if st.form_submit_button(t("room.open"), icon=":material/co_present:",
+                                 key="_room_open"):
             if not lab_room.is_lecturer(key):
                 st.error(t("room.err.key"), icon=":material/key_off:")
             else:
@@ -295,7 +297,12 @@ def _poll() -> None:
     rooms = _rooms()
     if not me or me["role"] != "student" or rooms is None:
         return
-    room = _safely(rooms.get, me["code"])
+    # a follower waits here for the lecturer's next change (most of the poll's period), so
+    # the page follows at once instead of at the next tick; an explorer only looks (its own
+    # moves must not wait behind this fragment)
+    version = me.get("version") if me["mode"] == "follow" else None
+    wait = WAIT_SECONDS if me["mode"] == "follow" else 0.0
+    room = _safely(rooms.wait, me["code"], version, me.get("locks", []), wait)
     if st.session_state.get(DOWN):
         return  # the sidebar says so; the page stays as it is
     if room is None or (me["mode"] == "follow" and room.view.version != me.get("version")) \
