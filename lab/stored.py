@@ -47,8 +47,8 @@ class Stored:
                           **kwargs):
         super().__init_subclass__(**kwargs)
         cls.prefix = prefix or cls.prefix
-        if not cls.prefix:
-            raise TypeError(f"{cls.__name__} needs a prefix= for its file names")
+        if not cls.prefix:  # its files need a name (a developer's error: no reader sees it)
+            raise TypeError(f"class {cls.__name__}(Stored, prefix=...)")
         cls.checked = checked if checked is not None else cls.checked
 
     # --- divergence --------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from lab import cells, experiments as ex, imdb, memory, stock_model
-from lab.cache import digest, load_arrays, save_arrays
+from lab.cache import digest, save_arrays
 from lab.imdb_model import ModelSettings, Trained
 from lab.stock_model import Forecast, ForecastSettings
 from lab.stored import Stored
