@@ -225,6 +225,7 @@ NOT_UNIT = {
     # over 2 s alone
     "test_a_million_row_upload_keeps_its_last_rows",
     "test_other_delimiters_unsorted_dates_and_very_long_files", "test_the_work_budget_caps_epochs",
+    "test_an_upload_is_read_in_at_most_three_times_its_size", "test_rows_beyond_the_cap_are_not_read",
 }
 
 
