@@ -80,7 +80,7 @@ _work: dict[Job, tuple["Store", Callable]] = {}  # a queued job's store and trai
 _served: dict[str, int] = {}  # session -> when a job of its own last started (a counter)
 _starts = 0
 _slots: dict[tuple[str, str], Job] = {}  # (session, slot) -> the job it waits for there
-MAX_SLOTS = 512  # beyond this, entries of finished jobs are forgotten
+MAX_SLOTS = 512  # beyond this, entries of finished jobs (and of sessions) are forgotten
 _queue_lock = threading.RLock()
 _stores: list["Store"] = []
 
@@ -139,6 +139,9 @@ def _run_next() -> None:
         _running.append(job)
         _starts += 1
         _served[job.owner()] = _starts
+        if len(_served) > MAX_SLOTS:  # the sessions served longest ago are forgotten
+            for session in sorted(_served, key=_served.get)[:MAX_SLOTS // 2]:
+                del _served[session]
         store, train = _work.pop(job)
     _renumber()
     try:

@@ -8,7 +8,8 @@ Who asks (``who``): this session and its role. The role comes from ``room_role``
 rooms module fills in (``set_room_role``): "lecturer", "student" in a room, or None alone (as
 on a laptop, and until rooms exist). Every poll tells the store this session still waits for
 the job at its place on the page (``lab.store.watch``), so a new setting there leaves the old
-job, and a job no one polls any more is dropped. The cancel button shows only when this
+job, and a job no one polls any more is dropped once it is in another's way (alone, leaving
+and coming back still finds it). The cancel button shows only when this
 session may cancel (``Job.can_cancel``: the lecturer any job, a student one no one else waits
 for). A student in a room may start only trainings within the student budget
 (``within_budget``, ``lab.budget``); beyond it the page says it needs the lecturer.
