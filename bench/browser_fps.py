@@ -14,15 +14,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from deploy import launch
+
 WARM_UP_S = 5
 WINDOW_S = 10
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -31,24 +27,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
 
 
 def _serve(script: str, cache_dir: str | None = None):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    """``streamlit run script`` with its own cache folder, once healthy: (process, URL)."""
     env = dict(os.environ, LAB_CACHE_DIR=cache_dir or tempfile.mkdtemp(prefix="lab-bench-"))
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", script,
-                             "--server.headless", "true", "--server.address", "127.0.0.1",
-                             "--server.port", str(port)],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-            return proc, url
-        except OSError:
-            time.sleep(0.5)
-    proc.kill()
-    raise RuntimeError(f"streamlit run {script} did not start")
+    server = launch.start(script, env)
+    return server.proc, server.url
 
 
 def _fps(browser, url: str) -> float:
