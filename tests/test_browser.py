@@ -54,7 +54,7 @@ def browser():
 
 # Plotly figures each page draws in its default view (at least).
 CHARTS = {"perceptron": 2, "xor": 3, "rnn": 1, "structures": 3, "gates": 2, "stock": 3,
-          "text": 2, "imdb": 5, "experiments": 1}
+          "text": 2, "imdb": 5, "experiments": 1, "errata": 0}
 COUNT_CHARTS = """() => document.querySelectorAll('.main-svg').length +
     [...document.querySelectorAll('iframe')].reduce((n, f) => {
         try { return n + f.contentDocument.querySelectorAll('.main-svg').length; }

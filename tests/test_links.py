@@ -39,6 +39,7 @@ VIEWS = {
     "text": {"tx_samples": "one two three\nfour five", "tx_maxlen": 5, "tx_sample": 2,
              "tx_corpus": "ice is solid\nsteam is gas", "tx_window": 2, "tx_xmax": 50.0,
              "tx_alpha": 0.5, "tx_reviews": "generated"},
+    "errata": {"er_lecture": "002", "gl_find": "gate"},
     "experiments": {"ex_source": "generated", "ex_maxlen": 200, "ex_id": "stacking",
                     "ex_epochs": 3},
     "imdb": {"im_source": "generated", "im_epochs": 2, "im_thr": 0.7, "im_cfp": 2.0,

@@ -40,4 +40,5 @@ LESSONS: list[Lesson] = [
     Lesson("pages/text.py", ":material/text_fields:", "text"),
     Lesson("pages/imdb.py", ":material/rate_review:", "imdb", keras=True),
     Lesson("pages/experiments.py", ":material/science:", "experiments", keras=True),
+    Lesson("pages/errata.py", ":material/fact_check:", "errata"),
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from lab import (charseq, experiments as ex, i18n, imdb, mlp, perceptron as pc, rnn, sequences as sq, stock,
                  text as tx)
+from lab.errata import ALL as ERRATA_ALL, LECTURES
 from lab.figures.structures import STRUCTURES
 from lab.imdb_model import DEFAULT_PRESET, DEFAULT_SETTINGS
 from lab.kinds import KINDS
@@ -236,4 +237,12 @@ TEXT = Controls(
     C("tx_window", "slider", "text.window", 1, 1, 5),
     C("tx_xmax", "slider", "text.x_max", float(tx.GLOVE_X_MAX), 1.0, 1000.0),
     C("tx_alpha", "slider", "text.alpha", tx.GLOVE_ALPHA, 0.05, 1.0, 0.05),
+)
+
+# --- Lecture errata and glossary (lectures 000-004) -------------------------------------------------
+ERRATA = Controls(
+    "errata",
+    C("er_lecture", "select", "errata.lecture", ERRATA_ALL, options=(ERRATA_ALL, *LECTURES),
+      names="errata.lecture_option"),
+    C("gl_find", "text", "errata.find", "", max_chars=60),
 )
