@@ -24,6 +24,7 @@ Rows:
   lecture presets, against the default; the default model's whole training beside its 20 s
   budget and its test RMSE beside the naive forecast's; the page's first run with an empty
   model cache (TensorFlow import and training included).
+* A stock upload just under the 20 MB limit: the parser's peak memory beside the file's size.
 * A page rerun (AppTest, server side) for every page, against the home page, and the RNN
   page's rerun when its scale slider moves.
 * One animation frame's server work (train + every figure + JSON), against the frame budget.
@@ -432,6 +433,38 @@ def bench_stock() -> None:
 
 
 # --- Browser frames per second ----------------------------------------------------------------
+def upload_csv(size: int) -> bytes:
+    """A Yahoo Finance export (Date,Open,High,Low,Close,Adj Close,Volume) of about ``size``
+    bytes: daily rows from 1200 on, a random walk."""
+    n = size // 60
+    close = 100 * np.exp(np.cumsum(np.random.default_rng(0).normal(0, 0.001, n)))
+    start = np.datetime64("1200-01-01")
+    rows = [f"{start + i},{c * 0.99:.4f},{c * 1.01:.4f},{c * 0.98:.4f},{c:.4f},{c:.4f},{1000 + i}"
+            for i, c in enumerate(close)]
+    raw = ("Date,Open,High,Low,Close,Adj Close,Volume\n" + "\n".join(rows) + "\n").encode()
+    return raw[:raw.rindex(b"\n", 0, size) + 1]
+
+
+def bench_upload() -> None:
+    """The stock page's upload just under its 20 MB limit: the peak memory the parser
+    allocates (tracemalloc) beside the file's size, and its CPU time."""
+    import tracemalloc
+
+    from lab import stock
+
+    raw = upload_csv(stock.MAX_BYTES - 2**16)
+    t0 = time.process_time()
+    data = stock.parse_csv(raw, "upload.csv")
+    cpu = time.process_time() - t0
+    tracemalloc.start()
+    stock.parse_csv(raw, "upload.csv")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    lines = raw.count(b"\n") - 1
+    row(f"Stock upload {len(raw) / 2**20:.1f} MB ({lines:,} rows): the parser's peak memory",
+        f"{peak / 2**20:.1f} MB", f"file {len(raw) / 2**20:.1f} MB", f"{peak / len(raw):.2f}x", f"{len(data.frame):,} rows kept; {cpu:.1f} s CPU")
+
+
 def bench_cpu() -> None:
     from bench import cpu
 
@@ -483,7 +516,8 @@ def main() -> None:
     parser.add_argument("--browser", action="store_true",
                         help="also measure frames/s in headless Chromium (about a minute)")
     parser.add_argument("--only", choices=["xor", "perceptron", "rnn", "gates", "imdb", "stock",
-                                           "experiments", "pages", "frame", "cpu", "browser"])
+                                           "upload", "experiments", "pages", "frame", "cpu",
+                                           "browser"])
     parser.add_argument("--rows", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if not args.rows:
@@ -493,6 +527,7 @@ def main() -> None:
         print("| --- | --- | --- | --- | --- |", flush=True)
     steps = {"xor": bench_xor, "perceptron": bench_perceptron, "rnn": bench_rnn,
              "gates": bench_gates, "imdb": bench_imdb, "stock": bench_stock,
+             "upload": bench_upload,
              "experiments": bench_experiments, "frame": bench_frame,
              "pages": bench_pages, "cpu": bench_cpu,
              "browser": bench_browser}

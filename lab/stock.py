@@ -16,7 +16,9 @@ user uploads, or a ticker fetched online with ``yfinance`` and cached as a plain
 from __future__ import annotations
 
 import csv
+import hashlib
 import importlib.util
+import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,6 +29,7 @@ import pandas as pd
 from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
 from sklearn.preprocessing import MinMaxScaler
 
+from lab.byte_cache import ByteLRU, nbytes
 from lab.cache import cache_dir
 from lab.errors import DataUnavailable, LabError, Message
 from lab import i18n
@@ -122,29 +125,31 @@ def parse_csv(raw: bytes, name: str = "upload") -> StockData:
       거래량), cp949 text, thousands separators (55,800) and dates such as 2020/01/02.
     Rows with missing values are dropped with a note; anything else that is wrong raises
     ``DataError`` with what to fix.
+
+    The text is streamed, never held whole: a first pass reads the layout (header, width of
+    every row, how many rows), a second keeps only the rows within ``MAX_ROWS`` and turns
+    them into numbers ``CHUNK_ROWS`` at a time. So the memory it needs beyond ``raw`` stays
+    within a few times the file's size (``tests/test_stock.py`` measures it; ``bench.run``
+    reports a 20 MB upload's).
     """
     if len(raw) > MAX_BYTES:
         raise DataError("stock.err.too_big", mb=len(raw) / 2**20, limit=MAX_BYTES / 2**20)
-    text = _decode(raw)
-    lines = text.splitlines()
-    comments = [ln.lstrip("#").strip() for ln in lines if ln.lstrip().startswith("#")]
-    body = [ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
-    if not body:
+    encoding, layout = _layout(raw)
+    if layout.first is None:
         raise DataError("stock.err.no_rows")
-    sep = max([",", ";", "\t"], key=body[0].count)
-    first = next(csv.reader([body[0]], delimiter=sep))
-    notes: list[str] = []
+    first, sep = layout.first, layout.sep
+    notes: list[Message] = []
     if all(is_number(c) for c in first):  # no header row: lecture 000's stock_daily.csv
-        names = next((_column_names(c) for c in comments if _column_names(c)), None)
+        names = layout.names
         if names is None and len(first) == len(LECTURE_000_ORDER):
             names = list(LECTURE_000_ORDER)
             notes.append(Message("stock.note.no_header"))
         if names is None or len(names) != len(first):
             raise DataError("stock.err.no_header", columns=len(first))
-        header, rows, newest_first = names, body, True
+        header, rows, newest_first, skip = names, layout.rows + 1, True, 0
     else:
         header = [_ALIASES.get(c.strip().lower(), c.strip()) for c in first]
-        rows, newest_first = body[1:], False
+        rows, newest_first, skip = layout.rows, False, 1
     if "Close" not in header:
         found = ", ".join(f"'{c[:30]}'" for c in header[:8])
         raise DataError("stock.err.no_close_one_column" if len(header) == 1
@@ -153,24 +158,19 @@ def parse_csv(raw: bytes, name: str = "upload") -> StockData:
         raise DataError("stock.err.same_name")
     if not rows:
         raise DataError("stock.err.header_only")
-    cells = list(csv.reader(rows, delimiter=sep))
-    ragged = next((i for i, r in enumerate(cells) if len(r) != len(header)), None)
-    if ragged is not None:
-        raise DataError("stock.err.ragged", row=ragged + 1, fields=len(cells[ragged]),
+    if layout.ragged is not None:
+        row, fields = layout.ragged
+        raise DataError("stock.err.ragged", row=row + (1 - skip), fields=fields,
                         columns=len(header))
-    df = pd.DataFrame(cells, columns=header)
-    if len(df) > MAX_ROWS:
-        notes.append(Message("stock.note.max_rows", {"rows": len(df), "kept": MAX_ROWS}))
-        df = df.iloc[-MAX_ROWS:] if not newest_first else df.iloc[:MAX_ROWS]
-    frame = pd.DataFrame(index=df.index)
-    for col in [c for c in BASE_COLUMNS if c in header]:
-        frame[col] = _numbers(df[col], col)
-    if "Date" in header:
-        dates = pd.to_datetime(df["Date"].str.strip(), errors="coerce", format="mixed")
-        bad = dates.isna() & ~df["Date"].str.strip().str.lower().isin(_MISSING)
-        if bad.any():
-            i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise DataError("stock.err.bad_date", row=i + 1, cell=df["Date"].iloc[i][:30])
+    kept = range(rows)
+    if rows > MAX_ROWS:
+        notes.append(Message("stock.note.max_rows", {"rows": rows, "kept": MAX_ROWS}))
+        kept = range(MAX_ROWS) if newest_first else range(rows - MAX_ROWS, rows)
+    used = [c for c in BASE_COLUMNS if c in header]
+    values, dates = _columns(_records(raw, encoding, sep, skip), kept,
+                             {c: header.index(c) for c in used + ["Date"] if c in header})
+    frame = pd.DataFrame(values, columns=used, copy=False)
+    if dates is not None:
         frame.index = pd.DatetimeIndex(dates, name="Date")
         frame = frame[frame.index.notna()]
         dup = frame.index[frame.index.duplicated()]
@@ -191,34 +191,138 @@ def parse_csv(raw: bytes, name: str = "upload") -> StockData:
     return _checked(StockData(frame, name, notes))
 
 
-def _decode(raw: bytes) -> str:
-    """The file's text: UTF-16 by its byte-order mark, else UTF-8, else cp949 (KRX)."""
-    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+CHUNK_ROWS = 2048  # rows turned into numbers at a time: their cells are Python strings
+
+
+@dataclass
+class _Layout:
+    first: list[str] | None = None  # the first row's cells (a header, or lecture 000's data)
+    sep: str = ","
+    names: list[str] | None = None  # column names from the first comment that lists them
+    rows: int = 0  # rows after the first
+    ragged: tuple[int, int] | None = None  # (row after the first, its cells) of the first
+    #                                        row whose width differs from the first's
+
+
+def _layout(raw: bytes) -> tuple[str, _Layout]:
+    """The encoding and the layout of the text, read in one streamed pass."""
+    for encoding in _encodings(raw):
+        layout = _Layout()
         try:
-            return raw.decode("utf-16")
-        except UnicodeDecodeError:
-            raise DataError("stock.err.encoding") from None
-    if b"\x00" in raw[:4096]:
-        raise DataError("stock.err.binary")
-    for encoding in ENCODINGS:
-        try:
-            return raw.decode(encoding)
+            lines = _lines(raw, encoding)
+            for line in lines:
+                if line.lstrip().startswith("#"):
+                    if layout.names is None:
+                        layout.names = _column_names(line.lstrip("#").strip())
+                elif line.strip():
+                    layout.sep = max([",", ";", "\t"], key=line.count)
+                    layout.first = next(csv.reader([line], delimiter=layout.sep))
+                    break
+            width = len(layout.first) if layout.first is not None else 0
+            for i, cells in enumerate(csv.reader(_body(lines, layout), delimiter=layout.sep)):
+                layout.rows += 1
+                if layout.ragged is None and len(cells) != width:
+                    layout.ragged = (i + 1, len(cells))
+            return encoding, layout
         except UnicodeDecodeError:
             continue
     raise DataError("stock.err.encoding")
 
 
+def _body(lines, layout: _Layout):
+    """The data lines that follow; a comment that lists the column names is noted on the way."""
+    for line in lines:
+        if line.lstrip().startswith("#"):
+            if layout.names is None:
+                layout.names = _column_names(line.lstrip("#").strip())
+        elif line.strip():
+            yield line
+
+
+def _records(raw: bytes, encoding: str, sep: str, skip: int):
+    """The rows of cells, the first ``skip`` (the header) left out."""
+    rows = csv.reader(_body(_lines(raw, encoding), _Layout(names=[])), delimiter=sep)
+    for _ in range(skip):
+        next(rows, None)
+    return rows
+
+
+def _lines(raw: bytes, encoding: str):
+    """The text's lines, as ``str.splitlines`` cuts them, decoded a block at a time."""
+    with io.TextIOWrapper(io.BytesIO(raw), encoding=encoding, newline=None) as text:
+        for line in text:
+            yield from line.splitlines()
+
+
+def _encodings(raw: bytes) -> tuple[str, ...]:
+    """The encodings to try: UTF-16 by its byte-order mark, else UTF-8, else cp949 (KRX)."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return ("utf-16",)
+    if b"\x00" in raw[:4096]:
+        raise DataError("stock.err.binary")
+    return ENCODINGS
+
+
+def _columns(rows, kept: range, where: dict[str, int]) -> tuple[np.ndarray, np.ndarray | None]:
+    """The ``kept`` rows' cells of the number columns in ``where`` (name -> position; "Date"
+    aside) as one float64 array (kept rows, columns; missing and infinite cells NaN), and the
+    dates as datetime64 (None without a "Date" column). Converted ``CHUNK_ROWS`` rows at a
+    time into arrays allocated once. Raises for the first bad cell in the order a check of
+    whole columns would: column by column, then row by row."""
+    numbers = [c for c in where if c != "Date"]
+    values = np.empty((len(kept), len(numbers)))
+    dates = np.empty(len(kept), "datetime64[ns]") if "Date" in where else None
+    bad: dict[str, tuple[int, str]] = {}  # column -> (row in kept, cell) of its first bad cell
+    chunk: list[list[str]] = []
+
+    def convert(offset: int) -> None:
+        rows = slice(offset, offset + len(chunk))
+        for name, j in where.items():
+            cells = pd.Series([r[j] for r in chunk], dtype=object)
+            if name == "Date":
+                dates[rows], first_bad = _dates(cells)
+            else:
+                values[rows, numbers.index(name)], first_bad = _numbers(cells)
+            if first_bad is not None and name not in bad:
+                cell = cells.iloc[first_bad]
+                bad[name] = (offset + first_bad, (cell if name == "Date" else cell.strip())[:30])
+        chunk.clear()
+
+    done = 0
+    for i, cells in enumerate(rows):
+        if i >= kept.stop:
+            break
+        if i < kept.start:
+            continue
+        chunk.append(cells)
+        if len(chunk) == CHUNK_ROWS:
+            convert(done)
+            done += CHUNK_ROWS
+    if chunk:
+        convert(done)
+    for name in numbers + ["Date"]:
+        if name in bad:
+            row, cell = bad[name]
+            if name == "Date":
+                raise DataError("stock.err.bad_date", row=row + 1, cell=cell)
+            raise DataError("stock.err.not_number", column=name, row=row + 1, cell=cell)
+    values[np.isinf(values)] = np.nan
+    return values, dates
+
+
 def _checked(data: StockData) -> StockData:
-    """Drop rows with missing or infinite values (with a note), then refuse what cannot work."""
-    frame = data.frame.replace([np.inf, -np.inf], np.nan)
+    """Drop rows with missing values (with a note; infinite ones were read as missing), then
+    refuse what cannot work."""
+    frame = data.frame
     missing = frame.isna().any(axis=1)
     if missing.any():
         data.notes.append(Message("stock.note.dropped", {"rows": int(missing.sum())}))
         frame = frame[~missing]
     if len(frame) == 0:
         raise DataError("stock.err.no_complete_row")
-    if (frame.abs() > MAX_ABS_VALUE).any().any():
-        col = frame.columns[(frame.abs() > MAX_ABS_VALUE).any()][0]
+    too_large = (frame.abs() > MAX_ABS_VALUE).any()
+    if too_large.any():
+        col = frame.columns[too_large][0]
         raise DataError("stock.err.too_large", column=col, limit=f"{MAX_ABS_VALUE:.0e}")
     prices = [c for c in PRICE_COLUMNS if c in frame]
     if (frame[prices] <= 0).any().any():
@@ -236,17 +340,31 @@ def _column_names(comment: str) -> list[str] | None:
     return names if len(names) > 1 and all(names) and "Close" in names else None
 
 
-def _numbers(col: pd.Series, name: str) -> pd.Series:
+def _numbers(col: pd.Series) -> tuple[np.ndarray, int | None]:
+    """The cells as float64 (missing cells NaN), and the position of the first cell that is
+    neither a number nor missing (None when all are)."""
+    values = pd.to_numeric(col, errors="coerce")  # most files: every cell a plain number
+    if not values.isna().any():
+        return values.to_numpy(float), None
     cells = col.str.strip()
     grouped = cells.str.match(THOUSANDS)  # 55,800 -> 55800 (KRX exports quote such cells)
     if grouped.any():
         cells = cells.where(~grouped, cells.str.replace(",", "", regex=False))
     values = pd.to_numeric(cells, errors="coerce")
-    bad = values.isna() & ~cells.str.lower().isin(_MISSING)
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DataError("stock.err.not_number", column=name, row=i + 1, cell=cells.iloc[i][:30])
-    return values.astype(float)
+    return values.to_numpy(float), _first(values.isna() & ~cells.str.lower().isin(_MISSING))
+
+
+def _dates(col: pd.Series) -> tuple[np.ndarray, int | None]:
+    """The cells as datetime64 (missing cells NaT), and the position of the first cell that is
+    neither a date nor missing."""
+    cells = col.str.strip()
+    dates = pd.to_datetime(cells, errors="coerce", format="mixed")
+    return dates.to_numpy("datetime64[ns]"), _first(dates.isna() & ~cells.str.lower().isin(_MISSING))
+
+
+def _first(mask: pd.Series) -> int | None:
+    hits = np.flatnonzero(mask.to_numpy())
+    return int(hits[0]) if len(hits) else None
 
 
 SYMBOL = re.compile(r"^[A-Za-z0-9^][A-Za-z0-9.\-=^]{0,19}$")
@@ -376,6 +494,24 @@ def prepare(data: StockData, s: PrepSettings) -> Prepared:
     X = windows(x_scaler.transform(feats).astype(np.float32), w)
     y = y_scaler.transform(target)[w:, 0].astype(np.float32)
     return Prepared(s, frame, dropped, X, y, split, x_scaler, y_scaler, fit_rows)
+
+
+# Prepared windows shared by the whole server (read only). The largest set an upload can make
+# is 100,000 rows x window 60 x 7 features x 4 bytes = 168 MB; the page's default takes 0.3 MB.
+# 400 MB keeps two of the largest, or hundreds of ordinary ones.
+PREPARED_BYTES = 400 * 2**20
+PREPARED = ByteLRU(PREPARED_BYTES, lambda p: nbytes(p.X, p.y, p.frame))
+
+
+def content_of(data: StockData) -> str:
+    """A digest of the rows (dates and values): equal for equal data, whatever its source."""
+    return hashlib.sha1(pd.util.hash_pandas_object(data.frame).values.tobytes()).hexdigest()
+
+
+def prepared(data: StockData, s: PrepSettings) -> Prepared:
+    """``prepare(data, s)``, made once for every session that asks for the same rows and
+    settings while it stays in ``PREPARED``: shared, so never to be changed."""
+    return PREPARED.get((content_of(data), s), lambda: prepare(data, s))
 
 
 def available_features(data: StockData) -> list[str]:

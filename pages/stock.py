@@ -1,7 +1,6 @@
 """Stock forecast: a window of past days -> tomorrow's close, scored against the naive forecast
 (lectures 000 and 002)."""
 
-import hashlib
 from datetime import date
 
 import numpy as np
@@ -28,6 +27,9 @@ NAIVE = "naive"  # the naive forecast's row in lab.stock.evaluate's table
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def load(source: str, ticker: str, raw: bytes | None, name: str, start: date, end: date):
+    """The data from the chosen source. An entry is at most MAX_ROWS rows of 5 columns and a
+    date, 100,000 x 6 x 8 bytes = 4.8 MB, so 8 entries stay under 40 MB (the upload's own
+    bytes are hashed, not kept)."""
     if source == "embedded":
         return stock.load_embedded(ticker)
     if source == "upload":
@@ -37,21 +39,13 @@ def load(source: str, ticker: str, raw: bytes | None, name: str, start: date, en
     return stock.fetch_online(ticker, start, end)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def prepared(content: str, settings: stock.PrepSettings, _data: stock.StockData):
-    """The windows of ``_data`` (whose content hashes to ``content``) for ``settings``: made
-    once for the room (read only)."""
-    return stock.prepare(_data, settings)
-
-
-def content_of(data: stock.StockData) -> str:
-    return hashlib.sha1(pd.util.hash_pandas_object(data.frame).values.tobytes()).hexdigest()
-
-
-@st.cache_resource(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=12)
 def forecast_view(key: str, lang: str, _prep: stock.Prepared, _forecast: Forecast):
     """(scores table, forecast closes, price / returns / loss figures, the two CSVs) of the
-    forecast stored under ``key``: computed once for the room."""
+    forecast stored under ``key``: computed once for the room. An entry holds about 150
+    bytes a forecast day (the CSV's row, the figures' points), 15 MB for the largest upload
+    (100,000 days) and 0.4 MB for the default series, so 12 entries stay under 180 MB while
+    a class on a few settings in two languages keeps its views."""
     prep, forecast = _prep, _forecast
     table = stock.evaluate(prep, forecast.pred)
     pred_close = prep.to_close(forecast.pred)
@@ -149,7 +143,7 @@ prep_settings = stock.PrepSettings(tuple(features), target, window, train_pct / 
 
 forecast = None
 try:
-    prep = prepared(content_of(data), prep_settings, data)
+    prep = stock.prepared(data, prep_settings)
     forecast = forecast_for(prep, settings)
     if forecast is not None and forecast.diverged:
         forecast = None

@@ -312,3 +312,69 @@ def test_a_million_row_upload_keeps_its_last_rows():
     lines = [f"{start + dt.timedelta(days=i)},{100 + i % 7}" for i in range(1_000_000)]
     data = stock.parse_csv(("Date,Close\n" + "\n".join(lines)).encode(), "big.csv")
     assert len(data.frame) == stock.MAX_ROWS
+
+
+def yahoo_rows(megabytes: float) -> bytes:
+    """A Yahoo Finance export (Date,Open,High,Low,Close,Adj Close,Volume) of about
+    ``megabytes`` MB: daily rows from 1800 on, fewer than MAX_ROWS."""
+    n = int(megabytes * 2**20 / 64)
+    close = 100 * np.exp(np.cumsum(np.random.default_rng(0).normal(0, 0.001, n)))
+    days = pd.date_range("1800-01-01", periods=n).strftime("%Y-%m-%d")
+    rows = [f"{d},{c * 0.99:.4f},{c * 1.01:.4f},{c * 0.98:.4f},{c:.4f},{c:.4f},{1000 + i}"
+            for i, (d, c) in enumerate(zip(days, close))]
+    return ("Date,Open,High,Low,Close,Adj Close,Volume\n" + "\n".join(rows) + "\n").encode()
+
+
+def test_an_upload_is_read_in_at_most_three_times_its_size():
+    """The parser streams: the memory it allocates (beyond the upload's bytes) stays within 3x
+    the file's size; reading every line into Python objects first took 15x."""
+    import tracemalloc
+
+    raw = yahoo_rows(5)
+    assert 4.5 * 2**20 < len(raw) < 5.5 * 2**20
+    tracemalloc.start()
+    try:
+        data = stock.parse_csv(raw, "big.csv")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(data.frame) == raw.count(b"\n") - 1 and data.has_dates
+    assert peak <= 3 * len(raw), f"peak {peak / len(raw):.1f}x the file's size"
+
+
+def test_rows_beyond_the_cap_are_not_read():
+    """Past MAX_ROWS only the newest rows are kept: a bad cell among the rows left out does
+    not refuse the file, and a bad row is counted from the first row kept."""
+    old = [f"{100 + i % 7}" for i in range(stock.MAX_ROWS + 10)]
+    old[3] = "abc"
+    data = stock.parse_csv(("Close\n" + "\n".join(old)).encode())
+    assert len(data.frame) == stock.MAX_ROWS and data.frame["Close"].iloc[0] == 100 + 10 % 7
+    old[12] = "xyz"  # the third row kept
+    with pytest.raises(DataError, match="row 3: 'xyz'"):
+        stock.parse_csv(("Close\n" + "\n".join(old)).encode())
+    newest_first = "\n".join(f"{i},{i},{i},{i},{1 + i % 5}"
+                             for i in range(1, stock.MAX_ROWS + 5))
+    data = stock.parse_csv((newest_first + "\n1,1,1,1,abc\n").encode())
+    assert len(data.frame) == stock.MAX_ROWS and data.frame["Open"].iloc[-1] == 1
+
+
+def test_shared_prepared_sets_are_bounded_in_bytes(monkeypatch):
+    from lab.byte_cache import ByteLRU, nbytes
+
+    cache = ByteLRU(1000, len)
+    for key in "abc":
+        assert cache.get(key, lambda: key * 400) == key * 400
+    assert len(cache) == 2 and cache.total == 800  # "a" left first
+    cache.get("b", lambda: "never made")  # "b" used last: "c" leaves next
+    cache.get("d", lambda: "d" * 300)
+    assert cache.total == 700 and cache.get("c", lambda: "new") == "new"
+    assert cache.get("e", lambda: "e" * 1001) == "e" * 1001 and cache.total <= 1000  # not kept
+
+    data = stock.parse_csv(generated_csv(300))
+    monkeypatch.setattr(stock, "PREPARED", ByteLRU(2**20, stock.PREPARED.size))
+    sizes = []
+    for window in range(2, 40):
+        p = stock.prepared(data, PrepSettings(("Open", "Close"), "close", window))
+        assert stock.prepared(data, p.settings) is p  # made once, shared
+        sizes.append(nbytes(p.X, p.y, p.frame))
+    assert sum(sizes) > 2**20 >= stock.PREPARED.total > 2**20 - max(sizes)
