@@ -12,7 +12,7 @@ import streamlit as st
 from lab import i18n, store
 from lab.i18n import t
 from ui.catalog import LESSONS
-from ui import room
+from ui import presenter, room
 from ui.gc_policy import freeze_after_heavy_imports
 from ui.sidebar import (link_box, name_dropped_values, remember_link, session_language,
                         shared_sidebar)
@@ -30,6 +30,7 @@ home = st.Page("pages/home.py", title=t("home.nav"), icon=":material/home:", def
 lessons = [st.Page(l.script, title=l.title(), icon=l.icon, url_path=l.url_path) for l in LESSONS]
 page = st.navigation({"": [home], t("app.lessons"): lessons})
 room.before(page.url_path)  # a follower takes the lecturer's page and settings
+presenter.apply(st.session_state.get("presenter", False), fold_controls=room.folded())
 with room_slot:
     room.sidebar(page.url_path)
 page.run()

@@ -85,7 +85,7 @@ def catalog(lang: str) -> dict[str, str]:
             part = _flatten(tomllib.load(f))
         twice = part.keys() & out.keys()
         if twice:
-            raise ValueError(f"{path.name} defines keys already defined: {sorted(twice)[:5]}")
+            raise ValueError(path.name, sorted(twice)[:5])  # keys already defined
         out.update(part)
     return out
 

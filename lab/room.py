@@ -31,7 +31,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
 
-from lab.errors import InvalidInput
+from lab.errors import InvalidInput, LabError
+from lab.i18n import t
 
 CODE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read off a projector
 CODE_LENGTH = 5
@@ -191,7 +192,7 @@ class Rooms:
             room = Room(code, view or View(), now, now)
             if self.backend.add(PREFIX + code, _encode(room), IDLE_SECONDS):
                 return room
-        raise RuntimeError("no free room code")  # 32**5 codes: a full store, not bad luck
+        raise LabError("room.err.full")  # 32**5 codes: a full store, not bad luck
 
     def newest(self) -> Room | None:
         """The lecturer's open room after a reload (the newest, if several are open)."""
@@ -290,7 +291,7 @@ def lecturer_key() -> str:
     key = os.environ.get("LAB_LECTURER_KEY", "").strip()
     if not key:
         key = secrets.token_urlsafe(9)
-        print(f"Lecturer key for this server: {key}", file=sys.stderr, flush=True)
+        print(t("room.key_printed", key=key), file=sys.stderr, flush=True)
     return key
 
 

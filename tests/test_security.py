@@ -25,10 +25,12 @@ def test_no_page_turns_html_on():
         text = path.read_text()
         assert "unsafe_allow_html=True" not in text, path
         if path == ROOT / "ui" / "presenter.py":
-            assert text.count("st.html(") == 1 and "st.html(STYLESHEET)" in text
-            from ui.presenter import STYLESHEET
-            assert STYLESHEET.startswith("<style>") and STYLESHEET.rstrip().endswith("</style>")
-            assert "<script" not in STYLESHEET.lower()
+            assert text.count("st.html(") == 1 and "st.html(sheet)" in text
+            assert 'sheet = (STYLESHEET if on else "") + (FOLLOWER_PHONE if fold_controls' in text
+            from ui.presenter import FOLLOWER_PHONE, STYLESHEET
+            for sheet in (STYLESHEET, FOLLOWER_PHONE):
+                assert sheet.startswith("<style>") and sheet.rstrip().endswith("</style>")
+                assert "<script" not in sheet.lower() and sheet.count("<") == 2
         else:
             assert "st.html(" not in text, path
 

@@ -24,13 +24,30 @@ section.main .block-container, .stMainBlockContainer {{ max-width: 100%; padding
 </style>"""
 
 
+# A follower on a phone (ui/room.py): the page's controls fold away below 640 px, so the first
+# screen shows the figures; the room's line of the lecturer's values and its "show the
+# controls" switch (the container keyed ``room_summary``) stay.
+_WIDGETS = ", ".join(f'[data-testid="{w}"]' for w in (
+    "stSlider", "stNumberInput", "stRadio", "stSelectbox", "stMultiSelect", "stCheckbox",
+    "stTextInput", "stTextArea", "stButtonGroup"))
+FOLLOWER_PHONE = f"""<style>
+@media (max-width: 640px) {{
+  [data-testid="stMain"] [data-testid="stElementContainer"]:has(> :is({_WIDGETS})):not(
+    .st-key-room_summary *) {{ display: none; }}
+}}
+</style>"""
+
+
 def is_on() -> bool:
     return bool(st.session_state.get("presenter", False))
 
 
-def apply(on: bool) -> None:
-    if on:
-        st.html(STYLESHEET)
+def apply(on: bool, fold_controls: bool = False) -> None:
+    """Presenter mode's stylesheet, and a follower's folded controls on a phone: constants of
+    this module, never user text."""
+    sheet = (STYLESHEET if on else "") + (FOLLOWER_PHONE if fold_controls else "")
+    if sheet:
+        st.html(sheet)
 
 
 # --- Figures ----------------------------------------------------------------------------------

@@ -113,9 +113,35 @@ def before(url_path: str) -> None:
             me["mode"] = "explore"  # the student moved a control: on their own from now
     if me["mode"] == "follow":
         _take(room.view, url_path)
+        if table is not None:
+            _summary(table, room.view.values)
     elif table is not None:  # exploring: locked controls still keep the lecturer's value
         _apply({k: v for k, v in room.view.values.items() if k in room.locks}, table)
     me["version"] = room.view.version
+
+
+def folded() -> bool:
+    """Whether this session's page controls fold away on a phone: a follower who has not asked
+    to see them (``ui.presenter.FOLLOWER_PHONE``)."""
+    me = _me()
+    return bool(me and me["role"] == "student" and me["mode"] == "follow"
+                and not st.session_state.get("_room_show_controls", False))
+
+
+def _summary(table, values: dict) -> None:
+    """A follower's line of the lecturer's settings (those not at their defaults) above the
+    page, with the switch that unfolds the controls on a phone."""
+    shown = [f"{t(table[k].label)} {_worded(table[k], v)}"
+             for k, v in table.changed(values).items()
+             if table[k].kind not in ("text", "text_area")]  # typed text: not in Markdown
+    with st.container(key="room_summary"):
+        st.caption(t("room.summary", values=" · ".join(shown) or t("room.defaults")))
+        st.toggle(t("room.show_controls"), key="_room_show_controls")
+
+
+def _worded(control, value) -> str:
+    values = value if control.kind == "multiselect" else [value]
+    return ", ".join(control.shown(v) for v in values)
 
 
 def _take(view: lab_room.View, url_path: str) -> None:

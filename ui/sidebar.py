@@ -10,7 +10,6 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lab import i18n
 from lab.i18n import t
-from ui import presenter
 from ui.controls import REGISTRY, query_of
 from ui.settings import SIDEBAR  # (declares every page's controls)
 
@@ -46,7 +45,6 @@ def shared_sidebar():
         room = st.container()  # filled once the page has run (ui.room.sidebar)
         slot = st.container()
         st.caption(t("sidebar.about"))
-    presenter.apply(st.session_state.get("presenter", False))
     return room, slot
 
 
