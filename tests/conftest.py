@@ -199,18 +199,20 @@ def link_params(values: dict | None = None, lang: str = "en", **state) -> dict:
 # --- The unit tier ------------------------------------------------------------------------------
 # ``python -m pytest -m unit``: lab/'s own tests alone, in well under a minute. They are the tests
 # of the files below, except those that start Keras (the NumPy = Keras proofs), run a page in
-# AppTest, train in a child process (the ``processes`` fixture) or take over 2 s alone. Every test
-# still runs in the whole suite.
-UNIT_FILES = {"test_charseq.py", "test_experiments.py", "test_figures.py", "test_gates.py",
-              "test_imdb.py", "test_mlp.py", "test_perceptron.py", "test_rnn.py",
+# AppTest, start a child process or a redis-server, or take over 2 s alone: the ones named in
+# NOT_UNIT and those that ask for a fixture of HEAVY_FIXTURES. Every test still runs in the
+# whole suite.
+UNIT_FILES = {"test_charseq.py", "test_errata.py", "test_experiments.py", "test_figures.py",
+              "test_gates.py", "test_imdb.py", "test_maths.py", "test_mlp.py",
+              "test_perceptron.py", "test_queue.py", "test_rnn.py", "test_room.py",
               "test_seqnet.py", "test_stock.py", "test_store.py", "test_stored.py",
               "test_text.py"}
+HEAVY_FIXTURES = {"keras", "tf", "float64_keras", "processes", "redis_url"}
 NOT_UNIT = {
     # Keras
     "test_numpy_cells_equal_keras", "test_keras_default_initialisation_layout",
     "test_parameter_counts_match_the_lectures_and_keras", "test_corrupt_npz_and_offline_keras",
-    "test_word_by_word_reading_equals_keras", "test_outputs_and_gradients_equal_keras",
-    "test_one_epoch_of_adam_equals_keras", "test_float32_keras_agrees_to_1e5_after_an_epoch",
+    "test_word_by_word_reading_equals_keras", "test_float32_keras_agrees_to_1e5_after_an_epoch",
     "test_lecture_002_parameter_counts", "test_a_diverging_learning_rate_is_reported[65]",
     "test_training_reports_batches_and_epochs_saves_and_reloads[65-keras]",
     "test_keras_tokenizer_rules_agree_with_keras_text_vectorization",
@@ -222,6 +224,16 @@ NOT_UNIT = {
     "test_the_page_runs_lecture_004s_comparison",
     "test_prepare_trains_the_experiments_the_page_then_opens_without_training",
     "test_the_imdb_page_opens_on_the_default_model_that_prepare_trains",
+    "test_the_errata_page_lists_every_entry_with_its_page",
+    "test_the_stock_page_shows_cancel_only_when_allowed",
+    "test_a_student_in_a_room_needs_the_lecturer_beyond_the_budget",
+    "test_the_imdb_page_trains_new_settings_only_when_asked",
+    "test_a_redis_that_cannot_be_reached_leaves_each_process_on_its_own",
+    "test_a_wrong_lecturer_key_is_refused_on_screen",
+    "test_students_follow_the_lecturers_page_and_settings_and_may_explore",
+    "test_a_locked_control_keeps_the_lecturers_value_through_the_widget_and_a_link",
+    "test_the_room_outlives_the_lecturers_reload_and_ends_for_everyone",
+    "test_without_a_room_nothing_of_it_is_on_the_page",
     # over 2 s alone
     "test_a_million_row_upload_keeps_its_last_rows",
     "test_other_delimiters_unsorted_dates_and_very_long_files", "test_the_work_budget_caps_epochs",
@@ -232,7 +244,8 @@ NOT_UNIT = {
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if (item.path.name in UNIT_FILES and not {item.name, item.originalname} & NOT_UNIT
-                and "processes" not in item.fixturenames and not item.get_closest_marker("slow")):
+                and not HEAVY_FIXTURES & set(item.fixturenames)
+                and not item.get_closest_marker("slow")):
             item.add_marker(pytest.mark.unit)
 
 
