@@ -20,6 +20,7 @@ import numpy as np
 from lab import cells, imdb, kinds
 from lab.jobs import Job
 from lab.keras_fit import fit_classifier
+from lab.maths import sigmoid
 from lab.store import Store
 from lab.stored import Stored
 
@@ -79,7 +80,7 @@ class Trained(Stored, prefix="imdb", checked=("p_test",)):
         x = self.embedding[ids][None]  # (1, T, embedding)
         h = cells.run(self.cell, x).h[0]  # (T, units)
         z = h @ self.w_out[:, 0] + self.b_out[0]
-        return 1.0 / (1.0 + np.exp(-np.clip(z, -60, 60)))
+        return sigmoid(z)
 
 
 def model_key(source: str, fingerprint: str, preset: str, settings: ModelSettings) -> str:
