@@ -71,11 +71,12 @@ data_words = max(max((max(s) for s in data.x_train if s), default=2) + 1, 3)
 plan = pd.DataFrame([{
     "model": t(f"experiments.net.{n.id}"), "shapes": shapes_text(n, ex.vocabulary(n, data_words)),
     "parameters": ex.param_count(n, ex.vocabulary(n, data_words)),
-    "lecture_parameters": n.lecture_params or "-",
+    "lecture_parameters": n.lecture_params,
     "input_memory_mb": ex.input_bytes(n, ex.vocabulary(n, data_words), LECTURE_REVIEWS) / 1e6}
-    for n in experiment.nets])
+    for n in experiment.nets]).astype({"lecture_parameters": "Int64"})  # one type, blanks <NA>
 st.dataframe(headers(plan, "experiments.col").style.format(
-    {t("experiments.col.input_memory_mb"): "{:,.1f}", t("experiments.col.parameters"): "{:,}"}),
+    {t("experiments.col.input_memory_mb"): "{:,.1f}", t("experiments.col.parameters"): "{:,}",
+     t("experiments.col.lecture_parameters"): "{:,}"}, na_rep="–"),
     hide_index=True, width="stretch")
 st.caption(t("experiments.memory_note", reviews=LECTURE_REVIEWS))
 

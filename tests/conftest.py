@@ -1,19 +1,30 @@
-"""Shared test set-up: the project on sys.path, quiet TensorFlow, the reference data folder."""
+"""Shared test set-up: the project on sys.path, quiet TensorFlow, the reference data folder;
+the machine's settings, home folder and network kept out; pages and servers that fail."""
 
+import collections
 import contextlib
+import logging
 import os
-import socket
-import subprocess
+import re
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# The machine's settings never reach the tests: every LAB_* and STREAMLIT_* variable is cleared
+# for the session (a test that needs one sets it itself), except the tests' own.
+TEST_SETTINGS = {"LAB_FUZZ_SEED"}  # replays the fuzz (tests/test_fuzz.py)
+for _name in [n for n in os.environ if n.startswith(("LAB_", "STREAMLIT_"))]:
+    if _name not in TEST_SETTINGS:
+        del os.environ[_name]
 sys.path.insert(0, str(ROOT))
+# No network but loopback, here and in every Python process the tests start (tests/hermetic).
+from tests.hermetic import sitecustomize as network_guard  # noqa: E402,F401  (installs it)
+
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [str(ROOT / "tests" / "hermetic"), *filter(None, [os.environ.get("PYTHONPATH")])])
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("CUDA_VISIBLE_DEVICES", "-1")
 # The whole run's own cache folder and Keras home, set before anything imports lab or Keras:
@@ -22,6 +33,9 @@ os.environ.setdefault("CUDA_VISIBLE_DEVICES", "-1")
 _RUN_HOME = Path(tempfile.mkdtemp(prefix="lab-tests-"))
 os.environ["LAB_CACHE_DIR"] = str(_RUN_HOME / "cache")
 os.environ["KERAS_HOME"] = str(_RUN_HOME / "keras")
+# ... and its own empty home: no ~/.streamlit/config.toml or credentials, here or in a server
+(_RUN_HOME / "home").mkdir()
+os.environ["HOME"] = str(_RUN_HOME / "home")
 
 # Reference data lives beside the project (see ../shared/data/SOURCES.md), never inside it.
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -86,42 +100,47 @@ def keras_imdb_prepared(shared_data, monkeypatch) -> Path:
 
 # --- A real server ------------------------------------------------------------------------------
 SERVER_START_SECONDS = 60
+TRACEBACK = "Traceback (most recent call last)"
+
+
+def assert_no_traceback(log: Path) -> None:
+    """Fail if a server's log holds a Python traceback (Streamlit logs the ones it survives)."""
+    text = log.read_text(errors="replace") if log.exists() else ""
+    if TRACEBACK in text:
+        at = text.index(TRACEBACK)
+        pytest.fail(f"the server's log ({log.name}) holds a traceback:\n"
+                    f"{text[max(0, at - 300):at + 3000]}")
+
+
+def saves(log: Path) -> collections.Counter:
+    """How many times a server saved each model file (``TESTS_SAVES_LOG``, tests/hermetic):
+    a second training of the same model overwrites its file, but is counted here."""
+    lines = log.read_text().splitlines() if log.exists() else []
+    return collections.Counter(Path(line).relative_to(Path(line).parents[1]).as_posix()
+                               for line in lines)
 
 
 @contextlib.contextmanager
 def serve_app(folder: Path, **env: str):
-    """``streamlit run app.py`` on a free localhost port, as hermetic as a test: its own cache
-    folder and Keras home under ``folder`` (an unprepared machine), its log in
-    ``folder/streamlit.log``. Yields the URL; the server stops on exit."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    log = folder / "streamlit.log"
-    env = dict(os.environ, LAB_CACHE_DIR=str(folder / "cache"),
-               KERAS_HOME=str(folder / "keras"), **env)
-    with open(log, "w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.address", "127.0.0.1", "--server.port", str(port)],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
-    url = f"http://127.0.0.1:{port}"
+    """``streamlit run app.py`` on a free localhost port (``deploy.launch``), as hermetic as a
+    test: its own cache folder and Keras home under ``folder`` (an unprepared machine), its log
+    in ``folder/streamlit.log``, every model it saves listed in ``folder/saves.log`` (see
+    ``saves``). Yields the URL; the server stops on exit, and then a traceback in its log
+    fails the test."""
+    from deploy import launch
+
+    env = dict(os.environ, LAB_CACHE_DIR=str(folder / "cache"), KERAS_HOME=str(folder / "keras"),
+               TESTS_SAVES_LOG=str(folder / "saves.log"), **env)
     try:
-        deadline = time.time() + SERVER_START_SECONDS
-        while True:
-            try:
-                urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-                break
-            except OSError:
-                if proc.poll() is not None or time.time() > deadline:
-                    pytest.fail("streamlit did not start:\n" + log.read_text())
-                time.sleep(0.5)
-        yield url
+        server = launch.start("app.py", env, folder / "streamlit.log",
+                              timeout=SERVER_START_SECONDS)
+    except RuntimeError as err:
+        pytest.fail(f"streamlit did not start: {err}")
+    try:
+        yield server.url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        server.stop()
+    assert_no_traceback(server.log)
 
 
 # --- Trainings in AppTest ---------------------------------------------------------------------
@@ -144,7 +163,7 @@ def _active_jobs():
 
 
 def _run_until_trained(self, widget_state=None, timeout=None):
-    out = RAW_RUN(self, widget_state, timeout)
+    out = _noted(RAW_RUN(self, widget_state, timeout))
     for _ in range(MAX_SETTLE_RERUNS):
         active = _active_jobs()
         if not active:
@@ -152,11 +171,66 @@ def _run_until_trained(self, widget_state=None, timeout=None):
         for job in active:
             if not job.wait(timeout or self.default_timeout):
                 raise TimeoutError(f"training {job.key!r} did not finish")
-        out = RAW_RUN(self, self._tree.get_widget_states(), timeout)
+        out = _noted(RAW_RUN(self, self._tree.get_widget_states(), timeout))
     return out
 
 
 AppTest._run = _run_until_trained
+
+# --- A page that fails fails its test ----------------------------------------------------------
+# Any exception element an AppTest run draws, and any traceback Streamlit logs in this process
+# (as it does for a table Arrow cannot convert), fails the test that ran it, whatever it asserts.
+_FAILURES: list[str] = []
+
+
+def _noted(tree):
+    _FAILURES.extend(f"exception drawn: {e.message}" for e in tree.exception)
+    return tree
+
+
+_real_handle = logging.Logger.handle
+
+
+def _handle(self, record):
+    if record.exc_info and record.exc_info[0] and self.name.split(".")[0] == "streamlit":
+        _FAILURES.append(f"traceback logged by {self.name}: {record.getMessage()} "
+                         f"{record.exc_info[0].__name__}: {record.exc_info[1]}")
+    return _real_handle(self, record)
+
+
+logging.Logger.handle = _handle
+
+
+@pytest.fixture(autouse=True)
+def _no_exception_drawn_or_logged():
+    yield
+    failures = _FAILURES[:]
+    _FAILURES.clear()
+    if failures:
+        pytest.fail("\n".join(failures), pytrace=False)
+
+
+# The lab's own failure on a page, as against a message about the input (which is fine): an
+# exception, a training that failed, or an error or warning box that reads like a traceback
+# (a Python exception's name and message).
+_TRAINING_FAILED = None
+_TRACEBACK_LIKE = re.compile(r"Traceback \(most recent call last\)|\b[A-Z]\w*(Error|Exception):")
+
+
+def lab_failures(at) -> list[str]:
+    """What ``at``'s page shows as the lab's own failure: its exceptions, and every error or
+    warning box that says a training failed (in either language) or holds a traceback."""
+    global _TRAINING_FAILED
+    if _TRAINING_FAILED is None:
+        from lab.i18n import t
+
+        _TRAINING_FAILED = tuple(t("training.failed", lang, error="").strip()
+                                 for lang in ("en", "ko"))
+    shown = [f"exception: {e.message}" for e in at.exception]
+    for box in [*at.error, *at.warning]:
+        if str(box.value).startswith(_TRAINING_FAILED) or _TRACEBACK_LIKE.search(str(box.value)):
+            shown.append(f"{box.type}: {box.value}")
+    return shown
 
 
 @pytest.fixture(autouse=True, scope="module")

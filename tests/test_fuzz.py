@@ -1,6 +1,8 @@
 """Widget fuzz: every widget of every page set to random values across its range (both ends
 included) for a few hundred runs in total, odd or random text in every text box, hostile files
-in every uploader, random dates. Zero exceptions.
+in every uploader, random dates. Zero exceptions, and no error box that is the lab's own failure
+(a training that failed, a traceback's words): a message about the input is what a page should
+say, and is fine.
 
 A new seed on every run, printed in pytest's header; replay one with ``LAB_FUZZ_SEED=<seed>``.
 
@@ -17,7 +19,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lab import imdb, imdb_model, stock_model
-from tests.conftest import ROOT
+from tests.conftest import ROOT, lab_failures
 from ui.catalog import LESSONS
 
 APP = str(ROOT / "app.py")
@@ -163,7 +165,7 @@ def fuzz_one(at: AppTest, rng) -> str:
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.url_path)
-def test_random_widget_values_never_raise(lesson, quick_keras):
+def test_random_widget_values_never_fail(lesson, quick_keras):
     rng = np.random.default_rng([SEED, sum(map(ord, lesson.url_path))])
     at = AppTest.from_file(APP, default_timeout=240)
     at.switch_page(lesson.script)
@@ -171,5 +173,5 @@ def test_random_widget_values_never_raise(lesson, quick_keras):
     done = []
     for _ in range(RUNS[lesson.keras]):
         done.append(fuzz_one(at, rng))
-        assert not at.exception, (f"replay: LAB_FUZZ_SEED={SEED}", done[-5:],
-                                  [e.value for e in at.exception])
+        failures = lab_failures(at)
+        assert not failures, (f"replay: LAB_FUZZ_SEED={SEED}", done[-5:], failures)

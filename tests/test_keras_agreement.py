@@ -15,8 +15,8 @@ def test_xor_outputs_and_gradients_equal_keras(hidden, seed):
     np.testing.assert_allclose(mlp.forward(p).y, y, atol=1e-5)
     assert mlp.bce(mlp.forward(p).y) == pytest.approx(loss, abs=1e-5)
     ours = mlp.gradients(p)
-    for name in ("w1", "b1", "w2", "b2"):
-        np.testing.assert_allclose(ours[name], grads[name], atol=1e-5, err_msg=name)
+    for name in ("w1", "b1", "w2", "b2"):  # relative: the smallest gradients are about 6e-6
+        np.testing.assert_allclose(ours[name], grads[name], rtol=1e-4, atol=1e-8, err_msg=name)
 
 
 def test_lecture_preset_in_keras():

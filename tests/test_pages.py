@@ -1,9 +1,10 @@
 """Every registered page runs in Streamlit's AppTest: default view, key widgets, buttons."""
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, lab_failures
 from ui.catalog import LESSONS
 
 APP = str(ROOT / "app.py")
@@ -328,13 +329,50 @@ def test_imdb_missing_folder_keeps_the_previous_data(imdb_page, monkeypatch):
     at.radio(key="im_source").set_value("generated").run()
 
 
-def test_imdb_bad_upload_keeps_the_previous_data(imdb_page):
+BAD_UPLOADS = [  # (what, file, what the page must say)
+    ("none", None, "Choose a CSV file to upload."),
+    ("random bytes", np.random.default_rng(0).bytes(5_000), "Cannot read the file as CSV"),
+    ("wrong columns", b"title,score\nA film,1\nAnother,0\n",
+     "The CSV needs columns 'review' and 'sentiment'"),
+    ("empty", b"", "Cannot read the file as CSV"),
+]
+
+
+@pytest.mark.parametrize("what,data,says", BAD_UPLOADS, ids=[b[0] for b in BAD_UPLOADS])
+def test_imdb_bad_upload_keeps_the_previous_data(imdb_page, what, data, says):
     at = imdb_page
     at.radio(key="im_source").set_value("csv").run()
-    assert_clean(at)
-    assert any("Choose a CSV file to upload." == w.value for w in at.warning)
+    if data is not None:
+        at.file_uploader(key="im_csv").set_value((f"{what}.csv", data, "text/csv")).run()
+    assert not lab_failures(at), lab_failures(at)
+    assert any(w.value.startswith(says) for w in at.warning), [w.value for w in at.warning]
     assert any("Still showing the previous data" in i.value for i in at.info)
+    assert at.get("plotly_chart"), "the previous result stays on screen"
     at.radio(key="im_source").set_value("generated").run()
+
+
+def test_imdb_good_upload_trains_on_its_reviews(imdb_page, shared_data):
+    """300 real reviews (the reference copy's first rows, read now): split 240 / 60, trained
+    when asked, scored; then back to the generated reviews and their model."""
+    import pandas as pd
+
+    from lab import imdb
+
+    csv = pd.read_csv(shared_data / "imdb_reviews_2000.csv", nrows=300).to_csv(
+        index=False).encode()
+    expected = imdb.load_csv(csv, 10_000)
+    assert (len(expected.x_train), len(expected.x_test)) == (240, 60)
+    at = imdb_page
+    at.radio(key="im_source").set_value("csv").run()
+    at.file_uploader(key="im_csv").set_value(("reviews.csv", csv, "text/csv")).run()
+    assert not lab_failures(at) and not at.warning, [w.value for w in at.warning]
+    assert expected.summary() in [c.value for c in at.caption]
+    assert not any("not written by people" in i.value for i in at.info)
+    at.button(key="im_train").click().run()
+    assert not lab_failures(at), lab_failures(at)
+    assert {m.label for m in at.metric} >= {"Accuracy", "F1"}
+    at.radio(key="im_source").set_value("generated").run()
+    assert any("not written by people" in i.value for i in at.info)
 
 
 def test_imdb_model_survives_a_server_restart_without_tensorflow(tmp_path):

@@ -19,6 +19,7 @@ import pytest
 
 from bench.ws_session import Session, arrive, one_browser_per_process
 from deploy import serve
+from tests.conftest import assert_no_traceback, saves
 from tests.test_concurrency import DONE, query, uploader
 
 TIMEOUT_S = 240
@@ -48,9 +49,12 @@ def deployment(tmp_path_factory):
         pytest.skip("nginx is not installed (apt-get install nginx; .ci/run installs it)")
     folder = tmp_path_factory.mktemp("proxy")
     with serve.start(2, cache_dir=str(folder / "cache"),
-                     env={"KERAS_HOME": str(folder / "keras")}) as dep:
-        dep.cache = folder / "cache"
+                     env={"KERAS_HOME": str(folder / "keras"),
+                          "TESTS_SAVES_LOG": str(folder / "saves.log")}) as dep:
+        dep.cache, dep.saves = folder / "cache", folder / "saves.log"
         yield dep
+    for log in sorted(dep.run_dir.glob("lab-*.log")):  # each lab process's
+        assert_no_traceback(log)
 
 
 @pytest.fixture(scope="module")
@@ -91,17 +95,19 @@ def test_each_upload_reaches_its_own_session_through_the_proxy(uploads):
 
 def test_the_processes_share_one_cache(deployment, browsers, uploads):
     """Each process saved its upload's model in the one folder; a model trained by one process
-    is then loaded by the other, not trained again (its file is not written a second time)."""
-    saved = deployment.cache / "stock_models"
-    assert len(list(saved.glob("*.npz"))) == 2
+    is then loaded by the other, not trained again. Saves are counted (every process logs its
+    own), since a second training would overwrite the same file."""
+    uploaded = saves(deployment.saves)
+    assert len(uploaded) == 2 and set(uploaded.values()) == {1}, uploaded
+    assert len(list((deployment.cache / "stock_models").glob("*.npz"))) == 2
     (c1, c2) = browsers.values()
     first = asyncio.run(forecast(deployment.url, c1))
     assert first["errors"] == [] and DONE["stock"] in first["text"]
-    models = {f: f.stat().st_mtime_ns for f in saved.glob("*.npz")}
-    assert len(models) == 3
+    trained = saves(deployment.saves)
+    assert len(trained) == 3 and set(trained.values()) == {1}, trained
     second = asyncio.run(forecast(deployment.url, c2))
     assert second["errors"] == [] and DONE["stock"] in second["text"]
-    assert {f: f.stat().st_mtime_ns for f in saved.glob("*.npz")} == models
+    assert saves(deployment.saves) == trained, "the other process trained it again"
 
 
 def test_a_room_opened_on_one_process_is_followed_on_the_other(deployment, browsers):

@@ -202,8 +202,18 @@ def crashing_trainer(job) -> Result:
 
 
 @pytest.fixture
-def processes():
+def processes(monkeypatch):
+    monkeypatch.setattr(store_mod, "IN_PROCESSES", True)  # whatever LAB_TRAIN_PROCESSES says
     assert store_mod.warm_up(wait=60), "the fork server did not start"
+
+
+def test_with_processes_off_a_task_runs_on_the_thread_at_once(store, monkeypatch):
+    """``LAB_TRAIN_PROCESSES=0``: nothing waits for a fork server that never starts."""
+    monkeypatch.setattr(store_mod, "IN_PROCESSES", False)
+    start = time.monotonic()
+    assert store_mod.warm_up(wait=30) is False and time.monotonic() - start < 1
+    job = store.request("k", store_mod.Task(pid_trainer, (1,)), 1)
+    assert job.wait(5) and job.result.value == os.getpid()
 
 
 def test_a_task_trains_in_another_process_and_reports_progress(store, processes):
