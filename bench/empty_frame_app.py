@@ -1,4 +1,6 @@
-"""Baseline for bench/browser_fps.py: the lab's player with a frame that draws one number.
+"""Baseline for bench/browser_fps.py: the lab's Play button over a fragment that reruns on a
+timer while playing and draws one number (the way the lab's pages played before the browser
+player).
 
 Its frame rate is the ceiling of Streamlit's fragment loop on this machine and browser: what
 a live page would reach if drawing cost nothing.
@@ -17,10 +19,14 @@ st.session_state.setdefault("steps", 0)
 player.controls("empty")
 
 
-def frame(ticking: bool) -> None:
-    if ticking:
+TICK_SECONDS = 0.1  # the timer; a frame also waits for the server and the browser
+
+
+@st.fragment(run_every=TICK_SECONDS if player.is_playing("empty") else None)
+def frame() -> None:
+    if player.is_playing("empty"):
         st.session_state.steps += 1
     st.metric("Training steps", f"{st.session_state.steps:,}")
 
 
-player.live("empty", frame)
+frame()

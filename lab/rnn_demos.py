@@ -7,14 +7,12 @@
 
 Both train the NumPy RNN of ``lab.rnn`` with Adam, seeded, so Reset gives the same start.
 Play computes a demo's next frames at once (:meth:`Playable.trajectory`): copies of the demo
-after each frame's epochs, which the browser plays and Pause returns to.
+after each frame's epochs, which the browser plays and Pause returns to (``lab.rnn_play``).
 """
 
 from __future__ import annotations
 
 import copy
-import hashlib
-import pickle
 import time
 from dataclasses import dataclass, field
 
@@ -29,7 +27,7 @@ WORDS_CONVERGED = 1e-3  # the words demo stops playing below this loss
 
 
 class Playable:
-    """What Play needs of a demo: a name for its exact state, when it is done, its future."""
+    """What Play needs of a demo: a copy of its own, when it is done, its future."""
 
     TRAINING_STATE: tuple[str, ...] = ()  # the fields training changes; the rest is data
 
@@ -41,10 +39,6 @@ class Playable:
         for name in self.TRAINING_STATE:
             setattr(out, name, copy.deepcopy(getattr(self, name)))
         return out
-
-    def digest(self) -> str:
-        """A name for this exact state (weights, optimiser, random generator, losses, rate)."""
-        return hashlib.sha1(pickle.dumps(self)).hexdigest()
 
     def finished(self) -> bool:
         return self.diverged
@@ -158,3 +152,8 @@ class SineDemo(Playable):
         pred = rnn.forward(self.net, self.x_test).a2[:, 0]
         start = len(self.series) - len(self.x_test)
         return self.time, self.series, pred, start
+
+    def forecast_table(self) -> pd.DataFrame:
+        """The test part: x, the true y and the forecast."""
+        time, truth, pred, start = self.forecast()
+        return pd.DataFrame({"x": time[start:], "y": truth[start:], "forecast": pred})

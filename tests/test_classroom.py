@@ -149,7 +149,7 @@ def test_a_link_keeps_language_presenter_mode_and_lesson_settings():
         {"presenter": True, "pc_gate": "OR", "pc_eta": 0.5, "pc_init": "random"}, "ko", update=6))
     assert at.session_state["pc_gate"] == "OR" and at.session_state["pc_eta"] == 0.5
     assert at.session_state["pc_init"] == "random"  # a worded option, read in Korean
-    assert at.session_state["pc_cursor"] == 6 and at.session_state["presenter"] is True
+    assert at.session_state["perceptron_state"] == 6 and at.session_state["presenter"] is True
     assert at.title[0].value == i18n.t("lesson.perceptron.title", "ko")
     assert not at.toast
 

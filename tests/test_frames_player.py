@@ -5,12 +5,10 @@ import json
 import threading
 import time
 
-import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lab import mlp
-from lab.figures.xor import play_frames
+from lab.xor_play import XorPlayback
 from tests.conftest import ROOT, link_params
 from ui import frames_player
 from ui.frames_player import Chunks, frame_now
@@ -57,9 +55,11 @@ def test_the_browsers_frame_by_its_report_or_the_clock():
 
 
 def test_frames_are_compact_and_carry_the_template_once():
-    traj = mlp.trajectory(mlp.init_params(3, 0), 0.5, 50, 3)
-    frames = play_frames(np.empty(0), traj, 0.5, heatmap=True)
+    lesson = XorPlayback(False, 3, 0, 0.5, 50, heatmap=True)
+    played = lesson.frames_after(lesson.start())
+    frames = json.loads(frames_player.encode(played[:3]))
     assert [f["metrics"][0][1] for f in frames] == ["50", "100", "150"]
+    assert [f.state.steps for f in played[:3]] == [50, 100, 150], "the state each lands on"
     assert "template" in frames[0]["figs"][0]["layout"]
     assert "template" not in frames[1]["figs"][0]["layout"]
     heat = frames[0]["figs"][0]["data"][0]
@@ -94,7 +94,7 @@ def test_play_hands_the_browser_frames_and_pause_lands_on_one():
     at.button(key="xor__play").click().run()  # Pause
     steps = int(at.metric[0].value.replace(",", ""))
     assert steps % 50 == 0 and 50 * 4 <= steps <= 50 * 20, "a frame near where the browser was"
-    assert len(at.session_state["xor_state"]["losses"]) == steps
+    assert at.session_state["xor_state"].steps == steps
     assert frames[steps // 50 - 1]["metrics"][0][1] == f"{steps:,}", "the frame it showed"
     assert at.query_params["steps"] == [str(steps)] or at.query_params["steps"] == str(steps)
 
@@ -103,7 +103,7 @@ def test_a_slider_moved_while_playing_continues_from_the_current_weights():
     at = playing_xor()
     time.sleep(0.8)
     at.select_slider(key="xor_lr").set_value(5.0).run()
-    reached = len(at.session_state["xor_state"]["losses"])
+    reached = at.session_state["xor_state"].steps
     assert reached > 0, "the weights the browser showed are kept"
     first = json.loads(player_args(at)["frames"])[0]["metrics"]
     assert first[0][1] == f"{reached + 50:,}" and first[3][1] == "5"
@@ -132,7 +132,7 @@ def test_the_perceptron_plays_its_updates_in_the_browser_and_pauses_on_one():
     assert not at.table, "the player draws the pass's table while playing"
     time.sleep(0.55)
     at.button(key="perceptron__play").click().run()  # Pause
-    cursor = at.session_state["pc_cursor"]
+    cursor = at.session_state["perceptron_state"]
     assert 4 <= cursor <= 20, "the update the browser was near"
     assert f"update {cursor} of 120" in at.markdown[1].value
     assert frames[cursor - 1]["status"] in at.markdown[1].value.replace("**", "")
@@ -149,13 +149,13 @@ def test_the_perceptron_plays_to_its_end_and_stops():
     time.sleep(len(frames) / frames_player.FPS + 0.3)
     at.run()
     assert not at.exception and at.button(key="perceptron__play").label == "Play"
-    assert at.session_state["pc_cursor"] == 40 and "update 40 of 40" in at.markdown[1].value
+    assert at.session_state["perceptron_state"] == 40 and "update 40 of 40" in at.markdown[1].value
 
 
 # --- The RNN page's training demos --------------------------------------------------------------
 @pytest.mark.parametrize("demo,player_key,epochs,frames,link", [
-    ("rnn_words", "words", 5, 50, {"w_lr": 0.001}),  # slow enough not to converge in 50 frames
-    ("rnn_sine", "sine", 1, 25, {})])
+    ("words_state", "words", 5, 50, {"w_lr": 0.001}),  # slow enough not to converge in 50 frames
+    ("sine_state", "sine", 1, 25, {})])
 def test_the_rnn_demos_play_in_the_browser_and_pause_on_a_frame(demo, player_key, epochs,
                                                                   frames, link):
     at = AppTest.from_file(APP, default_timeout=60)
@@ -174,13 +174,13 @@ def test_the_rnn_demos_play_in_the_browser_and_pause_on_a_frame(demo, player_key
     time.sleep(0.55)
     at.button(key=f"{player_key}__play").click().run()  # Pause
     state = at.session_state[demo]
-    reached = len(state.losses if demo == "rnn_words" else state.train_losses)
+    reached = len(state.losses if demo == "words_state" else state.train_losses)
     assert reached % epochs == 0 and 4 * epochs <= reached <= 20 * epochs
     assert shown[reached // epochs - 1]["status"].startswith(f"{reached} epochs")
     assert f"{reached} epochs" in " ".join(m.value for m in at.markdown)
     at.button(key=f"{player_key}__step").click().run()
     state = at.session_state[demo]
-    assert len(state.losses if demo == "rnn_words" else state.train_losses) == reached + epochs
+    assert len(state.losses if demo == "words_state" else state.train_losses) == reached + epochs
 
 
 def test_the_words_demo_stops_once_learned_and_a_rate_moved_mid_play_continues():
@@ -191,8 +191,8 @@ def test_the_words_demo_stops_once_learned_and_a_rate_moved_mid_play_continues()
     at.button(key="words__play").click().run()
     time.sleep(0.55)
     at.select_slider(key="w_lr").set_value(0.05).run()  # the browser's frame, then faster
-    reached = len(at.session_state["rnn_words"].losses)
-    assert reached >= 5 and at.session_state["rnn_words"].opt.lr == 0.05
+    reached = len(at.session_state["words_state"].losses)
+    assert reached >= 5 and at.session_state["words_state"].opt.lr == 0.05
     played = [e for e in at.get("component_instance")
               if e.proto.component_name.endswith("frames_player")]
     frames = json.loads(json.loads(played[0].proto.json_args)["frames"])
@@ -201,4 +201,4 @@ def test_the_words_demo_stops_once_learned_and_a_rate_moved_mid_play_continues()
     time.sleep(len(frames) / frames_player.FPS + 0.3)
     at.run()
     assert at.button(key="words__play").label == "Play" and not at.exception
-    assert at.session_state["rnn_words"].finished()
+    assert at.session_state["words_state"].finished()

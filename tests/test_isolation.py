@@ -36,8 +36,8 @@ def test_two_xor_sessions_train_apart():
     a.run()
     assert metrics(a)["Learning rate"] == "0.05" and metrics(b)["Learning rate"] == "5"
     assert metrics(a)["Training steps"] == "150" and metrics(b)["Training steps"] == "50"
-    assert a.session_state["xor_state"]["params"].w1.shape == (2, 3)
-    assert b.session_state["xor_state"]["params"].w1.shape == (2, 6)
+    assert a.session_state["xor_state"].params.w1.shape == (2, 3)
+    assert b.session_state["xor_state"].params.w1.shape == (2, 6)
     a.button(key="xor__reset").click().run()
     b.run()
     assert metrics(a)["Training steps"] == "0" and metrics(b)["Training steps"] == "50"

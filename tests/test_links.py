@@ -113,3 +113,35 @@ def test_no_page_draws_a_widget_with_a_range_of_its_own():
                 key = next((k.value for k in node.keywords if k.arg == "key"), None)
                 text = ast.unparse(key) if key is not None else ""
                 assert any(a in text for a in allowed), f"{path.name}:{node.lineno} {text}"
+
+
+def xor_link(lang: str, steps: int) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/xor.py")
+    at.query_params.update(link_params({"xor_lr": 0.05}, lang, steps=steps))
+    at.run()
+    assert not at.exception
+    return at
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_link_replays_at_most_link_steps_and_says_it_capped(lang):
+    """Every opener of a link replays its steps on the script thread (200,000 took 5.7 s of
+    CPU each): the count is capped, the page says so in the user's language until the state
+    moves on, and the URL then names the steps really replayed."""
+    from lab import i18n
+    from lab.xor_play import LINK_STEPS
+
+    at = xor_link(lang, 200_000)
+    assert at.session_state["xor_state"].steps == LINK_STEPS
+    note = i18n.t("player.link_capped", lang, asked=200_000, replayed=LINK_STEPS)
+    assert [i.value for i in at.info] == [note] and "200,000" in note
+    assert at.query_params["steps"] in (str(LINK_STEPS), [str(LINK_STEPS)])
+    at.button(key="xor__step").click().run()
+    assert at.session_state["xor_state"].steps == LINK_STEPS + 50 and not at.info
+
+
+def test_a_link_within_the_cap_replays_exactly_its_steps():
+    at = xor_link("en", 700)
+    assert at.session_state["xor_state"].steps == 700 and not at.info
+    assert at.metric[0].value == "700"

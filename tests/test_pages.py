@@ -45,19 +45,19 @@ def test_perceptron_steps_resets_and_explains():
     for _ in range(5):
         at.button(key="perceptron__step").click().run()
     assert_clean(at)
-    assert at.session_state["pc_cursor"] == 5
+    assert at.session_state["perceptron_state"] == 5
     assert any("pass 2, sample 1 of 4" in m.value for m in at.markdown)
     at.toggle(key="pc_by_pass").set_value(True).run()
     at.button(key="perceptron__step").click().run()
-    assert at.session_state["pc_cursor"] == 9
+    assert at.session_state["perceptron_state"] == 9
     at.button(key="perceptron__reset").click().run()
-    assert at.session_state["pc_cursor"] == 0
+    assert at.session_state["perceptron_state"] == 0
 
     at.radio(key="pc_gate").set_value("XOR").run()
     assert_clean(at)
     assert any("never learned" in e.value and "no straight line" in e.value.lower()
                or "No straight" in e.value for e in at.error)
-    assert at.session_state["pc_cursor"] == 0, "new settings start over"
+    assert at.session_state["perceptron_state"] == 0, "new settings start over"
 
 
 @pytest.mark.parametrize("eta", [0.001, 1.0])
@@ -85,16 +85,37 @@ def test_perceptron_sigmoid_tab_compares_with_the_slide():
 
 def test_xor_trains_steps_and_resets():
     at = open_page("pages/xor.py")
-    assert at.session_state["xor_state"]["losses"] == []
+    assert at.session_state["xor_state"].steps == 0
     at.button(key="xor__step").click().run()
     assert_clean(at)
-    assert len(at.session_state["xor_state"]["losses"]) == 50
+    assert at.session_state["xor_state"].steps == 50
     at.select_slider(key="xor_spt").set_value(500).run()
     for _ in range(3):
         at.button(key="xor__step").click().run()
     assert any("Converged after" in s.value for s in at.success)
     at.button(key="xor__reset").click().run()
-    assert at.session_state["xor_state"]["losses"] == []
+    assert at.session_state["xor_state"].steps == 0
+
+
+def test_xor_builds_the_loss_csv_only_when_it_is_downloaded(monkeypatch):
+    """The loss curve's CSV (up to 200,000 rows) is handed to the download button as a
+    callable, which Streamlit runs when the button is clicked, not built on every rerun."""
+    from streamlit.elements.widgets import button
+
+    handed, real = {}, button.marshall_file
+
+    def spy(coordinates, data, proto, mimetype, file_name=None, **kwargs):
+        handed[file_name] = data
+        return real(coordinates, data, proto, mimetype, file_name, **kwargs)
+    monkeypatch.setattr(button, "marshall_file", spy)
+    at = open_page("pages/xor.py")
+    at.button(key="xor__step").click().run()
+    assert_clean(at)
+    data = handed["xor_loss.csv"]
+    assert callable(data), "the CSV was built on the rerun"
+    lines = data().decode().splitlines()
+    assert lines[0] == "step,loss" and len(lines) == 51 and lines[1].startswith("1,")
+    assert float(lines[-1].split(",")[1]) == at.session_state["xor_state"].losses[-1]
 
 
 @pytest.mark.parametrize("hidden", [1, 2, 8])
@@ -103,7 +124,7 @@ def test_xor_hidden_sizes(hidden):
     at.slider(key="xor_h").set_value(hidden).run()
     at.button(key="xor__step").click().run()
     assert_clean(at)
-    assert at.session_state["xor_state"]["params"].hidden == hidden
+    assert at.session_state["xor_state"].params.hidden == hidden
     if hidden == 1:
         assert any("cannot solve XOR" in w.value for w in at.warning)
 
@@ -119,7 +140,7 @@ def test_xor_extreme_learning_rate_and_preset_and_3d():
     at.radio(key="xor_start").set_value("lecture").run()
     assert_clean(at)
     assert any("already XOR" in c.value for c in at.caption)
-    assert at.session_state["xor_state"]["params"].hidden == 3
+    assert at.session_state["xor_state"].params.hidden == 3
 
 
 # --- Unrolled RNN ------------------------------------------------------------------------------
@@ -154,13 +175,13 @@ def test_rnn_sine_segment_and_training_steps():
     at.button(key="words__step").click().run()
     at.button(key="sine__step").click().run()
     assert_clean(at)
-    assert len(at.session_state["rnn_words"].losses) == 5
-    assert len(at.session_state["rnn_sine"].train_losses) == 1
+    assert len(at.session_state["words_state"].losses) == 5
+    assert len(at.session_state["sine_state"].train_losses) == 1
     at.slider(key="s_steps").set_value(2).run()
     assert_clean(at)
-    assert at.session_state["rnn_sine"].x_train.shape[1] == 2
+    assert at.session_state["sine_state"].x_train.shape[1] == 2
     at.button(key="sine__reset").click().run()
-    assert at.session_state["rnn_sine"].train_losses == []
+    assert at.session_state["sine_state"].train_losses == []
 
 
 @pytest.mark.parametrize("radius,act,T", [(0.1, "sigmoid", 200), (3.0, "relu", 200),

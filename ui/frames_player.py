@@ -1,12 +1,16 @@
-"""Training played in the browser: the server computes a chunk of frames once, the browser
-shows them at a steady rate.
+"""The browser's player: training played in the browser, for any lesson that describes itself
+as a :class:`lab.playback.Playback`.
 
-A frame is what a page would draw after some training steps: a row of metrics, Plotly figures
-and a text block. The server computes ``CHUNK_FRAMES`` of them in one go (shared by every
-session at the same settings, see the XOR page); the component (``frames_player_frontend``)
-plays them at ``FPS`` with no rerun per frame, and when it has shown the last one it tells the
-server once, which answers with the next chunk. A rerun for any other reason (a slider moved,
-Pause) finds the browser's frame by the clock (:func:`frame_now`) and continues from there.
+A page hands :func:`play` its playback and a function that draws a state while paused; the
+player owns the rest. It keeps the lesson's state in the session (a new start when the
+playback's ``identity`` changes, Step, Reset, a link's count replayed once and kept in the URL).
+Play computes ``CHUNK_FRAMES`` frames after the state once (:class:`Chunks`: shared by every
+session at the same settings, named by the state's digest), and the component
+(``frames_player_frontend``) plays them at ``FPS`` with no rerun per frame; when it has shown
+the last one it tells the server once, which answers with the next chunk, computed ahead while
+the browser played this one. A rerun for any other reason (a slider moved, Pause) finds the
+browser's frame by its report or by the clock (:func:`frame_now`) and lands on that frame's
+exact state.
 """
 
 from __future__ import annotations
@@ -17,25 +21,91 @@ import time
 import uuid
 from collections import OrderedDict
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable
 
+import plotly.io
 import streamlit as st
 
+from lab import i18n
+from lab.figures import compact_json
+from lab.i18n import t
+from lab.playback import CHUNK_FRAMES, Frame, Playback, digest
+from ui import player, presenter
+from ui.controls import from_url, keep_in_url
 from ui.live_plot import plotly_component
 
 FPS = 10  # frames a second in the browser
-CHUNK_FRAMES = 50  # frames per chunk: one server round trip every 5 s of play
 MAX_CHUNKS = 24  # chunks kept for the whole server (about 1 MB each), the oldest dropped
 _PAGE = Path(__file__).with_name("frames_player_frontend") / "index.html"
+__all__ = ["CHUNK_FRAMES", "FPS", "Chunks", "digest", "encode", "frame_now", "play", "state"]
 
 
-def play(frames_json: str, chunk: str, key: str, titles: list[str], wide: list[int],
-         big: bool = False):
-    """Draw the player on chunk ``chunk`` (an id: a new id starts its first frame). Returns the
-    component's last message: ``{"chunk": id, "at": index}`` once a chunk has been shown."""
-    return plotly_component("frames_player", _PAGE)(
-        frames=frames_json, chunk=chunk, fps=FPS, titles=titles, wide=wide, big=big,
-        config=json.dumps({}), key=key, default=None)
+def play(key: str, lesson: Playback, draw: Callable[[object], None]):
+    """Play / Pause / Step / Reset for ``lesson`` under ``key``, and below them a fragment that
+    plays in the browser or, paused, calls ``draw(state)``. Returns the current state."""
+    now = state(key, lesson)
+    action = player.controls(key, can_play=not lesson.finished(now))
+    if action == "reset":
+        now = _keep(key, lesson.start())
+    elif action == "step":
+        now = _keep(key, lesson.step(now))
+    _capped_note(key, lesson, now)
+
+    @st.fragment
+    def _frame():
+        now = state(key, lesson)
+        if lesson.link:
+            keep_in_url(lesson.link, lesson.count(now), 0)
+        if player.is_playing(key):
+            _hand_over(key, lesson, now)
+        else:
+            draw(now)
+
+    _frame()
+    return st.session_state[f"{key}_state"]
+
+
+def _keep(key: str, value):
+    st.session_state.pop(f"{key}_play", None)  # a chunk playing for another state is dropped
+    st.session_state[f"{key}_state"] = value
+    return value
+
+
+def state(key: str, lesson: Playback):
+    """The session's state: a new start when the lesson's identity changed, a shared link's
+    count replayed once (capped at ``link_limit``), then the frame the browser reached if it
+    was playing, as the lesson's settings take it up."""
+    if st.session_state.get(f"{key}_identity") != lesson.identity:
+        st.session_state[f"{key}_identity"] = lesson.identity
+        _keep(key, lesson.start())
+    if lesson.link and f"{key}_linked" not in st.session_state:
+        st.session_state[f"{key}_linked"] = True
+        _keep(key, lesson.replay(_linked_count(key, lesson)))
+    reached = _settle(key)
+    now = st.session_state[f"{key}_state"] if reached is None else reached
+    st.session_state[f"{key}_state"] = now = lesson.resume(now)
+    return now
+
+
+def _linked_count(key: str, lesson: Playback) -> int:
+    asked = max(0, from_url(lesson.link, int, 0))
+    limit = lesson.link_limit
+    if limit is not None and asked > limit:
+        st.session_state[f"{key}_capped"] = (asked, limit)
+        return limit
+    return asked
+
+
+def _capped_note(key: str, lesson: Playback, now) -> None:
+    """Says that the link's count was capped, while the state is still the one replayed."""
+    capped = st.session_state.get(f"{key}_capped")
+    if capped is None:
+        return
+    if lesson.count(now) != capped[1]:
+        del st.session_state[f"{key}_capped"]
+        return
+    st.info(t("player.link_capped", asked=capped[0], replayed=capped[1]),
+            icon=":material/link:")
 
 
 def started() -> float:
@@ -52,24 +122,54 @@ def frame_now(started_at: float, frames: int, reply: dict | None, chunk: str) ->
     return max(0, min(frames - 1, int((time.monotonic() - started_at) * FPS) - 1))
 
 
-def settle(play_key: str, player_key: str):
-    """The value (a state the page can return to) of the frame the browser reached in the chunk
-    it was playing, handed over by :func:`hand_over` under ``play_key``; None if none was."""
-    run = st.session_state.pop(play_key, None)
-    if run is None or not run["values"]:
+def _settle(key: str):
+    """The state of the frame the browser reached in the chunk it was playing (handed over by
+    :func:`_hand_over`); None if none was playing."""
+    run = st.session_state.pop(f"{key}_play", None)
+    if run is None or not run["states"]:
         return None
-    at = frame_now(run["started"], len(run["values"]), st.session_state.get(player_key),
+    at = frame_now(run["started"], len(run["states"]), st.session_state.get(f"{key}_player"),
                    run["chunk"])
-    return run["values"][at]
+    return run["states"][at]
 
 
-def hand_over(play_key: str, player_key: str, frames_json: str, values: Sequence,
-              wide: list[int], big: bool = False, titles: list[str] | None = None) -> None:
-    """Play ``frames_json`` in the browser; ``values[i]`` is the state frame ``i`` shows, which
-    :func:`settle` returns once the browser has moved on (Pause, a chunk's end, a widget)."""
+def _chunk(key: str, lesson: Playback, after, big: bool, lang: str):
+    """(key, build) of the chunk after the state ``after``: the key names everything its
+    frames depend on; ``build`` computes (frames as JSON, the state each frame lands on)."""
+    def build():
+        with i18n.using(lang):
+            frames = lesson.frames_after(after)
+            return encode(frames, big), [f.state for f in frames]
+    return f"{key}|{lesson!r}|{digest(after)}|{big}|{lang}", build
+
+
+def encode(frames: list[Frame], big: bool = False) -> str:
+    """The frames as the component reads them: figures as compact Plotly JSON (restyled for
+    presenter mode when ``big``; Plotly's template with the first frame only)."""
+    style = (lambda fig: presenter.presenter_style(fig)[0]) if big else (lambda fig: fig)
+    return plotly.io.json.to_json_plotly([
+        {"metrics": f.metrics, "status": f.status, "table": f.table,
+         "figs": [compact_json(style(fig), i == 0) for fig in f.figs]}
+        for i, f in enumerate(frames)])
+
+
+def _hand_over(key: str, lesson: Playback, now) -> None:
+    """Hand the browser the chunk after the state ``now`` (and compute the next one ahead);
+    the states its frames land on wait for :func:`_settle`."""
+    if lesson.finished(now):
+        player.stop_and_rerun(key)
+    big, lang = presenter.is_on(), i18n.current()
+    frames_json, states = CHUNKS.get(*_chunk(key, lesson, now, big, lang))
+    if not states:
+        player.stop_and_rerun(key)
+    if not lesson.finished(states[-1]):  # the browser will most likely play it to the end
+        CHUNKS.ahead(*_chunk(key, lesson, states[-1], big, lang))
     chunk = uuid.uuid4().hex
-    st.session_state[play_key] = {"chunk": chunk, "values": values, "started": started()}
-    play(frames_json, chunk, key=player_key, titles=titles or [], wide=wide, big=big)
+    st.session_state[f"{key}_play"] = {"chunk": chunk, "states": states, "started": started()}
+    plotly_component("frames_player", _PAGE)(
+        frames=frames_json, chunk=chunk, fps=FPS, titles=lesson.titles() if big else [],
+        wide=list(lesson.wide), big=big, config=json.dumps({}), key=f"{key}_player",
+        default=None)
 
 
 class Chunks:

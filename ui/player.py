@@ -1,20 +1,14 @@
-"""Play / pause / step / reset for the live lessons.
+"""Play / Pause / Step / Reset buttons for the live lessons (``ui.frames_player`` plays them).
 
-The state being animated lives in ``st.session_state``; only the drawing part of a page runs in
-a ``st.fragment`` that reruns every ``TICK_SECONDS`` while playing, so a tick does not rerun
-the whole page. The buttons themselves sit outside the fragment: pressing Play or Pause reruns
-the page, which re-declares the fragment with or without its timer.
+Whether a lesson is playing lives in ``st.session_state``; pressing Play or Pause reruns the
+page, so everything below the buttons is drawn for the new mode.
 """
 
 from __future__ import annotations
 
-from typing import Callable
-
 import streamlit as st
 
 from lab.i18n import t
-
-TICK_SECONDS = 0.1  # the timer; a frame also waits for the server and the browser
 
 
 def _playing_key(key: str) -> str:
@@ -26,7 +20,7 @@ def is_playing(key: str) -> bool:
 
 
 def pause(key: str) -> None:
-    """Stop the timer (the caller should then ``st.rerun()`` so the fragment loses it)."""
+    """Stop playing (the caller should then ``st.rerun()`` so the page redraws paused)."""
     st.session_state[_playing_key(key)] = False
 
 
@@ -47,19 +41,6 @@ def controls(key: str, *, can_play: bool = True) -> str | None:
         pause(key)
         return "reset"
     return "step" if stepped else None
-
-
-def live(key: str, body: Callable[[bool], None], ticks: bool = True) -> None:
-    """Run ``body(playing)`` in a fragment that reruns every tick while playing (``ticks``),
-    or only when a widget inside it changes (a page that plays in the browser: the fragment
-    reruns when the player asks for its next chunk)."""
-    playing = is_playing(key)
-
-    @st.fragment(run_every=TICK_SECONDS if playing and ticks else None)
-    def _frame():
-        body(is_playing(key))
-
-    _frame()
 
 
 def stop_and_rerun(key: str) -> None:

@@ -6,7 +6,6 @@ Both are redrawn on every animation frame, so each is built with one ``go.Figure
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -15,7 +14,7 @@ import plotly.graph_objects as go
 from lab import i18n
 from lab.geometry import line_through_plane
 from lab.figures import (CLASS_COLORS, FIG_HEIGHT, LEGEND_BELOW, MARGIN, PLANE,
-                         SERIES_COLORS, compact_json, square_axes)
+                         SERIES_COLORS, square_axes)
 from lab.perceptron import GATES, INPUTS, PerceptronRun, decision_line
 
 GRID = 81  # cells per side of the shaded f(net) = 1 region
@@ -83,7 +82,7 @@ def history_figure(run: PerceptronRun, upto: int | None = None) -> go.Figure:
         yaxis2=dict(title=i18n.t("fig.perceptron.errors"), range=[0, 4.2], domain=[0.0, 0.3])))
 
 
-# --- The view after a number of updates, paused or played in the browser -----------------------
+# --- The view after a number of updates, paused or played in the browser (lab.perceptron_play) --
 @dataclass
 class View:
     """What the page shows after ``cursor`` updates of ``run``."""
@@ -110,21 +109,3 @@ def view(run: PerceptronRun, gate: str, cursor: int) -> View:
                                title=i18n.t("perceptron.fig_title", gate=gate, cursor=cursor))
     return View(status, decision, history_figure(run, cursor), pass_no, rows)
 
-
-def play_frames(run: PerceptronRun, gate: str, cursors: list[int],
-                style: Callable[[go.Figure], go.Figure] = lambda fig: fig) -> list[dict]:
-    """One dict per cursor (updates applied) for the browser's player (``ui.frames_player``):
-    the status line, the two figures as Plotly JSON (restyled by ``style``: presenter mode) and
-    the pass's table as text."""
-    frames = []
-    for cursor in cursors:
-        v = view(run, gate, cursor)
-        table = ""
-        if v.rows is not None:
-            table = (i18n.t("perceptron.pass_table", p=v.pass_no) + "\n\n"
-                     + v.rows.to_string(index=False, float_format="{:.3f}".format))
-        frames.append({"metrics": [], "status": v.status.replace("**", ""),
-                       "figs": [compact_json(style(fig), not frames)
-                                for fig in (v.decision, v.history)],
-                       "table": table})
-    return frames

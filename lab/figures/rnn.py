@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from lab import i18n
-from lab.figures import FIG_HEIGHT, LEGEND_BELOW, MARGIN, SERIES_COLORS, compact_json, vline
+from lab import i18n, sequences as sq
+from lab.figures import FIG_HEIGHT, LEGEND_BELOW, MARGIN, SERIES_COLORS, vline
 from lab.rnn import RNN, Flow, Trace
 from lab.rnn_demos import SineDemo, WordsDemo
 
@@ -127,7 +127,7 @@ def forecast_figure(time: np.ndarray, truth: np.ndarray, pred_test: np.ndarray,
                                 xaxis=dict(title="x"), yaxis=dict(title="y")))
 
 
-# --- The training demos, paused or played in the browser ----------------------------------------
+# --- The training demos' status lines, paused or played in the browser (lab.rnn_play) ----------
 def words_status(d: WordsDemo, table: pd.DataFrame) -> str:
     """The status line over ``d``'s ``table`` (:meth:`WordsDemo.table`)."""
     return i18n.t("rnn.words_status", epochs=len(d.losses),
@@ -140,30 +140,53 @@ def sine_status(d: SineDemo) -> str:
                   var=float(np.var(d.y_test)))
 
 
-def words_frames(states: list[WordsDemo],
-                 style: Callable[[go.Figure], go.Figure] = lambda fig: fig) -> list[dict]:
-    """A frame per demo state for the browser's player (``ui.frames_player``): the status line,
-    the loss curve (``style``: presenter mode) and the four words' table as text."""
-    frames = []
-    for d in states:
-        table = d.table()
-        loss = loss_curves_figure(d.losses, title=i18n.t("rnn.bce"))
-        frames.append({"metrics": [], "status": words_status(d, table).replace("**", ""),
-                       "figs": [compact_json(style(loss), not frames)],
-                       "table": i18n.headers(table, "rnn.col").to_string(
-                           index=False, float_format="{:.3f}".format)})
-    return frames
+# --- The page's other views ----------------------------------------------------------------------
+@dataclass
+class UnrolledInput:
+    """A sequence for the unrolled view, and the network that reads it."""
+    net: RNN
+    x: np.ndarray  # (1, T, n_f)
+    steps: list[str]  # a label per step
+    features: list[str]  # a label per input feature
+    ids: list[int] | None = None  # a word's character ids, before padding
+    padded: list[int] | None = None  # and after
 
 
-def sine_frames(states: list[SineDemo],
-                style: Callable[[go.Figure], go.Figure] = lambda fig: fig) -> list[dict]:
-    """A frame per demo state: the status line, the forecast and the loss curves."""
-    frames = []
-    for d in states:
-        time, truth, pred_test, test_start = d.forecast()
-        figs = [forecast_figure(time, truth, pred_test, test_start),
-                loss_curves_figure(d.train_losses, d.test_losses, i18n.t("rnn.mse"))]
-        frames.append({"metrics": [], "status": sine_status(d).replace("**", ""),
-                       "figs": [compact_json(style(fig), not frames) for fig in figs],
-                       "table": ""})
-    return frames
+def sine_input(d: SineDemo, start: int) -> tuple[UnrolledInput, str]:
+    """The sine network's window from ``start``, and the caption saying what it forecasts."""
+    x = d.series[start:start + d.time_steps].reshape(1, -1, 1)
+    caption = i18n.t("rnn.sine_segment", epochs=len(d.train_losses),
+                     next=d.series[min(start + d.time_steps, len(d.series) - 1)])
+    return UnrolledInput(d.net, x, [f"{v:.2f}" for v in x[0, :, 0]], ["x"]), caption
+
+
+def word_input(d: WordsDemo, word: str) -> UnrolledInput:
+    """``word`` as the words network reads it (InvalidInput for characters it does not know)."""
+    idx, x = d.encode(word)
+    return UnrolledInput(d.net, x, [d.vocab[i] for i in idx[0]], d.vocab,
+                         sq.encode(word, d.vocab), idx[0].tolist())
+
+
+def step_table(net: RNN, trace: Trace, t: int) -> pd.DataFrame:
+    return pd.DataFrame(step_table_rows(net, trace, t))
+
+
+def shapes_table(m: int, T: int, nf: int, nc: int) -> pd.DataFrame:
+    """Every array of a SimpleRNN + Dense(1) and its shape, for m samples of T steps."""
+    return pd.DataFrame({
+        "array": ["X", i18n.t("rnn.x_one_step"), "W1x", "W1h", "b1", "H_t", "W2", "b2"],
+        "shape": [f"({m}, {T}, {nf})", f"({m}, {nf})", f"({nf}, {nc})", f"({nc}, {nc})",
+                  f"({nc},)", f"({m}, {nc})", f"({nc}, 1)", "(1,)"]})
+
+
+def flow_text(flow: Flow, radius: float) -> str:
+    """How much the gradient shrinks or grows from step T back to step 1, beside w^n."""
+    T = len(flow.dh_norm)
+    ratio = flow.dh_norm[0] / flow.dh_norm[-1] if flow.dh_norm[-1] else float("nan")
+    return i18n.t("rnn.flow_ratio", T=T, ratio=ratio, w=radius, n=T - 1,
+                  power=float(radius) ** (T - 1))
+
+
+def flow_table(flow: Flow) -> pd.DataFrame:
+    return pd.DataFrame({"t": np.arange(1, len(flow.dh_norm) + 1), "grad_norm": flow.dh_norm,
+                         "gets_gradient": flow.received})

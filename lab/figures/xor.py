@@ -6,8 +6,6 @@ These are redrawn on every animation frame, so each is built with a single ``go.
 
 from __future__ import annotations
 
-from typing import Callable
-
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -15,10 +13,8 @@ import plotly.graph_objects as go
 from lab import i18n
 from lab.geometry import level_curve, line_through_plane
 from lab.figures import (CLASS_COLORS, FIG_HEIGHT, LEGEND_BELOW, MARGIN, PROB_SCALE,
-                         SERIES_COLORS, compact_json, hline,
-                         square_axes, vline)
-from lab.mlp import (MLP, XOR_T, XOR_X, Trajectory, bce, forward, hidden_lines,
-                     output_grid)
+                         SERIES_COLORS, hline, square_axes, vline)
+from lab.mlp import MLP, XOR_T, XOR_X, bce, forward, hidden_lines, output_grid
 
 HEATMAP_CELLS = 41  # per side: 1,681 forward passes a frame; finer grids cost the browser frames
 LOSS_POINTS = 200  # the loss curve is thinned to at most this many points
@@ -40,7 +36,7 @@ def _point_traces(x, t, labels=None, **marker) -> list:
 def loss_figure(losses: np.ndarray, converged_at: float | None = 0.05,
                 template: str | None = None) -> go.Figure:
     """Binary cross-entropy per training step, on a log axis, with the 'converged' level.
-    ``template``: Plotly's, when not the default (see :func:`play_frames`)."""
+    ``template``: Plotly's, when not the default (see :func:`frame_figures`)."""
     losses = np.asarray(losses, dtype=float)
     data = []
     if len(losses):
@@ -187,22 +183,22 @@ def metrics(p: MLP, steps: int, lr: float) -> list[tuple[str, str]]:
             (i18n.t("xor.m_right"), i18n.t("xor.of_4", n=right)), (i18n.t("xor.m_lr"), f"{lr:g}")]
 
 
-def play_frames(history: np.ndarray, traj: Trajectory, lr: float, heatmap: bool,
-                style: Callable[[go.Figure], go.Figure] = lambda fig: fig) -> list[dict]:
-    """One dict per frame of ``traj`` (which starts after ``history``'s steps): the metric row,
-    the three figures (output plane, hidden space in 2-D, loss) as Plotly JSON, and the outputs
-    table as text. ``style`` restyles each figure (presenter mode). Frames after the first carry
-    no Plotly template: the player keeps the first frame's. They are built with the empty
-    template "none", which Plotly copies and validates far faster than its default (a third
-    of a frame's server time)."""
-    frames = []
-    for i, (p, n) in enumerate(zip(traj.frames, traj.steps)):
-        losses = np.concatenate([history, traj.losses[:n]])
-        bare = None if i == 0 else "none"
-        figs = [boundary_figure(p, heatmap=heatmap, template=bare),
-                hidden_space_figure(p, template=bare), loss_figure(losses, template=bare)]
-        frames.append({"metrics": metrics(p, len(losses), lr),
-                       "figs": [compact_json(style(fig), i == 0) for fig in figs],
-                       "table": outputs_table(p).to_string(index=False,
-                                                           float_format="{:.4f}".format)})
-    return frames
+def outputs_text(p: MLP) -> str:
+    """:func:`outputs_table` as the text block of a played frame."""
+    return outputs_table(p).to_string(index=False, float_format="{:.4f}".format)
+
+
+def weights_text(p: MLP) -> list[str]:
+    """Each weight array as a block of text (``w1 =`` then its rows)."""
+    return [f"{name} =\n{np.array2string(np.asarray(value), precision=3)}"
+            for name, value in p.as_dict().items()]
+
+
+def frame_figures(p: MLP, losses: np.ndarray, heatmap: bool, first: bool) -> list[go.Figure]:
+    """The three figures of a frame played in the browser: output plane, hidden space in 2-D,
+    loss. Frames after the first carry no Plotly template (the player keeps the first
+    frame's): they are built with the empty template "none", which Plotly copies and
+    validates far faster than its default (a third of a frame's server time)."""
+    bare = None if first else "none"
+    return [boundary_figure(p, heatmap=heatmap, template=bare),
+            hidden_space_figure(p, template=bare), loss_figure(losses, template=bare)]
