@@ -10,6 +10,8 @@ against Keras/TensorFlow in tests/test_maths.py.
 
 The recurrent interface (a faster compiled kernel may stand behind the same functions):
 
+    initial_state(cell, B) -> state                    zeros, as Keras starts a sequence
+    project(cell, X) -> XW + b                         every step's input part at once
     step(cell, xw_t, state) -> (state, cache)          one step; xw_t = project(cell, X)[t]
     step_back(cell, cache, d_state) -> (d_state_prev, d_input, d_recurrent)
     forward(cell, X) -> Tape                           X (T, B, d), time-major, zero start
@@ -19,6 +21,10 @@ The recurrent interface (a faster compiled kernel may stand behind the same func
 ``state`` is (h, c), c None except for LSTM. A Tape is the inputs and one Cache a step:
 ``tape.H`` (T + 1, B, n) the hidden states, ``tape.stacked("gates")`` / ``("pre")`` every
 gate's output / pre-activation (T, B, G n, blocks named by GATE_NAMES).
+The forecaster (lab.seqnet) and the lecture's RNN (lab.rnn) call forward/backward; the
+character model (lab.charseq) steps by hand, since its next input may be its own output, and
+gives its caches to backward; the gate inspector (lab.cells) reads the tape's gates,
+pre-activations and cell states ("c").
 
 This package imports only ``lab.errors`` and ``lab.kinds`` from the rest of ``lab``.
 """
