@@ -12,7 +12,9 @@ ensure_app_navigation()
 
 st.title(t("lesson.errata.title"))
 st.markdown(t("errata.intro"))
-tab_errata, tab_glossary = st.tabs([t("errata.tab_errata"), t("errata.tab_glossary")])
+asked_term = "gl_find" in st.query_params  # a page's link to a term: errata?gl_find=...
+tab_errata, tab_glossary = st.tabs([t("errata.tab_errata"), t("errata.tab_glossary")],
+                                   default=t("errata.tab_glossary") if asked_term else None)
 
 with tab_errata:
     table = errata.errata_table(C.draw("er_lecture"))
