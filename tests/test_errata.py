@@ -62,7 +62,9 @@ def test_what_each_entry_quotes_is_in_its_note(notes):
               "e002_confusion_order": "confusion_matrix(mylist, y_test)",
               "e004_num_words": "NUM_WORDS = x_train_seq.max() + 1",
               "e004_val_acc": "monitor='val_acc'", "e002_return_sequence": "return_sequence = True",
-              "e002_label_window": "label[i:i+window_size]", "e001_evaluate": "0.693"}
+              "e002_label_window": "label[i:i+window_size]", "e001_evaluate": "0.693",
+              "e002_glove_dot": "w_i \\cdot w_j = \\log P(i|j)",
+              "e003_input_length": "Embedding(500, 16, input_length=100)"}
     by_id = {e.id: e for e in errata.errata()}
     for entry_id, quote in quoted.items():
         assert quote in notes[by_id[entry_id].lecture], entry_id
@@ -203,3 +205,39 @@ def test_the_csv_is_in_the_users_language():
     assert set(table["lecture"]) == {"001"}
     assert table["true"].str.contains("[가-힣]").all()
     assert (errata.errata_table("001", "en")["true"].str.contains("[가-힣]") == False).all()  # noqa: E712
+
+
+def test_todays_keras_on_the_lectures_old_arguments():
+    """Lecture 003's input_length is deprecated; lecture 004's monitor='val_acc' beside
+    metrics=['accuracy'] (which logs val_accuracy) is refused before the first epoch."""
+    import keras
+
+    with pytest.warns(UserWarning, match="input_length"):
+        keras.layers.Embedding(500, 16, input_length=100)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["accuracy"])
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(40, 3)), rng.integers(0, 2, 40)
+    with pytest.raises(ValueError, match="val_acc"):
+        model.fit(x, y, epochs=2, validation_split=0.5, verbose=0,
+                  callbacks=[keras.callbacks.EarlyStopping(monitor="val_acc")])
+    hist = model.fit(x, y, epochs=1, validation_split=0.5, verbose=0)
+    assert "val_accuracy" in hist.history and "val_acc" not in hist.history
+
+
+def test_the_pages_link_their_terms_to_the_glossary():
+    """Links errata?gl_find=<term> in the pages' text open the glossary filtered to that term."""
+    from urllib.parse import parse_qs, urlsplit
+
+    links = {lang: re.findall(r"\]\((errata\?[^)]+)\)", " ".join(i18n.catalog(lang).values()))
+             for lang in ("en", "ko")}
+    assert len(links["en"]) >= 5 and sorted(links["en"]) == sorted(links["ko"])
+    for link in links["en"]:
+        query = parse_qs(urlsplit(link).query)["gl_find"][0]
+        assert not errata.glossary_table(query).empty, query
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.query_params.update(link_params({"gl_find": query}))
+        at.switch_page("pages/errata.py")
+        at.run()
+        assert not at.exception and at.text_input(key="gl_find").value == query
+        assert len(at.dataframe[1].value) == len(errata.glossary_table(query))
