@@ -80,18 +80,22 @@ st.dataframe(headers(plan, "experiments.col").style.format(
     hide_index=True, width="stretch")
 st.caption(t("experiments.memory_note", reviews=LECTURE_REVIEWS))
 
-def new_cost(net: ex.Net) -> float:
-    """What training ``net`` would cost (``lab.budget``): 0 when it is trained or training."""
-    x_train, _, words, fingerprint = ex.prepare(data, net)
-    asked_key = ex.key(source, fingerprint, net, fit)
-    if ex.STORE.get(asked_key) is not None or ex.STORE.job(asked_key) is not None:
-        return 0.0
-    return budget.stacked(((layer.kind, layer.units) for layer in net.layers), *x_train.shape,
-                          net.embedding or words, fit.epochs)
+def cost(net: ex.Net) -> float:
+    """What training ``net`` costs (``lab.budget``)."""
+    return budget.stacked(((layer.kind, layer.units) for layer in net.layers), len(data.x_train),
+                          net.maxlen, net.embedding or ex.vocabulary(net, data_words),
+                          fits[net.id].epochs)
+
+
+def is_new(net: ex.Net) -> bool:
+    """Neither trained nor training (asking for it would start a training)."""
+    _, _, _, fingerprint = ex.prepare(data, net)
+    asked_key = ex.key(source, fingerprint, net, fits[net.id])
+    return ex.STORE.get(asked_key) is None and ex.STORE.job(asked_key) is None
 
 
 if st.button(t("experiments.run"), key="ex_run", type="primary") and within_budget(
-        sum(new_cost(net) for net in experiment.nets)):
+        sum(cost(net) for net in experiment.nets if is_new(net))):
     st.session_state.ex_asked = (experiment.id, fit, source)
 asked = st.session_state.get("ex_asked")
 if asked is None or asked[0] != experiment.id or asked[1] != fit or asked[2] != source:
@@ -104,7 +108,8 @@ for net in experiment.nets:  # each model once per setting for the whole server
     found = result_or_progress(
         ex.request(source, data, net, fits[net.id]), name,
         lambda h, n=net: training_figure(h, fits[n.id].epochs), key=f"ex_live_{net.id}",
-        retry=lambda n=net: ex.request(source, data, n, fits[n.id], restart=True))
+        retry=lambda n=net: ex.request(source, data, n, fits[n.id], restart=True),
+        cost=cost(net))
     if found is not None:
         results[name] = found
 if not results:

@@ -121,8 +121,9 @@ trained_key = model_key(data.source, fingerprint, preset, settings)
 found = imdb_model.STORE.get(trained_key)
 found = imdb_model.STORE.job(trained_key) if found is None else found
 if found is None:  # new settings: the page's defaults train by themselves, others on a button
-    if not within_budget(budget.imdb(*x_train.shape, settings.embedding, settings.kind,
-                                     settings.units, settings.epochs)):
+cost = budget.imdb(*x_train.shape, settings.embedding, settings.kind, settings.units,
+                   settings.epochs)
+    if not within_budget(cost):
         st.stop()
     if settings != ModelSettings() and not st.button(
             t("imdb.train", kind=settings.kind, units=settings.units), key="im_train",
@@ -134,7 +135,7 @@ trained = result_or_progress(
     found, f"{settings.kind}({settings.units})",
     lambda history: training_figure(history, settings.epochs), key="im_live",
     retry=lambda: imdb_model.request(trained_key, x_train, data.y_train, x_test, num_words,
-                                     settings, restart=True))
+                                     settings, restart=True), cost=cost)
 if trained is None:  # training: its progress is on the page
     st.stop()
 y, p = data.y_test, trained.p_test

@@ -74,8 +74,8 @@ def forecast_for(prep: stock.Prepared, s: ForecastSettings) -> Forecast | None:
         return found
     job = STORE.job(key)
     if job is None:
-        if not within_budget(budget.stock(prep.split, *prep.X.shape[1:], s.kind, s.units,
-                                          s.epochs)):
+    cost = budget.stock(prep.split, *prep.X.shape[1:], s.kind, s.units, s.epochs)
+        if not within_budget(cost):
             return None
         estimate = estimate_seconds(prep, s)
         if estimate > LONG_TRAINING_S and not st.button(
@@ -87,7 +87,8 @@ def forecast_for(prep: stock.Prepared, s: ForecastSettings) -> Forecast | None:
         job = stock_model.request(prep, s)
     return result_or_progress(job, f"{s.kind}({s.units})",
                               lambda history: loss_figure(history, s.epochs), key="sk_live",
-                              retry=lambda: stock_model.request(prep, s, restart=True))
+                              retry=lambda: stock_model.request(prep, s, restart=True),
+                              cost=cost)
 
 
 st.title(t("lesson.stock.title"))

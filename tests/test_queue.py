@@ -284,6 +284,15 @@ def test_the_stock_page_shows_cancel_only_when_allowed(held_stock_training, monk
     _cancel_buttons(at)[0].click()
     RAW_RUN(at, at._tree.get_widget_states())
     assert job.wait(10) and job.state == CANCELLED and not job.dropped
+    # training it again is a new training: a student in a room only within the budget
+    monkeypatch.setattr(budget, "STUDENT_MACS", 1.0)
+    monkeypatch.setattr(training, "room_role", lambda: "student")
+    RAW_RUN(at)
+    assert not [b for b in at.button if b.key == "sk_live_retry"]
+    assert any("Ask the lecturer" in w.value for w in at.warning)
+    monkeypatch.setattr(training, "room_role", lambda: None)
+    RAW_RUN(at)
+    assert [b for b in at.button if b.key == "sk_live_retry"], "alone: nothing is bounded"
 
 
 # --- The student budget ----------------------------------------------------------------------

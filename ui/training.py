@@ -94,10 +94,11 @@ def _progress_figure(job: Job, figure: Callable[[dict], go.Figure], history: dic
 
 
 def follow(job: Job, what: str, figure: Callable[[dict], go.Figure], key: str,
-           retry: Callable[[], object], progress_key: str = "training.progress") -> None:
+           retry: Callable[[], object], progress_key: str = "training.progress",
+           cost: float = 0.0) -> None:
     """Draw the job's state and keep it current until it ends; then rerun the page.
     ``progress_key`` names the bar's text (epochs by default; the memory experiment counts
-    models)."""
+    models); ``cost``: the training's (``lab.budget``), which a retry must be within."""
     polling = job.state not in (CANCELLED, FAILED)
 
     @st.fragment(run_every=POLL_S if polling else None)
@@ -113,7 +114,8 @@ def follow(job: Job, what: str, figure: Callable[[dict], go.Figure], key: str,
             else:
                 st.error(t("training.failed", error=text_of(job.error) if isinstance(
                     job.error, LabError) else snap.error))
-            if st.button(t("training.retry"), key=f"{key}_retry", icon=":material/replay:"):
+            if within_budget(cost) and st.button(t("training.retry"), key=f"{key}_retry",
+                                                 icon=":material/replay:"):
                 retry()
                 st.rerun()
             return
@@ -138,14 +140,16 @@ def follow(job: Job, what: str, figure: Callable[[dict], go.Figure], key: str,
 
 
 def result_or_progress(found, what: str, figure: Callable[[dict], go.Figure], key: str,
-                       retry: Callable[[], object], progress_key: str = "training.progress"):
+                       retry: Callable[[], object], progress_key: str = "training.progress",
+                       cost: float = 0.0):
     """What a store's ``request`` returned, as a result or None: a stored result as it is; a
     job's result if it finishes within a moment; else None, with the job's progress drawn
-    (``follow``) until the page reruns on its end."""
+    (``follow``) until the page reruns on its end. ``cost``: what training it again costs (a
+    student in a room may retry a cancelled one only within the budget)."""
     if not isinstance(found, Job):
         return found
     store.watch(found, who(), key)
     result = finished_result(settle(found))
     if result is None:
-        follow(found, what, figure, key, retry, progress_key)
+        follow(found, what, figure, key, retry, progress_key, cost)
     return result
