@@ -120,9 +120,9 @@ settings = ModelSettings(
 trained_key = model_key(data.source, fingerprint, preset, settings)
 found = imdb_model.STORE.get(trained_key)
 found = imdb_model.STORE.job(trained_key) if found is None else found
-if found is None:  # new settings: the page's defaults train by themselves, others on a button
 cost = budget.imdb(*x_train.shape, settings.embedding, settings.kind, settings.units,
                    settings.epochs)
+if found is None:  # new settings: the page's defaults train by themselves, others on a button
     if not within_budget(cost):
         st.stop()
     if settings != ModelSettings() and not st.button(

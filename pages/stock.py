@@ -73,8 +73,8 @@ def forecast_for(prep: stock.Prepared, s: ForecastSettings) -> Forecast | None:
     if found is not None:
         return found
     job = STORE.job(key)
-    if job is None:
     cost = budget.stock(prep.split, *prep.X.shape[1:], s.kind, s.units, s.epochs)
+    if job is None:
         if not within_budget(cost):
             return None
         estimate = estimate_seconds(prep, s)
