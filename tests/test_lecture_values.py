@@ -49,8 +49,12 @@ LECTURE_004_RNN3_VAL = (0.6630, 0.7108, 0.7258)  # epochs 1-3; epoch 4 is a prog
 
 
 def test_lecture_004_sequences_level_is_the_best_it_printed():
+    from lab.figures.experiments import curves_figure
+
     net = {n.id: n for n in ex.EXPERIMENTS["four_architectures"].nets}["lstm4_sequences"]
     assert net.lecture_accuracy == max(LECTURE_004_RNN3_VAL)
+    levels = curves_figure({"m": {"val_accuracy": [0.7]}}, {"m": net.lecture_accuracy}).layout.shapes
+    assert [s.y0 for s in levels] == [0.7258]  # the experiments page's dashed level
     for lang in ("en", "ko"):
         note = i18n.t("imdb.preset_note.lecture_004", lang)
         assert all(f"{v:.4f}" in note for v in LECTURE_004_RNN3_VAL) and "0.75 " not in note
@@ -118,6 +122,7 @@ def test_the_ids_rule_on_the_page():
                                 "im_epochs": 1})
     text = shown(at)
     assert "rank 996" in text and "only the 16 most frequent" in text
+    assert "0.7160" in text and "0.693" in text  # the preset's note: the lecture's levels
     assert "w > 2" in text  # the ids left at 2 are removed, as the lecture does
 
 
