@@ -139,7 +139,10 @@ def test_xor_extreme_learning_rate_and_preset_and_3d():
     assert_clean(at)
     at.radio(key="xor_start").set_value("lecture").run()
     assert_clean(at)
-    assert any("already XOR" in c.value for c in at.caption)
+    from lab.i18n import t
+    from lab.xor_play import preset_outputs
+
+    assert t("xor.preset_note", y=preset_outputs()) in [c.value for c in at.caption]
     assert at.session_state["xor_state"].params.hidden == 3
 
 
