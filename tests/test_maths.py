@@ -86,6 +86,9 @@ def test_softmax_crossentropy_and_its_logit_gradient_equal_keras(tf, keras):
     loss, dz = softmax_crossentropy(softmax(z), targets)
     probs = keras.losses.CategoricalCrossentropy(dtype=F64)
     assert loss == pytest.approx(float(probs(one_hot, softmax(z))), rel=1e-12)
+    edge = np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([1, 1])  # log 0 without the clip
+    assert softmax_crossentropy(*edge)[0] == pytest.approx(
+        float(probs(np.eye(2)[edge[1]], edge[0])), rel=1e-12)
     logits = keras.losses.CategoricalCrossentropy(from_logits=True, dtype=F64)
     _, (grad,) = tape_gradient(tf, lambda v: logits(one_hot, v), z)
     np.testing.assert_allclose(dz, grad, rtol=1e-12, atol=1e-16)
