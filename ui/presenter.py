@@ -32,7 +32,7 @@ _WIDGETS = ", ".join(f'[data-testid="{w}"]' for w in (
     "stTextInput", "stTextArea", "stButtonGroup"))
 FOLLOWER_PHONE = f"""<style>
 @media (max-width: 640px) {{
-  [data-testid="stMain"] [data-testid="stElementContainer"]:has(> :is({_WIDGETS})):not(
+  [data-testid="stMain"] [data-testid="stElementContainer"]:has(:is({_WIDGETS})):not(
     .st-key-room_summary *) {{ display: none; }}
 }}
 </style>"""

@@ -32,6 +32,7 @@ from ui.sidebar import base_url, forget_link_value
 
 POLL_SECONDS = 0.5
 WAIT_SECONDS = 0.4  # of each poll, a follower waits on the room for a change
+ECHOES = 4  # values the room set lately that the browser may still send back
 BEAT_SECONDS = 5.0  # a follower's sign of life (lab.room.MEMBER_SECONDS is 15)
 KEY = "_room"  # session state: {"code", "role": "lecturer" | "student", "mode", ...}
 HOME_SCRIPT = "pages/home.py"
@@ -108,7 +109,11 @@ def before(url_path: str) -> None:
     st.session_state[controls.LOCKED] = frozenset(room.locks)  # drawn disabled
     table = controls.REGISTRY.get(url_path)
     if table is not None and me["mode"] == "follow" and me.get("seen") is not None:
-        moved = {k for k, v in _values(table).items() if me["seen"].get(k, v) != v}
+        # a value the room set a moment ago may come back from the browser after the next
+        # one (its echo of the widget's change): that is no move of the student's
+        recent = me.setdefault("recent", {})
+        moved = {k for k, v in _values(table).items()
+                 if me["seen"].get(k, v) != v and v not in recent.get(k, ())}
         if moved - set(room.locks):
             me["mode"] = "explore"  # the student moved a control: on their own from now
     if me["mode"] == "follow":
@@ -163,6 +168,9 @@ def _apply(values: dict, table) -> None:
         tuple(v) if isinstance(v, list) else v)}
     now = _values(table)
     change = {k: v for k, v in known.items() if now.get(k) != v}
+    me = _me()
+    for key, value in change.items():  # the last few values the room gave each control
+        me.setdefault("recent", {})[key] = (me.get("recent", {}).get(key, []) + [value])[-ECHOES:]
     for key in change:
         forget_link_value(key)  # the room's value, not a link's, seeds the widget
     table.apply(change)

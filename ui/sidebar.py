@@ -11,6 +11,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from lab import i18n
 from lab.i18n import t
 from ui.controls import REGISTRY, query_of
+from ui.safe import md
 from ui.settings import SIDEBAR  # (declares every page's controls)
 
 URL_SAFE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~,")
@@ -75,9 +76,10 @@ def forget_link_value(key: str) -> None:
     """Take ``key`` out of the link, so that its widget starts from the session's value: a
     widget bound to the URL is seeded from Streamlit's own copy of the link, which has no public
     setter, hence the private attribute."""
-    if key in st.query_params:
+    link = get_script_run_ctx().session_state._state.query_params
+    link._initial_query_params.pop(key, None)
+    if key in st.query_params and not link.is_bound(key):  # a bound one follows its widget
         del st.query_params[key]
-    get_script_run_ctx().session_state._state.query_params._initial_query_params.pop(key, None)
 
 
 def name_dropped_values(url_path: str) -> None:
@@ -92,7 +94,7 @@ def name_dropped_values(url_path: str) -> None:
            if c.key in opened and c.key in st.session_state
            and not c.matches(opened[c.key], st.session_state[c.key])]
     if bad:
-        st.toast(t("links.bad", values=", ".join(bad)), icon=":material/link_off:")
+        st.toast(t("links.bad", values=md(", ".join(bad))), icon=":material/link_off:")
 
 
 def _escape(text: str) -> str:
