@@ -6,6 +6,7 @@ import streamlit as st
 from lab import errata
 from lab.i18n import headers, t
 from ui.entry import ensure_app_navigation
+from ui.safe import md
 from ui.settings import ERRATA as C
 
 ensure_app_navigation()
@@ -31,7 +32,7 @@ with tab_glossary:
     query = C.draw("gl_find")
     terms = headers(errata.glossary_table(query), "errata.col")
     if terms.empty:
-        st.info(t("errata.no_term", query=query))
+        st.info(t("errata.no_term", query=md(query)))
     st.dataframe(terms, hide_index=True, width="stretch")
     st.download_button(t("errata.download_glossary"), terms.to_csv(index=False).encode("utf-8-sig"),
                        "glossary.csv", "text/csv", key="gl_download")

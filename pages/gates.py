@@ -6,10 +6,10 @@ import streamlit as st
 
 from lab import budget, cells, kinds, memory, sequences as sq
 from lab.figures.gates import gate_heatmaps, memory_experiment_figure, memory_lane_figure
-from lab.errors import text_of
 from lab.i18n import headers, t
 from ui.charts import chart
 from ui.entry import ensure_app_navigation
+from ui.safe import md, text as safe_text
 from ui.settings import GATES as C
 from ui.training import result_or_progress, within_budget
 
@@ -56,7 +56,7 @@ with tab_inspect:
             seed = C.draw("gi_seed")
             cell = cells.init_cell(kind, 1, TOY_UNITS, seed=int(seed))
         except ValueError as err:
-            st.error(t("gates.cannot_read", err=text_of(err)))
+            st.error(t("gates.cannot_read", err=safe_text(err)))
     else:
         sentence = C.draw("gi_sentence")
         with st.spinner(t("gates.training_char", kind=kind)):
@@ -70,7 +70,7 @@ with tab_inspect:
             labels = [vocab[i] for i in idx[0]]
             head = (w_out, b_out)
         except ValueError as err:
-            st.warning(t("gates.cannot_read_sentence", sentence=repr(sentence), err=text_of(err),
+            st.warning(t("gates.cannot_read_sentence", sentence=md(repr(sentence)), err=safe_text(err),
                          chars=" ".join(repr(c) for c in vocab[1:])))
     if x is not None:
         trace = cells.run(cell, x, forget_bias_shift=f_shift, input_bias_shift=i_shift)
@@ -83,7 +83,7 @@ with tab_inspect:
         chart(gate_heatmaps(trace, labels, mark=(t_sel, unit)), key="gi_heat")
         left, right = st.columns([1.3, 1])
         chart(memory_lane_figure(trace, unit, labels), key="gi_lane", where=left)
-        right.markdown(t("gates.step_unit", t=t_sel, label=repr(labels[t_sel - 1]), unit=unit))
+        right.markdown(t("gates.step_unit", t=t_sel, label=md(repr(labels[t_sel - 1])), unit=unit))
         right.code("\n".join(cells.equations_at(cell, trace, x, t_sel, unit)), language=None)
         if kind == "SimpleRNN":
             right.caption(t("gates.no_gates"))

@@ -15,6 +15,7 @@ from lab.i18n import current, t
 from lab.imdb_model import ModelSettings, model_key
 from ui.charts import chart
 from ui.entry import ensure_app_navigation
+from ui.safe import md, text as safe_text
 from ui.server import folders_allowed
 from ui.settings import IMDB as C
 from ui.training import result_or_progress, within_budget
@@ -85,16 +86,16 @@ try:
                       preset in imdb.DROP_OOV_PRESETS)
     st.session_state.im_last_data = (preset, loaded)
 except imdb.DataUnavailable as err:
-    st.warning(sentence(err.text()))
+    st.warning(sentence(safe_text(err)))
     if "im_last_data" not in st.session_state:
         st.stop()
     preset, loaded = st.session_state.im_last_data
     num_words, skip_top, maxlen = imdb.PRESETS[preset]
-    st.info(t("imdb.previous_data", summary=loaded[0].summary()))
+    st.info(t("imdb.previous_data", summary=md(loaded[0].summary())))
 data, x_train, x_test, fingerprint = loaded
 if data.source == "generated":
     st.info(t("imdb.generated_note"))
-st.caption(data.summary())
+st.caption(md(data.summary()))
 st.caption(t(f"imdb.preset_note.{preset}"))
 
 with st.expander(t("imdb.tokenizer")):

@@ -9,7 +9,6 @@ showed.
 import streamlit as st
 
 from lab import rnn
-from lab.errors import text_of
 from lab.figures.rnn import (flow_table, flow_text, forecast_figure, gradient_flow_figure,
                              loss_curves_figure, shapes_table, sine_input, sine_status,
                              step_table, unrolled_figure, word_input, words_status)
@@ -20,6 +19,7 @@ from lab.rnn_play import SinePlayback, WordsPlayback
 from ui import frames_player
 from ui.charts import chart, live_chart
 from ui.entry import ensure_app_navigation
+from ui.safe import md, text as safe_text
 from ui.settings import RNN as C, SHAPE_PRESETS
 
 ensure_app_navigation()
@@ -47,10 +47,10 @@ def words_tab() -> WordsDemo:
     typed = C.draw("w_typed", help=t("rnn.typed_help", letters=" ".join(words.vocab[1:])))
     try:
         idx, _ = words.encode(typed)
-        st.markdown(t("rnn.typed_result", typed=typed, idx=idx[0].tolist(),
+        st.markdown(t("rnn.typed_result", typed=md(typed), idx=idx[0].tolist(),
                       p=words.probability(typed)))
     except ValueError as err:
-        st.warning(t("rnn.cannot_classify", typed=repr(typed), err=text_of(err),
+        st.warning(t("rnn.cannot_classify", typed=md(repr(typed)), err=safe_text(err),
                      chars=" ".join(repr(c) for c in words.vocab[1:])))
     return words
 
@@ -84,10 +84,10 @@ def unrolled_tab(words: WordsDemo, sine: SineDemo) -> None:
         try:
             seq = word_input(words, word)
         except ValueError as err:
-            st.warning(t("rnn.cannot_encode", word=repr(word), err=text_of(err),
+            st.warning(t("rnn.cannot_encode", word=md(repr(word)), err=safe_text(err),
                          chars=" ".join(repr(c) for c in words.vocab[1:])))
             return
-        st.markdown(t("rnn.encoded", vocab=words.vocab, word=word, ids=seq.ids,
+        st.markdown(t("rnn.encoded", vocab=words.vocab, word=md(word), ids=seq.ids,
                       padded=seq.padded, epochs=len(words.losses)))
     trace = rnn.forward(seq.net, seq.x)
     upto = C.draw("u_upto", hi=len(seq.steps)) if len(seq.steps) > 1 else 1

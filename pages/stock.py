@@ -16,6 +16,7 @@ from lab.errors import sentence
 from lab.i18n import current, headers, slug, t
 from ui.charts import chart
 from ui.entry import ensure_app_navigation
+from ui.safe import text as safe_text
 from ui.settings import STOCK as C, stock_preset
 from ui.training import result_or_progress, within_budget
 
@@ -117,12 +118,12 @@ try:
         data = load(source, ticker, raw, name, start, end)
     st.session_state.sk_last_data = data
 except (stock.DataError, stock.DataUnavailable) as err:
-    (st.warning if isinstance(err, stock.DataUnavailable) else st.error)(sentence(err.text()))
+    (st.warning if isinstance(err, stock.DataUnavailable) else st.error)(sentence(safe_text(err)))
     if "sk_last_data" not in st.session_state:
         st.stop()
     data = st.session_state.sk_last_data
-    st.info(t("stock.previous_data", summary=data.summary()))
-st.caption(f"{data.summary()}. " + " ".join(n.text() for n in data.notes))
+    st.info(t("stock.previous_data", summary=safe_text(data.summary_message())))
+st.caption(f"{safe_text(data.summary_message())}. " + " ".join(safe_text(n) for n in data.notes))
 
 # --- Preparation and model -------------------------------------------------------------------
 feature_options = stock.available_features(data)
@@ -150,7 +151,7 @@ try:
         forecast = None
         raise stock.DataError("stock.diverged")
 except stock.DataError as err:
-    st.error(sentence(err.text()))
+    st.error(sentence(safe_text(err)))
 if forecast is not None:
     st.session_state.sk_last = (prep, settings, forecast)
 else:

@@ -11,6 +11,7 @@ from lab.figures.structures import EXAMPLES, generation_figure, structure_figure
 from lab.i18n import headers, t
 from ui.charts import chart
 from ui.entry import ensure_app_navigation
+from ui.safe import md, text as safe_text
 from ui.settings import STRUCTURE as C
 
 ensure_app_navigation()
@@ -47,14 +48,14 @@ epochs, seed = C.draw("sq_epochs", c3), C.draw("sq_seed", c4)
 try:
     words = cs.parse_words(text)
 except LabError as err:
-    st.warning(sentence(err.text()))
+    st.warning(sentence(safe_text(err)))
     if "sq_last_words" not in st.session_state:
         st.stop()
     words = st.session_state.sq_last_words
-    st.info(t("structures.previous_words", words=", ".join(words)))
+    st.info(t("structures.previous_words", words=md(", ".join(words))))
 st.session_state.sq_last_words = words
 for a, b in cs.ambiguous(words):
-    st.info(t("structures.ambiguous", a=a, b=b))
+    st.info(t("structures.ambiguous", a=md(a), b=md(b)))
 runs = trained(tuple(words), units, float(lr), epochs, int(seed))
 left, right = st.columns(2)
 chart(training_figure(runs, "loss"), key="sq_loss", where=left)
@@ -74,7 +75,7 @@ elif any(len(r.loss) < r.asked for r in runs.values()):
     st.info(t("structures.budget", ran=len(runs["teacher"].loss), asked=epochs,
               chars=sum(len(w) - 1 for w in words), budget=cs.MAX_CHAR_EPOCHS))
 teacher, own = (first_full(runs[m].generated) for m in cs.MODES)
-st.caption(t("structures.compare", teacher=teacher or "-", own=own or "-",
+st.caption(t("structures.compare", teacher=md(teacher or "-"), own=md(own or "-"),
              chars=sum(len(w) - 1 for w in words)))
 st.download_button(t("download.csv"), pd.DataFrame(
     {f"{m}_{k}": getattr(r, k) for m, r in runs.items() for k in ("loss", "accuracy", "generated")}
@@ -94,7 +95,7 @@ force_char = C.draw("sq_force_char", c2, options=net.vocab, disabled=force_at ==
 steps = cs.generate(net, word[0], len(word), {force_at: force_char} if force_at else None)
 made = word[0] + "".join(s.chosen for s in steps)
 wrong = sum(a != b for a, b in zip(made, word))
-st.markdown(t("structures.generated", word=word, made=made, wrong=wrong))
+st.markdown(t("structures.generated", word=md(word), made=md(made), wrong=wrong))
 chart(generation_figure(steps, net.vocab), key="sq_generation")
 rows = pd.DataFrame([{"step": i, "fed": s.fed, "chosen": s.chosen + (" *" if s.forced else ""),
                       "should_be": word[i] if i < len(word) else "",

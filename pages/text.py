@@ -12,6 +12,7 @@ from lab.figures.text import (cooccurrence_figure, embedding_figure, one_hot_fig
 from lab.i18n import headers, t
 from ui.charts import chart
 from ui.entry import ensure_app_navigation
+from ui.safe import md, text as safe_text
 from ui.settings import TEXT as C
 from ui.training import result_or_progress
 
@@ -46,7 +47,7 @@ raw, max_length = C.draw("tx_samples", c1), C.draw("tx_maxlen", c2)
 try:
     samples = tx.samples_of(raw)
 except LabError as err:
-    st.warning(sentence(err.text()))
+    st.warning(sentence(safe_text(err)))
     samples = None
 if samples:
     split, keras = tx.split_tokens(samples), tx.keras_tokens(samples)
@@ -97,7 +98,7 @@ reviews = C.draw("tx_reviews")
 try:
     data, x_train, x_test, num_words, settings, model_key = imdb_default(reviews)
 except imdb.DataUnavailable as err:
-    st.warning(sentence(err.text()))
+    st.warning(sentence(safe_text(err)))
     data = None
 model = None
 if data is not None:
@@ -123,7 +124,7 @@ if model is not None and not model.diverged and data.word_index:
     word = C.draw("tx_word", c1, placeholder=inv.get(top[0], "") if top else "")
     asked = word_id(word, data.word_index, num_words) if word.strip() else None
     if word.strip() and asked is None:
-        c1.warning(t("text.unknown_word", word=word.strip()[:40], num_words=num_words))
+        c1.warning(t("text.unknown_word", word=md(word.strip()[:40]), num_words=num_words))
     highlight = []
     if asked is not None:
         near = tx.neighbours(E, E[asked], 8, skip=(asked,))
@@ -142,7 +143,7 @@ if model is not None and not model.diverged and data.word_index:
         found = [word_id(w, data.word_index, num_words) for w in words]
         if None in found:
             missing = [w for w, i in zip(words, found) if i is None]
-            a4.warning(t("text.unknown_word", word=missing[0].strip()[:40], num_words=num_words))
+            a4.warning(t("text.unknown_word", word=md(missing[0].strip()[:40]), num_words=num_words))
         else:
             result = tx.analogy(E, *found, k=5)
             a4.dataframe(pd.DataFrame([(inv.get(i, "?"), s) for i, s in result],
@@ -160,7 +161,7 @@ st.markdown(t("text.glove_text"))
 try:
     co = tx.cooccurrence(tx.corpus_tokens(corpus), window)
 except LabError as err:
-    st.warning(sentence(err.text()))
+    st.warning(sentence(safe_text(err)))
     co = None
 if co is not None:
     if corpus.strip() == CORPUS and window == 1:

@@ -5,14 +5,13 @@ Plotly's own toolbar stays on every chart: its camera button saves the figure as
 
 from __future__ import annotations
 
-import re
-
 import plotly.graph_objects as go
 import streamlit as st
 
 from ui import presenter
 from ui.presenter import presenter_style
 from ui.live_plot import live_plotly_chart
+from ui.safe import md
 
 
 def chart(fig: go.Figure, key: str, where=None) -> None:
@@ -34,9 +33,6 @@ def _titled(styled: tuple[go.Figure, str], where) -> go.Figure:
     """Presenter mode: the figure's title as wrapping page text above it."""
     fig, title = styled
     if title:
-        escaped = _MARKDOWN.sub(lambda m: "\\" + m.group(0), title)
-        where.markdown(f"**{escaped}**")
+        where.markdown(f"**{md(title)}**")
     return fig
 
-
-_MARKDOWN = re.compile(r"[\\`*_\[\]<>#|~$]")  # shown as themselves, never as Markdown

@@ -24,6 +24,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import streamlit as st
 
 from lab.i18n import current, options as worded, t
+from ui.safe import md
 
 REGISTRY: dict[str, "Controls"] = {}  # page url path -> its table
 LOCKED = "_room_locked"  # session key: the controls this session may not move (ui.room)
@@ -239,5 +240,5 @@ def from_url(name: str, parse, default):
     try:
         return parse(raw)
     except (ValueError, TypeError, OverflowError):
-        st.warning(t("links.bad", values=f"{name}={raw[:30]}"), icon=":material/link_off:")
+        st.warning(t("links.bad", values=md(f"{name}={raw[:30]}")), icon=":material/link_off:")
         return default

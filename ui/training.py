@@ -24,10 +24,11 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lab import budget, store
-from lab.errors import LabError, text_of
+from lab.errors import LabError
 from lab.i18n import current as current_language, t
 from lab.jobs import CANCELLED, DIVERGED, DONE, FAILED, LECTURER, QUEUED, STUDENT, Job, Who
 from ui.charts import chart
+from ui.safe import text as safe_text
 
 POLL_S = 0.5  # the bound on the time between two progress updates
 FIRST_WAIT_S = 0.4  # a training that finishes this soon shows its result without a progress box
@@ -112,7 +113,7 @@ def follow(job: Job, what: str, figure: Callable[[dict], go.Figure], key: str,
             if snap.state == CANCELLED:
                 st.warning(t("training.cancelled"))
             else:
-                st.error(t("training.failed", error=text_of(job.error) if isinstance(
+                st.error(t("training.failed", error=safe_text(job.error) if isinstance(
                     job.error, LabError) else snap.error))
             if within_budget(cost) and st.button(t("training.retry"), key=f"{key}_retry",
                                                  icon=":material/replay:"):
