@@ -18,12 +18,32 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CACHE = PROJECT_ROOT / "data" / "cache"
 
 
+MARKER = "LAB_CACHE"  # written into a cache folder the lab made: only such a folder is cleared
+
+
+def cache_root() -> Path:
+    """The cache folder's path (not created)."""
+    return Path(os.environ.get("LAB_CACHE_DIR", DEFAULT_CACHE))
+
+
 def cache_dir(*parts: str) -> Path:
-    """The cache folder (or a sub-folder of it), created if missing."""
-    root = Path(os.environ.get("LAB_CACHE_DIR", DEFAULT_CACHE))
+    """The cache folder (or a sub-folder of it), created if missing. A cache folder the lab
+    creates, or finds empty, gets the ``MARKER`` file that ``is_lab_cache`` looks for."""
+    root = cache_root()
+    if not (root / MARKER).exists() and (not root.exists() or not any(root.iterdir())):
+        root.mkdir(parents=True, exist_ok=True)
+        (root / MARKER).write_text("Made by the neural-network lab's cache; "
+                                   "`python -m lab.prepare --clear` removes this folder.\n")
     folder = root.joinpath(*parts)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def is_lab_cache(root: Path) -> bool:
+    """Whether ``root`` is a folder the lab made for its cache: the project's own
+    ``data/cache``, or a folder holding the ``MARKER``. Another folder (a home folder that
+    ``LAB_CACHE_DIR`` names by mistake, someone's data) is never the lab's to delete."""
+    return root.resolve() == DEFAULT_CACHE.resolve() or (root / MARKER).is_file()
 
 
 def digest(*parts, size: int = 16) -> str:

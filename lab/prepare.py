@@ -24,7 +24,7 @@ from typing import Callable
 
 from lab import i18n, imdb, stock
 from lab.errors import DataUnavailable, LabError, text_of
-from lab.cache import cache_dir
+from lab.cache import MARKER, cache_dir, cache_root, is_lab_cache
 from lab.jobs import DONE, FAILED, Job
 
 BAR_WIDTH = 30
@@ -165,11 +165,16 @@ def prepare(steps: list[Step] = STEPS, out=sys.stdout) -> list[tuple[str, bool, 
 
 
 def clear(out=sys.stdout) -> list[Path]:
-    """Remove the lab's cache folder and the IMDB files Keras downloaded for it."""
+    """Remove the lab's cache folder and the IMDB files Keras downloaded for it. A folder that
+    is not the lab's (``lab.cache.is_lab_cache``: ``LAB_CACHE_DIR`` naming someone's files)
+    is refused with ``LabError`` and nothing is removed."""
     removed = []
-    root = cache_dir()
-    shutil.rmtree(root, ignore_errors=True)
-    removed.append(root)
+    root = cache_root()
+    if root.exists():
+        if not is_lab_cache(root):
+            raise LabError("prepare.not_lab_cache", path=str(root), marker=MARKER)
+        shutil.rmtree(root, ignore_errors=True)
+        removed.append(root)
     for name in KERAS_IMDB_FILES:
         path = imdb.KERAS_FILE.parent / name  # Keras's datasets folder (KERAS_HOME honoured)
         if path.exists():
@@ -190,7 +195,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     i18n.set_language_source(lambda: args.lang)  # this command's messages
     if args.clear:
-        clear()
+        try:
+            clear()
+        except LabError as err:
+            print(err.text(), file=sys.stderr)
+            return 1
         return 0
     results = prepare(STEPS + ([Step("experiments", experiments)] if args.experiments else []))
     return 0 if all(ok for _, ok, _, _ in results) else 1

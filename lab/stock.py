@@ -19,6 +19,7 @@ import csv
 import hashlib
 import importlib.util
 import io
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -86,11 +87,16 @@ class StockData:
         return isinstance(self.frame.index, pd.DatetimeIndex)
 
     def summary(self, lang: str | None = None) -> str:
+        return self.summary_message().text(lang)
+
+    def summary_message(self) -> Message:
+        """Where the rows come from and how many there are (``source`` may be a file's name)."""
         idx = self.frame.index
         if self.has_dates:
-            return i18n.t("stock.summary", lang, source=self.source, days=len(self.frame),
-                      first=f"{idx[0]:%Y-%m-%d}", last=f"{idx[-1]:%Y-%m-%d}")
-        return i18n.t("stock.summary_no_dates", lang, source=self.source, days=len(self.frame))
+            return Message("stock.summary", {"source": self.source, "days": len(self.frame),
+                                             "first": f"{idx[0]:%Y-%m-%d}",
+                                             "last": f"{idx[-1]:%Y-%m-%d}"})
+        return Message("stock.summary_no_dates", {"source": self.source, "days": len(self.frame)})
 
 
 # --- Loading --------------------------------------------------------------------------------
@@ -371,30 +377,64 @@ SYMBOL = re.compile(r"^[A-Za-z0-9^][A-Za-z0-9.\-=^]{0,19}$")
 
 
 def fetch_online(symbol: str, start: date, end: date) -> StockData:
-    """Daily prices from Yahoo Finance through ``yfinance``, cached as a plain CSV so the same
-    request works offline afterwards. Raises DataUnavailable when the network is not there."""
+    """Daily prices from Yahoo Finance through ``yfinance``, cached by symbol as plain CSVs
+    (``stock/tickers/<SYMBOL>/<start>_<end>.csv``). A range fetched before is read from its
+    file; any other is fetched, and when that fails (no network, no ``yfinance``) the newest
+    file fetched for the symbol is used, with a note saying when it was fetched. Without one,
+    raises DataUnavailable."""
     symbol = symbol.strip().upper()
     if not SYMBOL.match(symbol):
         raise DataError("stock.err.bad_symbol", symbol=symbol[:30])
     if start >= end:
         raise DataError("stock.err.dates_order")
-    path = cache_dir("stock") / f"{symbol}_{start:%Y%m%d}_{end:%Y%m%d}.csv"
-    if not path.exists():
-        try:
-            import yfinance
-        except ImportError:
-            raise DataUnavailable("stock.err.no_yfinance") from None
-        try:
-            df = yfinance.download(symbol, start=start, end=end, progress=False,
-                                   auto_adjust=False, multi_level_index=False)
-        except Exception as err:  # yfinance raises many kinds; all mean "not fetched"
-            raise DataUnavailable("stock.err.fetch_failed", symbol=symbol,
-                                  error=type(err).__name__) from None
-        if df is None or df.empty or "Close" not in df:
-            raise DataUnavailable("stock.err.no_prices", symbol=symbol)
-        df.index.name = "Date"
-        df[[c for c in BASE_COLUMNS if c in df]].to_csv(path)
-    return parse_csv(path.read_bytes(), f"{symbol} (Yahoo Finance)")
+    folder = cache_dir("stock", "tickers", symbol)
+    path = folder / f"{start:%Y%m%d}_{end:%Y%m%d}.csv"
+    name = f"{symbol} (Yahoo Finance)"
+    if path.exists():
+        return parse_csv(path.read_bytes(), name)
+    try:
+        _download(symbol, start, end, path)
+    except DataUnavailable:
+        cached = _newest_cached(symbol)
+        if cached is None:
+            raise
+        data = parse_csv(cached.read_bytes(), name)
+        fetched = date.fromtimestamp(cached.stat().st_mtime)
+        first, last = (f"{data.frame.index[i]:%Y-%m-%d}" if data.has_dates else str(i)
+                       for i in (0, -1))
+        data.notes.append(Message("stock.note.cached_ticker", {
+            "symbol": symbol, "fetched": f"{fetched:%Y-%m-%d}",
+            "days": (date.today() - fetched).days, "first": first, "last": last}))
+        return data
+    return parse_csv(path.read_bytes(), name)
+
+
+def _download(symbol: str, start: date, end: date, path: Path) -> None:
+    """Fetch the daily prices into ``path`` (written whole or not at all)."""
+    try:
+        import yfinance
+    except ImportError:
+        raise DataUnavailable("stock.err.no_yfinance") from None
+    try:
+        df = yfinance.download(symbol, start=start, end=end, progress=False,
+                               auto_adjust=False, multi_level_index=False)
+    except Exception as err:  # yfinance raises many kinds; all mean "not fetched"
+        raise DataUnavailable("stock.err.fetch_failed", symbol=symbol,
+                              error=type(err).__name__) from None
+    if df is None or df.empty or "Close" not in df:  # also what yfinance gives offline
+        raise DataUnavailable("stock.err.no_prices", symbol=symbol)
+    df.index.name = "Date"
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    df[[c for c in BASE_COLUMNS if c in df]].to_csv(tmp)
+    os.replace(tmp, path)
+
+
+def _newest_cached(symbol: str) -> Path | None:
+    """The file last fetched for ``symbol`` (also in the layout before tickers had folders,
+    ``stock/<SYMBOL>_<start>_<end>.csv``), or None."""
+    files = [*cache_dir("stock", "tickers", symbol).glob("*.csv"),
+             *cache_dir("stock").glob(f"{symbol}_*_*.csv")]
+    return max(files, key=lambda p: p.stat().st_mtime, default=None)
 
 
 # --- Preparation ----------------------------------------------------------------------------

@@ -45,3 +45,53 @@ def test_nothing_is_unpickled_or_loaded_as_a_model_except_keras_own_imdb_file():
         if "allow_pickle=True" in text:
             assert path == ROOT / "lab" / "imdb.py", path
             assert "zipfile.is_zipfile" in text
+
+
+def test_server_folders_are_off_unless_lab_allow_folders_is_1_also_on_localhost(monkeypatch):
+    from streamlit import config
+
+    from lab.i18n import t
+    from ui.server import folders_allowed
+
+    monkeypatch.delenv("LAB_ALLOW_FOLDERS", raising=False)
+    before = config.get_option("server.address")
+    config.set_option("server.address", "localhost")
+    try:
+        assert not folders_allowed()  # localhost may still be behind a proxy for the class
+        for value, allowed in [("1", True), ("0", False), ("yes", False), ("", False)]:
+            monkeypatch.setenv("LAB_ALLOW_FOLDERS", value)
+            assert folders_allowed() is allowed, value
+    finally:
+        config.set_option("server.address", before)
+    for lang in ("en", "ko"):  # the page says how to turn them on
+        assert "LAB_ALLOW_FOLDERS=1 streamlit run app.py" in t("imdb.folders_off", lang)
+        assert "server.address" not in t("imdb.folders_off", lang)
+
+
+def test_prepare_clear_refuses_a_folder_that_is_not_the_labs(monkeypatch, tmp_path):
+    import io
+
+    import pytest
+
+    from lab import cache, prepare
+    from lab.errors import LabError
+
+    theirs = tmp_path / "someone"
+    (theirs / "thesis").mkdir(parents=True)
+    (theirs / "thesis" / "chapter1.tex").write_text("years of work")
+    (theirs / "notes.txt").write_text("keep me")
+    monkeypatch.setenv("LAB_CACHE_DIR", str(theirs))
+    cache.cache_dir("stock")  # the lab writing into a folder that is not empty: no marker
+    with pytest.raises(LabError, match="not the lab's cache folder"):
+        prepare.clear(io.StringIO())
+    assert prepare.main(["--clear"]) == 1
+    assert (theirs / "notes.txt").read_text() == "keep me"
+    assert (theirs / "thesis" / "chapter1.tex").read_text() == "years of work"
+
+    ours = tmp_path / "lab_cache"
+    monkeypatch.setenv("LAB_CACHE_DIR", str(ours))
+    cache.cache_dir("stock_models")  # made by the lab: marked
+    (ours / "stock_models" / "model.json").write_text("{}")
+    assert (ours / cache.MARKER).is_file()
+    assert ours in prepare.clear(io.StringIO()) and not ours.exists()
+    assert ours not in prepare.clear(io.StringIO())  # nothing left to clear

@@ -378,3 +378,39 @@ def test_shared_prepared_sets_are_bounded_in_bytes(monkeypatch):
         assert stock.prepared(data, p.settings) is p  # made once, shared
         sizes.append(nbytes(p.X, p.y, p.frame))
     assert sum(sizes) > 2**20 >= stock.PREPARED.total > 2**20 - max(sizes)
+
+
+def test_a_fetched_ticker_is_cached_by_symbol_and_read_offline_on_a_later_day(monkeypatch,
+                                                                              tmp_path):
+    import os
+    import time
+
+    import yfinance
+
+    monkeypatch.setenv("LAB_CACHE_DIR", str(tmp_path))
+    prices = pd.read_csv(__import__("io").BytesIO(generated_csv(60)), index_col="Date",
+                         parse_dates=True)
+    prices["Adj Close"] = prices["Close"]
+    calls = []
+
+    def online(symbol, **kwargs):
+        calls.append((symbol, kwargs["start"], kwargs["end"]))
+        return prices.copy()
+
+    monkeypatch.setattr(yfinance, "download", online)
+    first = stock.fetch_online(" 005930.ks", date(2020, 1, 1), date(2020, 4, 1))
+    saved = tmp_path / "stock" / "tickers" / "005930.KS" / "20200101_20200401.csv"
+    assert calls == [("005930.KS", date(2020, 1, 1), date(2020, 4, 1))] and saved.is_file()
+    assert len(first.frame) == 60 and not first.notes
+    stock.fetch_online("005930.KS", date(2020, 1, 1), date(2020, 4, 1))
+    assert len(calls) == 1  # the same range again: from the file
+
+    three_days_ago = time.time() - 3 * 86400
+    os.utime(saved, (three_days_ago, three_days_ago))
+    monkeypatch.setattr(yfinance, "download", lambda *a, **k: pd.DataFrame())  # offline
+    later = stock.fetch_online("005930.KS", date(2020, 1, 1), date(2020, 4, 4))  # "today" moved
+    pd.testing.assert_frame_equal(later.frame, first.frame)
+    note = " ".join(str(n) for n in later.notes)
+    assert "Offline" in note and "3 days ago" in note and "2020-01-01" in note
+    with pytest.raises(stock.DataUnavailable, match="GOOG"):  # nothing cached for this one
+        stock.fetch_online("GOOG", date(2020, 1, 1), date(2020, 4, 4))
