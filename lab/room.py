@@ -50,10 +50,12 @@ class View:
     page: str = ""
     values: dict[str, Any] = field(default_factory=dict)
     state: dict[str, str] = field(default_factory=dict)
+    play: dict[str, dict] = field(default_factory=dict)  # player key -> {"playing", "count"}
     version: int = 0  # grows with every change the lecturer publishes
 
     def same(self, other: "View") -> bool:
-        return (self.page, self.values, self.state) == (other.page, other.values, other.state)
+        return ((self.page, self.values, self.state, self.play)
+                == (other.page, other.values, other.state, other.play))
 
 
 @dataclass

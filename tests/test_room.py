@@ -236,3 +236,28 @@ def test_without_a_room_nothing_of_it_is_on_the_page():
     at.run()
     assert "_room" not in at.session_state
     assert not any("Following the lecturer" in c.value for c in at.caption)
+
+
+def test_followers_step_play_and_pause_with_the_lecturer():
+    """The XOR page's player: the lecturer's Step reaches the follower's state, Play plays
+    the follower's page too (whose buttons the lecturer holds), Pause lands both on the
+    lecturer's step."""
+    lecturer = _lecturer("pages/xor.py")
+    student = _student(_code(lecturer), "pages/xor.py")
+    for _ in range(3):
+        lecturer.button(key="xor__step").click().run()
+    steps = lecturer.session_state["xor_state"].steps
+    assert steps > 0
+    student.run()
+    assert student.session_state["xor_state"].steps == steps
+    assert student.button(key="xor__play").disabled and student.button(key="xor__step").disabled
+
+    lecturer.button(key="xor__play").click().run()
+    student.run()
+    assert student.session_state["xor__playing"] is True
+    lecturer.button(key="xor__play").click().run()  # Pause, on the frame the clock reached
+    paused = lecturer.session_state["xor_state"].steps
+    student.run()
+    assert student.session_state["xor__playing"] is False
+    assert student.session_state["xor_state"].steps == paused
+    assert not student.exception and not lecturer.exception

@@ -35,6 +35,8 @@ from ui.controls import from_url, keep_in_url
 from ui.live_plot import plotly_component
 
 FPS = 10  # frames a second in the browser
+ROOM_PLAY = "_room_play"  # session: this run's players, {key: {"playing", "count"}} (ui.room)
+ROOM_FOLLOW = "_room_follow"  # session: the lecturer's players, for a follower to take
 MAX_CHUNKS = 24  # chunks kept for the whole server (about 1 MB each), the oldest dropped
 _PAGE = Path(__file__).with_name("frames_player_frontend") / "index.html"
 __all__ = ["CHUNK_FRAMES", "FPS", "Chunks", "digest", "encode", "frame_now", "play", "state"]
@@ -84,6 +86,24 @@ def state(key: str, lesson: Playback):
     reached = _settle(key)
     now = st.session_state[f"{key}_state"] if reached is None else reached
     st.session_state[f"{key}_state"] = now = lesson.resume(now)
+    now = _follow(key, lesson, now)
+    st.session_state.setdefault(ROOM_PLAY, {})[key] = {"playing": player.is_playing(key),
+                                                       "count": lesson.count(now)}
+    return now
+
+
+def _follow(key: str, lesson: Playback, now):
+    """A follower's player takes the lecturer's (``ROOM_FOLLOW``, set by ``ui.room``): Play and
+    Pause, and the state the lecturer's count names (Step, Reset, the frame Pause landed on);
+    while both play, each plays its own chunks from the same start."""
+    want = st.session_state.get(ROOM_FOLLOW, {}).get(key)
+    if not want or not lesson.link:
+        return now
+    playing_along = want["playing"] and player.is_playing(key)
+    if want["count"] != lesson.count(now) and not playing_along:
+        limit = lesson.link_limit if lesson.link_limit is not None else want["count"]
+        now = _keep(key, lesson.resume(lesson.replay(min(want["count"], limit))))
+    st.session_state[player._playing_key(key)] = want["playing"]
     return now
 
 

@@ -24,19 +24,26 @@ def pause(key: str) -> None:
     st.session_state[_playing_key(key)] = False
 
 
+FOLLOWING = "_room_following"  # session key: a follower's player is the lecturer's (ui.room)
+
+
 def controls(key: str, *, can_play: bool = True) -> str | None:
-    """Draw the four buttons; return ``"step"`` or ``"reset"`` when pressed, else None."""
+    """Draw the four buttons; return ``"step"`` or ``"reset"`` when pressed, else None. A
+    student following the lecturer sees them disabled: the lecturer plays for the room."""
     playing = is_playing(key)
+    if st.session_state.get(FOLLOWING):
+        can_play = False
     c_play, c_step, c_reset = st.columns(3)
     if c_play.button(t("player.pause") if playing else t("player.play"), key=f"{key}__play", type="primary",
                      icon=":material/pause:" if playing else ":material/play_arrow:",
-                     width="stretch", disabled=not (can_play or playing)):
+                     width="stretch",
+                     disabled=not (can_play or playing) or st.session_state.get(FOLLOWING, False)):
         st.session_state[_playing_key(key)] = not playing
         st.rerun()
     stepped = c_step.button(t("player.step"), key=f"{key}__step", icon=":material/skip_next:",
-                            width="stretch", disabled=playing)
+                            width="stretch", disabled=playing or not can_play)
     reset = c_reset.button(t("player.reset"), key=f"{key}__reset", icon=":material/restart_alt:",
-                           width="stretch")
+                           width="stretch", disabled=st.session_state.get(FOLLOWING, False))
     if reset:
         pause(key)
         return "reset"

@@ -26,7 +26,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from lab import room as lab_room
 from lab.errors import LabError, text_of
 from lab.i18n import t
-from ui import controls
+from ui import controls, frames_player, player
 from ui.catalog import LESSONS
 from ui.sidebar import base_url, forget_link_value
 
@@ -116,6 +116,9 @@ def before(url_path: str) -> None:
                  if me["seen"].get(k, v) != v and v not in recent.get(k, ())}
         if moved - set(room.locks):
             me["mode"] = "explore"  # the student moved a control: on their own from now
+    st.session_state[player.FOLLOWING] = me["mode"] == "follow"
+    st.session_state[frames_player.ROOM_FOLLOW] = room.view.play if me["mode"] == "follow" \
+        else {}
     if me["mode"] == "follow":
         _take(room.view, url_path)
         if table is not None:
@@ -201,7 +204,8 @@ def _publish(url_path: str) -> None:
     table = controls.REGISTRY.get(url_path)
     view = lab_room.View(url_path, _values(table, defaults=True) if table else {},
                          {n: st.query_params[n] for n in (table.state if table else ())
-                          if n in st.query_params})
+                          if n in st.query_params},
+                         dict(st.session_state.get(frames_player.ROOM_PLAY, {})))
     if _safely(rooms.publish, me["code"], view) is None and not st.session_state.get(DOWN):
         _leave()  # ended elsewhere (another tab, the timeout)
 
@@ -225,8 +229,8 @@ def sidebar(url_path: str) -> None:
 
 
 def _leave() -> None:
-    st.session_state.pop(KEY, None)
-    st.session_state.pop(controls.LOCKED, None)
+    for key in (KEY, controls.LOCKED, player.FOLLOWING, frames_player.ROOM_FOLLOW):
+        st.session_state.pop(key, None)
 
 
 def _join(code: str) -> None:
