@@ -180,7 +180,7 @@ async def run(sessions: int, play: bool, servers: int, proxy: bool) -> None:
     address, and the proxy picks its process; the lecturer visits each process once."""
     cache = tempfile.mkdtemp(prefix="lab-load-")
     if proxy:
-        deployment = serve.start(servers, cache_dir=cache)
+        deployment = serve.start(servers, cache_dir=cache, name_process=True)
         stops, pids = [deployment.stop], deployment.pids()
         routes = one_browser_per_process(deployment.url, servers)
         urls, cookies = [deployment.url] * len(routes), list(routes.values())

@@ -179,7 +179,8 @@ def run_section(processes: int, followers: int) -> None:
         return
     from deploy import serve
 
-    with serve.start(processes, cache_dir=cache, env={"LAB_LECTURER_KEY": KEY}) as dep:
+    with serve.start(processes, cache_dir=cache, env={"LAB_LECTURER_KEY": KEY},
+                     name_process=True) as dep:
         cookies = [arrive(dep.url)[0] for _ in range(max(8, processes * 4))]
         asyncio.run(bench_follow(dep.url, followers, cookies))
 

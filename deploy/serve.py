@@ -98,11 +98,25 @@ def _start_redis(dep: Deployment) -> str:
         time.sleep(0.1)
 
 
+def nginx_config(run_dir: Path, listen: str, ports: list[int],
+                 name_process: bool = False) -> str:
+    """``deploy/nginx.conf`` with its fields filled in: nginx's folder, where it listens, the
+    lab processes' ports, and (tests only) the header that names the process that answered."""
+    header = "            add_header X-Lab-Process $upstream_addr always;" if name_process else ""
+    return (CONFIG.read_text().replace("@RUN@", str(run_dir))
+            .replace("@LISTEN@", listen)
+            .replace("@MAX_BODY@", str(MAX_UPLOAD_MB + 5))
+            .replace("@PROCESS_HEADER@\n", header + "\n" if header else "")
+            .replace("@UPSTREAMS@", "\n".join(f"        server 127.0.0.1:{p};" for p in ports)))
+
+
 def start(processes: int = 2, port: int = 0, host: str = "127.0.0.1",
           cache_dir: str | None = None, env: dict | None = None,
-          redis: bool = True) -> Deployment:
+          redis: bool = True, name_process: bool = False) -> Deployment:
     """Start Redis (unless ``LAB_REDIS_URL`` names one, or ``redis`` is False), the processes
-    and nginx; returns once the class's address answers."""
+    and nginx; returns once the class's address answers. ``name_process`` (tests and
+    benchmarks only) adds an ``X-Lab-Process`` header naming the process that answered (its
+    internal address): never for a class."""
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(nginx).exists():
         raise RuntimeError("nginx is not installed: apt-get install nginx")
@@ -127,12 +141,8 @@ def start(processes: int = 2, port: int = 0, host: str = "127.0.0.1",
         for server in servers:  # they start side by side
             server.wait_healthy()
         listen = port or free_port()
-        conf = (CONFIG.read_text().replace("@RUN@", str(run_dir))
-                .replace("@LISTEN@", f"{host}:{listen}")
-                .replace("@MAX_BODY@", str(MAX_UPLOAD_MB + 5))
-                .replace("@UPSTREAMS@", "\n".join(f"        server 127.0.0.1:{p};"
-                                                  for p in dep.ports)))
-        (run_dir / "nginx.conf").write_text(conf)
+        (run_dir / "nginx.conf").write_text(
+            nginx_config(run_dir, f"{host}:{listen}", dep.ports, name_process))
         log = run_dir / "error.log"
         dep.procs.append(subprocess.Popen(
             [nginx, "-c", str(run_dir / "nginx.conf"), "-p", str(run_dir), "-g", "daemon off;"],

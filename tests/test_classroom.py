@@ -252,7 +252,9 @@ def test_prepare_clear_removes_the_cache(tmp_path, monkeypatch):
 
     monkeypatch.setenv("LAB_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(imdb, "KERAS_FILE", tmp_path / "keras" / "imdb.npz")
-    (tmp_path / "cache" / "stock_models").mkdir(parents=True)
+    from lab.cache import cache_dir
+
+    cache_dir("stock_models")  # the lab's own folder: it holds the lab's marker
     (tmp_path / "keras").mkdir()
     (tmp_path / "keras" / "imdb.npz").write_bytes(b"x")
     (tmp_path / "keras" / "other.npz").write_bytes(b"x")

@@ -48,7 +48,7 @@ def deployment(tmp_path_factory):
             pytest.fail("nginx is not installed: .ci/run must install it")
         pytest.skip("nginx is not installed (apt-get install nginx; .ci/run installs it)")
     folder = tmp_path_factory.mktemp("proxy")
-    with serve.start(2, cache_dir=str(folder / "cache"),
+    with serve.start(2, cache_dir=str(folder / "cache"), name_process=True,
                      env={"KERAS_HOME": str(folder / "keras"),
                           "TESTS_SAVES_LOG": str(folder / "saves.log")}) as dep:
         dep.cache, dep.saves = folder / "cache", folder / "saves.log"
@@ -76,6 +76,45 @@ def uploads(deployment, browsers) -> dict:
             uploader(deployment.url, "alpha.csv", 300, deadline, c1),
             uploader(deployment.url, "beta.csv", 420, deadline, c2))))
     return asyncio.run(both())
+
+
+def nginx_test(tmp_path, name_process: bool = False) -> str:
+    """``nginx -t`` on the class's configuration: its verdict, and the configuration."""
+    import subprocess
+
+    conf = serve.nginx_config(tmp_path, "127.0.0.1:1", [2, 3], name_process)
+    (tmp_path / "nginx.conf").write_text(conf)
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    checked = subprocess.run([nginx, "-t", "-c", str(tmp_path / "nginx.conf"), "-p",
+                              str(tmp_path)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+    return conf
+
+
+def test_the_configuration_limits_a_class_and_names_no_internal_address(deployment, tmp_path):
+    conf = nginx_test(tmp_path)
+    assert "X-Lab-Process" not in conf and "$upstream_addr" not in conf
+    assert "add_header X-Lab-Process" in nginx_test(tmp_path, name_process=True)
+    settings = " ".join(line.split("#")[0] for line in conf.splitlines())
+    for directive in ["worker_processes auto;", "worker_connections 4096;",
+                      "limit_conn per_address 512;", "limit_conn per_server 3000;",
+                      "limit_req zone=requests burst=2400 nodelay;", "rate=50r/s;",
+                      "client_header_timeout 15s;", "keepalive_timeout 30s;",
+                      "proxy_read_timeout 2m;", "server_tokens off;"]:
+        assert directive in settings, directive
+    assert "1d;" not in settings  # no day-long read timeout: idle websockets end
+
+
+def test_the_proxy_sends_security_headers(deployment):
+    for path in ("/", "/_stcore/health"):
+        with urllib.request.urlopen(deployment.url + path, timeout=30) as r:
+            headers = r.headers
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "same-origin"
+        csp = headers["Content-Security-Policy"]
+        assert "default-src 'self'" in csp and "frame-ancestors 'self'" in csp
+        assert "img-src 'self' data: blob:" in csp and "object-src 'none'" in csp
+        assert "nginx/" not in (headers["Server"] or "")
 
 
 def test_the_proxy_runs_two_processes_and_keeps_each_browser_on_one(deployment, browsers):
