@@ -60,13 +60,20 @@ class Playable:
 
 
 @dataclass
-class WordsDemo(Playable):
+class _Demo(Playable):
+    """A demo's network and its Adam: made from the settings in ``__post_init__``, never
+    passed in."""
+
+    net: rnn.RNN = field(init=False)
+    opt: rnn.Adam = field(init=False)
+
+
+@dataclass
+class WordsDemo(_Demo):
     TRAINING_STATE = ("net", "opt", "losses")
     n_c: int = 8
     lr: float = 0.05
     seed: int = 0
-    net: rnn.RNN = field(init=False)
-    opt: rnn.Adam = field(init=False)
     losses: list[float] = field(default_factory=list)
     diverged: bool = False
 
@@ -107,15 +114,13 @@ class WordsDemo(Playable):
 
 
 @dataclass
-class SineDemo(Playable):
+class SineDemo(_Demo):
     TRAINING_STATE = ("net", "opt", "rng", "train_losses", "test_losses")
     time_steps: int = 20
     n_c: int = 16
     lr: float = 0.01
     seed: int = 0
     batch_size: int = 32
-    net: rnn.RNN = field(init=False)
-    opt: rnn.Adam = field(init=False)
     train_losses: list[float] = field(default_factory=list)
     test_losses: list[float] = field(default_factory=list)
     diverged: bool = False
