@@ -33,7 +33,7 @@ import pandas as pd
 
 from lab import sequences
 from lab.cache import digest
-from lab.errors import DataUnavailable
+from lab.errors import DataUnavailable, Message
 from lab import i18n
 
 # Where Keras keeps its IMDB download ($KERAS_HOME, else ~/.keras): the pages use the real
@@ -64,11 +64,16 @@ class Dataset:
     source: str  # a name (part of the trained models' key): "keras", "generated", a file name
 
     def summary(self, lang: str | None = None) -> str:
+        return self.summary_message(lang).text(lang)
+
+    def summary_message(self, lang: str | None = None) -> Message:
+        """Where the reviews come from (``source`` may be a folder's path) and how many."""
         name = (i18n.t(f"imdb.source_name.{self.source}", lang)
                 if self.source in SOURCE_NAMES else self.source)
-        return i18n.t("imdb.summary", lang, source=name, train=len(self.x_train),
-                  test=len(self.x_test), train_pos=int(self.y_train.sum()),
-                  test_pos=int(self.y_test.sum()))
+        return Message("imdb.summary", {"source": name, "train": len(self.x_train),
+                                        "test": len(self.x_test),
+                                        "train_pos": int(self.y_train.sum()),
+                                        "test_pos": int(self.y_test.sum())})
 
 
 SOURCE_NAMES = ("keras", "generated", "uploaded_csv")  # named in the locale files

@@ -11,7 +11,7 @@ from lab.figures.imdb import training_figure
 from lab.i18n import headers, t
 from ui.charts import chart
 from ui.entry import ensure_app_navigation
-from ui.safe import md, text as safe_text
+from ui.safe import text as safe_text
 from ui.settings import EXPERIMENTS as C
 from ui.training import result_or_progress, within_budget
 
@@ -39,7 +39,7 @@ try:
 except imdb.DataUnavailable as err:
     st.warning(sentence(safe_text(err)))
     st.stop()
-st.caption(md(data.summary()))
+st.caption(safe_text(data.summary_message()))
 if data.source == "generated":
     st.info(t("imdb.generated_note"))
 

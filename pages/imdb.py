@@ -15,7 +15,7 @@ from lab.i18n import current, t
 from lab.imdb_model import ModelSettings, model_key
 from ui.charts import chart
 from ui.entry import ensure_app_navigation
-from ui.safe import md, text as safe_text
+from ui.safe import text as safe_text
 from ui.server import folders_allowed
 from ui.settings import IMDB as C
 from ui.training import result_or_progress, within_budget
@@ -91,11 +91,11 @@ except imdb.DataUnavailable as err:
         st.stop()
     preset, loaded = st.session_state.im_last_data
     num_words, skip_top, maxlen = imdb.PRESETS[preset]
-    st.info(t("imdb.previous_data", summary=md(loaded[0].summary())))
+    st.info(t("imdb.previous_data", summary=safe_text(loaded[0].summary_message())))
 data, x_train, x_test, fingerprint = loaded
 if data.source == "generated":
     st.info(t("imdb.generated_note"))
-st.caption(md(data.summary()))
+st.caption(safe_text(data.summary_message()))
 st.caption(t(f"imdb.preset_note.{preset}"))
 
 with st.expander(t("imdb.tokenizer")):
