@@ -261,3 +261,33 @@ def test_followers_step_play_and_pause_with_the_lecturer():
     assert student.session_state["xor__playing"] is False
     assert student.session_state["xor_state"].steps == paused
     assert not student.exception and not lecturer.exception
+
+
+@pytest.mark.parametrize("page", ["perceptron", "xor", "rnn", "structures", "gates", "stock",
+                                  "text", "imdb", "experiments"])
+def test_a_follower_sees_the_lecturers_view_on_every_page(page, monkeypatch, tmp_path):
+    """The lecturer opens each page on a link's settings (tests/test_links.py's views); a
+    student who joins then has every one of the page's controls at the lecturer's value."""
+    from tests.conftest import link_params
+    from tests.test_links import VIEWS
+    from ui.controls import REGISTRY
+
+    monkeypatch.setenv("LAB_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    lecturer = AppTest.from_file(APP, default_timeout=240)
+    lecturer.query_params.update(link_params(VIEWS[page]))
+    lecturer.switch_page(f"pages/{page}.py")
+    lecturer.run()
+    lecturer.text_input(key="_room_key").input(KEY)
+    next(b for b in lecturer.button if b.label == "Open a room").click().run()
+    student = _student(_code(lecturer), f"pages/{page}.py")
+    assert not student.exception, [e.message for e in student.exception]
+    moved = 0  # controls the link moved off their defaults, which the student follows
+    for c in REGISTRY[page]:
+        if c.key in lecturer.session_state:
+            mine, theirs = student.session_state[c.key], lecturer.session_state[c.key]
+            assert (list(mine) == list(theirs) if c.kind == "multiselect"
+                    else mine == theirs), (c.key, mine, theirs)
+            moved += c.key in VIEWS[page] and (list(mine) if c.kind == "multiselect" else mine) \
+                != (list(c.initial()) if c.kind == "multiselect" else c.initial())
+    assert moved >= 1, moved
