@@ -291,3 +291,12 @@ def test_a_follower_sees_the_lecturers_view_on_every_page(page, monkeypatch, tmp
             moved += c.key in VIEWS[page] and (list(mine) if c.kind == "multiselect" else mine) \
                 != (list(c.initial()) if c.kind == "multiselect" else c.initial())
     assert moved >= 1, moved
+
+
+def test_the_lecturer_can_show_the_join_code_large_for_the_back_rows():
+    lecturer = _lecturer()
+    code = _code(lecturer)
+    assert len(lecturer.get("image")) == 1  # the sidebar's QR code
+    lecturer.button(key="_room_project").click().run()
+    assert any(code in t.value for t in lecturer.title)
+    assert len(lecturer.get("image")) == 2

@@ -288,6 +288,8 @@ def _lecturer_panel(rooms: lab_room.Rooms, me: dict, url_path: str) -> None:
     link = join_link(me["code"], url_path)
     st.image(_qr_png(link), caption=t("room.scan"), width="stretch")
     st.code(link, language=None, wrap_lines=True)
+    if st.button(t("room.project"), icon=":material/qr_code_2:", key="_room_project"):
+        _projected(me["code"], link)
     _counts(rooms, me["code"])
     table = controls.REGISTRY.get(url_path)
     if table is not None and len(list(table)):
@@ -303,6 +305,14 @@ def _lecturer_panel(rooms: lab_room.Rooms, me: dict, url_path: str) -> None:
         _safely(rooms.end, me["code"])
         _leave()
         st.rerun()
+
+
+@st.dialog(" ", width="large")
+def _projected(code: str, link: str) -> None:
+    """The join code and its QR code as large as the screen allows, for the back rows."""
+    st.title(t("room.join_title", code=code))
+    st.image(_qr_png(link), width="stretch")
+    st.code(link, language=None, wrap_lines=True)
 
 
 @st.fragment(run_every=2.0)
