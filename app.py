@@ -12,7 +12,7 @@ import streamlit as st
 from lab import i18n, store
 from lab.i18n import t
 from ui.catalog import LESSONS
-from ui import presenter, room
+from ui import presenter, room, training
 from ui.gc_policy import freeze_after_heavy_imports
 from ui.sidebar import (link_box, name_dropped_values, remember_link, session_language,
                         shared_sidebar)
@@ -20,6 +20,7 @@ from ui.sidebar import (link_box, name_dropped_values, remember_link, session_la
 ICON = str(Path(__file__).with_name("ui") / "icon.png")
 
 i18n.set_language_source(session_language)  # every t() below reads the sidebar's language
+training.set_room_role(room.role)  # a room's lecturer and students: the training queue's rules
 remember_link()
 room_slot, link_slot = shared_sidebar()  # first: a link's language (bound to the URL) names the pages
 # The icon ships with the lab: a Material icon would be fetched from Google on every page load.

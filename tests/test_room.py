@@ -300,3 +300,18 @@ def test_the_lecturer_can_show_the_join_code_large_for_the_back_rows():
     lecturer.button(key="_room_project").click().run()
     assert any(code in t.value for t in lecturer.title)
     assert len(lecturer.get("image")) == 2
+
+
+def test_in_a_room_a_student_needs_the_lecturer_for_a_long_training(monkeypatch, tmp_path):
+    """The room gives the training queue its roles: lecture 002's LSTM(128) preset is beyond
+    a student's budget, and the lecturer may start it."""
+    monkeypatch.setenv("LAB_CACHE_DIR", str(tmp_path))
+    lecturer = _lecturer("pages/stock.py")
+    student = _student(_code(lecturer), "pages/stock.py")
+    student.selectbox(key="sk_preset").set_value("lecture 002 LSTM").run()
+    assert student.session_state["_room"]["mode"] == "explore"
+    assert any("Ask the lecturer" in w.value for w in student.warning)
+    assert not [b for b in student.button if b.key == "sk_train_now"]
+    lecturer.selectbox(key="sk_preset").set_value("lecture 002 LSTM").run()
+    assert not any("Ask the lecturer" in w.value for w in lecturer.warning)
+    assert [b for b in lecturer.button if b.key == "sk_train_now"]

@@ -44,6 +44,8 @@ def _me() -> dict | None:
 
 def role() -> str | None:
     """``lecturer``, ``student`` (in a room), or None: alone, as on a laptop."""
+    if get_script_run_ctx() is None:
+        return None
     me = _me()
     return me["role"] if me else None
 
