@@ -8,6 +8,7 @@ import os
 import re
 import sys
 import tempfile
+import types
 from pathlib import Path
 
 import pytest
@@ -272,10 +273,9 @@ def link_params(values: dict | None = None, lang: str = "en", **state) -> dict:
 
 # --- The unit tier ------------------------------------------------------------------------------
 # ``python -m pytest -m unit``: lab/'s own tests alone, in well under a minute. They are the tests
-# of the files below, except those that start Keras (the NumPy = Keras proofs), run a page in
-# AppTest, start a child process or a redis-server, or take over 2 s alone: the ones named in
-# NOT_UNIT and those that ask for a fixture of HEAVY_FIXTURES. Every test still runs in the
-# whole suite.
+# of the files below, except those that run a page in AppTest (``_runs_a_page``), ask for a
+# fixture of HEAVY_FIXTURES (Keras, a child process, a redis-server), or are named in NOT_UNIT
+# (Keras reached through lab/, or over 2 s alone). Every test still runs in the whole suite.
 UNIT_FILES = {"test_charseq.py", "test_errata.py", "test_experiments.py", "test_figures.py",
               "test_gates.py", "test_imdb.py", "test_korean.py", "test_lecture_values.py",
               "test_maths.py", "test_mlp.py", "test_perceptron.py", "test_queue.py",
@@ -294,24 +294,6 @@ NOT_UNIT = {
     "test_parameter_counts_equal_keras_and_the_lecture",
     "test_every_experiment_trains_on_the_reference_subset", "test_gru_counts_equal_keras",
     "test_the_id_rule_is_keras_own", "test_todays_keras_on_the_lectures_old_arguments",
-    # AppTest
-    "test_the_page_trains_both_ways_and_generates", "test_every_structure_draws",
-    "test_the_page_runs_lecture_004s_comparison",
-    "test_prepare_trains_the_experiments_the_page_then_opens_without_training",
-    "test_the_imdb_page_opens_on_the_default_model_that_prepare_trains",
-    "test_the_errata_page_lists_every_entry_with_its_page",
-    "test_the_stock_page_shows_cancel_only_when_allowed",
-    "test_a_student_in_a_room_needs_the_lecturer_beyond_the_budget",
-    "test_the_imdb_page_trains_new_settings_only_when_asked",
-    "test_a_redis_that_cannot_be_reached_leaves_each_process_on_its_own",
-    "test_a_wrong_lecturer_key_is_refused_on_screen",
-    "test_students_follow_the_lecturers_page_and_settings_and_may_explore",
-    "test_a_locked_control_keeps_the_lecturers_value_through_the_widget_and_a_link",
-    "test_the_room_outlives_the_lecturers_reload_and_ends_for_everyone",
-    "test_without_a_room_nothing_of_it_is_on_the_page",
-    "test_the_gate_page_says_which_gru_it_computes", "test_the_ids_rule_on_the_page",
-    "test_the_experiments_page_names_the_embedding_models_own_fit",
-    "test_the_pages_link_their_terms_to_the_glossary",
     # over 2 s alone
     "test_a_million_row_upload_keeps_its_last_rows",
     "test_other_delimiters_unsorted_dates_and_very_long_files", "test_the_work_budget_caps_epochs",
@@ -320,10 +302,29 @@ NOT_UNIT = {
 }
 
 
+def _runs_a_page(fn, module, seen: set) -> bool:
+    """Whether ``fn`` (a test, or a function or fixture of its module) names ``AppTest``, itself
+    or through another function of the module that it names."""
+    code = getattr(getattr(fn, "__wrapped__", fn), "__code__", None)
+    if code is None or code in seen:
+        return False
+    seen.add(code)
+    names, nested = set(), [code]
+    while nested:  # the function's own code, and its lambdas and comprehensions
+        c = nested.pop()
+        names |= set(c.co_names)
+        nested += [k for k in c.co_consts if isinstance(k, types.CodeType)]
+    return "AppTest" in names or any(_runs_a_page(vars(module)[n], module, seen)
+                                     for n in names if n in vars(module))
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
+        used = [item.function] + [vars(item.module)[f] for f in item.fixturenames
+                                  if f in vars(item.module)]
         if (item.path.name in UNIT_FILES and not {item.name, item.originalname} & NOT_UNIT
                 and not HEAVY_FIXTURES & set(item.fixturenames)
+                and not any(_runs_a_page(fn, item.module, set()) for fn in used)
                 and not item.get_closest_marker("slow")):
             item.add_marker(pytest.mark.unit)
 
