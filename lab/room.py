@@ -29,8 +29,10 @@ import threading
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any
 
+from lab import cluster
+from lab.cluster import Backend, MemoryBackend, RedisBackend  # noqa: F401 (re-exported)
 from lab.errors import InvalidInput, LabError
 from lab.i18n import t
 
@@ -40,6 +42,7 @@ IDLE_SECONDS = 4 * 3600  # a room without its lecturer for this long ends
 MEMBER_SECONDS = 15.0  # a student not heard from for this long no longer counts
 WAIT_STEP_SECONDS = 0.05  # how often a waiting follower looks at the store (another process)
 PREFIX = "lab:room:"
+_CHANGED = threading.Condition()  # a view published by this process: its followers look now
 
 
 @dataclass
@@ -80,111 +83,12 @@ def _decode(text: str | bytes | None) -> Room | None:
                 list(data.get("locks", [])))
 
 
-class Backend(Protocol):
-    """A small store of JSON records with an expiry, and of members' last signs of life."""
-
-    def add(self, key: str, text: str, ttl: float) -> bool: ...  # only if absent
-    def get(self, key: str) -> str | None: ...
-    def put(self, key: str, text: str, ttl: float) -> None: ...
-    def delete(self, *keys: str) -> None: ...
-    def keys(self, prefix: str) -> list[str]: ...
-    def mark(self, key: str, member: str, text: str, ttl: float) -> None: ...
-    def marks(self, key: str) -> dict[str, str]: ...
-
-
-class MemoryBackend:
-    """This process's memory: the default for one ``streamlit run``."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._data: dict[str, tuple[float, Any]] = {}
-
-    def _live(self, key: str):
-        item = self._data.get(key)
-        if item and item[0] < time.time():
-            del self._data[key]
-            return None
-        return item[1] if item else None
-
-    def add(self, key, text, ttl):
-        with self._lock:
-            if self._live(key) is not None:
-                return False
-            self._data[key] = (time.time() + ttl, text)
-            return True
-
-    def get(self, key):
-        with self._lock:
-            value = self._live(key)
-            return value if isinstance(value, str) else None
-
-    def put(self, key, text, ttl):
-        with self._lock:
-            self._data[key] = (time.time() + ttl, text)
-
-    def delete(self, *keys):
-        with self._lock:
-            for key in keys:
-                self._data.pop(key, None)
-
-    def keys(self, prefix):
-        with self._lock:
-            return [k for k in list(self._data) if k.startswith(prefix) and self._live(k)]
-
-    def mark(self, key, member, text, ttl):
-        with self._lock:
-            marks = self._live(key) or {}
-            marks[member] = text
-            self._data[key] = (time.time() + ttl, marks)
-
-    def marks(self, key):
-        with self._lock:
-            return dict(self._live(key) or {})
-
-
-class RedisBackend:
-    """Redis (``LAB_REDIS_URL``): one store for every process and machine serving the class."""
-
-    def __init__(self, url: str):
-        import redis  # only where a Redis is configured
-
-        self.r = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2,
-                                      decode_responses=True)
-        self.r.ping()  # fail now, not in the middle of a page
-
-    def add(self, key, text, ttl):
-        return bool(self.r.set(key, text, ex=max(1, int(ttl)), nx=True))
-
-    def get(self, key):
-        return self.r.get(key)
-
-    def put(self, key, text, ttl):
-        self.r.set(key, text, ex=max(1, int(ttl)))
-
-    def delete(self, *keys):
-        if keys:
-            self.r.delete(*keys)
-
-    def keys(self, prefix):
-        return list(self.r.scan_iter(match=prefix + "*", count=500))
-
-    def mark(self, key, member, text, ttl):
-        with self.r.pipeline() as p:
-            p.hset(key, member, text)
-            p.expire(key, max(1, int(ttl)))
-            p.execute()
-
-    def marks(self, key):
-        return self.r.hgetall(key)
-
-
 class Rooms:
     """Open, find, steer and end rooms; count who follows and who explores."""
 
     def __init__(self, backend: Backend, degraded: bool = False):
         self.backend = backend
         self.degraded = degraded  # Redis was asked for and could not be reached
-        self._changed = threading.Condition()  # a view published by this process
 
     # --- The lecturer ------------------------------------------------------------------------
     def open(self, view: View | None = None) -> Room:
@@ -217,8 +121,8 @@ class Rooms:
         return room
 
     def _notify(self) -> None:
-        with self._changed:
-            self._changed.notify_all()
+        with _CHANGED:
+            _CHANGED.notify_all()
 
     def wait(self, code: str, version: int, locks: list[str], timeout: float) -> Room | None:
         """The room once its view's version or its locks differ from what a follower shows, or
@@ -233,8 +137,8 @@ class Rooms:
             left = deadline - time.monotonic()
             if left <= 0:
                 return room
-            with self._changed:
-                self._changed.wait(min(left, WAIT_STEP_SECONDS))
+            with _CHANGED:
+                _CHANGED.wait(min(left, WAIT_STEP_SECONDS))
 
     def lock(self, code: str, keys: list[str]) -> Room | None:
         room = self.get(code)
@@ -302,33 +206,19 @@ def is_lecturer(text: str) -> bool:
                                               lecturer_key().encode())
 
 
-_rooms: Rooms | None = None
-_rooms_lock = threading.Lock()
-_retry_at = 0.0
-RETRY_SECONDS = 30.0  # how often a process that fell back to memory tries Redis again
+_memory = MemoryBackend()  # this process's rooms, when no Redis is shared
 
 
 def rooms() -> Rooms:
-    """This process's rooms: Redis when ``LAB_REDIS_URL`` is set and reachable, else memory."""
-    global _rooms, _retry_at
-    with _rooms_lock:
-        url = os.environ.get("LAB_REDIS_URL", "").strip()
-        if _rooms is None or (_rooms.degraded and time.time() >= _retry_at):
-            if url:
-                try:
-                    _rooms = Rooms(RedisBackend(url))
-                except Exception:  # unreachable, refused, a bad URL: keep teaching alone
-                    _retry_at = time.time() + RETRY_SECONDS
-                    if _rooms is None:
-                        _rooms = Rooms(MemoryBackend(), degraded=True)
-            else:
-                _rooms = Rooms(MemoryBackend())
-        return _rooms
+    """This process's rooms: in the server's Redis when there is one (``lab.cluster``), else
+    in memory (``degraded`` when a Redis is set but cannot be reached)."""
+    redis = cluster.shared()
+    return Rooms(redis or _memory, degraded=redis is None and cluster.degraded())
 
 
 def reset() -> None:
-    """Forget this process's rooms (tests)."""
-    global _rooms, _retry_at
-    with _rooms_lock:
-        _rooms, _retry_at = None, 0.0
+    """Forget this process's rooms and connections (tests)."""
+    global _memory
+    _memory = MemoryBackend()
+    cluster.reset()
     lecturer_key.cache_clear()

@@ -18,6 +18,11 @@ stopped at its next batch); a job others still wait for goes on. A job whose ses
 job wants its worker. So a student moving a slider through fifteen values holds one job, and
 one who leaves holds none that anyone else needs.
 
+One training per key holds for every process of a class too: behind ``deploy.serve`` the
+processes share a Redis (``lab.cluster``), and the first to train a key claims it there
+(``Claim``, renewed while it trains, so a process that dies frees it); the others show that
+training's progress and load its result from the shared cache folder once it is saved.
+
 The divergence rule lives here: a result whose ``diverged`` is true is kept in memory (so the
 page can say so without training again) but never written to disk. A cancelled or failed
 training saves nothing, and a save is atomic (``lab.cache.save_arrays``), so nothing
@@ -44,6 +49,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import json
 import multiprocessing as mp
 import os
 import sys
@@ -56,6 +62,7 @@ from typing import Callable, Generic, TypeVar
 
 import numpy as np
 
+from lab import cluster
 from lab.cache import cache_dir
 from lab.errors import LabError
 from lab.jobs import CANCELLED, DIVERGED, DONE, FAILED, FINISHED, QUEUED, Cancelled, Job, Who
@@ -389,25 +396,34 @@ class Store(Generic[R]):
 
     def _run(self, job: Job, train: Callable[[Job], R]) -> None:
         job._start()
+        claim = None
         try:
             if job.should_stop():
                 raise Cancelled
-            if isinstance(train, Task) and warm_up() and train.importable():
-                result = _run_in_child(train, job)
-            else:
-                result = train(job)
+            result, claim = _elsewhere(self, job)  # trained by another process of the class
+            if result is None:
+                if isinstance(train, Task) and warm_up() and train.importable():
+                    result = _run_in_child(train, job)
+                else:
+                    result = train(job)
             if job.should_stop():  # a trainer that stopped early on request returns a part
                 raise Cancelled
         except Cancelled:
+            if claim is not None:
+                claim.release()
             if job.dropped:  # no one waits: the key is free for a fresh training
                 self._forget(job)
             job._finish(CANCELLED)
             return
         except Exception as err:  # shown on the page; the server keeps running
+            if claim is not None:
+                claim.release()
             job._finish(FAILED, error=err)
             return
         if not result.diverged:
             result.save(cache_dir(self.folder), job.key)
+        if claim is not None:
+            claim.release()  # saved first: the processes waiting on it load it from disk
         self._remember(job.key, result)
         with self._lock:
             self._jobs.pop(job.key, None)
@@ -433,6 +449,80 @@ class Store(Generic[R]):
                 job.cancel()
             self._jobs.clear()
             self._memory.clear()
+
+
+# --- One training per key for every process of the class (Redis, lab.cluster) -----------------
+CLAIM_S = 30.0  # a claim's lifetime, renewed while its training runs: a dead process frees it
+ELSEWHERE_POLL_S = 0.5  # how often a process whose key another trains looks for the result
+
+
+class Claim:
+    """This process trains ``key`` for the class: held in Redis, renewed (with the training's
+    progress, for the other processes' pages) by a thread until released."""
+
+    def __init__(self, redis, name: str, job: Job):
+        self.redis, self.name, self.job = redis, name, job
+        self.owner = f"{os.uname().nodename}:{os.getpid()}:{id(job)}"
+        self._stop = threading.Event()
+
+    def take(self) -> bool:
+        if not self.redis.add(self.name, self.owner, CLAIM_S):
+            return False
+        threading.Thread(target=self._renew, daemon=True, name="lab-claim").start()
+        return True
+
+    def _renew(self) -> None:
+        while not self._stop.wait(1.0):
+            try:
+                if self.redis.get(self.name) != self.owner:
+                    return
+                self.redis.put(self.name, self.owner, CLAIM_S)
+                j = self.job
+                self.redis.put(self.name + ":progress", json.dumps(
+                    [j.epoch, j.epochs, j.batch, j.batches]), CLAIM_S)
+            except Exception:  # Redis gone: the claim expires by itself
+                return
+
+    def release(self) -> None:
+        self._stop.set()
+        try:
+            if self.redis.get(self.name) == self.owner:
+                self.redis.delete(self.name, self.name + ":progress")
+        except Exception:  # Redis gone: the claim expires by itself
+            pass
+
+
+def _elsewhere(store: "Store", job: Job):
+    """(the result another process of the class trained, None) once it is on disk; or (None,
+    this process's claim) when it is this process's to train. Without a shared Redis: (None,
+    None), this process trains. While another trains it, this job shows that training's
+    progress."""
+    redis = cluster.shared()
+    if redis is None:
+        return None, None
+    claim = Claim(redis, f"lab:train:{store.folder}:{job.key}", job)
+    saved = lambda: store._load(cache_dir(store.folder), job.key)  # noqa: E731
+    while True:
+        found = saved()
+        if found is not None:
+            return found, None
+        try:
+            if claim.take():
+                found = saved()  # saved, and its claim released, since the look above
+                if found is not None:
+                    claim.release()
+                    return found, None
+                return None, claim
+            progress = redis.get(claim.name + ":progress")
+        except Exception:  # Redis gone mid-way: train here
+            return None, None
+        if progress:
+            epoch, epochs, batch, batches = json.loads(progress)
+            job.epochs = max(job.epochs, epochs)
+            job.on_batch(epoch, batch, batches)
+        if job.should_stop():
+            raise Cancelled
+        time.sleep(ELSEWHERE_POLL_S)
 
 
 def clear_all() -> None:

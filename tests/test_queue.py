@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from lab import budget, jobs, stock, stock_model, store as store_mod
 from lab.jobs import CANCELLED, DONE, LECTURER, QUEUED, RUNNING, Cancelled, Job, Who
+from ui import room as room_ui  # app.py gives the training queue this role
 from tests.conftest import RAW_RUN, ROOT
 
 APP = str(ROOT / "app.py")
@@ -278,7 +279,7 @@ def test_the_stock_page_shows_cancel_only_when_allowed(held_stock_training, monk
     RAW_RUN(at)
     assert not _cancel_buttons(at)
     assert any("only the lecturer can cancel" in c.value for c in at.caption)
-    monkeypatch.setattr(training, "room_role", lambda: LECTURER)
+    monkeypatch.setattr(room_ui, "role", lambda: LECTURER)
     RAW_RUN(at)
     assert _cancel_buttons(at), "the lecturer cancels any training"
     _cancel_buttons(at)[0].click()
@@ -286,11 +287,11 @@ def test_the_stock_page_shows_cancel_only_when_allowed(held_stock_training, monk
     assert job.wait(10) and job.state == CANCELLED and not job.dropped
     # training it again is a new training: a student in a room only within the budget
     monkeypatch.setattr(budget, "STUDENT_MACS", 1.0)
-    monkeypatch.setattr(training, "room_role", lambda: "student")
+    monkeypatch.setattr(room_ui, "role", lambda: "student")
     RAW_RUN(at)
     assert not [b for b in at.button if b.key == "sk_live_retry"]
     assert any("Ask the lecturer" in w.value for w in at.warning)
-    monkeypatch.setattr(training, "room_role", lambda: None)
+    monkeypatch.setattr(room_ui, "role", lambda: None)
     RAW_RUN(at)
     assert [b for b in at.button if b.key == "sk_live_retry"], "alone: nothing is bounded"
 
@@ -316,7 +317,7 @@ def test_a_student_in_a_room_needs_the_lecturer_beyond_the_budget(role, bounded,
     from ui import training
 
     monkeypatch.setenv("LAB_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(training, "room_role", lambda: role)
+    monkeypatch.setattr(room_ui, "role", lambda: role)
     store_mod.clear_all()
     at = AppTest.from_file(APP, default_timeout=240)
     at.switch_page("pages/stock.py")
