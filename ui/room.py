@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import time
 import uuid
+from functools import lru_cache
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -173,10 +174,9 @@ def _apply(values: dict, table) -> None:
         tuple(v) if isinstance(v, list) else v)}
     now = _values(table)
     change = {k: v for k, v in known.items() if now.get(k) != v}
-    me = _me()
-    for key, value in change.items():  # the last few values the room gave each control
-        me.setdefault("recent", {})[key] = (me.get("recent", {}).get(key, []) + [value])[-ECHOES:]
-    for key in change:
+    recent = _me().setdefault("recent", {})  # the last few values the room gave each control
+    for key, value in change.items():
+        recent[key] = (recent.get(key, []) + [value])[-ECHOES:]
         forget_link_value(key)  # the room's value, not a link's, seeds the widget
     table.apply(change)
 
@@ -276,6 +276,7 @@ def join_link(code: str, url_path: str) -> str:
     return f"{base_url(url_path)}/?room={code}"
 
 
+@lru_cache(maxsize=32)
 def _qr_png(text: str) -> bytes:
     import qrcode
 
