@@ -174,3 +174,31 @@ def test_a_room_opened_on_one_process_is_followed_on_the_other(deployment, brows
             await student.leave()
             await lecturer.__aexit__()
     assert asyncio.run(room()) == []
+
+
+def test_streamlit_and_plotly_work_under_the_proxys_csp_in_a_browser(deployment):
+    """The Content-Security-Policy in a real browser: the lab's pages through the proxy draw
+    their Plotly charts (also inside the components' iframes), keep their websocket, and the
+    browser refuses nothing."""
+    from tests.test_browser import CHART_DRAWN, CHROMIUM, CHROMIUM_ARGS
+
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    refused = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1600})
+            page.on("console", lambda m: refused.append(m.text)
+                    if "Content Security Policy" in m.text or "Refused to" in m.text else None)
+            for path in ("", "/xor", "/stock"):
+                page.goto(deployment.url + path)
+                page.wait_for_selector("h1", timeout=120_000)
+                page.wait_for_function(CHART_DRAWN, timeout=120_000) if path else None
+                page.wait_for_timeout(1500)
+                assert page.locator('[data-testid="stException"]').count() == 0, path
+        finally:
+            browser.close()
+    assert not refused, refused
