@@ -159,12 +159,16 @@ def _run_next() -> None:
         _renumber()
 
 
-def watch(job: Job, who: Who, slot: str) -> None:
-    """``who`` waits for ``job`` at ``slot`` (one place on a page: asking and every poll). The
-    job it waited for there before, if another, is left, and dropped if no one else waits for
-    it (queued: taken off the queue; running: stopped at its next batch)."""
+def watch(job: Job, who: Who, slot: str, poll: bool = False) -> None:
+    """``who`` waits for ``job`` at ``slot`` (one place on a page), as its page asks for it.
+    The job it waited for there before, if another, is left, and dropped if no one else waits
+    for it (queued: taken off the queue; running: stopped at its next batch). A ``poll`` only
+    says it still waits: a late poll of a job the session has since moved on from is ignored
+    (it never takes the place back from the newer job)."""
     with _queue_lock:
         before = _slots.get((who.session, slot))
+        if poll and before is not None and before is not job:
+            return
         changed = before is not job or who.session not in {w.session for w in job.waiters()}
         job.seen(who)
         _slots[(who.session, slot)] = job

@@ -121,6 +121,14 @@ def test_a_sessions_queued_job_is_replaced_by_its_next_one(store, trainers, busy
     assert trainers.started[2:] == ["window 55"], "the replaced settings never trained"
 
 
+def test_a_late_poll_of_a_left_job_does_not_take_the_place_back(store, trainers, busy):
+    old = ask(store, trainers, A, "window 41")
+    new = ask(store, trainers, A, "window 42")
+    store_mod.watch(old, A, "sk_live", poll=True)  # the previous run's timer fires late
+    assert new.state == QUEUED and not new.dropped
+    assert alive_for(store, A) == [new]
+
+
 def test_a_job_others_watch_is_not_replaced(store, trainers, busy):
     shared = ask(store, trainers, A, "window 41")
     store_mod.watch(shared, B, "sk_live")  # another student waits for the same setting
@@ -151,7 +159,7 @@ class Polling:
 
     def _poll(self, job, who, slot):
         while not self.stop.wait(0.02):
-            store_mod.watch(job, who, slot)
+            store_mod.watch(job, who, slot, poll=True)
 
     def __enter__(self):
         self.thread.start()

@@ -105,7 +105,7 @@ def follow(job: Job, what: str, figure: Callable[[dict], go.Figure], key: str,
     @st.fragment(run_every=POLL_S if polling else None)
     def _poll():
         me = who()
-        store.watch(job, me, key)  # this session still waits for it here
+        store.watch(job, me, key, poll=True)  # this session still waits for it here
         snap = job.snapshot()
         if polling and snap.state not in (QUEUED, "running"):
             st.rerun()  # finished: the page draws the result (or the reason it has none)
