@@ -18,6 +18,8 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1400, "height": 1000}
 # the gate inspector's time-step slider, and its first figure's content
 T_LABEL = i18n.t("gates.time_step", "en")
+T_INPUT = ", ".join(f'input[type=range][aria-label="{i18n.t("gates.time_step", lang)}"]'
+                    for lang in ("en", "ko"))  # the time-step slider, in either language
 F_LABEL = i18n.t("gates.keep_label.lstm", "en")
 FIRST_CHART = """() => { const s = document.querySelector('.main-svg');
     return s ? s.outerHTML : ''; }"""
@@ -33,14 +35,13 @@ def room_url(tmp_path_factory):
 
 def _time_step(page) -> int:
     """The time-step slider's value, drawn or folded away (a follower's phone)."""
-    return int(page.locator(f'input[type=range][aria-label="{T_LABEL}"]').input_value())
+    return int(page.locator(T_INPUT).input_value())
 
 
 def _wait_time_step(page, value: int) -> None:
     page.wait_for_function(
-        f"""() => [...document.querySelectorAll('input[type=range]')].some(s =>
-              s.getAttribute('aria-label') === {T_LABEL!r} && s.value === '{value}')""",
-        timeout=20_000)
+        f"""() => [...document.querySelectorAll({T_INPUT!r})].some(s =>
+              s.value === '{value}')""", timeout=20_000)
 
 
 def test_a_lecturer_and_two_students_in_chromium(room_url, browser):  # noqa: F811
@@ -51,18 +52,20 @@ def test_a_lecturer_and_two_students_in_chromium(room_url, browser):  # noqa: F8
     lecturer.get_by_text(i18n.t("room.title", "en")).first.click()  # the sidebar's expander
     lecturer.get_by_role("textbox", name=i18n.t("room.key", "en")).fill(KEY)
     lecturer.get_by_role("button", name=i18n.t("room.open", "en")).click()
-    lecturer.get_by_text("Room ").first.wait_for(timeout=30_000)
+    lecturer.wait_for_function("""() => /Room [A-Z2-9]{5}/.test(
+        document.querySelector('[data-testid="stSidebar"]').innerText)""", timeout=30_000)
     code = re.search(r"Room ([A-Z2-9]{5})", lecturer.locator('[data-testid="stSidebar"]')
                      .inner_text())[1]
     lecturer.screenshot(path=str(SHOTS / "lecturer.png"))
 
     laptop = browser.new_page(viewport=DESKTOP)
     phone = browser.new_page(viewport=PHONE)
-    for student in (laptop, phone):
-        student.goto(f"{room_url}/?room={code}")  # the join link: home, then the lecturer's page
-        student.wait_for_selector(".main-svg", timeout=60_000)
+    korean = i18n.languages()["ko"]
+    for student, lang in ((laptop, "en"), (phone, "ko")):  # the join link, in each one's language
+        student.goto(f"{room_url}/?room={code}" + ("" if lang == "en" else f"&lang={korean}"))
+        student.wait_for_selector(".main-svg", timeout=60_000)  # home, then the lecturer's page
         assert student.locator("h1").first.inner_text().strip() == i18n.t(
-            "lesson.gates.title", "en")
+            "lesson.gates.title", lang)
     start = _time_step(lecturer)
     assert _time_step(laptop) == _time_step(phone) == start
 
@@ -70,7 +73,7 @@ def test_a_lecturer_and_two_students_in_chromium(room_url, browser):  # noqa: F8
     phone.screenshot(path=str(SHOTS / "phone_following.png"))
     chart_top = phone.locator(".main-svg").first.bounding_box()["y"]
     assert chart_top < PHONE["height"], chart_top
-    assert not phone.locator(f'input[type=range][aria-label="{T_LABEL}"]').is_visible()
+    assert not phone.locator(T_INPUT).is_visible()
 
     before = laptop.evaluate(FIRST_CHART)
     lecturer.get_by_role("slider", name=T_LABEL).focus()

@@ -29,7 +29,7 @@ section.main .block-container, .stMainBlockContainer {{ max-width: 100%; padding
 # controls" switch (the container keyed ``room_summary``) stay.
 _WIDGETS = ", ".join(f'[data-testid="{w}"]' for w in (
     "stSlider", "stNumberInput", "stRadio", "stSelectbox", "stMultiSelect", "stCheckbox",
-    "stTextInput", "stTextArea", "stButtonGroup"))
+    "stTextInput", "stTextArea", "stButtonGroup", "stButton"))  # a follower's Play: held
 FOLLOWER_PHONE = f"""<style>
 @media (max-width: 640px) {{
   [data-testid="stMain"] [data-testid="stElementContainer"]:has(:is({_WIDGETS})):not(

@@ -37,6 +37,7 @@ ECHOES = 4  # values the room set lately that the browser may still send back
 BEAT_SECONDS = 5.0  # a follower's sign of life (lab.room.MEMBER_SECONDS is 15)
 KEY = "_room"  # session state: {"code", "role": "lecturer" | "student", "mode", ...}
 HOME_SCRIPT = "pages/home.py"
+PROJECTED_QR_PX = 560  # the join QR code on the projector: the code and link stay on screen
 
 
 def _me() -> dict | None:
@@ -157,7 +158,9 @@ def _worded(control, value) -> str:
 
 def _take(view: lab_room.View, url_path: str) -> None:
     if view.page != url_path and view.version:
-        st.switch_page(_script(view.page))
+        # an empty query: Streamlit refuses to clear one whose parameters are bound to widgets
+        # (a link's language); the widgets write their own back
+        st.switch_page(_script(view.page), query_params={})
     table = controls.REGISTRY.get(url_path)
     if table is None:
         return
@@ -314,7 +317,7 @@ def _lecturer_panel(rooms: lab_room.Rooms, me: dict, url_path: str) -> None:
 def _projected(code: str, link: str) -> None:
     """The join code and its QR code as large as the screen allows, for the back rows."""
     st.title(t("room.join_title", code=code))
-    st.image(_qr_png(link), width="stretch")
+    st.image(_qr_png(link), width=PROJECTED_QR_PX)
     st.code(link, language=None, wrap_lines=True)
 
 
