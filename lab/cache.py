@@ -32,8 +32,7 @@ def cache_dir(*parts: str) -> Path:
     root = cache_root()
     if not (root / MARKER).exists() and (not root.exists() or not any(root.iterdir())):
         root.mkdir(parents=True, exist_ok=True)
-        (root / MARKER).write_text("Made by the neural-network lab's cache; "
-                                   "`python -m lab.prepare --clear` removes this folder.\n")
+        (root / MARKER).touch()  # its name says it all; empty
     folder = root.joinpath(*parts)
     folder.mkdir(parents=True, exist_ok=True)
     return folder

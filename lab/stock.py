@@ -365,7 +365,8 @@ def _dates(col: pd.Series) -> tuple[np.ndarray, int | None]:
     neither a date nor missing."""
     cells = col.str.strip()
     dates = pd.to_datetime(cells, errors="coerce", format="mixed")
-    return dates.to_numpy("datetime64[ns]"), _first(dates.isna() & ~cells.str.lower().isin(_MISSING))
+    bad = dates.isna() & ~cells.str.lower().isin(_MISSING)
+    return dates.to_numpy("datetime64[ns]"), _first(bad)
 
 
 def _first(mask: pd.Series) -> int | None:

@@ -70,7 +70,8 @@ with tab_inspect:
             labels = [vocab[i] for i in idx[0]]
             head = (w_out, b_out)
         except ValueError as err:
-            st.warning(t("gates.cannot_read_sentence", sentence=md(repr(sentence)), err=safe_text(err),
+            st.warning(t("gates.cannot_read_sentence", sentence=md(repr(sentence)),
+                         err=safe_text(err),
                          chars=" ".join(repr(c) for c in vocab[1:])))
     if x is not None:
         trace = cells.run(cell, x, forget_bias_shift=f_shift, input_bias_shift=i_shift)

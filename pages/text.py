@@ -143,7 +143,8 @@ if model is not None and not model.diverged and data.word_index:
         found = [word_id(w, data.word_index, num_words) for w in words]
         if None in found:
             missing = [w for w, i in zip(words, found) if i is None]
-            a4.warning(t("text.unknown_word", word=md(missing[0].strip()[:40]), num_words=num_words))
+            a4.warning(t("text.unknown_word", word=md(missing[0].strip()[:40]),
+                         num_words=num_words))
         else:
             result = tx.analogy(E, *found, k=5)
             a4.dataframe(pd.DataFrame([(inv.get(i, "?"), s) for i, s in result],

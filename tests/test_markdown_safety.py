@@ -75,7 +75,8 @@ def test_an_uploaded_file_name_and_its_cells_are_drawn_as_text():
     raw = f"Date,Close\n2020-01-01,1\n2020-01-02,{bad_cell}\n".encode()
     at.file_uploader(key="sk_csv").set_value((f"{HOSTILE}.csv", raw, "text/csv")).run()
     assert_drawn_as_text(at, bad_cell)
-    rows = "".join(f"2020-{m:02d}-{d:02d},{100 + d + m}\n" for m in range(1, 4) for d in range(1, 28))
+    rows = "".join(f"2020-{m:02d}-{d:02d},{100 + d + m}\n"
+                   for m in range(1, 4) for d in range(1, 28))
     at.file_uploader(key="sk_csv").set_value((f"{HOSTILE}.csv", f"Date,Close\n{rows}".encode(),
                                               "text/csv")).run()
     assert_drawn_as_text(at, f"{HOSTILE}.csv")

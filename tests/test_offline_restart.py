@@ -14,8 +14,8 @@ from tests.test_classroom import prepared_offline  # noqa: F401  (the prepared m
 
 # The restarted process. Its own network guard: a connection to any address but loopback
 # raises (and is counted), and so does a name look-up of any other host; libraries with their
-# own sockets (yfinance's curl) are sent to a proxy on a closed loopback port. The Keras loader reads
-# the reference subset, as on the prepared machine (tests/conftest.py keras_imdb_prepared).
+# own sockets (yfinance's curl) are sent to a proxy on a closed loopback port. The Keras loader
+# reads the reference subset, as on the prepared machine (tests/conftest.py keras_imdb_prepared).
 CHILD = r'''
 import ipaddress, json, socket, sys
 
@@ -88,6 +88,7 @@ for page in [None] + [lesson.script for lesson in LESSONS]:
         pages.append({"page": page, "lang": lang,
                       "exceptions": [e.message for e in at.exception],
                       "errors": [e.value for e in at.error],
+                      "threshold": [w.value for w in at.slider if w.key == "im_thr"],
                       "text": " ".join(e.value for e in [*at.caption, *at.markdown])[:20000]})
 at = AppTest.from_file(sys.argv[2], default_timeout=180)
 at.query_params.update(links["online"])
@@ -115,7 +116,8 @@ def test_a_restarted_process_works_offline_from_disk(prepared_offline, shared_da
     env["NO_PROXY"] = env["no_proxy"] = ""
     done = subprocess.run(
         [sys.executable, "-c", CHILD, str(shared_data / "imdb_keras_subset_num500.npz"),
-         str(ROOT / "app.py"), json.dumps(links)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200)
+         str(ROOT / "app.py"), json.dumps(links)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200)
     lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
     assert done.returncode == 0 and lines, done.stderr[-3000:]
     result = json.loads(lines[-1][len("RESULT "):])
@@ -125,6 +127,7 @@ def test_a_restarted_process_works_offline_from_disk(prepared_offline, shared_da
     imdb_en = next(p for p in result["pages"]
                    if p["page"] == "pages/imdb.py" and p["lang"] == "en")
     assert "5,000" in imdb_en["text"], "the prepared Keras reviews, read from disk"
+    assert imdb_en["threshold"] == [0.5], "the prepared model's threshold view, not a training"
     assert result["guarded"], "the restarted process's network guard did not refuse"
     assert not result["online"]["exceptions"] and any(
         "000660" in w for w in result["online"]["warnings"]), result["online"]
