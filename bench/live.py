@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.browser_fps import _serve  # noqa: E402
+from bench.table import pct, row, run_sections  # noqa: E402
 from bench.ws_session import Session, slider  # noqa: E402
 
 TIMEOUT_S = 120  # any single wait
@@ -49,14 +50,6 @@ WINDOWS = (10, 20, 30, 45, 60, 2, 5, 14)
 LRS = ("0.01", "0.001")
 UNITS = ("32", "64", "8")
 KINDS = ("LSTM", "SimpleRNN")
-
-
-def row(name: str, value: str, baseline: str, ratio: str, note: str = "") -> None:
-    print(f"| {name} | {value} | {baseline} | {ratio} | {note} |", flush=True)
-
-
-def pct(values: list[float], q: float) -> float:
-    return float(np.percentile(values, q)) if values else float("nan")
 
 
 # --- train ---------------------------------------------------------------------------------
@@ -236,23 +229,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=["train", "page", "room", "hostile"])
     args = parser.parse_args()
-    print("| what | measured | baseline (same run) | ratio | note |")
-    print("| --- | --- | --- | --- | --- |", flush=True)
     sections = {"train": bench_train, "page": lambda: asyncio.run(bench_page()),
                 "room": lambda: asyncio.run(bench_room()),
                 "hostile": lambda: asyncio.run(_hostile())}
-    failed = []
-    for name, fn in sections.items():
-        if args.only and name != args.only:
-            continue
-        try:
-            fn()
-        except Exception as err:  # report, run the rest, fail the command at the end
-            failed.append(name)
-            row(f"section {name}", "FAILED", "-", "-", f"{type(err).__name__}: {err}")
-    if failed:
-        print(f"failed sections: {', '.join(failed)}", file=sys.stderr)
-    return 1 if failed else 0
+    return run_sections(sections, args.only)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ their page. Rows (each beside a baseline measured in the same run, with the rati
 * follow page: the lecturer opens another page; the time to each follower drawing it.
   Baseline: the lecturer's own page open.
 * hostile: one student races the stock page's window slider, then another's new move waits
-  (``bench/hostile.py``), when that section exists.
+  (``bench/hostile.py``).
 
 Nothing is asserted; the command exits non-zero only when a section fails to run.
 """
@@ -31,11 +31,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.table import pct, row, run_sections  # noqa: E402
 from bench.ws_session import Run, Session, arrive, click, slider, text  # noqa: E402
 from deploy import launch  # noqa: E402
 
@@ -45,14 +44,6 @@ MOVES = (5, 9, 3, 12, 7, 4, 10, 6)  # values of gi_t, each new to the room
 OTHER_PAGE, OTHER_CONTROL = "perceptron", "pc_eta"  # the page switched to, and a control on it
 WAIT_S = 20.0  # the longest a follower may take to show a move before it counts as missed
 CODE = re.compile(r"\*\*([A-Z2-9]{5})\*\*")
-
-
-def row(name: str, value: str, baseline: str, ratio: str, note: str = "") -> None:
-    print(f"| {name} | {value} | {baseline} | {ratio} | {note} |", flush=True)
-
-
-def pct(values: list[float], q: float) -> float:
-    return float(np.percentile(values, q)) if values else float("nan")
 
 
 class Follower:
@@ -192,26 +183,10 @@ def main() -> int:
                         help="1: one streamlit run; more: deploy.serve (nginx and Redis)")
     parser.add_argument("--only", choices=["follow", "hostile"])
     args = parser.parse_args()
-    print("| what | measured | baseline (same run) | ratio | note |")
-    print("| --- | --- | --- | --- | --- |", flush=True)
-    sections = {"follow": lambda: run_section(args.processes, args.followers)}
-    try:
-        from bench.hostile import bench_hostile  # one student racing a slider
-        sections["hostile"] = lambda: asyncio.run(bench_hostile())
-    except ImportError:
-        pass
-    failed = []
-    for name, fn in sections.items():
-        if args.only and name != args.only:
-            continue
-        try:
-            fn()
-        except Exception as err:  # report, run the rest, fail the command at the end
-            failed.append(name)
-            row(f"section {name}", "FAILED", "-", "-", f"{type(err).__name__}: {err}")
-    if failed:
-        print(f"failed sections: {', '.join(failed)}", file=sys.stderr)
-    return 1 if failed else 0
+    from bench.hostile import bench_hostile  # one student racing a slider
+
+    return run_sections({"follow": lambda: run_section(args.processes, args.followers),
+                         "hostile": lambda: asyncio.run(bench_hostile())}, args.only)
 
 
 if __name__ == "__main__":
