@@ -152,12 +152,13 @@ try:
         raise stock.DataError("stock.diverged")
 except stock.DataError as err:
     st.error(sentence(safe_text(err)))
-if forecast is not None:
-    st.session_state.sk_last = (prep, settings, forecast)
+if forecast is not None:  # the session keeps what names its windows, not the windows
+    st.session_state.sk_last = (data, prep_settings, forecast)
 else:
     if "sk_last" not in st.session_state:
         st.stop()
-    prep, settings, forecast = st.session_state.sk_last
+    last_data, last_settings, forecast = st.session_state.sk_last
+    prep = stock.prepared(last_data, last_settings)  # from the shared, byte-bounded cache
     st.info(t("stock.previous_result"))
 
 # --- Evaluation ------------------------------------------------------------------------------

@@ -242,6 +242,15 @@ def test_every_page_works_offline_after_prepare(prepared_offline, strict_text):
     imdb_page.text_area(key="im_review").set_value("a wonderful film, I loved it").run()
     verdict = [m.value for m in imdb_page.markdown if "→" in m.value and "threshold" in m.value]
     assert verdict and "Unknown words: none" in verdict[0], "the real word index knows them"
+    # the text page's word boxes, there once the prepared embedding is: typed Markdown and
+    # HTML come back as text in the unknown-word notes (tests/test_markdown_safety.py)
+    from tests.test_markdown_safety import HOSTILE, assert_drawn_as_text
+
+    text_page = run("pages/text.py")
+    for key in ("tx_word", "tx_a", "tx_b", "tx_c"):
+        text_page.text_input(key=key).input(HOSTILE[:40])
+    text_page.run()
+    assert_drawn_as_text(text_page, HOSTILE[:40])
     at = run("pages/stock.py", link_params({"sk_source": "online", "sk_symbol": "000660.KS"}))
     assert at.warning, "the online fetch fails with a message, the cached result stays"
     assert stock.EMBEDDED_TICKERS

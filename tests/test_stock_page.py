@@ -91,6 +91,19 @@ def test_no_feature_keeps_the_previous_result(page):
     at.multiselect(key="sk_features").set_value(["Close"]).run()
 
 
+def test_the_session_keeps_no_windows_of_its_own(page):
+    """A session's previous result names its windows (data and settings); the windows, up to
+    168 MB for a large upload, live only in the byte-bounded shared cache (stock.PREPARED),
+    so they leave memory when it drops them."""
+    from lab import stock
+
+    kept = page.session_state["sk_last"]
+    assert not [v for v in kept if isinstance(v, stock.Prepared)]
+    page.multiselect(key="sk_features").set_value([]).run()  # falls back on the previous one
+    assert any("previous result" in i.value for i in clean(page).info)
+    page.multiselect(key="sk_features").set_value(["Close"]).run()
+
+
 def test_upload_lecture_000_file(page, shared_data):
     at = page
     at.radio(key="sk_source").set_value("upload").run()
