@@ -81,15 +81,16 @@ try:
         raise imdb.DataUnavailable("imdb.err.folders_off")
     if source == "csv" and csv is None:
         raise imdb.DataUnavailable("imdb.choose_csv")
+    asked = (source, num_words, skip_top, maxlen, csv, folder, preset in imdb.DROP_OOV_PRESETS)
     with st.spinner(t("imdb.loading")):
-        loaded = load(source, num_words, skip_top, maxlen, csv, folder,
-                      preset in imdb.DROP_OOV_PRESETS)
-    st.session_state.im_last_data = (preset, loaded)
+        loaded = load(*asked)
+    st.session_state.im_last_data = (preset, asked)  # what names the data, not its arrays
 except imdb.DataUnavailable as err:
     st.warning(sentence(safe_text(err)))
     if "im_last_data" not in st.session_state:
         st.stop()
-    preset, loaded = st.session_state.im_last_data
+    preset, asked = st.session_state.im_last_data
+    loaded = load(*asked)  # from the shared cache (read again if it was dropped)
     num_words, skip_top, maxlen = imdb.PRESETS[preset]
     st.info(t("imdb.previous_data", summary=safe_text(loaded[0].summary_message())))
 data, x_train, x_test, fingerprint = loaded

@@ -353,6 +353,18 @@ def test_imdb_missing_folder_keeps_the_previous_data(imdb_page, monkeypatch):
     at.radio(key="im_source").set_value("generated").run()
 
 
+def test_imdb_session_keeps_what_names_its_data_not_the_arrays(imdb_page):
+    """The previous data a session falls back on is named by its loading arguments; the padded
+    reviews (up to 100 MB for a 50,000-review upload) live only in the shared cache."""
+    kept = imdb_page.session_state["im_last_data"]
+    leaves = [kept]
+    while leaves:
+        value = leaves.pop()
+        assert not isinstance(value, np.ndarray) and not hasattr(value, "x_train"), type(value)
+        if isinstance(value, (tuple, list)):
+            leaves += list(value)
+
+
 BAD_UPLOADS = [  # (what, file, what the page must say)
     ("none", None, "Choose a CSV file to upload."),
     ("random bytes", np.random.default_rng(0).bytes(5_000), "Cannot read the file as CSV"),
