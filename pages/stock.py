@@ -3,12 +3,11 @@
 
 from datetime import date
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from lab import budget, stock
-from lab.figures.stock import loss_figure, price_figure, returns_figure
+from lab.figures import stock as figures
 from lab import stock_model
 from lab.stock_model import (PRESETS, STORE, Forecast, ForecastSettings, estimate_seconds,
                              keras_code, model_key, scaling_comparison)
@@ -47,17 +46,8 @@ def forecast_view(key: str, lang: str, _prep: stock.Prepared, _forecast: Forecas
     bytes a forecast day (the CSV's row, the figures' points), 15 MB for the largest upload
     (100,000 days) and 0.4 MB for the default series, so 12 entries stay under 180 MB while
     a class on a few settings in two languages keeps its views."""
-    prep, forecast = _prep, _forecast
-    table = stock.evaluate(prep, forecast.pred)
-    pred_close = prep.to_close(forecast.pred)
-    figures = (price_figure(prep, pred_close, t("stock.price_title", kind=forecast.settings.kind,
-                                                window=prep.settings.window_size)),
-               returns_figure(*stock.returns_on_test_days(prep, pred_close)),
-               loss_figure(forecast.history, forecast.settings.epochs))
-    out = pd.DataFrame({"close": prep.close, "forecast": pred_close, "naive": prep.prev_close,
-                        "part": np.where(np.arange(len(prep.close)) < prep.split, "train",
-                                         "test")}, index=prep.target_index)
-    return table, pred_close, figures, out.to_csv(), table.to_csv()
+    return figures.forecast_view(_prep, _forecast, t(
+        "stock.price_title", kind=_forecast.settings.kind, window=_prep.settings.window_size))
 
 
 def apply_preset() -> None:
@@ -87,7 +77,7 @@ def forecast_for(prep: stock.Prepared, s: ForecastSettings) -> Forecast | None:
             return None
         job = stock_model.request(prep, s)
     return result_or_progress(job, f"{s.kind}({s.units})",
-                              lambda history: loss_figure(history, s.epochs), key="sk_live",
+                              lambda history: figures.loss_figure(history, s.epochs), key="sk_live",
                               retry=lambda: stock_model.request(prep, s, restart=True),
                               cost=cost)
 

@@ -4,11 +4,12 @@ returns on the test days, and the loss curves while training."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 
 from lab import i18n
 from lab.figures import FIG_HEIGHT, LEGEND_BELOW, MARGIN, SERIES_COLORS
-from lab.stock import Prepared
+from lab.stock import Prepared, evaluate, returns_on_test_days
 
 SMALL = 340
 TRUE_COLOR, TRAIN_COLOR, TEST_COLOR, NAIVE_COLOR = "#444444", "#9ecae1", "#d62728", "#7f7f7f"
@@ -70,3 +71,17 @@ def loss_figure(history: dict[str, list[float]], epochs: int) -> go.Figure:
         title=i18n.t("fig.stock.loss_title"), height=SMALL,
         margin=MARGIN, legend=LEGEND_BELOW,
         xaxis=dict(title=i18n.t("fig.stock.epoch"), range=[0.5, epochs + 0.5]), yaxis=dict(title="MSE", type="log")))
+
+
+def forecast_view(prep: Prepared, forecast, title: str):
+    """What the stock page shows of a trained forecast: (scores table, forecast closes, the
+    price / returns / loss figures, the forecast's CSV, the scores' CSV)."""
+    table = evaluate(prep, forecast.pred)
+    pred_close = prep.to_close(forecast.pred)
+    figures = (price_figure(prep, pred_close, title),
+               returns_figure(*returns_on_test_days(prep, pred_close)),
+               loss_figure(forecast.history, forecast.settings.epochs))
+    out = pd.DataFrame({"close": prep.close, "forecast": pred_close, "naive": prep.prev_close,
+                        "part": np.where(np.arange(len(prep.close)) < prep.split, "train",
+                                         "test")}, index=prep.target_index)
+    return table, pred_close, figures, out.to_csv(), table.to_csv()
