@@ -2,15 +2,16 @@
 
 Builds the navigation from ``ui.catalog.LESSONS`` (lecture order) plus a home page, and draws
 the sidebar shared by every page (language, presenter mode, the link to the view). Each page is
-one file under ``pages/``; every word on screen comes from ``lab/locales/`` (``lab.i18n``).
+one file under ``pages/``; every word on screen comes from ``lab/locales/`` (``lab.core.i18n``).
 """
 
 from pathlib import Path
 
 import streamlit as st
 
-from lab import i18n, store
-from lab.i18n import t
+from lab.core import i18n
+from lab.training import store
+from lab.core.i18n import t
 from ui.catalog import LESSONS
 from ui import presenter, room, training
 from ui.gc_policy import freeze_after_heavy_imports

@@ -6,7 +6,7 @@ trained forecast, and what a room that follows the lecturer costs.
 
 Sections (each figure beside a baseline measured in the same run, as a ratio):
 
-* train: seconds per epoch of the NumPy forecaster (``lab.seqnet``) against Keras on
+* train: seconds per epoch of the NumPy forecaster (``lab.networks.seqnet``) against Keras on
   TensorFlow for the same model and data (page default GRU(16), window 7, and window 60),
   plus TensorFlow's import and Keras's first epoch, which NumPy does not pay.
 * page: a real ``streamlit run`` with an empty cache; one session over Streamlit's websocket
@@ -54,8 +54,9 @@ KINDS = ("LSTM", "SimpleRNN")
 
 # --- train ---------------------------------------------------------------------------------
 def bench_train() -> None:
-    from lab import seqnet, stock
-    from lab.stock_model import ForecastSettings
+    from lab.networks import seqnet
+    from lab.data import stock
+    from lab.models.stock_model import ForecastSettings
 
     data = stock.load_embedded("GOOG")
     t0 = time.perf_counter()

@@ -50,7 +50,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from lab import mlp, perceptron as pc  # noqa: E402
+from lab.networks import mlp, perceptron as pc  # noqa: E402
 
 REPEATS = 5
 KERAS_EPOCHS = 300  # timed, then scaled to the lecture's 10,000
@@ -83,7 +83,7 @@ def bench_xor() -> None:
     t_default = median_time(lambda: converge(0.5))
     t_lecture = median_time(lambda: converge(0.1))
 
-    from lab import keras_ref
+    from lab.networks import keras_ref
 
     model = keras_ref.build_model(3, lr=0.1)
     x, t = mlp.XOR_X.astype("float32"), mlp.XOR_T.astype("float32")
@@ -204,8 +204,8 @@ def bench_frame() -> None:
 def bench_rnn() -> None:
     import tensorflow as tf
 
-    from lab import rnn
-    from lab.rnn_demos import SineDemo
+    from lab.networks import rnn
+    from lab.models.rnn_demos import SineDemo
 
     m, T, n_f, n_c = 32, 100, 100, 32  # lecture 001's IMDB one-hot setting
     rng = np.random.default_rng(0)
@@ -257,7 +257,7 @@ def bench_rnn() -> None:
 def bench_gates() -> None:
     from streamlit.testing.v1 import AppTest
 
-    from lab import memory
+    from lab.models import memory
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     at.switch_page("pages/gates.py")
@@ -290,10 +290,11 @@ SHARED = ROOT.parent / "shared" / "data"
 
 
 def bench_imdb() -> None:
-    from lab import imdb, threshold as th
+    from lab.data import imdb
+    from lab.maths import threshold as th
     from lab.figures.imdb import (confusion_figure, histogram_figure, roc_pr_figure,
                                   sweep_figure)
-    from lab.imdb_model import ModelSettings, train
+    from lab.models.imdb_model import ModelSettings, train
 
     subset = SHARED / "imdb_keras_subset_num500.npz"
     if subset.exists():
@@ -357,8 +358,8 @@ def lecture_002_prepare(df, window_size: int = 40):
 def bench_stock() -> None:
     import tempfile
 
-    from lab import stock
-    from lab.stock_model import PRESETS, ForecastSettings, engine, train
+    from lab.data import stock
+    from lab.models.stock_model import PRESETS, ForecastSettings, engine, train
 
     samsung_file, daily_file = SHARED / "samsung_005930.csv", SHARED / "stock_daily.csv"
     if not samsung_file.exists():
@@ -373,7 +374,7 @@ def bench_stock() -> None:
         f"lecture's loops {theirs * 1000:.0f} ms", f"{theirs / ours:.0f}x faster",
         "parse_csv checks every cell; windows are a strided view")
 
-    from lab.jobs import Job
+    from lab.training.jobs import Job
 
     class EpochClock(Job):
         def __init__(self):
@@ -421,7 +422,7 @@ def bench_stock() -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     at.switch_page("pages/stock.py")
     at.run()
-    from lab.stock_model import STORE
+    from lab.models.stock_model import STORE
 
     for job in list(STORE._jobs.values()):  # the page trains on the store's thread
         job.wait(300)
@@ -450,7 +451,7 @@ def bench_upload() -> None:
     allocates (tracemalloc) beside the file's size, and its CPU time."""
     import tracemalloc
 
-    from lab import stock
+    from lab.data import stock
 
     raw = upload_csv(stock.MAX_BYTES - 2**16)
     t0 = time.process_time()
@@ -488,7 +489,8 @@ def bench_experiments() -> None:
     """Each experiment of the "IMDB experiments" page on the shared Keras subset, with the
     page's default cap of 20 epochs: training time, and the accuracy reached beside the
     lecture's printed one (the lecture's number is not a same-run baseline: the row says so)."""
-    from lab import experiments as ex, imdb
+    from lab.models import experiments as ex
+    from lab.data import imdb
 
     subset = SHARED / "imdb_keras_subset_num500.npz"
     if not subset.exists():

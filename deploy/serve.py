@@ -13,7 +13,7 @@ that holds its session. The processes share:
   one process is saved there, and the others load it instead of training it again;
 - one cookie secret, so Streamlit's XSRF tokens are valid in every process;
 - one Redis (Debian's ``redis-server`` on localhost, started here unless ``LAB_REDIS_URL``
-  names one, or ``--no-redis``): the class's rooms (``lab.room``), whichever process a
+  names one, or ``--no-redis``): the class's rooms (``lab.classroom.room``), whichever process a
   student's browser reaches;
 - one lecturer key (``LAB_LECTURER_KEY``, made here if not given and printed at start).
 

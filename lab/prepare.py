@@ -22,10 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from lab import i18n, imdb, stock
-from lab.errors import DataUnavailable, LabError, text_of
-from lab.cache import MARKER, cache_dir, cache_root, is_lab_cache
-from lab.jobs import DONE, FAILED, Job
+from lab.core import i18n
+from lab.data import imdb, stock
+from lab.core.errors import DataUnavailable, LabError, text_of
+from lab.core.cache import MARKER, cache_dir, cache_root, is_lab_cache
+from lab.training.jobs import DONE, FAILED, Job
 
 BAR_WIDTH = 30
 POLL_S = 0.5
@@ -56,7 +57,7 @@ class Progress:
         self.out.flush()
 
     def follow(self, found):
-        """Draw a store's training job (``lab.store``) until it ends; the result, or raise."""
+        """Draw a store's training job (``lab.training.store``) until it ends; the result, or raise."""
         if not isinstance(found, Job):
             return found
         while not found.wait(POLL_S):
@@ -75,7 +76,7 @@ class Progress:
 def imdb_data(progress: Progress) -> str:
     """Keras's IMDB reviews and word index. One file serves every vocabulary preset of the page
     (Keras caps the vocabulary when it reads the file), so one load downloads it all."""
-    from lab.imdb_model import DEFAULT_PRESET
+    from lab.models.imdb_model import DEFAULT_PRESET
 
     num_words, skip_top, _ = imdb.PRESETS[DEFAULT_PRESET]
     progress(0, 1, "imdb.npz")
@@ -89,7 +90,7 @@ def imdb_data(progress: Progress) -> str:
 def imdb_model(source: str) -> Callable[[Progress], str]:
     """The IMDB page's default model on one source ("keras" or "generated")."""
     def run(progress: Progress) -> str:
-        from lab.imdb_model import default_inputs, request_default
+        from lab.models.imdb_model import default_inputs, request_default
 
         inputs = default_inputs(source)
         settings = inputs.settings
@@ -102,7 +103,7 @@ def imdb_model(source: str) -> Callable[[Progress], str]:
 
 def stock_model(progress: Progress) -> str:
     """The stock page's default forecast on its default embedded series."""
-    from lab.stock_model import PRESETS, request
+    from lab.models.stock_model import PRESETS, request
 
     preset = PRESETS[next(iter(PRESETS))]
     data = stock.load_embedded(stock.EMBEDDED_TICKERS[0])
@@ -125,7 +126,7 @@ def embedded_prices(progress: Progress) -> str:
 def experiments(progress: Progress) -> str:
     """Every model of the IMDB experiments page on the Keras reviews, at the page's default
     epoch cap: the page then opens each experiment's results without training."""
-    from lab import experiments as ex
+    from lab.models import experiments as ex
 
     data = ex.reviews("keras")
     nets = [(e, n) for e in ex.EXPERIMENTS.values() for n in e.nets]
@@ -166,7 +167,7 @@ def prepare(steps: list[Step] = STEPS, out=sys.stdout) -> list[tuple[str, bool, 
 
 def clear(out=sys.stdout) -> list[Path]:
     """Remove the lab's cache folder and the IMDB files Keras downloaded for it. A folder that
-    is not the lab's (``lab.cache.is_lab_cache``: ``LAB_CACHE_DIR`` naming someone's files)
+    is not the lab's (``lab.core.cache.is_lab_cache``: ``LAB_CACHE_DIR`` naming someone's files)
     is refused with ``LabError`` and nothing is removed."""
     removed = []
     root = cache_root()

@@ -3,8 +3,8 @@ value and the page that shows it; the lectures' terms in Korean, English, Keras 
 
 import streamlit as st
 
-from lab import errata
-from lab.i18n import headers, t
+from lab.lessons import errata
+from lab.core.i18n import headers, t
 from ui.entry import ensure_app_navigation
 from ui.safe import md
 from ui.settings import ERRATA as C

@@ -4,11 +4,13 @@ side on the same reviews, beside what each lecture printed; choosing maxlen."""
 import pandas as pd
 import streamlit as st
 
-from lab import budget, experiments as ex, imdb
-from lab.errors import sentence
+from lab.training import budget
+from lab.models import experiments as ex
+from lab.data import imdb
+from lab.core.errors import sentence
 from lab.figures.experiments import curves_figure, lengths_figure
 from lab.figures.imdb import training_figure
-from lab.i18n import headers, t
+from lab.core.i18n import headers, t
 from ui.charts import chart
 from ui.entry import ensure_app_navigation
 from ui.safe import text as safe_text
@@ -82,7 +84,7 @@ st.dataframe(headers(plan, "experiments.col").style.format(
 st.caption(t("experiments.memory_note", reviews=LECTURE_REVIEWS))
 
 def cost(net: ex.Net) -> float:
-    """What training ``net`` costs (``lab.budget``)."""
+    """What training ``net`` costs (``lab.training.budget``)."""
     return budget.stacked(((layer.kind, layer.units) for layer in net.layers), len(data.x_train),
                           net.maxlen, net.embedding or ex.vocabulary(net, data_words),
                           fits[net.id].epochs)

@@ -4,9 +4,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lab import budget, cells, kinds, memory, sequences as sq
+from lab.training import budget
+from lab.networks import cells, kinds
+from lab.models import memory
+from lab.data import sequences as sq
 from lab.figures.gates import gate_heatmaps, memory_experiment_figure, memory_lane_figure
-from lab.i18n import headers, t
+from lab.core.i18n import headers, t
 from ui.charts import chart
 from ui.entry import ensure_app_navigation
 from ui.safe import md, text as safe_text

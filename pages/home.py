@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lab.i18n import t
+from lab.core.i18n import t
 from ui.catalog import LESSONS
 from ui.entry import ensure_app_navigation
 

@@ -6,13 +6,15 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lab import budget, imdb, threshold as th
+from lab.training import budget
+from lab.data import imdb
+from lab.maths import threshold as th
 from lab.figures.imdb import (confusion_figure, histogram_figure, roc_pr_figure, sweep_figure,
                               training_figure, word_by_word_figure)
-from lab import imdb_model
-from lab.errors import sentence
-from lab.i18n import current, t
-from lab.imdb_model import ModelSettings, model_key
+from lab.models import imdb_model
+from lab.core.errors import sentence
+from lab.core.i18n import current, t
+from lab.models.imdb_model import ModelSettings, model_key
 from ui.charts import chart
 from ui.entry import ensure_app_navigation
 from ui.safe import text as safe_text

@@ -1,16 +1,16 @@
 """Perceptron learning rule (lecture 000): AND/OR settle, XOR never does; the sigmoid neuron.
 
-The whole run is computed at once (``lab.perceptron_play``: a few hundred updates at most);
+The whole run is computed at once (``lab.lessons.perceptron_play``: a few hundred updates at most);
 Play hands the browser chunks of frames, one per update or per pass, which it plays with no
 rerun per frame (``ui.frames_player``). Pause lands on the update the browser shows.
 """
 
 import streamlit as st
 
-from lab import perceptron as pc
+from lab.networks import perceptron as pc
 from lab.figures.perceptron import view
-from lab.i18n import headers, t
-from lab.perceptron_play import PerceptronPlayback
+from lab.core.i18n import headers, t
+from lab.lessons.perceptron_play import PerceptronPlayback
 from ui import frames_player
 from ui.charts import live_chart
 from ui.entry import ensure_app_navigation

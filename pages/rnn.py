@@ -1,21 +1,21 @@
 """Unrolled RNN (lectures 000, 001, 002, 004): forward pass through time, BPTT, gradient flow.
 
 The two training demos play in the browser (``ui.frames_player``; the demos are
-``lab.rnn_play``'s): Play computes the next frames of a demo once per exact state and the
+``lab.lessons.rnn_play``'s): Play computes the next frames of a demo once per exact state and the
 browser plays them; Pause, a slider or a chunk's end returns the demo to the state the browser
 showed.
 """
 
 import streamlit as st
 
-from lab import rnn
+from lab.networks import rnn
 from lab.figures.rnn import (flow_table, flow_text, forecast_figure, gradient_flow_figure,
                              loss_curves_figure, shapes_table, sine_input, sine_status,
                              step_table, unrolled_figure, word_input, words_status)
-from lab.i18n import headers, t
-from lab.imdb import one_hot_bytes
-from lab.rnn_demos import SineDemo, WordsDemo
-from lab.rnn_play import SinePlayback, WordsPlayback
+from lab.core.i18n import headers, t
+from lab.data.imdb import one_hot_bytes
+from lab.models.rnn_demos import SineDemo, WordsDemo
+from lab.lessons.rnn_play import SinePlayback, WordsPlayback
 from ui import frames_player
 from ui.charts import chart, live_chart
 from ui.entry import ensure_app_navigation

@@ -6,13 +6,14 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from lab import budget, stock
+from lab.training import budget
+from lab.data import stock
 from lab.figures import stock as figures
-from lab import stock_model
-from lab.stock_model import (PRESETS, STORE, Forecast, ForecastSettings, estimate_seconds,
+from lab.models import stock_model
+from lab.models.stock_model import (PRESETS, STORE, Forecast, ForecastSettings, estimate_seconds,
                              keras_code, model_key, scaling_comparison)
-from lab.errors import sentence
-from lab.i18n import current, headers, slug, t
+from lab.core.errors import sentence
+from lab.core.i18n import current, headers, slug, t
 from ui.charts import chart
 from ui.entry import ensure_app_navigation
 from ui.safe import text as safe_text
@@ -22,7 +23,7 @@ from ui.training import result_or_progress, within_budget
 ensure_app_navigation()
 
 LONG_TRAINING_S = 45  # beyond this estimate, training waits for a button press
-NAIVE = "naive"  # the naive forecast's row in lab.stock.evaluate's table
+NAIVE = "naive"  # the naive forecast's row in lab.data.stock.evaluate's table
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -5,10 +5,10 @@ outputs, then generating step by step."""
 import pandas as pd
 import streamlit as st
 
-from lab import charseq as cs
-from lab.errors import LabError, sentence
+from lab.networks import charseq as cs
+from lab.core.errors import LabError, sentence
 from lab.figures.structures import EXAMPLES, generation_figure, structure_figure, training_figure
-from lab.i18n import headers, t
+from lab.core.i18n import headers, t
 from ui.charts import chart
 from ui.entry import ensure_app_navigation
 from ui.safe import md, text as safe_text

@@ -4,12 +4,13 @@ co-occurrence counts and probability ratios."""
 import pandas as pd
 import streamlit as st
 
-from lab import imdb, imdb_model, text as tx
-from lab.errors import LabError, sentence
+from lab.data import imdb, text as tx
+from lab.models import imdb_model
+from lab.core.errors import LabError, sentence
 from lab.figures.imdb import training_figure
 from lab.figures.text import (cooccurrence_figure, embedding_figure, one_hot_figure,
                               weight_figure)
-from lab.i18n import headers, t
+from lab.core.i18n import headers, t
 from ui.charts import chart
 from ui.entry import ensure_app_navigation
 from ui.safe import md, text as safe_text

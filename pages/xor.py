@@ -3,16 +3,16 @@
 Play runs in the browser (``ui.frames_player``): the server trains a chunk of frames once for
 given weights and settings (shared by every session that reaches them, e.g. a class following
 the lecturer) and the browser plays it. Step, Reset and Pause land on exact weights; the
-training itself is ``lab.xor_play``'s.
+training itself is ``lab.lessons.xor_play``'s.
 """
 
 import streamlit as st
 
 from lab.figures.xor import (boundary_figure, hidden_space_figure, loss_figure, metrics,
                              outputs_table, weights_text)
-from lab.i18n import current, t
-from lab.playback import digest
-from lab.xor_play import XorPlayback, XorRun, preset_outputs
+from lab.core.i18n import current, t
+from lab.lessons.playback import digest
+from lab.lessons.xor_play import XorPlayback, XorRun, preset_outputs
 from ui import frames_player
 from ui.charts import live_chart
 from ui.entry import ensure_app_navigation

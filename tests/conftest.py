@@ -58,7 +58,7 @@ def _hermetic(tmp_path_factory, monkeypatch):
     """Every test gets its own cache folder and Keras home, and sees a machine that has not
     run ``lab.prepare`` (no Keras IMDB file), whatever this machine has: the result depends on
     the code only. A test that wants a prepared machine makes one (test_classroom)."""
-    from lab import imdb
+    from lab.data import imdb
 
     home = tmp_path_factory.mktemp("hermetic")
     monkeypatch.setenv("LAB_CACHE_DIR", str(home / "cache"))
@@ -82,7 +82,7 @@ def keras_imdb_prepared(shared_data, monkeypatch) -> Path:
     import keras
     import numpy as np
 
-    from lab import imdb
+    from lab.data import imdb
 
     datasets = Path(os.environ["KERAS_HOME"]) / "datasets"
     datasets.mkdir(parents=True, exist_ok=True)
@@ -157,8 +157,8 @@ MAX_SETTLE_RERUNS = 5
 
 
 def _active_jobs():
-    from lab import store
-    from lab.jobs import QUEUED, RUNNING
+    from lab.training import store
+    from lab.training.jobs import QUEUED, RUNNING
 
     return [j for s in store._stores for j in list(s._jobs.values()) if j.state in (QUEUED, RUNNING)]
 
@@ -223,7 +223,7 @@ def lab_failures(at) -> list[str]:
     warning box that says a training failed (in either language) or holds a traceback."""
     global _TRAINING_FAILED
     if _TRAINING_FAILED is None:
-        from lab.i18n import t
+        from lab.core.i18n import t
 
         _TRAINING_FAILED = tuple(t("training.failed", lang, error="").strip()
                                  for lang in ("en", "ko"))
@@ -240,7 +240,7 @@ def _fresh_model_stores():
     disk is per fixture), so what one module trained or loaded never answers another."""
     import streamlit as st
 
-    from lab import store
+    from lab.training import store
 
     def clear():
         store.clear_all()

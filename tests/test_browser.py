@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from lab import i18n
+from lab.core import i18n
 from tests.conftest import ROOT, serve_app
 from ui.catalog import LESSONS
 

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lab import charseq as cs
-from lab.errors import InvalidInput
+from lab.networks import charseq as cs
+from lab.core.errors import InvalidInput
 from tests.conftest import ROOT, link_params
 
 APP = str(ROOT / "app.py")

@@ -9,7 +9,8 @@ import socket
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lab import i18n, stock
+from lab.core import i18n
+from lab.data import stock
 from tests.conftest import ROOT, link_params
 from ui.catalog import LESSONS
 
@@ -20,8 +21,8 @@ CODE = sorted([*(ROOT / "pages").glob("*.py"), *(ROOT / "ui").glob("*.py"),
 # What lab holds that is data, not text for a reader: the lectures' sample sentences and the
 # generated reviews' words, CSV column names, table column keys (translated by i18n.headers)
 # and the Keras code the stock page prints.
-DATA = {"lab/text.py": 5, "lab/imdb.py": 4, "lab/stock.py": 6, "lab/perceptron.py": 2,
-        "lab/rnn_demos.py": 1, "lab/stock_model.py": 5}
+DATA = {"lab/data/text.py": 5, "lab/data/imdb.py": 4, "lab/data/stock.py": 6, "lab/networks/perceptron.py": 2,
+        "lab/models/rnn_demos.py": 1, "lab/models/stock_model.py": 5}
 WORDS = re.compile(r"[A-Za-z]{3,}\s+[A-Za-z]{2,}")  # two words in a row: text a reader sees
 
 
@@ -203,7 +204,8 @@ def test_presenter_mode_enlarges_figures():
 def prepared_offline(keras_imdb_prepared, monkeypatch):
     """A machine after ``python -m lab.prepare`` (every step, Keras's reviews simulated from the
     reference subset; short trainings), then no network at all and no training allowed."""
-    from lab import imdb_model, prepare, stock_model
+    from lab.models import imdb_model, stock_model
+    from lab import prepare
 
     for module, settings_at in ((imdb_model, 4), (stock_model, 1)):
         def one_epoch(*args, _fit=module.train, _at=settings_at, **kwargs):
@@ -257,11 +259,12 @@ def test_every_page_works_offline_after_prepare(prepared_offline, strict_text):
 
 
 def test_prepare_clear_removes_the_cache(tmp_path, monkeypatch):
-    from lab import imdb, prepare
+    from lab.data import imdb
+    from lab import prepare
 
     monkeypatch.setenv("LAB_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(imdb, "KERAS_FILE", tmp_path / "keras" / "imdb.npz")
-    from lab.cache import cache_dir
+    from lab.core.cache import cache_dir
 
     cache_dir("stock_models")  # the lab's own folder: it holds the lab's marker
     (tmp_path / "keras").mkdir()

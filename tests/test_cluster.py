@@ -14,7 +14,7 @@ CHILD = r"""
 import json, os, sys, time
 from dataclasses import dataclass
 import numpy as np
-from lab.stored import Stored
+from lab.training.stored import Stored
 
 @dataclass
 class Toy(Stored, prefix="toy"):

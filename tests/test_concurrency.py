@@ -176,7 +176,7 @@ def test_each_upload_reaches_its_own_session_only(seen):
 
 
 def test_each_session_reads_its_own_language(seen):
-    from lab.i18n import t
+    from lab.core.i18n import t
 
     en, ko = seen["home", "en"]["text"], seen["home", "ko"]["text"]
     assert t("home.title", "ko") in ko and t("home.title", "ko") not in en

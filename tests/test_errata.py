@@ -11,7 +11,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lab import errata, i18n, kinds, perceptron as pc, sequences as sq, text as tx
+from lab.lessons import errata
+from lab.core import i18n
+from lab.networks import kinds, perceptron as pc
+from lab.data import sequences as sq, text as tx
 from tests.conftest import ROOT, link_params
 from ui.catalog import LESSONS
 

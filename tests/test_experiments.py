@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lab import experiments as ex, imdb
+from lab.models import experiments as ex
+from lab.data import imdb
 from tests.conftest import ROOT, lab_failures, link_params
 
 APP = str(ROOT / "app.py")

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from lab import mlp, perceptron as pc
-from lab.geometry import level_curve, line_through_plane
+from lab.networks import mlp, perceptron as pc
+from lab.maths.geometry import level_curve, line_through_plane
 from lab.figures.perceptron import decision_figure, history_figure
 from lab.figures.xor import boundary_figure, hidden_projection, hidden_space_figure, loss_figure
 

@@ -8,8 +8,8 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lab import rnn_play
-from lab.xor_play import XorPlayback
+from lab.lessons import rnn_play
+from lab.lessons.xor_play import XorPlayback
 from tests.conftest import ROOT, link_params
 from ui import frames_player
 from ui.frames_player import Chunks, frame_now

@@ -18,7 +18,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lab import imdb, imdb_model, stock_model
+from lab.data import imdb
+from lab.models import imdb_model, stock_model
 from tests.conftest import ROOT, lab_failures
 from ui.catalog import LESSONS
 

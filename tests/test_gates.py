@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from lab import cells, kinds
+from lab.networks import cells, kinds
 
 
 

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from lab import imdb, threshold as th
+from lab.data import imdb
+from lab.maths import threshold as th
 
 
 def test_keras_id_conventions_and_skip_top():
@@ -126,11 +127,11 @@ def test_threshold_metrics_against_hand_counts():
 
 @pytest.mark.parametrize("kind", ["LSTM", "GRU", "SimpleRNN"])
 def test_word_by_word_reading_equals_keras(kind):
-    from lab.imdb_model import ModelSettings, train
+    from lab.models.imdb_model import ModelSettings, train
 
     data = imdb.load_generated(200, n=300)
     xtr, xte = imdb.pad(data.x_train, 30), imdb.pad(data.x_test, 30)
-    from lab.jobs import Job
+    from lab.training.jobs import Job
 
     job = Job("k", 2)
     trained = train(xtr, data.y_train, xte, 200,
@@ -144,7 +145,7 @@ def test_word_by_word_reading_equals_keras(kind):
         import tempfile
         from pathlib import Path
 
-        from lab.imdb_model import Trained
+        from lab.models.imdb_model import Trained
         folder = Path(tempfile.mkdtemp())
         trained.save(folder, "key one")
         again = Trained.load(folder, "key one")

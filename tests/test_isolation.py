@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lab import stock_model
+from lab.models import stock_model
 from tests.conftest import ROOT
 
 APP = str(ROOT / "app.py")

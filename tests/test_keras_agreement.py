@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from lab import keras_ref, mlp
+from lab.networks import keras_ref, mlp
 
 
 @pytest.mark.parametrize("hidden,seed", [(3, 0), (2, 5), (8, 1)])
@@ -36,7 +36,7 @@ def test_one_sgd_epoch_equals_keras_fit():
 
 
 # --- SimpleRNN ---------------------------------------------------------------------------------
-from lab import rnn  # noqa: E402
+from lab.networks import rnn  # noqa: E402
 
 
 def keras_rnn(net: rnn.RNN, T: int):

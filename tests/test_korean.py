@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from lab import i18n
+from lab.core import i18n
 
 PARTICLE = re.compile(
     r"[A-Za-z0-9)}\]'`%*_] (?:은\(는\)|을\(를\)|으로|에서|에는|까지|부터|보다|처럼|이다|이고|이며"

@@ -7,7 +7,10 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lab import experiments as ex, i18n, imdb, kinds, mlp, perceptron as pc, stock
+from lab.models import experiments as ex
+from lab.core import i18n
+from lab.data import imdb, stock
+from lab.networks import kinds, mlp, perceptron as pc
 from tests.conftest import ROOT, link_params
 
 APP = str(ROOT / "app.py")

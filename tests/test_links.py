@@ -10,7 +10,7 @@ from tests.conftest import ROOT, link_params
 from ui.catalog import LESSONS
 from ui.controls import REGISTRY
 from ui.settings import SIDEBAR, STOCK, stock_preset
-from lab.stock_model import PRESETS as STOCK_PRESETS
+from lab.models.stock_model import PRESETS as STOCK_PRESETS
 
 APP = str(ROOT / "app.py")
 
@@ -131,8 +131,8 @@ def test_a_link_replays_at_most_link_steps_and_says_it_capped(lang):
     """Every opener of a link replays its steps on the script thread (200,000 took 5.7 s of
     CPU each): the count is capped, the page says so in the user's language until the state
     moves on, and the URL then names the steps really replayed."""
-    from lab import i18n
-    from lab.xor_play import LINK_STEPS
+    from lab.core import i18n
+    from lab.lessons.xor_play import LINK_STEPS
 
     at = xor_link(lang, 200_000)
     assert at.session_state["xor_state"].steps == LINK_STEPS

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from lab import mlp
+from lab.networks import mlp
 from tests.gradcheck import numeric_gradient
 
 

@@ -53,8 +53,9 @@ except OSError:
 
 import keras
 import numpy as np
-from lab import imdb, store
-from lab.jobs import Job
+from lab.data import imdb
+from lab.training import store
+from lab.training.jobs import Job
 
 subset, links = sys.argv[1], json.loads(sys.argv[3])
 

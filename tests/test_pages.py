@@ -139,8 +139,8 @@ def test_xor_extreme_learning_rate_and_preset_and_3d():
     assert_clean(at)
     at.radio(key="xor_start").set_value("lecture").run()
     assert_clean(at)
-    from lab.i18n import t
-    from lab.xor_play import preset_outputs
+    from lab.core.i18n import t
+    from lab.lessons.xor_play import preset_outputs
 
     assert t("xor.preset_note", y=preset_outputs()) in [c.value for c in at.caption]
     assert at.session_state["xor_state"].params.hidden == 3
@@ -252,7 +252,7 @@ def test_gates_memory_experiment_runs_and_params():
     at.select_slider(key="gm_n").set_value(256).run()
     at.button(key="gm_run").click().run()  # trained on the store's thread; the run waits
     assert_clean(at)
-    from lab import memory
+    from lab.models import memory
 
     lengths, settings = at.session_state["gm_asked"]
     result = memory.STORE.get(memory.experiment_key(lengths, settings))
@@ -392,7 +392,7 @@ def test_imdb_good_upload_trains_on_its_reviews(imdb_page, shared_data):
     when asked, scored; then back to the generated reviews and their model."""
     import pandas as pd
 
-    from lab import imdb
+    from lab.data import imdb
 
     csv = pd.read_csv(shared_data / "imdb_reviews_2000.csv", nrows=300).to_csv(
         index=False).encode()
@@ -425,7 +425,7 @@ from streamlit.testing.v1 import AppTest
 at = AppTest.from_file({APP!r}, default_timeout=300)
 at.switch_page("pages/imdb.py")
 at.run()
-from lab import store  # training runs on the store's thread: wait for it, then look again
+from lab.training import store  # training runs on the store's thread: wait for it, then look again
 for job in [j for s in store._stores for j in list(s._jobs.values())]:
     job.wait(300)
 at.run()

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from lab import perceptron as pc
+from lab.networks import perceptron as pc
 from tests.gradcheck import numeric_gradient
 
 

@@ -1,8 +1,8 @@
-"""The fair training queue (lab.store, lab.jobs) and its rules on the pages (ui.training):
+"""The fair training queue (lab.training.store, lab.training.jobs) and its rules on the pages (ui.training):
 one job per session at a place on a page, a new setting replaces the session's queued job but
 never one others watch, a job no one waits for is dropped, the lecturer's jobs go first and the
 students' take turns, only the lecturer cancels a shared training, and a student in a room is
-held to the student budget (lab.budget). Small fake trainers gated by events, no real model."""
+held to the student budget (lab.training.budget). Small fake trainers gated by events, no real model."""
 
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ from dataclasses import dataclass
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lab import budget, jobs, stock, stock_model, store as store_mod
-from lab.jobs import CANCELLED, DONE, LECTURER, QUEUED, RUNNING, Cancelled, Job, Who
+from lab.training import budget, jobs, store as store_mod
+from lab.data import stock
+from lab.models import stock_model
+from lab.training.jobs import CANCELLED, DONE, LECTURER, QUEUED, RUNNING, Cancelled, Job, Who
 from ui import room as room_ui  # app.py gives the training queue this role
 from tests.conftest import RAW_RUN, ROOT
 
@@ -312,7 +314,7 @@ def test_the_budget_admits_the_defaults_and_holds_back_the_long_presets():
         s = preset.model
         cost = budget.stock(prep.split, *prep.X.shape[1:], s.kind, s.units, s.epochs)
         assert budget.within(cost) == (name in ("page default", "lecture 000")), (name, cost)
-    from lab.imdb_model import ModelSettings
+    from lab.models.imdb_model import ModelSettings
     m = ModelSettings()
     assert budget.within(budget.imdb(5000, 100, m.embedding, m.kind, m.units, m.epochs))
     assert not budget.within(budget.stock(100_000, 40, 5, "GRU", 256, 100))  # the issue's upload
@@ -342,7 +344,7 @@ def test_a_student_in_a_room_needs_the_lecturer_beyond_the_budget(role, bounded,
 
 
 def test_the_budget_message_speaks_korean_too():
-    from lab.i18n import t
+    from lab.core.i18n import t
 
     assert "강의자" in t("training.needs_lecturer", "ko", times=2.7)
     assert "2.7" in t("training.needs_lecturer", "en", times=2.7)
@@ -350,7 +352,7 @@ def test_the_budget_message_speaks_korean_too():
 
 # --- The IMDB page trains new settings when asked ------------------------------------------------
 def test_the_imdb_page_trains_new_settings_only_when_asked(monkeypatch, tmp_path):
-    from lab import imdb_model
+    from lab.models import imdb_model
 
     monkeypatch.setenv("LAB_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(jobs, "WAIT_S", 60.0)

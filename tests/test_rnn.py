@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from lab import imdb, rnn, sequences as sq
+from lab.data import imdb, sequences as sq
+from lab.networks import rnn
 from tests.gradcheck import numeric_gradient
 
 
@@ -161,8 +162,8 @@ def test_a_diverging_step_is_refused():
 
 
 def test_a_demo_trajectory_is_exact_bounded_and_leaves_the_demo_alone():
-    from lab.playback import digest
-    from lab.rnn_demos import SineDemo, WordsDemo
+    from lab.lessons.playback import digest
+    from lab.models.rnn_demos import SineDemo, WordsDemo
 
     demo = WordsDemo(lr=0.05)
     states = demo.trajectory(5, 50)

@@ -12,7 +12,7 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lab import room as lab_room
+from lab.classroom import room as lab_room
 from tests.conftest import ROOT
 
 APP = str(ROOT / "app.py")
@@ -27,7 +27,7 @@ def _rooms(monkeypatch):
     lab_room.reset()
 
 
-# --- lab.room, in memory ---------------------------------------------------------------------
+# --- lab.classroom.room, in memory ---------------------------------------------------------------------
 def test_a_room_keeps_the_lecturers_view_and_versions_only_changes():
     rooms = lab_room.rooms()
     room = rooms.open()
@@ -112,7 +112,7 @@ def test_two_processes_share_one_room_through_redis(redis_url, monkeypatch):
     code = rooms.open().code
     rooms.publish(code, lab_room.View("stock", {"sk_window": 40}))
     rooms.seen(code, "s1", "follow")
-    script = ("from lab import room; r = room.rooms(); v = r.join(%r).view; "
+    script = ("from lab.classroom import room; r = room.rooms(); v = r.join(%r).view; "
               "r.seen(%r, 's2', 'explore'); print(v.page, v.values['sk_window'], v.version)"
               % (code, code))
     out = subprocess.run([os.sys.executable, "-c", script], cwd=ROOT, capture_output=True,

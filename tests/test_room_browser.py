@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from lab import i18n
+from lab.core import i18n
 from tests.conftest import serve_app
 from tests.test_browser import CHROMIUM, SCREENSHOTS, browser  # noqa: F401 (a fixture)
 

@@ -43,14 +43,14 @@ def test_nothing_is_unpickled_or_loaded_as_a_model_except_keras_own_imdb_file():
         text = path.read_text()
         assert "load_model(" not in text and "pickle.load" not in text, path
         if "allow_pickle=True" in text:
-            assert path == ROOT / "lab" / "imdb.py", path
+            assert path == ROOT / "lab" / "data" / "imdb.py", path
             assert "zipfile.is_zipfile" in text
 
 
 def test_server_folders_are_off_unless_lab_allow_folders_is_1_also_on_localhost(monkeypatch):
     from streamlit import config
 
-    from lab.i18n import t
+    from lab.core.i18n import t
     from ui.server import folders_allowed
 
     monkeypatch.delenv("LAB_ALLOW_FOLDERS", raising=False)
@@ -73,8 +73,9 @@ def test_prepare_clear_refuses_a_folder_that_is_not_the_labs(monkeypatch, tmp_pa
 
     import pytest
 
-    from lab import cache, prepare
-    from lab.errors import LabError
+    from lab.core import cache
+    from lab import prepare
+    from lab.core.errors import LabError
 
     theirs = tmp_path / "someone"
     (theirs / "thesis").mkdir(parents=True)

@@ -1,11 +1,11 @@
-"""The NumPy recurrent forecaster (lab.seqnet) is Keras's network: with the same weights and the
+"""The NumPy recurrent forecaster (lab.networks.seqnet) is Keras's network: with the same weights and the
 same batches it gives Keras's outputs, ``tf.GradientTape``'s gradients and Keras's weights after
 an epoch of Adam, for SimpleRNN, LSTM and GRU with tanh and relu."""
 
 import numpy as np
 import pytest
 
-from lab import kinds, seqnet
+from lab.networks import kinds, seqnet
 from tests.gradcheck import numeric_gradient
 
 CASES = [(k, a) for k in kinds.KINDS for a in seqnet.ACTIVATIONS]

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lab import stock
-from lab.stock import DataError, PrepSettings
+from lab.data import stock
+from lab.data.stock import DataError, PrepSettings
 
 SAMSUNG_LECTURE = PrepSettings(stock.MA_COLUMNS, "close", 40, 0.95, lecture_scaling=True)
 
@@ -260,7 +260,7 @@ def test_online_fetch_offline_and_bad_symbols(monkeypatch, tmp_path):
 
 # --- The Keras forecaster ------------------------------------------------------------------
 def test_lecture_002_parameter_counts():
-    from lab.stock_model import PRESETS, build
+    from lab.models.stock_model import PRESETS, build
 
     lstm, gru = PRESETS["lecture 002 LSTM"].model, PRESETS["lecture 002 GRU"].model
     assert build(40, 2, lstm).count_params() == 67_072 + 129
@@ -270,8 +270,8 @@ def test_lecture_002_parameter_counts():
 
 @pytest.mark.parametrize("units,engine", [(4, "numpy"), (65, "keras")])
 def test_training_reports_batches_and_epochs_saves_and_reloads(tmp_path, units, engine):
-    from lab.jobs import Job
-    from lab.stock_model import Forecast, ForecastSettings, train
+    from lab.training.jobs import Job
+    from lab.models.stock_model import Forecast, ForecastSettings, train
 
     p = stock.prepare(stock.parse_csv(generated_csv(200)), PrepSettings(("Close",), "return", 5))
     s = ForecastSettings(kind="LSTM", units=units, epochs=3, patience=1, batch_size=8)
@@ -297,7 +297,7 @@ def test_training_reports_batches_and_epochs_saves_and_reloads(tmp_path, units, 
 
 @pytest.mark.parametrize("units", [8, 65])  # NumPy and Keras
 def test_a_diverging_learning_rate_is_reported(units):
-    from lab.stock_model import ForecastSettings, train
+    from lab.models.stock_model import ForecastSettings, train
 
     p = stock.prepare(stock.parse_csv(generated_csv(200)), PrepSettings(("Close",), "close", 5))
     f = train(p, ForecastSettings(kind="SimpleRNN", units=units, activation="relu", epochs=3,
@@ -359,7 +359,7 @@ def test_rows_beyond_the_cap_are_not_read():
 
 
 def test_shared_prepared_sets_are_bounded_in_bytes(monkeypatch):
-    from lab.byte_cache import ByteLRU, nbytes
+    from lab.core.byte_cache import ByteLRU, nbytes
 
     cache = ByteLRU(1000, len)
     for key in "abc":

@@ -9,7 +9,7 @@ import dataclasses
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lab import stock_model
+from lab.models import stock_model
 from tests.conftest import ROOT
 from tests.test_stock import BAD_FILES, generated_csv
 
@@ -95,7 +95,7 @@ def test_the_session_keeps_no_windows_of_its_own(page):
     """A session's previous result names its windows (data and settings); the windows, up to
     168 MB for a large upload, live only in the byte-bounded shared cache (stock.PREPARED),
     so they leave memory when it drops them."""
-    from lab import stock
+    from lab.data import stock
 
     kept = page.session_state["sk_last"]
     assert not [v for v in kept if isinstance(v, stock.Prepared)]
@@ -173,8 +173,8 @@ def test_long_training_waits_for_the_button(page):
 def test_a_preset_shows_the_lectures_printed_result_beside_this_run(monkeypatch, tmp_path):
     """Lecture 002's presets print R²; the page puts it beside this run's (checked on the page
     default, given a printed value, so the test trains in NumPy in a second)."""
-    from lab import store
-    from lab.stock_model import PRESETS
+    from lab.training import store
+    from lab.models.stock_model import PRESETS
 
     monkeypatch.setenv("LAB_CACHE_DIR", str(tmp_path))
     store.clear_all()  # the module's fixture trained capped models under the same keys

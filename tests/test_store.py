@@ -1,4 +1,4 @@
-"""The shared model store (lab.store): memory -> disk -> train, one training per key for the
+"""The shared model store (lab.training.store): memory -> disk -> train, one training per key for the
 whole server, progress while it runs, cancel, and the divergence rule."""
 
 import os
@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lab import store as store_mod
-from lab.cache import load_arrays, save_arrays
-from lab.jobs import CANCELLED, DIVERGED, DONE, FAILED, QUEUED, Cancelled, Job
+from lab.training import store as store_mod
+from lab.core.cache import load_arrays, save_arrays
+from lab.training.jobs import CANCELLED, DIVERGED, DONE, FAILED, QUEUED, Cancelled, Job
 
 
 @dataclass
@@ -251,8 +251,8 @@ def test_a_stand_in_trainer_runs_on_the_thread(store, processes):
 def test_a_stored_result_is_frozen_for_every_session(store):
     """What one session gets from a store is the object every other session gets: its arrays
     are read-only and its lists tuples, so no page can change a shared model in place."""
-    from lab import cells
-    from lab.imdb_model import ModelSettings, Trained
+    from lab.networks import cells
+    from lab.models.imdb_model import ModelSettings, Trained
 
     trained = Trained(ModelSettings(), {"loss": [0.7, 0.6]}, np.array([0.2, 0.9]),
                       np.zeros((5, 2)), cells.Cell("SimpleRNN", np.zeros((2, 3)),

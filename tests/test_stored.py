@@ -1,4 +1,4 @@
-"""The one contract of stored results (lab.stored) and the one key digest (lab.cache.digest):
+"""The one contract of stored results (lab.training.stored) and the one key digest (lab.core.cache.digest):
 the names and files of models saved before the contract existed are the names and files now."""
 
 import json
@@ -8,13 +8,15 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from lab import cells, experiments as ex, imdb, memory, stock_model
-from lab.cache import digest, save_arrays
-from lab.imdb_model import ModelSettings, Trained
-from lab.stock_model import Forecast, ForecastSettings
-from lab.stored import Stored
+from lab.networks import cells
+from lab.models import experiments as ex, memory, stock_model
+from lab.data import imdb
+from lab.core.cache import digest, save_arrays
+from lab.models.imdb_model import ModelSettings, Trained
+from lab.models.stock_model import Forecast, ForecastSettings
+from lab.training.stored import Stored
 
-# Written from the code before lab.cache.digest existed (hashlib.sha256 in each module), so a
+# Written from the code before lab.core.cache.digest existed (hashlib.sha256 in each module), so a
 # machine prepared then still finds its models and its links still open the same view.
 OLD_STEMS = {
     "abc": "ba7816bf8f01cfea414140de",
@@ -82,7 +84,7 @@ def experiment_result() -> ex.Result:
                      1234, 3.25)
 
 
-# What each kind wrote before lab.stored, copied from the code of that time: (file prefix,
+# What each kind wrote before lab.training.stored, copied from the code of that time: (file prefix,
 # arrays, JSON fields).
 def old_format(r):
     if isinstance(r, Forecast):
@@ -169,7 +171,7 @@ def test_a_new_kind_is_a_dataclass_and_a_prefix(tmp_path, monkeypatch):
     with pytest.raises(TypeError, match="prefix"):
         type("Nameless", (Stored,), {})
     monkeypatch.setenv("LAB_CACHE_DIR", str(tmp_path))
-    from lab import store as store_mod
+    from lab.training import store as store_mod
 
     toy = Toy(ForecastSettings(kind="LSTM"), np.arange(3.0), 2, 5)
     toy.save(tmp_path, "k")
@@ -196,7 +198,7 @@ def test_a_new_kind_is_a_dataclass_and_a_prefix(tmp_path, monkeypatch):
 def test_the_imdb_page_opens_on_the_default_model_that_prepare_trains():
     """One declaration: the IMDB page's controls start on it, and ``lab.prepare`` and the text
     page find the model under the key those controls give."""
-    from lab import imdb_model
+    from lab.models import imdb_model
     from ui.settings import IMDB
 
     c = {k: IMDB[k].initial() for k in ("im_preset", "im_kind", "im_emb", "im_units",

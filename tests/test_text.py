@@ -1,10 +1,10 @@
-"""Text as numbers (lab.text) against lecture 002's printed results and hand-checked counts."""
+"""Text as numbers (lab.data.text) against lecture 002's printed results and hand-checked counts."""
 
 import numpy as np
 import pytest
 
-from lab import text as tx
-from lab.errors import LabError
+from lab.data import text as tx
+from lab.core.errors import LabError
 
 
 def test_the_lectures_split_loop_gives_its_ids_and_tensor():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lab.i18n import t
+from lab.core.i18n import t
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import streamlit as st
 
-from lab.i18n import current, options as worded, t
+from lab.core.i18n import current, options as worded, t
 from ui.safe import md
 
 REGISTRY: dict[str, "Controls"] = {}  # page url path -> its table

@@ -1,5 +1,5 @@
 """The browser's player: training played in the browser, for any lesson that describes itself
-as a :class:`lab.playback.Playback`.
+as a :class:`lab.lessons.playback.Playback`.
 
 A page hands :func:`play` its playback and a function that draws a state while paused; the
 player owns the rest. It keeps the lesson's state in the session (a new start when the
@@ -26,10 +26,10 @@ from typing import Callable
 import plotly.io
 import streamlit as st
 
-from lab import i18n
+from lab.core import i18n
 from lab.figures import compact_json
-from lab.i18n import t
-from lab.playback import CHUNK_FRAMES, Frame, Playback, digest
+from lab.core.i18n import t
+from lab.lessons.playback import CHUNK_FRAMES, Frame, Playback, digest
 from ui import player, presenter
 from ui.controls import from_url, keep_in_url
 from ui.live_plot import plotly_component

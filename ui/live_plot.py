@@ -23,7 +23,7 @@ import plotly.graph_objects as go
 import streamlit as st
 import streamlit.components.v1 as components
 
-from lab.cache import cache_dir
+from lab.core.cache import cache_dir
 
 _SOURCE = Path(__file__).with_name("live_plot_frontend") / "index.html"
 _PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"

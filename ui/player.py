@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lab.i18n import t
+from lab.core.i18n import t
 
 
 def _playing_key(key: str) -> str:

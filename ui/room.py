@@ -1,4 +1,4 @@
-"""The room on screen: the lecturer opens it, students join and follow (``lab.room`` keeps it).
+"""The room on screen: the lecturer opens it, students join and follow (``lab.classroom.room`` keeps it).
 
 ``app.py`` calls :func:`before` and :func:`sidebar` ahead of the page (a page may end its run
 early with ``st.stop``) and :func:`after` once it has run:
@@ -24,9 +24,9 @@ from functools import lru_cache
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from lab import room as lab_room
-from lab.errors import LabError, text_of
-from lab.i18n import t
+from lab.classroom import room as lab_room
+from lab.core.errors import LabError, text_of
+from lab.core.i18n import t
 from ui import controls, frames_player, player
 from ui.catalog import LESSONS
 from ui.sidebar import base_url, forget_link_value
@@ -34,7 +34,7 @@ from ui.sidebar import base_url, forget_link_value
 POLL_SECONDS = 0.5
 WAIT_SECONDS = 0.4  # of each poll, a follower waits on the room for a change
 ECHOES = 4  # values the room set lately that the browser may still send back
-BEAT_SECONDS = 5.0  # a follower's sign of life (lab.room.MEMBER_SECONDS is 15)
+BEAT_SECONDS = 5.0  # a follower's sign of life (lab.classroom.room.MEMBER_SECONDS is 15)
 KEY = "_room"  # session state: {"code", "role": "lecturer" | "student", "mode", ...}
 HOME_SCRIPT = "pages/home.py"
 PROJECTED_QR_PX = 560  # the join QR code on the projector: the code and link stay on screen

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
-from lab.errors import LabError, Message
-from lab.i18n import t
+from lab.core.errors import LabError, Message
+from lab.core.i18n import t
 
 # CommonMark lets a backslash escape any ASCII punctuation; these are the ones that mean
 # something inside a line in Markdown, HTML, Streamlit's formulas ($), colours and icons

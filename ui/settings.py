@@ -7,13 +7,15 @@ widget, the link and the presets come from the row, so a range or a default is w
 
 from __future__ import annotations
 
-from lab import (charseq, experiments as ex, i18n, imdb, mlp, perceptron as pc, rnn, sequences as sq, stock,
-                 text as tx)
-from lab.errata import ALL as ERRATA_ALL, LECTURES
+from lab.networks import charseq, mlp, perceptron as pc, rnn
+from lab.models import experiments as ex
+from lab.core import i18n
+from lab.data import imdb, sequences as sq, stock, text as tx
+from lab.lessons.errata import ALL as ERRATA_ALL, LECTURES
 from lab.figures.structures import STRUCTURES
-from lab.imdb_model import DEFAULT_PRESET, DEFAULT_SETTINGS
-from lab.kinds import KINDS
-from lab.stock_model import PRESETS as STOCK_PRESETS, Preset
+from lab.models.imdb_model import DEFAULT_PRESET, DEFAULT_SETTINGS
+from lab.networks.kinds import KINDS
+from lab.models.stock_model import PRESETS as STOCK_PRESETS, Preset
 from ui.controls import Control as C, Controls
 
 SEEDS = dict(lo=0, hi=9999)  # every seed box
@@ -218,7 +220,7 @@ EXPERIMENTS = Controls(
 )
 
 # --- Text as numbers (lecture 002) ----------------------------------------------------------------
-TEXT_CHARS = 2_000  # what the boxes accept; lab.text refuses anything longer than MAX_CHARS
+TEXT_CHARS = 2_000  # what the boxes accept; lab.data.text refuses anything longer than MAX_CHARS
 TEXT = Controls(
     "text",
     C("tx_samples", "text_area", "text.samples", "\n".join(tx.LECTURE_SAMPLES),

@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from lab import i18n
-from lab.i18n import t
+from lab.core import i18n
+from lab.core.i18n import t
 from ui.controls import REGISTRY, query_of
 from ui.safe import md
 from ui.settings import SIDEBAR  # (declares every page's controls)
@@ -20,7 +20,7 @@ URL_SAFE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.
 def session_language() -> str:
     """The language the session's sidebar switch picked (English outside a Streamlit run).
 
-    ``app.py`` installs this as ``lab.i18n``'s language source."""
+    ``app.py`` installs this as ``lab.core.i18n``'s language source."""
     if get_script_run_ctx() is None:
         return i18n.DEFAULT
     return st.session_state.get("lang", i18n.DEFAULT)

@@ -1,18 +1,18 @@
 """Watching a training on a page: a fragment that polls the shared job every ``POLL_S`` seconds
 and draws its progress bar and curves, with a cancel button, while the rest of the page (and
 every other page) stays usable. When the job finishes, the whole page reruns once to show the
-result. Leaving and coming back finds the same job where it is: it lives in ``lab.store``,
+result. Leaving and coming back finds the same job where it is: it lives in ``lab.training.store``,
 not in the session.
 
 Who asks (``who``): this session and its role. The role comes from ``room_role``, a seam the
 rooms module fills in (``set_room_role``): "lecturer", "student" in a room, or None alone (as
 on a laptop, and until rooms exist). Every poll tells the store this session still waits for
-the job at its place on the page (``lab.store.watch``), so a new setting there leaves the old
+the job at its place on the page (``lab.training.store.watch``), so a new setting there leaves the old
 job, and a job no one polls any more is dropped once it is in another's way (alone, leaving
 and coming back still finds it). The cancel button shows only when this
 session may cancel (``Job.can_cancel``: the lecturer any job, a student one no one else waits
 for). A student in a room may start only trainings within the student budget
-(``within_budget``, ``lab.budget``); beyond it the page says it needs the lecturer.
+(``within_budget``, ``lab.training.budget``); beyond it the page says it needs the lecturer.
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from lab import budget, store
-from lab.errors import LabError
-from lab.i18n import current as current_language, t
-from lab.jobs import CANCELLED, DIVERGED, DONE, FAILED, LECTURER, QUEUED, STUDENT, Job, Who
+from lab.training import budget, store
+from lab.core.errors import LabError
+from lab.core.i18n import current as current_language, t
+from lab.training.jobs import CANCELLED, DIVERGED, DONE, FAILED, LECTURER, QUEUED, STUDENT, Job, Who
 from ui.charts import chart
 from ui.safe import text as safe_text
 
@@ -56,7 +56,7 @@ def who() -> Who:
 
 
 def within_budget(cost: float) -> bool:
-    """Whether this session may start a training of ``cost`` multiply-adds (``lab.budget``):
+    """Whether this session may start a training of ``cost`` multiply-adds (``lab.training.budget``):
     always alone and for the lecturer; a student in a room within the student budget. Beyond
     it the page says the training needs the lecturer, or a laptop of one's own."""
     me = who()
@@ -99,7 +99,7 @@ def follow(job: Job, what: str, figure: Callable[[dict], go.Figure], key: str,
            cost: float = 0.0) -> None:
     """Draw the job's state and keep it current until it ends; then rerun the page.
     ``progress_key`` names the bar's text (epochs by default; the memory experiment counts
-    models); ``cost``: the training's (``lab.budget``), which a retry must be within."""
+    models); ``cost``: the training's (``lab.training.budget``), which a retry must be within."""
     polling = job.state not in (CANCELLED, FAILED)
 
     @st.fragment(run_every=POLL_S if polling else None)

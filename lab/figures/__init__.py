@@ -1,5 +1,5 @@
 """Plotly figures for the pages, one module per lesson; shared style lives here (the geometry
-they draw is in ``lab.geometry``; presenter mode's restyling is in ``ui.presenter``).
+they draw is in ``lab.maths.geometry``; presenter mode's restyling is in ``ui.presenter``).
 
 Every function takes numbers (or a ``lab`` dataclass) and returns a ``plotly.graph_objects.Figure``,
 so figures can be tested and benchmarked without a browser.
@@ -7,7 +7,7 @@ so figures can be tested and benchmarked without a browser.
 
 import numpy as np
 
-from lab.geometry import PLANE
+from lab.maths.geometry import PLANE
 
 # Class colours used on every page: target 0 and target 1.
 CLASS_COLORS = {0: "#1f77b4", 1: "#ff7f0e"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from lab import i18n
+from lab.core import i18n
 from lab.figures import LEGEND_BELOW, MARGIN, SERIES_COLORS, vline
 
 

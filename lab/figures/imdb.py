@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from lab import i18n
+from lab.core import i18n
 from lab.figures import CLASS_COLORS, LEGEND_BELOW, MARGIN, SERIES_COLORS, vline
-from lab.threshold import LECTURE_WINDOW, AtThreshold
+from lab.maths.threshold import LECTURE_WINDOW, AtThreshold
 
 SMALL = 340
 

@@ -11,11 +11,11 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from lab import i18n
-from lab.geometry import line_through_plane
+from lab.core import i18n
+from lab.maths.geometry import line_through_plane
 from lab.figures import (CLASS_COLORS, FIG_HEIGHT, LEGEND_BELOW, MARGIN, PLANE,
                          SERIES_COLORS, square_axes)
-from lab.perceptron import GATES, INPUTS, PerceptronRun, decision_line
+from lab.networks.perceptron import GATES, INPUTS, PerceptronRun, decision_line
 
 GRID = 81  # cells per side of the shaded f(net) = 1 region
 REGION_SCALE = [[0, "rgba(31,119,180,0.12)"], [1, "rgba(255,127,14,0.18)"]]
@@ -82,7 +82,7 @@ def history_figure(run: PerceptronRun, upto: int | None = None) -> go.Figure:
         yaxis2=dict(title=i18n.t("fig.perceptron.errors"), range=[0, 4.2], domain=[0.0, 0.3])))
 
 
-# --- The view after a number of updates, paused or played in the browser (lab.perceptron_play) --
+# --- The view after a number of updates, paused or played in the browser (lab.lessons.perceptron_play) --
 @dataclass
 class View:
     """What the page shows after ``cursor`` updates of ``run``."""

@@ -8,10 +8,11 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from lab import i18n, sequences as sq
+from lab.core import i18n
+from lab.data import sequences as sq
 from lab.figures import FIG_HEIGHT, LEGEND_BELOW, MARGIN, SERIES_COLORS, vline
-from lab.rnn import RNN, Flow, Trace
-from lab.rnn_demos import SineDemo, WordsDemo
+from lab.networks.rnn import RNN, Flow, Trace
+from lab.models.rnn_demos import SineDemo, WordsDemo
 
 MAX_UNITS_SHOWN = 16  # hidden units drawn in the unrolled view; more would be unreadable
 STATE_SCALE = "RdBu_r"  # -1 blue, 0 white, +1 red: the range of tanh
@@ -127,7 +128,7 @@ def forecast_figure(time: np.ndarray, truth: np.ndarray, pred_test: np.ndarray,
                                 xaxis=dict(title="x"), yaxis=dict(title="y")))
 
 
-# --- The training demos' status lines, paused or played in the browser (lab.rnn_play) ----------
+# --- The training demos' status lines, paused or played in the browser (lab.lessons.rnn_play) ----------
 def words_status(d: WordsDemo, table: pd.DataFrame) -> str:
     """The status line over ``d``'s ``table`` (:meth:`WordsDemo.table`)."""
     return i18n.t("rnn.words_status", epochs=len(d.losses),

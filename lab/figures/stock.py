@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from lab import i18n
+from lab.core import i18n
 from lab.figures import FIG_HEIGHT, LEGEND_BELOW, MARGIN, SERIES_COLORS
-from lab.stock import Prepared, evaluate, returns_on_test_days
+from lab.data.stock import Prepared, evaluate, returns_on_test_days
 
 SMALL = 340
 TRUE_COLOR, TRAIN_COLOR, TEST_COLOR, NAIVE_COLOR = "#444444", "#9ecae1", "#d62728", "#7f7f7f"

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-from lab import i18n
-from lab.charseq import Step, Training
+from lab.core import i18n
+from lab.networks.charseq import Step, Training
 from lab.figures import LEGEND_BELOW, MARGIN, SERIES_COLORS
 
 BOX_W, BOX_H = 0.7, 0.5  # in data units: a column is 1 wide, rows 1 apart

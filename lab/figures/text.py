@@ -7,8 +7,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from lab.figures import FIG_HEIGHT, MARGIN, SERIES_COLORS
-from lab import i18n
-from lab.text import glove_weight
+from lab.core import i18n
+from lab.data.text import glove_weight
 
 TOP_AXIS_MARGIN = dict(MARGIN, t=110)  # the title, then the x-axis labels along the top
 ONE_HOT_SCALE = [[0.0, "#f7f7f7"], [1.0, "#1f77b4"]]

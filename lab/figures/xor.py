@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from lab import i18n
-from lab.geometry import level_curve, line_through_plane
+from lab.core import i18n
+from lab.maths.geometry import level_curve, line_through_plane
 from lab.figures import (CLASS_COLORS, FIG_HEIGHT, LEGEND_BELOW, MARGIN, PROB_SCALE,
                          SERIES_COLORS, hline, square_axes, vline)
-from lab.mlp import MLP, XOR_T, XOR_X, bce, forward, hidden_lines, output_grid
+from lab.networks.mlp import MLP, XOR_T, XOR_X, bce, forward, hidden_lines, output_grid
 
 HEATMAP_CELLS = 41  # per side: 1,681 forward passes a frame; finer grids cost the browser frames
 LOSS_POINTS = 200  # the loss curve is thinned to at most this many points

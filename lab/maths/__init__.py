@@ -21,12 +21,12 @@ The recurrent interface (a faster compiled kernel may stand behind the same func
 ``state`` is (h, c), c None except for LSTM. A Tape is the inputs and one Cache a step:
 ``tape.H`` (T + 1, B, n) the hidden states, ``tape.stacked("gates")`` / ``("pre")`` every
 gate's output / pre-activation (T, B, G n, blocks named by GATE_NAMES).
-The forecaster (lab.seqnet) and the lecture's RNN (lab.rnn) call forward/backward; the
-character model (lab.charseq) steps by hand, since its next input may be its own output, and
-gives its caches to backward; the gate inspector (lab.cells) reads the tape's gates,
+The forecaster (lab.networks.seqnet) and the lecture's RNN (lab.networks.rnn) call forward/backward; the
+character model (lab.networks.charseq) steps by hand, since its next input may be its own output, and
+gives its caches to backward; the gate inspector (lab.networks.cells) reads the tape's gates,
 pre-activations and cell states ("c").
 
-This package imports only ``lab.errors`` and ``lab.kinds`` from the rest of ``lab``.
+This package imports only ``lab.core.errors`` and ``lab.networks.kinds`` from the rest of ``lab``.
 """
 
 from lab.maths.activations import ACTIVATIONS, Activation, activation, sigmoid, softmax

@@ -12,7 +12,7 @@ from typing import Callable
 
 import numpy as np
 
-from lab.errors import InvalidInput
+from lab.core.errors import InvalidInput
 
 
 def sigmoid(z):

@@ -7,7 +7,7 @@ tests start (a ``streamlit run`` server, its training children, ``lab.prepare``)
 Python's sockets only: a C library with its own sockets is not covered.
 
 Beside it, a test server may be given ``TESTS_SAVES_LOG`` (a file): every model file the
-server renames into place (``lab.cache.save_arrays``'s last step) is appended to it, one path
+server renames into place (``lab.core.cache.save_arrays``'s last step) is appended to it, one path
 a line, so a test counts trainings even when a second one overwrites the same file.
 """
 

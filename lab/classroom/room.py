@@ -1,0 +1,224 @@
+"""A class's room: the lecturer's view, kept on the server for every process that serves it.
+
+A lecturer opens a room and gets a short code; students join it with the code (or a link or QR
+code that carries it) and follow the lecturer's view: the page and every declared control. The
+room lives on the server, not in a browser: it survives the lecturer reloading the page, and
+it ends when the lecturer ends it or after :data:`IDLE_SECONDS` without the lecturer.
+
+Where it lives is a :class:`Backend`: this process's memory by default (``streamlit run``), or
+Redis when ``LAB_REDIS_URL`` is set, so that every process behind ``deploy.serve`` sees the same
+rooms. If Redis cannot be reached, :func:`rooms` falls back to memory and says so
+(:attr:`Rooms.degraded`), and each process keeps working on its own.
+
+Rights: only the lecturer key opens, steers or ends a room (:func:`lecturer_key`; from
+``LAB_LECTURER_KEY``, or made at start and printed once in the server's log). A join code or a
+link never carries it.
+
+Everything here is plain data (JSON): the Streamlit side (``ui/room.py``) applies a view to the
+widgets and publishes the lecturer's.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import os
+import secrets
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from lab.core import cluster
+from lab.core.cluster import Backend, MemoryBackend, RedisBackend  # noqa: F401 (re-exported)
+from lab.core.errors import InvalidInput, LabError
+from lab.core.i18n import t
+
+CODE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read off a projector
+CODE_LENGTH = 5
+IDLE_SECONDS = 4 * 3600  # a room without its lecturer for this long ends
+MEMBER_SECONDS = 15.0  # a student not heard from for this long no longer counts
+WAIT_STEP_SECONDS = 0.05  # how often a waiting follower looks at the store (another process)
+PREFIX = "lab:room:"
+_CHANGED = threading.Condition()  # a view published by this process: its followers look now
+
+
+@dataclass
+class View:
+    """What followers see: the lecturer's page, its control values and the page's own state
+    (the XOR steps, the perceptron update reached: ``Controls.state``)."""
+
+    page: str = ""
+    values: dict[str, Any] = field(default_factory=dict)
+    state: dict[str, str] = field(default_factory=dict)
+    play: dict[str, dict] = field(default_factory=dict)  # player key -> {"playing", "count"}
+    version: int = 0  # grows with every change the lecturer publishes
+
+    def same(self, other: "View") -> bool:
+        return ((self.page, self.values, self.state, self.play)
+                == (other.page, other.values, other.state, other.play))
+
+
+@dataclass
+class Room:
+    code: str
+    view: View
+    created: float
+    touched: float  # the lecturer's last sign of life
+    locks: list[str] = field(default_factory=list)  # controls students may not move
+
+
+def _encode(room: Room) -> str:
+    return json.dumps({"code": room.code, "created": room.created, "touched": room.touched,
+                       "locks": room.locks, "view": vars(room.view)})
+
+
+def _decode(text: str | bytes | None) -> Room | None:
+    if not text:
+        return None
+    data = json.loads(text)
+    return Room(data["code"], View(**data["view"]), data["created"], data["touched"],
+                list(data.get("locks", [])))
+
+
+class Rooms:
+    """Open, find, steer and end rooms; count who follows and who explores."""
+
+    def __init__(self, backend: Backend, degraded: bool = False):
+        self.backend = backend
+        self.degraded = degraded  # Redis was asked for and could not be reached
+
+    # --- The lecturer ------------------------------------------------------------------------
+    def open(self, view: View | None = None) -> Room:
+        now = time.time()
+        for _ in range(100):
+            code = "".join(secrets.choice(CODE_LETTERS) for _ in range(CODE_LENGTH))
+            room = Room(code, view or View(), now, now)
+            if self.backend.add(PREFIX + code, _encode(room), IDLE_SECONDS):
+                return room
+        raise LabError("room.err.full")  # 32**5 codes: a full store, not bad luck
+
+    def newest(self) -> Room | None:
+        """The lecturer's open room after a reload (the newest, if several are open)."""
+        rooms = [self.get(k[len(PREFIX):]) for k in self.backend.keys(PREFIX)
+                 if k.count(":") == PREFIX.count(":")]
+        rooms = [r for r in rooms if r is not None]
+        return max(rooms, key=lambda r: r.created) if rooms else None
+
+    def publish(self, code: str, view: View) -> Room | None:
+        """The lecturer's view now; a new version only when something changed."""
+        room = self.get(code)
+        if room is None:
+            return None
+        if not view.same(room.view):
+            view.version = room.view.version + 1
+            room.view = view
+        room.touched = time.time()
+        self.backend.put(PREFIX + code, _encode(room), IDLE_SECONDS)
+        self._notify()
+        return room
+
+    def _notify(self) -> None:
+        with _CHANGED:
+            _CHANGED.notify_all()
+
+    def wait(self, code: str, version: int, locks: list[str], timeout: float) -> Room | None:
+        """The room once its view's version or its locks differ from what a follower shows, or
+        as it is after ``timeout`` seconds (None once it has ended). A change published by
+        this process wakes the wait at once; one from another process (Redis) is seen within
+        :data:`WAIT_STEP_SECONDS`."""
+        deadline = time.monotonic() + timeout
+        while True:
+            room = self.get(code)
+            if room is None or room.view.version != version or room.locks != locks:
+                return room
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return room
+            with _CHANGED:
+                _CHANGED.wait(min(left, WAIT_STEP_SECONDS))
+
+    def lock(self, code: str, keys: list[str]) -> Room | None:
+        room = self.get(code)
+        if room is None:
+            return None
+        room.locks = sorted(set(keys))
+        room.view.version += 1  # followers re-read the locks with the view
+        self.backend.put(PREFIX + code, _encode(room), IDLE_SECONDS)
+        self._notify()
+        return room
+
+    def end(self, code: str) -> None:
+        self.backend.delete(PREFIX + code, PREFIX + code + ":members")
+        self._notify()
+
+    # --- Everyone ----------------------------------------------------------------------------
+    def get(self, code: str) -> Room | None:
+        code = normal_code(code)
+        return _decode(self.backend.get(PREFIX + code)) if code else None
+
+    def join(self, code: str) -> Room:
+        """The room a student typed; a message key if there is none."""
+        if not normal_code(code):
+            raise InvalidInput("room.err.code", length=CODE_LENGTH)
+        room = self.get(code)
+        if room is None:
+            raise InvalidInput("room.err.no_room", code=normal_code(code))
+        return room
+
+    def seen(self, code: str, member: str, mode: str) -> None:
+        """A student's sign of life: ``follow`` or ``explore``."""
+        self.backend.mark(PREFIX + code + ":members", member, f"{mode} {time.time():.3f}",
+                          IDLE_SECONDS)
+
+    def counts(self, code: str) -> dict[str, int]:
+        """How many students follow and how many explore (heard from recently)."""
+        out = {"follow": 0, "explore": 0}
+        now = time.time()
+        for text in self.backend.marks(PREFIX + code + ":members").values():
+            mode, _, when = text.partition(" ")
+            if mode in out and now - float(when) <= MEMBER_SECONDS:
+                out[mode] += 1
+        return out
+
+
+def normal_code(text: str) -> str:
+    """A typed code as stored (capitals, no spaces or dashes), or "" if it cannot be one."""
+    code = "".join(str(text).split()).replace("-", "").upper()
+    return code if len(code) == CODE_LENGTH and all(c in CODE_LETTERS for c in code) else ""
+
+
+@lru_cache(maxsize=1)
+def lecturer_key() -> str:
+    """The secret that gives lecturer rights on this server: ``LAB_LECTURER_KEY``, or one made
+    now and printed once in the server's log (the lecturer reads it from the terminal)."""
+    key = os.environ.get("LAB_LECTURER_KEY", "").strip()
+    if not key:
+        key = secrets.token_urlsafe(9)
+        print(t("room.key_printed", key=key), file=sys.stderr, flush=True)
+    return key
+
+
+def is_lecturer(text: str) -> bool:
+    return bool(text) and hmac.compare_digest(str(text).strip().encode(),
+                                              lecturer_key().encode())
+
+
+_memory = MemoryBackend()  # this process's rooms, when no Redis is shared
+
+
+def rooms() -> Rooms:
+    """This process's rooms: in the server's Redis when there is one (``lab.core.cluster``), else
+    in memory (``degraded`` when a Redis is set but cannot be reached)."""
+    redis = cluster.shared()
+    return Rooms(redis or _memory, degraded=redis is None and cluster.degraded())
+
+
+def reset() -> None:
+    """Forget this process's rooms and connections (tests)."""
+    global _memory
+    _memory = MemoryBackend()
+    cluster.reset()
+    lecturer_key.cache_clear()

@@ -1,0 +1,273 @@
+"""The lectures' text-model experiments on IMDB reviews (lectures 000, 001, 003, 004), as data:
+each experiment is a few models trained on the same reviews and compared.
+
+* lecture 003: SimpleRNN(8) on one-hot input against Embedding(500, 16) + SimpleRNN(8), then
+  an LSTM(8); RMSprop 1e-4, batch 64, early stopping (patience 3), maxlen 100, 500 words;
+* lecture 001: SimpleRNN(32) on one-hot (100 words, the top 20 skipped and the ids left at 2
+  dropped) against Embedding(1000, 32) + SimpleRNN(8);
+* lecture 004, maxlen 20, the full vocabulary: Embedding(·, 8) + Flatten + Dense (feed-forward),
+  LSTM(1, sigmoid) as the output itself, LSTM(32) + Dense, LSTM(4, return_sequences) + Flatten +
+  Dense; RMSprop, batch 128, early stopping on val accuracy with Keras's default patience 0;
+* stacking (lectures 000, 002): one LSTM(8) against LSTM(8, return_sequences=True) + LSTM(8);
+* lecture 000: Embedding(10000, 128) + LSTM(128), maxlen 80, batch 32, 3 epochs ("about 83%").
+
+Each model trains through ``STORE`` (``lab.training.store``): once per setting for the whole server, off
+the page's thread, with progress. One-hot input is made inside the model (Keras's
+``CategoryEncoding``, no weights), so the lecture's 800 MB tensors are counted, not allocated.
+The validation set is the last 20% of the training reviews, as the lectures' 20,000 / 5,000.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+
+import numpy as np
+
+from lab.data import imdb
+from lab.networks import kinds
+from lab.core.cache import digest
+from lab.training.jobs import Job
+from lab.training.keras_fit import fit_classifier
+from lab.training.store import Store
+from lab.training.stored import Stored
+
+VALIDATION = 0.2  # the lectures' 20,000 / 5,000
+PAGE_EPOCHS = 20  # the page's default cap on epochs (lab.prepare trains with it too)
+SUBSET = (5_000, 1_000)  # training and test reviews used from the Keras data (as the reference copy)
+
+
+@dataclass(frozen=True)
+class Layer:
+    kind: str  # SimpleRNN, LSTM or GRU
+    units: int
+    activation: str = "tanh"
+    sequences: bool = False  # return_sequences: (None, T, n) instead of (None, n)
+
+
+@dataclass(frozen=True)
+class Net:
+    """One model: its input, recurrent layers and head, the data it reads, and what the
+    lecture printed for it (parameters for the lecture's vocabulary, validation accuracy)."""
+    id: str  # names it in lab/locales: experiments.net.<id>
+    layers: tuple[Layer, ...]
+    embedding: int = 0  # 0: one-hot input
+    head: str = "dense"  # "dense", "flatten" (Flatten + Dense), "none" (the last layer outputs)
+    num_words: int = 500  # 0: the whole vocabulary of the data (lecture 004: max id + 1)
+    skip_top: int = 0
+    drop_oov: bool = False  # lecture 001 removes the ids left at 2
+    maxlen: int = 100
+    lecture_params: int | None = None
+    lecture_accuracy: float | None = None  # the lecture's best printed val accuracy
+    fit: "Fit | None" = None  # the lecture compiles this model its own way (else the experiment's)
+
+
+@dataclass(frozen=True)
+class Fit:
+    optimizer: str
+    lr: float
+    batch_size: int
+    epochs: int  # the lecture's
+    patience: int
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class Experiment:
+    id: str  # experiments.exp.<id>
+    lecture: str
+    fit: Fit
+    nets: tuple[Net, ...]
+    lecture_data: str  # what the lecture trained on (the page says why results differ)
+
+
+E = Layer
+EXPERIMENTS: dict[str, Experiment] = {e.id: e for e in (
+    Experiment("one_hot_vs_embedding", "003", Fit("rmsprop", 1e-4, 64, 100, 3), (
+        Net("one_hot_simplernn", (E("SimpleRNN", 8),), lecture_params=4_081,
+            lecture_accuracy=0.7944),
+        Net("embedding_simplernn", (E("SimpleRNN", 8),), embedding=16, lecture_params=8_209,
+            lecture_accuracy=0.7870),
+        Net("embedding_lstm", (E("LSTM", 8),), embedding=16, lecture_params=8_809,
+            lecture_accuracy=0.8024)), "20,000 / 5,000"),
+    Experiment("lecture_001", "001", Fit("sgd", 0.01, 32, 20, 20), (
+        Net("one_hot_simplernn32", (E("SimpleRNN", 32),), num_words=100, skip_top=20,
+            drop_oov=True, lecture_params=4_289, lecture_accuracy=0.7160),  # epoch 20
+        Net("embedding1000_simplernn", (E("SimpleRNN", 8),), embedding=32, num_words=1000,
+            skip_top=20, drop_oov=True, lecture_params=32_337, lecture_accuracy=0.8158,
+            fit=Fit("adam", 1e-3, 32, 10, 10))), "20,000 / 5,000"),
+    Experiment("four_architectures", "004", Fit("rmsprop", 1e-3, 128, 30, 0), (
+        Net("feed_forward", (), embedding=8, head="flatten", num_words=0, maxlen=20,
+            lecture_params=708_793, lecture_accuracy=0.7600),
+        Net("lstm1", (E("LSTM", 1, "sigmoid"),), embedding=8, head="none", num_words=0,
+            maxlen=20, lecture_params=708_672, lecture_accuracy=0.7288),
+        Net("lstm32_dense", (E("LSTM", 32),), embedding=8, num_words=0, maxlen=20,
+            lecture_accuracy=0.7556),
+        Net("lstm4_sequences", (E("LSTM", 4, sequences=True),), embedding=8, head="flatten",
+            num_words=0, maxlen=20, lecture_params=708_921, lecture_accuracy=0.7258)),
+        "20,000 / 5,000, 88,579 words"),
+    Experiment("stacking", "000, 002", Fit("adam", 3e-3, 128, 8, 3), (
+        Net("one_lstm", (E("LSTM", 8),), embedding=16),
+        Net("two_lstms", (E("LSTM", 8, sequences=True), E("LSTM", 8)), embedding=16)), "-"),
+    Experiment("lecture_000", "000", Fit("adam", 1e-3, 32, 3, 3), (
+        Net("embedding128_lstm128", (E("LSTM", 128),), embedding=128, num_words=10_000,
+            maxlen=80, lecture_accuracy=0.83),), "25,000 / 25,000"),
+)}
+
+
+# --- Counting ------------------------------------------------------------------------------------
+def vocabulary(net: Net, data_words: int) -> int:
+    """The input's width: the net's ``num_words``, or the data's (max id + 1) when 0."""
+    return net.num_words or data_words
+
+
+def shapes(net: Net, words: int) -> list[tuple[str, tuple]]:
+    """Each layer's output shape (None for the batch), as ``model.summary()`` prints them."""
+    T = net.maxlen
+    out = [("Embedding" if net.embedding else "one-hot", (None, T, net.embedding or words))]
+    for layer in net.layers:
+        name = f"{layer.kind}({layer.units})"
+        out.append((name, (None, T, layer.units) if layer.sequences else (None, layer.units)))
+    if net.head == "flatten":
+        width = int(np.prod([d for d in out[-1][1][1:]]))
+        out += [("Flatten", (None, width)), ("Dense", (None, 1))]
+    elif net.head == "dense":
+        out.append(("Dense", (None, 1)))
+    return out
+
+
+def param_count(net: Net, words: int) -> int:
+    """Weights of the model: embedding, recurrent layers (``lab.networks.kinds``) and head."""
+    total = words * net.embedding
+    width = net.embedding or words
+    for layer in net.layers:
+        total += kinds.param_count(layer.kind, width, layer.units)
+        width = layer.units
+    if net.head == "flatten":
+        total += (net.maxlen * width if net.layers else net.maxlen * net.embedding) + 1
+    elif net.head == "dense":
+        total += width + 1
+    return total
+
+
+def input_bytes(net: Net, words: int, reviews: int) -> int:
+    """Memory of the input the lecture feeds: float32 one-hot, or int32 ids for an embedding."""
+    return imdb.one_hot_bytes(reviews, net.maxlen, words) if not net.embedding else (
+        reviews * net.maxlen * 4)
+
+
+# --- Data ------------------------------------------------------------------------------------------
+def prepare(data: imdb.Dataset, net: Net) -> tuple[np.ndarray, np.ndarray, int, str]:
+    """(padded training ids, padded test ids, vocabulary width, fingerprint) for one net, from
+    data loaded with the whole vocabulary: its own ``num_words``, ``skip_top`` and ``drop_oov``."""
+    words = max(max((max(s) for s in data.x_train if s), default=2) + 1, 3)
+    width = vocabulary(net, words)
+
+    def cut(seqs):
+        seqs = imdb.cap_vocabulary(seqs, width, net.skip_top)
+        return imdb.drop_oov(seqs) if net.drop_oov else seqs
+    x_train, x_test = imdb.pad(cut(data.x_train), net.maxlen), imdb.pad(cut(data.x_test), net.maxlen)
+    return x_train, x_test, width, digest(x_train, x_test, data.y_train, data.y_test)
+
+
+def reviews(source: str) -> imdb.Dataset:
+    """The page's reviews: Keras's (every word; cut to ``SUBSET`` so an experiment takes
+    minutes) or the generated ones."""
+    if source == "keras":
+        return subset(imdb.load_keras(None))
+    return imdb.load_generated(10_000)
+
+
+def capped(e: Experiment, epochs: int, net: Net | None = None) -> Fit:
+    """The fit of ``net`` (its own, else the experiment's) with at most ``epochs`` epochs (the
+    page's control)."""
+    fit = net.fit if net is not None and net.fit is not None else e.fit
+    return replace(fit, epochs=min(epochs, fit.epochs))
+
+
+def subset(data: imdb.Dataset, n: tuple[int, int] = SUBSET) -> imdb.Dataset:
+    """The first reviews only (the Keras data has 25,000 + 25,000)."""
+    return replace(data, x_train=data.x_train[:n[0]], y_train=data.y_train[:n[0]],
+                   x_test=data.x_test[:n[1]], y_test=data.y_test[:n[1]])
+
+
+# --- Keras ------------------------------------------------------------------------------------------
+def build(net: Net, words: int):
+    """The Keras model of ``net`` for a vocabulary of ``words``."""
+    import keras
+
+    parts = [keras.Input((net.maxlen,), dtype="int32")]
+    if net.embedding:
+        parts.append(keras.layers.Embedding(words, net.embedding))
+    else:  # one-hot inside the model: no weights, nothing materialised
+        parts.append(keras.layers.CategoryEncoding(words, output_mode="one_hot"))
+    for layer in net.layers:
+        parts.append(kinds.keras_layer(layer.kind)(layer.units, activation=layer.activation,
+                                                   return_sequences=layer.sequences))
+    if net.head == "flatten":
+        parts.append(keras.layers.Flatten())
+    if net.head in ("flatten", "dense"):
+        parts.append(keras.layers.Dense(1, activation="sigmoid"))
+    return keras.Sequential(parts)
+
+
+@dataclass
+class Result(Stored, prefix="experiment"):
+    """One trained net of an experiment (``lab.training.stored``: experiment-<digest>.npz and .json)."""
+
+    net_id: str
+    history: dict[str, list[float]]
+    p_test: np.ndarray
+    params: int
+    seconds: float
+
+    def best_val(self) -> float:
+        return max(self.history.get("val_accuracy", [float("nan")]))
+
+
+def train(net: Net, fit: Fit, x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray,
+          words: int, job: Job | None = None) -> Result:
+    """Fit with the lecture's optimizer, batch and early stopping (on validation accuracy;
+    the best epoch's weights are kept), the last 20% of the training reviews held out."""
+    import keras
+
+    job = job or Job("", fit.epochs)
+    keras.utils.set_random_seed(fit.seed)
+    model = build(net, words)
+    history, seconds = fit_classifier(model, fit.optimizer, fit.lr, x_train, y_train,
+                                      fit.epochs, fit.batch_size, VALIDATION, fit.patience, job)
+    p_test = model.predict(x_test, verbose=0, batch_size=512)[:, 0].astype(float)
+    return Result(net.id, history, p_test, int(model.count_params()), seconds)
+
+
+MAX_RESULTS = 16
+STORE: Store[Result] = Result.store("experiments", MAX_RESULTS)
+
+
+def key(source: str, fingerprint: str, net: Net, fit: Fit) -> str:
+    return f"{source}|{fingerprint}|{asdict(net)}|{asdict(fit)}"
+
+
+def request(source: str, data: imdb.Dataset, net: Net, fit: Fit, restart: bool = False):
+    """The trained ``net`` from memory or disk, or the shared job that trains it."""
+    x_train, x_test, words, fingerprint = prepare(data, net)
+    return STORE.request(
+        key(source, fingerprint, net, fit),
+        lambda job: train(net, fit, x_train, data.y_train, x_test, words, job),
+        fit.epochs, restart=restart)
+
+
+# --- Choosing maxlen (lecture 003) ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Lengths:
+    lengths: np.ndarray  # of every training review, in ids
+    mean: float
+    median: float
+    truncated: float  # share of reviews longer than maxlen (their start is cut off)
+    padded: float  # share shorter than maxlen (zeros in front)
+
+
+def length_stats(data: imdb.Dataset, maxlen: int) -> Lengths:
+    n = np.array([len(s) for s in data.x_train])
+    return Lengths(n, float(n.mean()) if len(n) else 0.0, float(np.median(n)) if len(n) else 0.0,
+                   float(np.mean(n > maxlen)) if len(n) else 0.0,
+                   float(np.mean(n < maxlen)) if len(n) else 0.0)

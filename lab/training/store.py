@@ -1,0 +1,535 @@
+"""The lab's store of trained models: memory -> disk -> train, one training per key for the whole
+server, run on worker threads so no page waits on it.
+
+Every page that needs a trained model asks its store with a key that names everything that
+produced the model (data fingerprint and settings). The store answers from memory, else from
+the cache folder on disk, else it starts *one* training for that key: a second session asking
+for the same key gets the same ``Job`` and watches the same progress, so a class that follows
+the lecturer to a new setting trains it once. At most ``MAX_RUNNING`` trainings run at once
+(see below); later ones wait in one queue for every store, whose position their job reports.
+
+The queue is fair (``_order``): jobs the lecturer waits for go first, then the students' in
+turn, one session after another (the session served longest ago first), each session's own
+oldest first. A session waits for one job per place on a page (``watch``, called by the page
+as it asks and polls, with the place's ``slot``): asking for a new setting there leaves the job
+it waited for, which is dropped at once if no one else waits for it (taken off the queue, or
+stopped at its next batch); a job others still wait for goes on. A job whose sessions all left
+(no poll for ``lab.training.jobs.WAIT_S``) is dropped before it takes a worker, and stopped once another
+job wants its worker. So a student moving a slider through fifteen values holds one job, and
+one who leaves holds none that anyone else needs.
+
+One training per key holds for every process of a class too: behind ``deploy.serve`` the
+processes share a Redis (``lab.core.cluster``), and the first to train a key claims it there
+(``Claim``, renewed while it trains, so a process that dies frees it); the others show that
+training's progress and load its result from the shared cache folder once it is saved.
+
+The divergence rule lives here: a result whose ``diverged`` is true is kept in memory (so the
+page can say so without training again) but never written to disk. A cancelled or failed
+training saves nothing, and a save is atomic (``lab.core.cache.save_arrays``), so nothing
+half-written is ever read back.
+
+Where a training runs: a ``Task`` (a trainer that can be imported by name, and its arguments)
+runs in a child process of its own, so it has a core to itself and the pages' Python never
+competes with it for the interpreter lock (30 sessions polling one training in a thread
+slow it several times over: ``python -m bench.live --only room``, see bench/RESULTS.md). The
+child reports through a pipe (every epoch, and batches at most every ``BATCH_REPORT_S``);
+cancelling sets an event it checks before every batch. A plain callable (a test's stand-in,
+or a trainer whose data is not worth copying) runs on the worker thread itself, and so does
+every training until the fork server is up (``warm_up``, started by ``app.py``).
+``LAB_TRAIN_PROCESSES=0`` keeps every training in the server process.
+
+A stored result needs ``diverged`` (bool) and ``save(folder, key)``; the store is given the
+matching ``load(folder, key)``; ``lab.training.stored.Stored`` gives a dataclass all three. Every
+session of the server reads the same stored object, so the store freezes it on the way in
+(``freeze``): its arrays become read-only and its lists tuples, and a page that tried to
+change a shared model in place would fail at once instead of changing it for the whole room.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import json
+import multiprocessing as mp
+import os
+import sys
+import threading
+import time
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Callable, Generic, TypeVar
+
+import numpy as np
+
+from lab.core import cluster
+from lab.core.cache import cache_dir
+from lab.core.errors import LabError
+from lab.training.jobs import CANCELLED, DIVERGED, DONE, FAILED, FINISHED, QUEUED, Cancelled, Job, Who
+
+R = TypeVar("R")
+# Trainings at once, server-wide: two, so a lecture preset of several minutes does not hold up
+# every other setting (each then runs at about half speed on 2 cores).
+MAX_RUNNING = int(os.environ.get("LAB_MAX_TRAININGS", "2"))
+MAX_FINISHED_JOBS = 32  # failed / cancelled jobs remembered (so every waiting page sees why)
+
+IN_PROCESSES = os.environ.get("LAB_TRAIN_PROCESSES", "1") != "0"
+BATCH_REPORT_S = 0.1  # a child sends batch progress at most this often (epochs always)
+# Modules a training child needs, imported once by the fork server (a child then starts in
+# milliseconds instead of importing NumPy and pandas again). A child also re-runs the server's
+# main script (``streamlit``'s, which imports streamlit.web.cli): preloaded too.
+PRELOAD = ["numpy", "pandas", "lab.networks.seqnet", "lab.data.stock", "lab.models.stock_model", "streamlit.web.cli"]
+
+_pool = ThreadPoolExecutor(max_workers=MAX_RUNNING, thread_name_prefix="lab-train")
+_queue: list[Job] = []  # jobs waiting for a worker, oldest first
+_running: list[Job] = []
+_work: dict[Job, tuple["Store", Callable]] = {}  # a queued job's store and trainer
+_served: dict[str, int] = {}  # session -> when a job of its own last started (a counter)
+_starts = 0
+_slots: dict[tuple[str, str], Job] = {}  # (session, slot) -> the job it waits for there
+MAX_SLOTS = 512  # beyond this, entries of finished jobs (and of sessions) are forgotten
+_queue_lock = threading.RLock()
+_stores: list["Store"] = []
+
+
+def _wanted() -> bool:
+    """Whether a job someone waits for (or that no session asked for) waits for a worker."""
+    return any(not (j.dropped or j.abandoned()) for j in list(_queue))
+
+
+def _order() -> list[Job]:
+    """The queue in the order the workers take it (jobs no one waits for left out): jobs the
+    lecturer waits for first (oldest first); then the students' round-robin by session, a
+    session with fewer jobs running and served longer ago first, each session's oldest first."""
+    with _queue_lock:
+        waited = [j for j in _queue if not (j.dropped or j.abandoned())]
+        first = [j for j in waited if j.for_lecturer()]
+        by_session: dict[str, list[Job]] = {}
+        for job in waited:
+            if job not in first:
+                by_session.setdefault(job.owner(), []).append(job)
+        running = [j.owner() for j in _running]
+        sessions = sorted(by_session, key=lambda s: (running.count(s), _served.get(s, -1)))
+        turns = itertools.zip_longest(*(by_session[s] for s in sessions))
+        return first + [job for turn in turns for job in turn if job is not None]
+
+
+def _renumber() -> None:
+    with _queue_lock:
+        for i, job in enumerate(_order()):
+            job.position = i + 1
+
+
+def _drop(job: Job) -> None:
+    """Finish a queued job no one waits for: its key is free again (asking trains anew)."""
+    job.drop()
+    store = _work.pop(job, (None,))[0]
+    with _queue_lock:
+        if job in _queue:
+            _queue.remove(job)
+    if store is not None:
+        store._forget(job)
+    job._finish(CANCELLED)
+
+
+def _run_next() -> None:
+    """A worker's turn: drop the queued jobs no one waits for, then run the first in order."""
+    global _starts
+    with _queue_lock:
+        for job in [j for j in _queue if j.dropped or j.abandoned()]:
+            _drop(job)
+        order = _order()
+        if not order:
+            return
+        job = order[0]
+        _queue.remove(job)
+        _running.append(job)
+        _starts += 1
+        _served[job.owner()] = _starts
+        if len(_served) > MAX_SLOTS:  # the sessions served longest ago are forgotten
+            for session in sorted(_served, key=_served.get)[:MAX_SLOTS // 2]:
+                del _served[session]
+        store, train = _work.pop(job)
+    _renumber()
+    try:
+        store._run(job, train)
+    finally:
+        with _queue_lock:
+            _running.remove(job)
+        _renumber()
+
+
+def watch(job: Job, who: Who, slot: str, poll: bool = False) -> None:
+    """``who`` waits for ``job`` at ``slot`` (one place on a page), as its page asks for it.
+    The job it waited for there before, if another, is left, and dropped if no one else waits
+    for it (queued: taken off the queue; running: stopped at its next batch). A ``poll`` only
+    says it still waits: a late poll of a job the session has since moved on from is ignored
+    (it never takes the place back from the newer job)."""
+    with _queue_lock:
+        before = _slots.get((who.session, slot))
+        if poll and before is not None and before is not job:
+            return
+        changed = before is not job or who.session not in {w.session for w in job.waiters()}
+        job.seen(who)
+        _slots[(who.session, slot)] = job
+        if before is not None and before is not job:
+            before.leave(who.session)
+            if before.abandoned():  # no one else waits for it: it goes
+                if before in _queue:
+                    _drop(before)
+                else:
+                    before.drop()  # running: it stops at its next batch
+        if len(_slots) > MAX_SLOTS:
+            for k in [k for k, j in _slots.items() if j.state in FINISHED]:
+                del _slots[k]
+    if changed:
+        _renumber()
+
+
+@dataclass(frozen=True)
+class Task:
+    """``fn(*args, job)``, where ``fn`` is importable by its module and name: it can run in a
+    child process."""
+
+    fn: Callable
+    args: tuple
+
+    def importable(self) -> bool:
+        module = sys.modules.get(getattr(self.fn, "__module__", ""), None)
+        return getattr(module, getattr(self.fn, "__qualname__", ""), None) is self.fn
+
+    def __call__(self, job: Job):
+        return self.fn(*self.args, job)
+
+
+class _ChildJob:
+    """The ``Job`` a trainer sees inside the child process: reports go through the pipe."""
+
+    def __init__(self, conn, cancel):
+        self.conn, self.cancel, self.last = conn, cancel, 0.0
+
+    def on_batch(self, epoch: int, batch: int, batches: int) -> None:
+        now = time.monotonic()
+        if now - self.last >= BATCH_REPORT_S or batch == batches:
+            self.last = now
+            self.conn.send(("batch", (epoch, batch, batches)))
+
+    def on_epoch(self, epoch: int, logs: dict) -> None:
+        self.conn.send(("epoch", (epoch, {k: float(v) for k, v in logs.items()})))
+
+    def should_stop(self) -> bool:
+        return self.cancel.is_set()
+
+
+def _child_main(conn, cancel, fn, args) -> None:
+    try:
+        result = fn(*args, _ChildJob(conn, cancel))
+        conn.send(("result", result))
+    except Cancelled:
+        conn.send(("cancelled", None))
+    except BaseException as err:  # noqa: BLE001 - reported to the page, not raised here
+        conn.send(("error", f"{type(err).__name__}: {err}"))
+    finally:
+        conn.close()
+
+
+_context = None
+
+
+def _mp_context():
+    """The fork server on Linux (children forked from a clean, single-threaded process, never
+    from the server with its threads), spawn elsewhere."""
+    global _context
+    if _context is None:
+        if "forkserver" in mp.get_all_start_methods():
+            _context = mp.get_context("forkserver")
+            _context.set_forkserver_preload(PRELOAD)
+        else:
+            _context = mp.get_context("spawn")
+    return _context
+
+
+_warm_lock = threading.Lock()
+_warm_started = False
+_forkserver_ready = threading.Event()  # set once children can be started
+
+
+def warm_up(wait: float | None = None) -> bool:
+    """Start the fork server (and its imports: NumPy, pandas) in the background; until it is up,
+    trainings run on the worker thread instead of waiting for it. Safe to call on every page
+    run. With ``wait``, block up to that long; True when processes are ready."""
+    global _warm_started
+    with _warm_lock:
+        start_now = IN_PROCESSES and not _warm_started
+        _warm_started = _warm_started or start_now
+
+    def start():
+        try:
+            ctx = _mp_context()
+            if ctx.get_start_method() == "forkserver":
+                from multiprocessing import forkserver
+                forkserver.ensure_running()
+            _forkserver_ready.set()
+        except Exception:  # noqa: BLE001 - e.g. a main module that cannot be re-imported:
+            pass  # trainings then stay on the worker thread
+    if start_now:
+        threading.Thread(target=start, name="lab-forkserver-warm-up", daemon=True).start()
+    if not IN_PROCESSES:  # LAB_TRAIN_PROCESSES=0: no child ever starts, so nothing to wait for
+        return False
+    return _forkserver_ready.wait(wait) if wait else _forkserver_ready.is_set()
+
+
+def _run_in_child(task: Task, job: Job):
+    ctx = _mp_context()
+    receive, send = ctx.Pipe(duplex=False)
+    cancel = ctx.Event()
+    proc = ctx.Process(target=_child_main, args=(send, cancel, task.fn, task.args),
+                       name=f"lab-train {job.key[:40]}", daemon=True)
+    proc.start()
+    send.close()
+    try:
+        while True:
+            if job.should_stop():
+                cancel.set()
+            if not receive.poll(0.05):
+                if not proc.is_alive() and not receive.poll():
+                    raise _died(proc)
+                continue
+            try:
+                kind, payload = receive.recv()
+            except EOFError:
+                raise _died(proc) from None
+            if kind == "batch":
+                job.on_batch(*payload)
+            elif kind == "epoch":
+                job.on_epoch(*payload)
+            elif kind == "result":
+                return payload
+            elif kind == "cancelled":
+                raise Cancelled
+            else:
+                raise RuntimeError(payload)
+    finally:
+        receive.close()
+        proc.join(5)
+        if proc.is_alive():
+            proc.kill()
+
+
+def _died(proc) -> LabError:
+    proc.join(5)
+    return LabError("training.process_died", code=proc.exitcode)
+
+
+def freeze(value):
+    """``value`` made safe to share between sessions, in place where it can be: NumPy arrays
+    read-only, lists tuples, dict values and dataclass fields frozen the same way."""
+    if isinstance(value, np.ndarray):
+        value.setflags(write=False)
+        return value
+    if isinstance(value, (list, tuple)):
+        return tuple(freeze(v) for v in value)
+    if isinstance(value, dict):
+        for k in value:
+            value[k] = freeze(value[k])
+        return value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            object.__setattr__(value, f.name, freeze(getattr(value, f.name)))
+    return value
+
+
+class Store(Generic[R]):
+    def __init__(self, folder: str, load: Callable[..., R | None], limit: int):
+        self.folder, self._load, self.limit = folder, load, limit
+        self._memory: OrderedDict[str, R] = OrderedDict()
+        self._jobs: dict[str, Job] = {}
+        self._lock = threading.RLock()
+        _stores.append(self)
+
+    # --- reading ---------------------------------------------------------------------------
+    def get(self, key: str) -> R | None:
+        """The result for ``key`` from memory or disk, or None (nothing is trained)."""
+        with self._lock:
+            if key in self._memory:
+                self._memory.move_to_end(key)
+                return self._memory[key]
+        saved = self._load(cache_dir(self.folder), key)
+        if saved is not None:
+            self._remember(key, saved)
+        return saved
+
+    def job(self, key: str) -> Job | None:
+        """The job training ``key`` (running, queued, or finished without a result), if any;
+        a dropped one (no one waited for it) is gone."""
+        with self._lock:
+            job = self._jobs.get(key)
+        return None if job is None or job.dropped else job
+
+    def __len__(self) -> int:
+        return len(self._memory)
+
+    # --- training --------------------------------------------------------------------------
+    def request(self, key: str, train: Callable[[Job], R] | Task, epochs: int,
+                restart: bool = False) -> R | Job:
+        """The stored result, or the job training it: the running one if there is one, else a
+        new one. A failed or cancelled job is returned as it is (so every page shows why)
+        unless ``restart``. ``train`` is a ``Task`` (run in a child process) or any callable
+        taking the job (run on the worker thread)."""
+        found = self.get(key)
+        if found is not None:
+            return found
+        with self._lock:
+            job = self._jobs.get(key)
+            if job is not None and not job.dropped and not (
+                    restart and job.state in (CANCELLED, FAILED)):
+                return job
+            job = self._jobs[key] = Job(key, epochs, _wanted)
+            self._forget_old_jobs()
+        with _queue_lock:
+            _queue.append(job)
+            _work[job] = (self, train)
+        _renumber()
+        _pool.submit(_run_next)
+        return job
+
+    def _forget(self, job: Job) -> None:
+        with self._lock:
+            if self._jobs.get(job.key) is job:
+                del self._jobs[job.key]
+
+    def _run(self, job: Job, train: Callable[[Job], R]) -> None:
+        job._start()
+        claim = None
+        try:
+            if job.should_stop():
+                raise Cancelled
+            result, claim = _elsewhere(self, job)  # trained by another process of the class
+            if result is None:
+                if isinstance(train, Task) and warm_up() and train.importable():
+                    result = _run_in_child(train, job)
+                else:
+                    result = train(job)
+            if job.should_stop():  # a trainer that stopped early on request returns a part
+                raise Cancelled
+        except Cancelled:
+            if claim is not None:
+                claim.release()
+            if job.dropped:  # no one waits: the key is free for a fresh training
+                self._forget(job)
+            job._finish(CANCELLED)
+            return
+        except Exception as err:  # shown on the page; the server keeps running
+            if claim is not None:
+                claim.release()
+            job._finish(FAILED, error=err)
+            return
+        if not result.diverged:
+            result.save(cache_dir(self.folder), job.key)
+        if claim is not None:
+            claim.release()  # saved first: the processes waiting on it load it from disk
+        self._remember(job.key, result)
+        with self._lock:
+            self._jobs.pop(job.key, None)
+        job._finish(DIVERGED if result.diverged else DONE, result)
+
+    def _remember(self, key: str, value: R) -> None:
+        freeze(value)
+        with self._lock:
+            self._memory[key] = value
+            self._memory.move_to_end(key)
+            while len(self._memory) > self.limit:
+                self._memory.popitem(last=False)
+
+    def _forget_old_jobs(self) -> None:
+        finished = [k for k, j in self._jobs.items() if j.state in FINISHED]
+        for k in finished[:max(0, len(finished) - MAX_FINISHED_JOBS)]:
+            del self._jobs[k]
+
+    def clear(self) -> None:
+        """Forget everything in memory and cancel running trainings (tests; the disk stays)."""
+        with self._lock:
+            for job in self._jobs.values():
+                job.cancel()
+            self._jobs.clear()
+            self._memory.clear()
+
+
+# --- One training per key for every process of the class (Redis, lab.core.cluster) -----------------
+CLAIM_S = 30.0  # a claim's lifetime, renewed while its training runs: a dead process frees it
+ELSEWHERE_POLL_S = 0.5  # how often a process whose key another trains looks for the result
+
+
+class Claim:
+    """This process trains ``key`` for the class: held in Redis, renewed (with the training's
+    progress, for the other processes' pages) by a thread until released."""
+
+    def __init__(self, redis, name: str, job: Job):
+        self.redis, self.name, self.job = redis, name, job
+        self.owner = f"{os.uname().nodename}:{os.getpid()}:{id(job)}"
+        self._stop = threading.Event()
+
+    def take(self) -> bool:
+        if not self.redis.add(self.name, self.owner, CLAIM_S):
+            return False
+        threading.Thread(target=self._renew, daemon=True, name="lab-claim").start()
+        return True
+
+    def _renew(self) -> None:
+        while not self._stop.wait(1.0):
+            try:
+                if self.redis.get(self.name) != self.owner:
+                    return
+                self.redis.put(self.name, self.owner, CLAIM_S)
+                j = self.job
+                self.redis.put(self.name + ":progress", json.dumps(
+                    [j.epoch, j.epochs, j.batch, j.batches]), CLAIM_S)
+            except Exception:  # Redis gone: the claim expires by itself
+                return
+
+    def release(self) -> None:
+        self._stop.set()
+        try:
+            if self.redis.get(self.name) == self.owner:
+                self.redis.delete(self.name, self.name + ":progress")
+        except Exception:  # Redis gone: the claim expires by itself
+            pass
+
+
+def _elsewhere(store: "Store", job: Job):
+    """(the result another process of the class trained, None) once it is on disk; or (None,
+    this process's claim) when it is this process's to train. Without a shared Redis: (None,
+    None), this process trains. While another trains it, this job shows that training's
+    progress."""
+    redis = cluster.shared()
+    if redis is None:
+        return None, None
+    claim = Claim(redis, f"lab:train:{store.folder}:{job.key}", job)
+    saved = lambda: store._load(cache_dir(store.folder), job.key)  # noqa: E731
+    while True:
+        found = saved()
+        if found is not None:
+            return found, None
+        try:
+            if claim.take():
+                found = saved()  # saved, and its claim released, since the look above
+                if found is not None:
+                    claim.release()
+                    return found, None
+                return None, claim
+            progress = redis.get(claim.name + ":progress")
+        except Exception:  # Redis gone mid-way: train here
+            return None, None
+        if progress:
+            epoch, epochs, batch, batches = json.loads(progress)
+            job.epochs = max(job.epochs, epochs)
+            job.on_batch(epoch, batch, batches)
+        if job.should_stop():
+            raise Cancelled
+        time.sleep(ELSEWHERE_POLL_S)
+
+
+def clear_all() -> None:
+    """Every store's memory and jobs (tests start from here)."""
+    for store in _stores:
+        store.clear()
