@@ -5,7 +5,8 @@ import pandas as pd
 import streamlit as st
 
 from lab.training import budget
-from lab.networks import cells, kinds
+from lab.maths import kinds
+from lab.networks import cells
 from lab.models import memory
 from lab.data import sequences as sq
 from lab.figures.gates import gate_heatmaps, memory_experiment_figure, memory_lane_figure

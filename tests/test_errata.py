@@ -13,7 +13,8 @@ from streamlit.testing.v1 import AppTest
 
 from lab.lessons import errata
 from lab.core import i18n
-from lab.networks import kinds, perceptron as pc
+from lab.maths import kinds
+from lab.networks import perceptron as pc
 from lab.data import sequences as sq, text as tx
 from tests.conftest import ROOT, link_params
 from ui.catalog import LESSONS

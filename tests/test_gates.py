@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from lab.networks import cells, kinds
+from lab.maths import kinds
+from lab.networks import cells
 
 
 

@@ -10,7 +10,8 @@ from streamlit.testing.v1 import AppTest
 from lab.models import experiments as ex
 from lab.core import i18n
 from lab.data import imdb, stock
-from lab.networks import kinds, mlp, perceptron as pc
+from lab.maths import kinds
+from lab.networks import mlp, perceptron as pc
 from tests.conftest import ROOT, link_params
 
 APP = str(ROOT / "app.py")

@@ -4,7 +4,7 @@ derivatives, losses, initialisers, Adam, and the SimpleRNN/LSTM/GRU steps and th
 import numpy as np
 import pytest
 
-from lab.networks import kinds
+from lab.maths import kinds
 from lab.core.errors import InvalidInput
 from lab.maths import (ACTIVATIONS, Adam, activation, binary_crossentropy, glorot_uniform, mse,
                        orthogonal, recurrent, softmax, softmax_crossentropy)

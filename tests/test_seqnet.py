@@ -5,7 +5,8 @@ an epoch of Adam, for SimpleRNN, LSTM and GRU with tanh and relu."""
 import numpy as np
 import pytest
 
-from lab.networks import kinds, seqnet
+from lab.maths import kinds
+from lab.networks import seqnet
 from tests.gradcheck import numeric_gradient
 
 CASES = [(k, a) for k in kinds.KINDS for a in seqnet.ACTIVATIONS]

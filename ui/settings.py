@@ -14,7 +14,7 @@ from lab.data import imdb, sequences as sq, stock, text as tx
 from lab.lessons.errata import ALL as ERRATA_ALL, LECTURES
 from lab.figures.structures import STRUCTURES
 from lab.models.imdb_model import DEFAULT_PRESET, DEFAULT_SETTINGS
-from lab.networks.kinds import KINDS
+from lab.maths.kinds import KINDS
 from lab.models.stock_model import PRESETS as STOCK_PRESETS, Preset
 from ui.controls import Control as C, Controls
 

@@ -7,6 +7,7 @@ against Keras/TensorFlow in tests/test_maths.py.
     init         glorot_uniform, orthogonal, zeros: Keras's default initialisers
     adam         Adam: keras.optimizers.Adam's arithmetic, float32 and float64
     recurrent    SimpleRNN / LSTM / GRU in Keras's weight layout (Cell, init_cell)
+    kinds        the table of recurrent layer kinds: gate and parameter counts, Keras classes
 
 The recurrent interface (a faster compiled kernel may stand behind the same functions):
 
@@ -26,7 +27,7 @@ character model (lab.networks.charseq) steps by hand, since its next input may b
 gives its caches to backward; the gate inspector (lab.networks.cells) reads the tape's gates,
 pre-activations and cell states ("c").
 
-This package imports only ``lab.core.errors`` and ``lab.networks.kinds`` from the rest of ``lab``.
+This package imports only ``lab.core`` from the rest of ``lab``.
 """
 
 from lab.maths.activations import ACTIVATIONS, Activation, activation, sigmoid, softmax

@@ -2,7 +2,7 @@
 
 Weights as ``keras.layers.X.get_weights()`` returns them: ``kernel`` (d, G n),
 ``recurrent_kernel`` (n, G n), ``bias`` (G n,), or (2, 3n) for GRU (input and recurrent
-biases); G gate blocks of n columns (lab.networks.kinds.GATES), in Keras's order:
+biases); G gate blocks of n columns (lab.maths.kinds.GATES), in Keras's order:
 
     SimpleRNN  h = act(x W + h_prev U + b)
     LSTM       i, f, g, o = sig, sig, act, sig (x W + h_prev U + b)    blocks i, f, c, o
@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from lab.networks import kinds
+from lab.maths import kinds
 from lab.maths.activations import activation, sigmoid
 from lab.maths.init import glorot_uniform, orthogonal, zeros
 

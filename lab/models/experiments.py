@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 
 from lab.data import imdb
-from lab.networks import kinds
+from lab.maths import kinds
 from lab.core.cache import digest
 from lab.training.jobs import Job
 from lab.training.keras_fit import fit_classifier
@@ -136,7 +136,7 @@ def shapes(net: Net, words: int) -> list[tuple[str, tuple]]:
 
 
 def param_count(net: Net, words: int) -> int:
-    """Weights of the model: embedding, recurrent layers (``lab.networks.kinds``) and head."""
+    """Weights of the model: embedding, recurrent layers (``lab.maths.kinds``) and head."""
     total = words * net.embedding
     width = net.embedding or words
     for layer in net.layers:

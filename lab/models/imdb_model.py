@@ -17,7 +17,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from lab.networks import cells, kinds
+from lab.maths import kinds
+from lab.networks import cells
 from lab.data import imdb
 from lab.training.jobs import Job
 from lab.training.keras_fit import fit_classifier

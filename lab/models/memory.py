@@ -22,7 +22,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from lab.networks import cells, kinds
+from lab.maths import kinds
+from lab.networks import cells
 from lab.data import sequences as sq
 from lab.core.errors import Cancelled, InvalidInput
 from lab.training.jobs import Job

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from lab.networks import kinds, seqnet
+from lab.maths import kinds
+from lab.networks import seqnet
 from lab.core.cache import digest
 from lab.training.jobs import Job, keras_callback
 from lab.data.stock import (LECTURE_000_ORDER, MA_COLUMNS, DataError, Prepared, PrepSettings,

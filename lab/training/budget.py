@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from lab.networks import kinds
+from lab.maths import kinds
 
 STUDENT_MACS = 1.5e12  # about 2.5 minutes of Keras on 2 cores (lab.models.stock_model: 3e-10 s a
 # forward multiply-add)
