@@ -3,11 +3,16 @@ precision-recall, probability histograms, and a review read word by word."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 
 from lab.core import i18n
+from lab.data import imdb
 from lab.figures import CLASS_COLORS, LEGEND_BELOW, MARGIN, SERIES_COLORS, vline
+from lab.maths import threshold as th
 from lab.maths.threshold import LECTURE_WINDOW, AtThreshold
 
 SMALL = 340
@@ -108,3 +113,61 @@ def word_by_word_figure(words: list[str], probs: np.ndarray, known: list[bool],
         yaxis=dict(range=[0, 1], title="P(positive)"),
         shapes=[dict(type="line", xref="paper", x0=0, x1=1, y0=threshold, y1=threshold,
                      line=dict(color="gray", dash="dot"))]))
+
+
+def threshold_view(y: np.ndarray, p: np.ndarray, thr: float, cost_fp: float, cost_fn: float):
+    """What the threshold section shows of test labels ``y`` and probabilities ``p``: (the
+    metrics at ``thr``, the best thresholds (overall, in the lecture's window, cheapest), the
+    confusion / sweep / ROC-PR / histogram figures, the sweep's CSV)."""
+    m = th.at_threshold(y, p, thr)
+    ts, mis, cost = th.sweep(y, p, cost_fp=cost_fp, cost_fn=cost_fn)
+    best_all, best_window = th.best(ts, mis), th.best(ts, mis, th.LECTURE_WINDOW)
+    figures = [confusion_figure(m),
+               sweep_figure(ts, mis, cost, thr, best_all, best_window,
+                            show_cost=(cost_fp, cost_fn) != (1.0, 1.0)),
+               roc_pr_figure(th.curves(y, p), m), histogram_figure(y, p, thr)]
+    table = pd.DataFrame({"threshold": ts, "misclassification": mis, "cost": cost})
+    return m, (best_all, best_window, th.best(ts, cost)), figures, table.to_csv(index=False)
+
+
+def ids_table(data: imdb.Dataset, n: int = 30) -> pd.DataFrame:
+    """The first test review's first ``n`` ids with their words, as two rows."""
+    inv = imdb.inverse_index(data.word_index) if data.word_index else {}
+    first = data.x_test[0][:n]
+    return pd.DataFrame({i18n.t("imdb.word"): [inv.get(i, "?") for i in first],
+                         "id": [str(i) for i in first]}).T
+
+
+@dataclass
+class ReviewView:
+    """What the page shows of one typed review: notes as (kind, sentence), kind "warning" or
+    "info", then the verdict and the word-by-word figure (None when nothing could be read)."""
+
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    verdict: str = ""
+    figure: go.Figure | None = None
+
+
+def review_view(model, review: str, data: imdb.Dataset, num_words: int, skip_top: int,
+                maxlen: int, thr: float) -> ReviewView:
+    """``model`` (an ``imdb_model.Trained``) reading ``review`` word by word, the last
+    ``maxlen - 1`` words as the model sees them, and its verdict at threshold ``thr``."""
+    if data.word_index is None:
+        return ReviewView([("warning", i18n.t("imdb.no_word_index"))])
+    words, ids, known = imdb.encode(review, data.word_index, num_words, skip_top)
+    if not words:
+        return ReviewView([("warning", i18n.t("imdb.empty_review"))])
+    view = ReviewView()
+    ids = ids[-maxlen:] if len(ids) > maxlen else ids
+    probs = model.word_by_word(ids)
+    if not any(known):
+        view.notes.append(("warning", i18n.t("imdb.all_unknown")))
+    if len(words) > len(ids) - 1:
+        view.notes.append(("info", i18n.t("imdb.last_words", n=maxlen - 1, maxlen=maxlen)))
+    verdict = i18n.t("imdb.positive") if probs[-1] >= thr else i18n.t("imdb.negative")
+    unknown = ", ".join(f"`{w}`" for w, k in zip(words, known) if not k)
+    view.verdict = i18n.t("imdb.verdict", p=probs[-1], verdict=verdict, thr=thr,
+                          unknown=unknown or i18n.t("imdb.none"))
+    shown = len(ids) - 1
+    view.figure = word_by_word_figure(words[-shown:], probs[1:], known[-shown:], thr)
+    return view
