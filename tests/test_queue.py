@@ -235,6 +235,108 @@ def test_students_take_turns_and_each_keeps_its_own_order(store, trainers, busy)
     assert trainers.started[2:] == ["a0", "b0", "a1"] and a[2].state == QUEUED
 
 
+# --- Slices: the workers are shared epoch by epoch ------------------------------------------------
+class EpochTrainers:
+    """Fake trainers of ``epochs`` epochs each: every epoch is recorded as (name, epoch) in one
+    log, and a trainer's own count of epochs is its result (a training that lost its progress
+    on giving way, or started again, would count differently)."""
+
+    def __init__(self, epochs: int, seconds: float = 0.01):
+        self.epochs, self.seconds = epochs, seconds
+        self.log: list[tuple[str, int]] = []
+        self.starts: list[str] = []
+
+    def __call__(self, name: str):
+        def train(job: Job) -> Result:
+            self.starts.append(name)
+            trained = 0
+            for epoch in range(self.epochs):
+                if job.should_stop():
+                    raise Cancelled
+                time.sleep(self.seconds)
+                trained += 1
+                self.log.append((name, epoch))
+                job.on_epoch(epoch, {"loss": 1.0 / (epoch + 1)})
+            self.log.append((name, -1))  # done
+            return Result(float(trained))
+        return train
+
+
+def test_every_session_sees_its_own_training_move_before_any_finishes(store):
+    sessions = [Who(f"student-{i}") for i in range(6)]  # three times the workers
+    epochs = EpochTrainers(epochs=5)
+    asked = []
+    for who in sessions:
+        job = store.request(who.session, epochs(who.session), 5)
+        store_mod.watch(job, who, "sk_live")
+        asked.append(job)
+    with Polling(asked[0], sessions[0]):  # the sessions keep waiting (as their pages poll)
+        assert all(job.wait(10) for job in asked)
+    first_done = next(i for i, (_, epoch) in enumerate(epochs.log) if epoch == -1)
+    moved = {name for name, epoch in epochs.log[:first_done] if epoch == 0}
+    assert moved == {w.session for w in sessions}, "each started before any finished"
+    assert [j.state for j in asked] == [DONE] * 6
+    assert [j.result.value for j in asked] == [5.0] * 6, "no epoch lost or repeated"
+    assert sorted(epochs.starts) == sorted(w.session for w in sessions), "each trained once"
+    assert [len(j.snapshot().history["loss"]) for j in asked] == [5] * 6
+
+
+def test_a_training_that_has_started_keeps_its_worker_within_its_slice(store):
+    """Once every waiting job has started, a job gives way only after ``SLICE_S``: two
+    short trainings on the two workers run to their end while the others wait."""
+    epochs = EpochTrainers(epochs=4)
+    running = [store.request(f"r{i}", epochs(f"r{i}"), 4) for i in range(store_mod.MAX_RUNNING)]
+    assert all(j.wait(10) for j in running)
+    assert [name for name, epoch in epochs.log if epoch == -1] == ["r0", "r1"]
+    assert all(j.result.value == 4.0 for j in running)
+
+
+def test_the_lecturers_job_goes_first_when_the_workers_are_sliced(store, monkeypatch):
+    """Students' trainings on every worker: a lecturer's job asked for later takes the first
+    worker that frees at an epoch's end, ahead of a student's job that waits too, and never
+    gives way to the students'."""
+    gave_way = []
+    wait_turn = store_mod._wait_turn
+
+    def recorded(job):
+        if job.started:
+            gave_way.append(job.key)
+        wait_turn(job)
+    monkeypatch.setattr(store_mod, "_wait_turn", recorded)
+    gate = threading.Event()
+    epochs = EpochTrainers(epochs=20, seconds=0.02)
+
+    def held(name):  # a student's training, held before its first epoch
+        inner = epochs(name)
+        return lambda job: (gate.wait(10), inner(job))[1]
+    students = [store.request(f"s{i}", held(f"s{i}"), 20) for i in range(2)]
+    assert until(lambda: all(j.state == RUNNING for j in students))
+    late = ask(store, epochs, B, "late student")
+    lecture = ask(store, epochs, LECTURER_WHO, "lecturer's preset")
+    assert (lecture.position, late.position) == (1, 2)
+    with Polling(late, B), Polling(lecture, LECTURER_WHO):
+        gate.set()
+        assert lecture.wait(10) and late.wait(10) and all(j.wait(10) for j in students)
+    assert lecture._started < late._started, "the lecturer's job got a worker first"
+    assert "lecturer's preset" not in gave_way and set(gave_way) <= {"s0", "s1"}
+    assert [j.result.value for j in (*students, late, lecture)] == [20.0] * 4
+
+
+def test_a_paused_job_whose_session_left_is_dropped(store, monkeypatch):
+    monkeypatch.setattr(jobs, "WAIT_S", 0.3)
+    monkeypatch.setattr(store_mod, "MAX_RUNNING", 1)
+    epochs = EpochTrainers(epochs=200, seconds=0.01)
+    left = ask(store, epochs, A, "left")  # A's page then closes: no more polls
+    assert until(lambda: left.state == RUNNING)
+    polled = ask(store, epochs, B, "polled")
+    with Polling(polled, B):
+        assert until(lambda: left.snapshot().paused), "it gave way to B's first epoch"
+        # (no ``left.wait`` here: a thread waiting for it would count as a waiter)
+        assert until(lambda: left.state == CANCELLED, 10) and left.dropped
+        assert polled.wait(10) and polled.state == DONE
+    assert store.job("left") is None
+
+
 # --- Cancel --------------------------------------------------------------------------------------
 def test_only_the_lecturer_cancels_a_training_others_wait_for(store, trainers):
     job = ask(store, trainers, A, "window 41")

@@ -234,6 +234,33 @@ def test_cancel_reaches_the_child_process(store, tmp_path, processes):
     assert not list((tmp_path / "test_models").glob("*"))
 
 
+def counting_trainer(epochs: int, job) -> Result:
+    """``epochs`` epochs of 50 ms; its result is the epochs it trained itself, in its process."""
+    trained = 0
+    for e in range(epochs):
+        if job.should_stop():
+            raise Cancelled
+        time.sleep(0.05)
+        trained += 1
+        job.on_epoch(e, {"loss": 1.0 / (e + 1)})
+    return Result(float(trained))
+
+
+def test_a_training_in_a_child_gives_way_and_goes_on_where_it_was(store, processes,
+                                                                   monkeypatch):
+    monkeypatch.setattr(store_mod, "MAX_RUNNING", 1)
+    first = store.request("first", store_mod.Task(counting_trainer, (40,)), 40)
+    deadline = time.monotonic() + 60
+    while first.snapshot().epoch < 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    second = store.request("second", store_mod.Task(counting_trainer, (4,)), 4)
+    assert second.wait(60) and second.state == DONE, second.snapshot().error
+    assert first.state == "running", "the second one trained while the first one waited"
+    assert first.wait(60) and first.state == DONE, first.snapshot().error
+    assert first.result.value == 40.0, "the first one went on where it was (no epoch lost)"
+    assert len(first.snapshot().history["loss"]) == 40
+
+
 def test_a_child_that_dies_fails_the_job_not_the_server(store, processes):
     job = store.request("k", store_mod.Task(crashing_trainer, ()), 1)
     assert job.wait(60) and job.state == FAILED and "exit 3" in job.snapshot().error

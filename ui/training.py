@@ -128,6 +128,8 @@ def follow(job: Job, what: str, figure: Callable[[dict], go.Figure], key: str,
                                           if snap.epoch < snap.epochs else snap.epoch,
                                           epochs=snap.epochs, batch=snap.batch,
                                           batches=snap.batches or "?", seconds=snap.seconds))
+            if snap.paused:  # the workers are shared epoch by epoch (lab.training.store)
+                box.caption(t("training.paused", position=snap.position))
             if snap.history:
                 chart(_progress_figure(job, figure, snap.history, key), key=f"{key}_curve",
                       where=box)

@@ -3,7 +3,9 @@ what the pages read back (a snapshot), plus the cancel flag. Used by ``lab.train
 
 A trainer gets the ``Job`` and calls ``on_batch`` / ``on_epoch`` as it goes, and asks
 ``should_stop()`` between batches. Reports are plain attribute writes, cheap enough for every
-batch; pages poll ``snapshot()`` from their own threads.
+batch; pages poll ``snapshot()`` from their own threads. An epoch's end is also the job's
+``turn``: the store's scheduler may hold the trainer there while other jobs have the worker
+(``paused``), and lets it go on where it stopped when its turn comes again.
 
 Who waits: every session that asks for the job or polls it is recorded (``seen``, as a
 ``Who``: the session and its role). A job that sessions waited for and that no session has
@@ -58,8 +60,9 @@ class Snapshot:
     batches: int
     history: dict[str, list[float]] = field(default_factory=dict)
     seconds: float = 0.0  # since the training started (0 while queued)
-    position: int = 0  # 1 = next to start, while queued
+    position: int = 0  # 1 = next to start, while queued (or next to go on, while paused)
     error: str = ""
+    paused: bool = False  # started, and waiting at an epoch's end while others have the worker
 
     @property
     def fraction(self) -> float:
@@ -72,6 +75,10 @@ class Snapshot:
 
 def _no_one_else() -> bool:
     return False
+
+
+def _no_turn(job: "Job") -> None:
+    """A job outside the store's queue (a script's, a test's) never waits for its turn."""
 
 
 class Job:
@@ -94,12 +101,23 @@ class Job:
         self._watched = False  # some session has asked for it
         self._blocked = 0  # threads inside ``wait``: they wait for it too
         self.dropped = False  # stopped, or never started, because no one waits for it
+        # The store's scheduler: ``turn`` is called at every epoch's end (and may wait there);
+        # a background job (a prepared grid) goes after every job a session waits for.
+        self.turn: Callable[[Job], None] = _no_turn
+        self.background = False
+        self.paused = False
+        self.slice_start = 0.0  # when it last got a worker
 
     # --- the trainer's side ----------------------------------------------------------------
     def on_batch(self, epoch: int, batch: int, batches: int) -> None:
         self.epoch, self.batch, self.batches = epoch, batch, batches
 
     def on_epoch(self, epoch: int, logs: dict) -> None:
+        """An epoch ended: recorded, then the job's turn (it may wait here for the worker)."""
+        self.record_epoch(epoch, logs)
+        self.turn(self)
+
+    def record_epoch(self, epoch: int, logs: dict) -> None:
         with self._lock:
             for k, v in logs.items():
                 self._history.setdefault(k, []).append(float(v))
@@ -166,6 +184,10 @@ class Job:
         waiting = self.waiters()
         return waiting[0].session if waiting else ""
 
+    @property
+    def started(self) -> bool:
+        return self.state != QUEUED
+
     def for_lecturer(self) -> bool:
         """The lecturer waits for it: it goes ahead of the students' jobs."""
         return any(w.role == LECTURER for w in self.waiters())
@@ -181,7 +203,8 @@ class Job:
         now = self._finished or time.monotonic()
         return Snapshot(self.state, self.epoch, self.epochs, self.batch, self.batches, history,
                         now - self._started if self._started else 0.0, self.position,
-                        "" if self.error is None else f"{type(self.error).__name__}: {self.error}")
+                        "" if self.error is None else f"{type(self.error).__name__}: {self.error}",
+                        self.paused and self.state == RUNNING)
 
     # --- the store's side ------------------------------------------------------------------
     def _start(self) -> None:

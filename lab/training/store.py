@@ -8,15 +8,26 @@ for the same key gets the same ``Job`` and watches the same progress, so a class
 the lecturer to a new setting trains it once. At most ``MAX_RUNNING`` trainings run at once
 (see below); later ones wait in one queue for every store, whose position their job reports.
 
-The queue is fair (``_order``): jobs the lecturer waits for go first, then the students' in
-turn, one session after another (the session served longest ago first), each session's own
-oldest first. A session waits for one job per place on a page (``watch``, called by the page
-as it asks and polls, with the place's ``slot``): asking for a new setting there leaves the job
-it waited for, which is dropped at once if no one else waits for it (taken off the queue, or
-stopped at its next batch); a job others still wait for goes on. A job whose sessions all left
-(no poll for ``lab.training.jobs.WAIT_S``) is dropped before it takes a worker, and stopped once another
-job wants its worker. So a student moving a slider through fifteen values holds one job, and
-one who leaves holds none that anyone else needs.
+The queue is fair (``_order``), and the workers are shared in slices: jobs the lecturer waits
+for go first, then the other jobs sessions wait for, in turn, one session after another (the
+session served longest ago first), each session's own oldest first, and last the background's
+(``request(background=True)``: a grid the lecturer prepares for the room). A training holds a
+worker until an epoch ends at which it gives way (``_gives_way``): to a job of an earlier tier,
+to a job of its own tier that has not started yet (so thirty students who each ask for their
+own setting each see their own training start within a few epochs, not one training after
+another), or, once it has held the worker for ``SLICE_S``, to any job of its tier waiting. A
+training that gives way waits where it is (its thread, or its child process, blocked at the
+epoch's end, the model in its memory) and goes on from there at its next turn: nothing it
+trained is lost, and nothing is saved until it ends. Every job has a thread of its own that
+waits for its turns (``_serve``); at most ``MAX_RUNNING`` of them train at once.
+
+A session waits for one job per place on a page (``watch``, called by the page as it asks and
+polls, with the place's ``slot``): asking for a new setting there leaves the job it waited for,
+which is dropped at once if no one else waits for it (taken off the queue, or stopped at its
+next batch); a job others still wait for goes on. A job whose sessions all left (no poll for
+``lab.training.jobs.WAIT_S``) is dropped before it takes a worker (a paused one, before it goes
+on), and stopped once another job wants its worker. So a student moving a slider through
+fifteen values holds one job, and one who leaves holds none that anyone else needs.
 
 One training per key holds for every process of a class too: behind ``deploy.serve`` the
 processes share a Redis (``lab.core.cluster``), and the first to train a key claims it there
@@ -33,8 +44,9 @@ runs in a child process of its own, so it has a core to itself and the pages' Py
 competes with it for the interpreter lock (30 sessions polling one training in a thread
 slow it several times over: ``python -m bench.live --only room``, see bench/RESULTS.md). The
 child reports through a pipe (every epoch, and batches at most every ``BATCH_REPORT_S``);
-cancelling sets an event it checks before every batch. A plain callable (a test's stand-in,
-or a trainer whose data is not worth copying) runs on the worker thread itself, and so does
+cancelling sets an event it checks before every batch, and another one tells it to ask for its
+turn at the next epoch's end. A plain callable (a test's stand-in,
+or a trainer whose data is not worth copying) runs on the job's thread itself, and so does
 every training until the fork server is up (``warm_up``, started by ``app.py``).
 ``LAB_TRAIN_PROCESSES=0`` keeps every training in the server process.
 
@@ -56,7 +68,6 @@ import sys
 import threading
 import time
 from collections import OrderedDict
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Callable, Generic, TypeVar
 
@@ -80,15 +91,23 @@ BATCH_REPORT_S = 0.1  # a child sends batch progress at most this often (epochs 
 # main script (``streamlit``'s, which imports streamlit.web.cli): preloaded too.
 PRELOAD = ["numpy", "pandas", "lab.networks.seqnet", "lab.data.stock", "lab.models.stock_model", "streamlit.web.cli"]
 
-_pool = ThreadPoolExecutor(max_workers=MAX_RUNNING, thread_name_prefix="lab-train")
-_queue: list[Job] = []  # jobs waiting for a worker, oldest first
-_running: list[Job] = []
-_work: dict[Job, tuple["Store", Callable]] = {}  # a queued job's store and trainer
-_served: dict[str, int] = {}  # session -> when a job of its own last started (a counter)
+# A started training holds its worker this long before a waiting job of its own tier has a turn
+# (a job that has not started yet gets one at the next epoch's end: its first epoch comes
+# before anyone's next). Long enough that short trainings mostly run to their end.
+SLICE_S = 3.0
+TURN_CHECK_S = 1.0  # a waiting job's thread looks again this often (who waits changes in time)
+PAUSE_CHECK_S = 0.1  # how often a training in a child process is told whether to give way
+LECTURER_TIER, SESSION_TIER, BACKGROUND_TIER = 0, 1, 2
+
+_queue: list[Job] = []  # jobs waiting for a worker: new ones and paused ones, oldest first
+_running: list[Job] = []  # jobs holding a worker (at most MAX_RUNNING)
+_work: dict[Job, "Store"] = {}  # a job's store, until it starts
+_served: dict[str, int] = {}  # session -> when a job of its own last got a worker (a counter)
 _starts = 0
 _slots: dict[tuple[str, str], Job] = {}  # (session, slot) -> the job it waits for there
 MAX_SLOTS = 512  # beyond this, entries of finished jobs (and of sessions) are forgotten
 _queue_lock = threading.RLock()
+_turns = threading.Condition(_queue_lock)  # notified whenever a worker changes hands
 _stores: list["Store"] = []
 
 
@@ -97,21 +116,43 @@ def _wanted() -> bool:
     return any(not (j.dropped or j.abandoned()) for j in list(_queue))
 
 
+def _tier(job: Job) -> int:
+    """The lecturer's jobs, then every other job a session (or a script) waits for, then the
+    background's (a prepared grid no session asked for yet)."""
+    if job.for_lecturer():
+        return LECTURER_TIER
+    return BACKGROUND_TIER if job.background and not job.waiters() else SESSION_TIER
+
+
+def _group(job: Job) -> tuple[int, int]:
+    """Where a waiting job's turn comes: by tier; in a session's tier the jobs that have not
+    started first (every session soon sees its own training move), in the background's the
+    paused ones first (a grid point finishes before the next one starts)."""
+    tier = _tier(job)
+    return tier, int(job.started != (tier == BACKGROUND_TIER))
+
+
+def _round_robin(jobs: list[Job], running: list[str]) -> list[Job]:
+    """Sessions in turn, a session with fewer jobs running and served longer ago first, each
+    session's oldest first."""
+    by_session: dict[str, list[Job]] = {}
+    for job in jobs:
+        by_session.setdefault(job.owner(), []).append(job)
+    sessions = sorted(by_session, key=lambda s: (running.count(s), _served.get(s, -1)))
+    turns = itertools.zip_longest(*(by_session[s] for s in sessions))
+    return [job for turn in turns for job in turn if job is not None]
+
+
 def _order() -> list[Job]:
-    """The queue in the order the workers take it (jobs no one waits for left out): jobs the
-    lecturer waits for first (oldest first); then the students' round-robin by session, a
-    session with fewer jobs running and served longer ago first, each session's oldest first."""
+    """The queue in the order the workers take it (jobs no one waits for left out): group by
+    group (``_group``), round-robin by session within each."""
     with _queue_lock:
-        waited = [j for j in _queue if not (j.dropped or j.abandoned())]
-        first = [j for j in waited if j.for_lecturer()]
-        by_session: dict[str, list[Job]] = {}
-        for job in waited:
-            if job not in first:
-                by_session.setdefault(job.owner(), []).append(job)
+        groups: dict[tuple[int, int], list[Job]] = {}
+        for job in _queue:
+            if not (job.dropped or job.abandoned()):
+                groups.setdefault(_group(job), []).append(job)
         running = [j.owner() for j in _running]
-        sessions = sorted(by_session, key=lambda s: (running.count(s), _served.get(s, -1)))
-        turns = itertools.zip_longest(*(by_session[s] for s in sessions))
-        return first + [job for turn in turns for job in turn if job is not None]
+        return [job for g in sorted(groups) for job in _round_robin(groups[g], running)]
 
 
 def _renumber() -> None:
@@ -121,42 +162,105 @@ def _renumber() -> None:
 
 
 def _drop(job: Job) -> None:
-    """Finish a queued job no one waits for: its key is free again (asking trains anew)."""
+    """No one waits for ``job``: off the queue. One that never started finishes now (its key is
+    free again: asking trains anew); a paused one stops as soon as its trainer goes on."""
     job.drop()
-    store = _work.pop(job, (None,))[0]
-    with _queue_lock:
-        if job in _queue:
+    with _turns:
+        queued = job in _queue
+        if queued:
             _queue.remove(job)
-    if store is not None:
-        store._forget(job)
-    job._finish(CANCELLED)
+        _turns.notify_all()
+    if queued and not job.started:
+        store = _work.pop(job, None)
+        if store is not None:
+            store._forget(job)
+        job._finish(CANCELLED)
 
 
-def _run_next() -> None:
-    """A worker's turn: drop the queued jobs no one waits for, then run the first in order."""
+def _dispatch() -> None:
+    """Give the free workers to the first jobs in order (under the queue lock): queued jobs no
+    one waits for are dropped first, cancelled ones leave the queue."""
     global _starts
-    with _queue_lock:
+    with _turns:
         for job in [j for j in _queue if j.dropped or j.abandoned()]:
             _drop(job)
+        for job in [j for j in _queue if j._cancel.is_set()]:
+            _queue.remove(job)
+            if not job.started:
+                job._finish(CANCELLED)  # kept: every page that asks sees it was cancelled
+        while len(_running) < MAX_RUNNING:
+            order = _order()
+            if not order:
+                break
+            job = order[0]
+            _queue.remove(job)
+            _running.append(job)
+            _starts += 1
+            _served[job.owner()] = _starts
+            if len(_served) > MAX_SLOTS:  # the sessions served longest ago are forgotten
+                for session in sorted(_served, key=_served.get)[:MAX_SLOTS // 2]:
+                    del _served[session]
+            if not job.started:
+                job._start()
+            job.paused, job.slice_start = False, time.monotonic()
+        _turns.notify_all()
+    _renumber()
+
+
+def _wait_turn(job: Job) -> None:
+    """Block until ``job`` holds a worker, or has left the queue (dropped or cancelled)."""
+    with _turns:
+        _dispatch()
+        while job in _queue:
+            _turns.wait(TURN_CHECK_S)
+            _dispatch()  # also when only time passed: a waiter may have left meanwhile
+
+
+def _gives_way(job: Job) -> bool:
+    """Whether ``job``, holding a worker, gives it to the first waiting job at its epoch's end:
+    one of an earlier tier; of its own tier (the background's excepted), one that has not
+    started yet, or any once ``job`` has held the worker for ``SLICE_S``."""
+    with _queue_lock:
+        if job not in _running or len(_running) < MAX_RUNNING:
+            return False
         order = _order()
         if not order:
-            return
-        job = order[0]
-        _queue.remove(job)
-        _running.append(job)
-        _starts += 1
-        _served[job.owner()] = _starts
-        if len(_served) > MAX_SLOTS:  # the sessions served longest ago are forgotten
-            for session in sorted(_served, key=_served.get)[:MAX_SLOTS // 2]:
-                del _served[session]
-        store, train = _work.pop(job)
-    _renumber()
+            return False
+        first, tier = order[0], _tier(job)
+        if _tier(first) != tier:
+            return _tier(first) < tier
+        return tier != BACKGROUND_TIER and (
+            not first.started or time.monotonic() - job.slice_start >= SLICE_S)
+
+
+def _turn(job: Job) -> None:
+    """A job's epoch ended (``Job.turn``): if it gives way, it goes back into the queue and its
+    trainer waits here, in its thread or child process, with everything trained so far; it
+    goes on from there when its turn comes again."""
+    if not _gives_way(job):
+        return
+    with _turns:
+        _running.remove(job)
+        _queue.append(job)
+        job.paused = True
+        _wait_turn(job)
+
+
+def _serve(store: "Store", job: Job, train) -> None:
+    """A job's own thread: its first turn, its training, then its worker given back."""
+    _wait_turn(job)
+    if job.state in FINISHED:  # dropped or cancelled before it started
+        return
+    _work.pop(job, None)
     try:
         store._run(job, train)
     finally:
-        with _queue_lock:
-            _running.remove(job)
-        _renumber()
+        with _turns:
+            if job in _running:
+                _running.remove(job)
+            if job in _queue:
+                _queue.remove(job)
+        _dispatch()
 
 
 def watch(job: Job, who: Who, slot: str, poll: bool = False) -> None:
@@ -174,11 +278,8 @@ def watch(job: Job, who: Who, slot: str, poll: bool = False) -> None:
         _slots[(who.session, slot)] = job
         if before is not None and before is not job:
             before.leave(who.session)
-            if before.abandoned():  # no one else waits for it: it goes
-                if before in _queue:
-                    _drop(before)
-                else:
-                    before.drop()  # running: it stops at its next batch
+            if before.abandoned():  # no one else waits for it: it goes (running: it
+                _drop(before)  # stops at its next batch)
         if len(_slots) > MAX_SLOTS:
             for k in [k for k, j in _slots.items() if j.state in FINISHED]:
                 del _slots[k]
@@ -203,10 +304,12 @@ class Task:
 
 
 class _ChildJob:
-    """The ``Job`` a trainer sees inside the child process: reports go through the pipe."""
+    """The ``Job`` a trainer sees inside the child process: reports go through the pipe. At an
+    epoch's end, while the server says it gives way (``pause``), it asks for its turn and waits
+    for the answer (the server's ``_turn``), keeping its model where it is."""
 
-    def __init__(self, conn, cancel):
-        self.conn, self.cancel, self.last = conn, cancel, 0.0
+    def __init__(self, conn, cancel, pause):
+        self.conn, self.cancel, self.pause, self.last = conn, cancel, pause, 0.0
 
     def on_batch(self, epoch: int, batch: int, batches: int) -> None:
         now = time.monotonic()
@@ -216,14 +319,17 @@ class _ChildJob:
 
     def on_epoch(self, epoch: int, logs: dict) -> None:
         self.conn.send(("epoch", (epoch, {k: float(v) for k, v in logs.items()})))
+        if self.pause.is_set():
+            self.conn.send(("turn", None))
+            self.conn.recv()  # its turn again (or cancelled: should_stop says so)
 
     def should_stop(self) -> bool:
         return self.cancel.is_set()
 
 
-def _child_main(conn, cancel, fn, args) -> None:
+def _child_main(conn, cancel, pause, fn, args) -> None:
     try:
-        result = fn(*args, _ChildJob(conn, cancel))
+        result = fn(*args, _ChildJob(conn, cancel, pause))
         conn.send(("result", result))
     except Cancelled:
         conn.send(("cancelled", None))
@@ -281,16 +387,20 @@ def warm_up(wait: float | None = None) -> bool:
 
 def _run_in_child(task: Task, job: Job):
     ctx = _mp_context()
-    receive, send = ctx.Pipe(duplex=False)
-    cancel = ctx.Event()
-    proc = ctx.Process(target=_child_main, args=(send, cancel, task.fn, task.args),
+    receive, send = ctx.Pipe()
+    cancel, pause = ctx.Event(), ctx.Event()
+    proc = ctx.Process(target=_child_main, args=(send, cancel, pause, task.fn, task.args),
                        name=f"lab-train {job.key[:40]}", daemon=True)
     proc.start()
     send.close()
+    looked = 0.0
     try:
         while True:
             if job.should_stop():
                 cancel.set()
+            if time.monotonic() - looked >= PAUSE_CHECK_S:  # whether to give way
+                looked = time.monotonic()
+                (pause.set if _gives_way(job) else pause.clear)()
             if not receive.poll(0.05):
                 if not proc.is_alive() and not receive.poll():
                     raise _died(proc)
@@ -302,7 +412,13 @@ def _run_in_child(task: Task, job: Job):
             if kind == "batch":
                 job.on_batch(*payload)
             elif kind == "epoch":
-                job.on_epoch(*payload)
+                job.record_epoch(*payload)
+            elif kind == "turn":  # the child waits at an epoch's end: its turn, here
+                _turn(job)
+                pause.clear()
+                if job.should_stop():
+                    cancel.set()
+                receive.send("go")
             elif kind == "result":
                 return payload
             elif kind == "cancelled":
@@ -371,11 +487,12 @@ class Store(Generic[R]):
 
     # --- training --------------------------------------------------------------------------
     def request(self, key: str, train: Callable[[Job], R] | Task, epochs: int,
-                restart: bool = False) -> R | Job:
+                restart: bool = False, background: bool = False) -> R | Job:
         """The stored result, or the job training it: the running one if there is one, else a
         new one. A failed or cancelled job is returned as it is (so every page shows why)
         unless ``restart``. ``train`` is a ``Task`` (run in a child process) or any callable
-        taking the job (run on the worker thread)."""
+        taking the job (run on the job's thread). A ``background`` job (a prepared grid) goes
+        after every job a session waits for, until a session waits for it too."""
         found = self.get(key)
         if found is not None:
             return found
@@ -385,12 +502,13 @@ class Store(Generic[R]):
                     restart and job.state in (CANCELLED, FAILED)):
                 return job
             job = self._jobs[key] = Job(key, epochs, _wanted)
+            job.turn, job.background = _turn, background
             self._forget_old_jobs()
         with _queue_lock:
             _queue.append(job)
-            _work[job] = (self, train)
-        _renumber()
-        _pool.submit(_run_next)
+            _work[job] = self
+        threading.Thread(target=_serve, args=(self, job, train), daemon=True,
+                         name=f"lab-train {key[:40]}").start()
         return job
 
     def _forget(self, job: Job) -> None:
@@ -399,7 +517,6 @@ class Store(Generic[R]):
                 del self._jobs[job.key]
 
     def _run(self, job: Job, train: Callable[[Job], R]) -> None:
-        job._start()
         claim = None
         try:
             if job.should_stop():
