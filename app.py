@@ -13,7 +13,7 @@ from lab.core import i18n
 from lab.training import store
 from lab.core.i18n import t
 from ui.catalog import LESSONS
-from ui import presenter, room, training
+from ui import presenter, room, training, walkthrough
 from ui.gc_policy import freeze_after_heavy_imports
 from ui.sidebar import (link_box, name_dropped_values, remember_link, session_language,
                         shared_sidebar)
@@ -35,6 +35,7 @@ room.before(page.url_path)  # a follower takes the lecturer's page and settings
 presenter.apply(st.session_state.get("presenter", False), fold_controls=room.folded())
 with room_slot:
     room.sidebar(page.url_path)
+walkthrough.render(page.url_path)  # the lecture's walk-through, above the page
 page.run()
 room.after(page.url_path)  # the lecturer publishes what was drawn
 link_box(link_slot, page.url_path)

@@ -12,6 +12,7 @@ from lab.models import experiments as ex
 from lab.core import i18n
 from lab.data import imdb, sequences as sq, stock, text as tx
 from lab.lessons.errata import ALL as ERRATA_ALL, LECTURES
+from lab.lessons import walkthrough
 from lab.figures.structures import STRUCTURES
 from lab.models.imdb_model import DEFAULT_PRESET, DEFAULT_SETTINGS
 from lab.maths.kinds import KINDS
@@ -248,3 +249,12 @@ ERRATA = Controls(
       names="errata.lecture_option"),
     C("gl_find", "text", "errata.find", "", max_chars=60),
 )
+
+# --- Walk-throughs (lab/lectures/walkthroughs.toml, ui.walkthrough) ---------------------------------
+# The step a page's walk-through is at, a control like the others: a link opens at it, a room's
+# followers step with the lecturer, who may lock it. 0: the page as it opened.
+WALK_KEY = "{page}_walk"
+for _table in (PERCEPTRON, XOR, RNN, STRUCTURE, GATES, STOCK, TEXT, IMDB, EXPERIMENTS):
+    _walk = C(WALK_KEY.format(page=_table.page), "number", "walkthrough.step", 0, 0,
+              len(walkthrough.steps(_table.page)), help="walkthrough.step_help")
+    _table.by_key[_walk.key] = _walk
