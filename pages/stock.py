@@ -3,17 +3,16 @@
 
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 
-from lab.training import budget
+from lab.core.errors import sentence
+from lab.core.i18n import current, headers, t
 from lab.data import stock
 from lab.figures import stock as figures
 from lab.models import stock_model
 from lab.models.stock_model import (PRESETS, STORE, Forecast, ForecastSettings, estimate_seconds,
-                             keras_code, model_key, scaling_comparison)
-from lab.core.errors import sentence
-from lab.core.i18n import current, headers, slug, t
+                                    keras_code, model_key, scaling_comparison)
+from lab.training import budget
 from ui.charts import chart
 from ui.entry import ensure_app_navigation
 from ui.safe import text as safe_text
@@ -23,7 +22,6 @@ from ui.training import result_or_progress, within_budget
 ensure_app_navigation()
 
 LONG_TRAINING_S = 45  # beyond this estimate, training waits for a button press
-NAIVE = "naive"  # the naive forecast's row in lab.data.stock.evaluate's table
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -42,8 +40,8 @@ def load(source: str, ticker: str, raw: bytes | None, name: str, start: date, en
 
 @st.cache_resource(show_spinner=False, max_entries=12)
 def forecast_view(key: str, lang: str, _prep: stock.Prepared, _forecast: Forecast):
-    """(scores table, forecast closes, price / returns / loss figures, the two CSVs) of the
-    forecast stored under ``key``: computed once for the room. An entry holds about 150
+    """What the page shows of the forecast stored under ``key``
+    (``lab.figures.stock.ForecastView``): computed once for the room. An entry holds about 150
     bytes a forecast day (the CSV's row, the figures' points), 15 MB for the largest upload
     (100,000 days) and 0.4 MB for the default series, so 12 entries stay under 180 MB while
     a class on a few settings in two languages keeps its views."""
@@ -83,6 +81,104 @@ def forecast_for(prep: stock.Prepared, s: ForecastSettings) -> Forecast | None:
                               cost=cost)
 
 
+def source_controls():
+    """The controls that name the prices: (source, ticker, upload's bytes and name, dates)."""
+    c1, c2 = st.columns([1, 2])
+    source = C.draw("sk_source", c1)
+    ticker, raw, name, start, end = "GOOG", None, "", date(2015, 1, 1), date.today()
+    if source == "embedded":
+        ticker = C.draw("sk_ticker", c2)
+    elif source == "upload":
+        upload = c2.file_uploader(t("stock.upload"), type=["csv", "txt"], key="sk_csv")
+        if upload is not None:
+            raw, name = upload.getvalue(), upload.name
+    else:
+        ticker = C.draw("sk_symbol", c2)
+        d1, d2 = c2.columns(2)
+        start = d1.date_input(t("stock.from"), start, key="sk_start")
+        end = d2.date_input(t("stock.to"), end, key="sk_end")
+    return source, ticker, raw, name, start, end
+
+
+def prices() -> stock.StockData:
+    """The prices the controls name, or the last ones that loaded (with a note why)."""
+    asked = source_controls()
+    try:
+        with st.spinner(t("stock.loading")):
+            data = load(*asked)
+        st.session_state.sk_last_data = data
+    except (stock.DataError, stock.DataUnavailable) as err:
+        (st.warning if isinstance(err, stock.DataUnavailable) else st.error)(
+            sentence(safe_text(err)))
+        if "sk_last_data" not in st.session_state:
+            st.stop()
+        data = st.session_state.sk_last_data
+        st.info(t("stock.previous_data", summary=safe_text(data.summary_message())))
+    return data
+
+
+def window_settings(data: stock.StockData) -> stock.PrepSettings:
+    """The features, target, window, split and scaling the controls name."""
+    feature_options = stock.available_features(data)
+    if "sk_features" in st.session_state:  # new data with fewer columns: keep what it has
+        chosen = [f for f in st.session_state.sk_features if f in feature_options]
+        st.session_state.sk_features = chosen or (["Close"] if st.session_state.sk_features
+                                                  else [])
+    c1, c2, c3, c4 = st.columns([2.2, 1, 1.2, 1.2])
+    features = C.draw("sk_features", c1, options=feature_options)
+    target, window = C.draw("sk_target", c2), C.draw("sk_window", c3)
+    train_pct = C.draw("sk_train", c4)
+    return stock.PrepSettings(tuple(features), target, window, train_pct / 100,
+                              C.draw("sk_lecture"))
+
+
+def model_settings(patience: int) -> ForecastSettings:
+    c1, c2, c3, c4, c5, c6 = st.columns(6)
+    return ForecastSettings(
+        kind=C.draw("sk_kind", c1), units=C.draw("sk_units", c2), activation=C.draw("sk_act", c3),
+        epochs=C.draw("sk_epochs", c4), lr=C.draw("sk_lr", c5), batch_size=C.draw("sk_batch", c6),
+        patience=patience, validation=ForecastSettings.validation if C.draw(
+            "sk_early", label=t("stock.early", patience=patience)) else 0.0)
+
+
+def forecast_or_last(data: stock.StockData, prep_settings: stock.PrepSettings,
+                     settings: ForecastSettings) -> tuple[stock.Prepared, Forecast]:
+    """(windows, forecast) for these settings, or the session's previous ones (with a note
+    why) while it trains or when these fail."""
+    forecast = None
+    try:
+        prep = stock.prepared(data, prep_settings)
+        forecast = forecast_for(prep, settings)
+        if forecast is not None and forecast.diverged:
+            forecast = None
+            raise stock.DataError("stock.diverged")
+    except stock.DataError as err:
+        st.error(sentence(safe_text(err)))
+    if forecast is not None:  # the session keeps what names its windows, not the windows
+        st.session_state.sk_last = (data, prep_settings, forecast)
+        return prep, forecast
+    if "sk_last" not in st.session_state:
+        st.stop()
+    last_data, last_settings, forecast = st.session_state.sk_last
+    st.info(t("stock.previous_result"))
+    return stock.prepared(last_data, last_settings), forecast  # from the shared cache
+
+
+def scores(view: figures.ForecastView, lecture_r2: float | None, target: str) -> None:
+    """The four metrics, the lecture's printed R² (``lecture_r2``, when this is its run) and
+    the scores table."""
+    for column, (label, value, delta, color) in zip(st.columns(4), view.metrics):
+        column.metric(label, value, delta, delta_color=color)
+    if lecture_r2 is not None:
+        column = "R² (return)" if target == "return" else "R² (price)"
+        st.info(t("stock.lecture_result", printed=lecture_r2, ours=view.table.loc["model", column],
+                  what=t(f"stock.target_option.{target}")))
+    if not view.better:
+        st.warning(t("stock.no_better", r2=view.table.loc["naive", "R² (price)"]))
+    st.dataframe(view.shown, width="stretch")
+    st.caption(t("stock.always_up", share=view.table.attrs["always up"]))
+
+
 st.title(t("lesson.stock.title"))
 st.markdown(t("stock.intro"))
 
@@ -90,106 +186,29 @@ st.markdown(t("stock.intro"))
 preset = PRESETS[C.draw("sk_preset", on_change=apply_preset)]
 if preset.data != "any series":
     st.caption(t("stock.lecture_data", data=preset.data))
-c1, c2 = st.columns([1, 2])
-source = C.draw("sk_source", c1)
-ticker, raw, name, start, end = "GOOG", None, "", date(2015, 1, 1), date.today()
-if source == "embedded":
-    ticker = C.draw("sk_ticker", c2)
-elif source == "upload":
-    upload = c2.file_uploader(t("stock.upload"), type=["csv", "txt"], key="sk_csv")
-    if upload is not None:
-        raw, name = upload.getvalue(), upload.name
-else:
-    ticker = C.draw("sk_symbol", c2)
-    d1, d2 = c2.columns(2)
-    start = d1.date_input(t("stock.from"), start, key="sk_start")
-    end = d2.date_input(t("stock.to"), end, key="sk_end")
-try:
-    with st.spinner(t("stock.loading")):
-        data = load(source, ticker, raw, name, start, end)
-    st.session_state.sk_last_data = data
-except (stock.DataError, stock.DataUnavailable) as err:
-    (st.warning if isinstance(err, stock.DataUnavailable) else st.error)(sentence(safe_text(err)))
-    if "sk_last_data" not in st.session_state:
-        st.stop()
-    data = st.session_state.sk_last_data
-    st.info(t("stock.previous_data", summary=safe_text(data.summary_message())))
+data = prices()
 st.caption(f"{safe_text(data.summary_message())}. " + " ".join(safe_text(n) for n in data.notes))
 
 # --- Preparation and model -------------------------------------------------------------------
-feature_options = stock.available_features(data)
-if "sk_features" in st.session_state:  # new data with fewer columns: keep what it has
-    chosen = [f for f in st.session_state.sk_features if f in feature_options]
-    st.session_state.sk_features = chosen or (["Close"] if st.session_state.sk_features else [])
-c1, c2, c3, c4 = st.columns([2.2, 1, 1.2, 1.2])
-features = C.draw("sk_features", c1, options=feature_options)
-target, window, train_pct = C.draw("sk_target", c2), C.draw("sk_window", c3), C.draw("sk_train", c4)
-lecture = C.draw("sk_lecture")
-c1, c2, c3, c4, c5, c6 = st.columns(6)
-settings = ForecastSettings(
-    kind=C.draw("sk_kind", c1), units=C.draw("sk_units", c2), activation=C.draw("sk_act", c3),
-    epochs=C.draw("sk_epochs", c4), lr=C.draw("sk_lr", c5), batch_size=C.draw("sk_batch", c6),
-    patience=preset.model.patience,
-    validation=ForecastSettings.validation if C.draw(
-        "sk_early", label=t("stock.early", patience=preset.model.patience)) else 0.0)
-prep_settings = stock.PrepSettings(tuple(features), target, window, train_pct / 100, lecture)
-
-forecast = None
-try:
-    prep = stock.prepared(data, prep_settings)
-    forecast = forecast_for(prep, settings)
-    if forecast is not None and forecast.diverged:
-        forecast = None
-        raise stock.DataError("stock.diverged")
-except stock.DataError as err:
-    st.error(sentence(safe_text(err)))
-if forecast is not None:  # the session keeps what names its windows, not the windows
-    st.session_state.sk_last = (data, prep_settings, forecast)
-else:
-    if "sk_last" not in st.session_state:
-        st.stop()
-    last_data, last_settings, forecast = st.session_state.sk_last
-    prep = stock.prepared(last_data, last_settings)  # from the shared, byte-bounded cache
-    st.info(t("stock.previous_result"))
+prep_settings = window_settings(data)
+settings = model_settings(preset.model.patience)
+prep, forecast = forecast_or_last(data, prep_settings, settings)
 
 # --- Evaluation ------------------------------------------------------------------------------
 s = prep.settings
-table, pred_close, (prices, returns, losses), forecast_csv, scores_csv = forecast_view(
-    model_key(prep, forecast.settings), current(), prep, forecast)
-dropped = ", ".join(f"{v:,} {t(f'stock.dropped.{k}')}" for k, v in prep.dropped.items()
-                    if v) or t("stock.none")
-st.caption(t("stock.shapes", rows=len(prep.frame), dropped=dropped, X=prep.X.shape,
-             train=prep.split, test=len(prep.X) - prep.split, kind=forecast.settings.kind,
-             units=forecast.settings.units, params=forecast.params, seconds=forecast.seconds,
-             epochs=len(forecast.history.get("loss", []))) + " " +
-           t(f"training.engine.{forecast.engine}"))
-model_rmse, naive_rmse = table.loc["model", "RMSE (price)"], table.loc[NAIVE, "RMSE (price)"]
-k1, k2, k3, k4 = st.columns(4)
-k1.metric(t("stock.m_rmse_model"), f"{model_rmse:,.3f}",
-          t("stock.vs_naive", change=model_rmse / naive_rmse - 1), delta_color="inverse")
-k2.metric(t("stock.m_rmse_naive"), f"{naive_rmse:,.3f}")
-k3.metric(t("stock.m_r2"), f"{table.loc['model', 'R² (price)']:.3f} / "
-          f"{table.loc['model', 'R² (return)']:.3f}")
-k4.metric(t("stock.m_direction"), f"{table.loc['model', 'direction right']:.1%}",
-          t("stock.vs_up", change=table.loc["model", "direction right"] - table.attrs["always up"]))
-if preset.lecture_r2 is not None and settings == preset.model \
-        and prep.settings == preset.prep:  # the preset as the lecture ran it
-    column = "R² (return)" if s.target == "return" else "R² (price)"
-    st.info(t("stock.lecture_result", printed=preset.lecture_r2, ours=table.loc["model", column],
-              what=t(f"stock.target_option.{s.target}")))
-if not stock.beats_naive(table):
-    st.warning(t("stock.no_better", r2=table.loc[NAIVE, "R² (price)"]))
-shown = headers(table, "stock.col").rename(index=lambda i: t(f"stock.row.{slug(i)}"))
-st.dataframe(shown.map(lambda v: "n/a" if pd.isna(v) else f"{v:.4f}"), width="stretch")
-st.caption(t("stock.always_up", share=table.attrs["always up"]))
-chart(prices, key="sk_prices")
+view = forecast_view(model_key(prep, forecast.settings), current(), prep, forecast)
+st.caption(view.caption)
+as_lecture = settings == preset.model and prep.settings == preset.prep  # the lecture's run
+scores(view, preset.lecture_r2 if as_lecture else None, s.target)
+prices_fig, returns_fig, losses_fig = view.figures
+chart(prices_fig, key="sk_prices")
 left, right = st.columns(2)
-chart(returns, key="sk_returns", where=left)
-chart(losses, key="sk_loss", where=right)
+chart(returns_fig, key="sk_returns", where=left)
+chart(losses_fig, key="sk_loss", where=right)
 d1, d2 = st.columns(2)
-d1.download_button(t("stock.download"), forecast_csv.encode(), "forecast.csv", "text/csv",
+d1.download_button(t("stock.download"), view.forecast_csv.encode(), "forecast.csv", "text/csv",
                    key="sk_download")
-d2.download_button(t("stock.download_scores"), scores_csv.encode(), "forecast_scores.csv",
+d2.download_button(t("stock.download_scores"), view.scores_csv.encode(), "forecast_scores.csv",
                    "text/csv", key="sk_download_scores")
 
 with st.expander(t("stock.scaling")):
@@ -207,8 +226,6 @@ with st.expander(t("training.keras_code")):
 with st.expander(t("stock.one_window")):
     i = st.number_input(t("stock.window_i"), 0, len(prep.X) - 1, min(12, len(prep.X) - 1),
                         key="sk_win_i")
-    shown = pd.DataFrame(prep.X[i], columns=list(s.features))
-    shown.index.name = t("stock.day_in_window")
-    st.dataframe(shown.style.format("{:.8f}"), width="stretch")
+    st.dataframe(figures.window_table(prep, i).style.format("{:.8f}"), width="stretch")
     st.markdown(t("stock.window_target", y=prep.y[i], when=prep.target_index[i],
                   what=t(f"stock.target_option.{s.target}")))

@@ -16,7 +16,6 @@ user uploads, or a ticker fetched online with ``yfinance`` and cached as a plain
 from __future__ import annotations
 
 import csv
-import hashlib
 import importlib.util
 import io
 import os
@@ -31,7 +30,7 @@ from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
 from sklearn.preprocessing import MinMaxScaler
 
 from lab.core.byte_cache import ByteLRU, nbytes
-from lab.core.cache import cache_dir
+from lab.core.cache import cache_dir, digest
 from lab.core.errors import DataUnavailable, LabError, Message
 from lab.core import i18n
 from lab.data.sequences import is_number, windows
@@ -546,7 +545,7 @@ PREPARED = ByteLRU(PREPARED_BYTES, lambda p: nbytes(p.X, p.y, p.frame))
 
 def content_of(data: StockData) -> str:
     """A digest of the rows (dates and values): equal for equal data, whatever its source."""
-    return hashlib.sha1(pd.util.hash_pandas_object(data.frame).values.tobytes()).hexdigest()
+    return digest(pd.util.hash_pandas_object(data.frame).values)
 
 
 def prepared(data: StockData, s: PrepSettings) -> Prepared:

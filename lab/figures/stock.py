@@ -3,13 +3,15 @@ returns on the test days, and the loss curves while training."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from lab.core import i18n
 from lab.figures import FIG_HEIGHT, LEGEND_BELOW, MARGIN, SERIES_COLORS
-from lab.data.stock import Prepared, evaluate, returns_on_test_days
+from lab.data.stock import Prepared, beats_naive, evaluate, returns_on_test_days
 
 SMALL = 340
 TRUE_COLOR, TRAIN_COLOR, TEST_COLOR, NAIVE_COLOR = "#444444", "#9ecae1", "#d62728", "#7f7f7f"
@@ -73,9 +75,49 @@ def loss_figure(history: dict[str, list[float]], epochs: int) -> go.Figure:
         xaxis=dict(title=i18n.t("fig.stock.epoch"), range=[0.5, epochs + 0.5]), yaxis=dict(title="MSE", type="log")))
 
 
-def forecast_view(prep: Prepared, forecast, title: str):
-    """What the stock page shows of a trained forecast: (scores table, forecast closes, the
-    price / returns / loss figures, the forecast's CSV, the scores' CSV)."""
+@dataclass
+class ForecastView:
+    """What the stock page shows of a trained forecast."""
+
+    table: pd.DataFrame  # lab.data.stock.evaluate: the model and naive rows, English names
+    shown: pd.DataFrame  # the same in the reader's words, as text
+    caption: str  # rows, windows, parameters, training time and engine
+    metrics: list  # (label, value, delta, delta colour) for each of the four metrics
+    better: bool  # beats the naive forecast
+    figures: tuple  # price, returns, loss
+    forecast_csv: str
+    scores_csv: str
+
+
+def caption(prep: Prepared, forecast) -> str:
+    """The rows kept and dropped, the windows' shapes and the model's size and training."""
+    dropped = ", ".join(f"{v:,} {i18n.t(f'stock.dropped.{k}')}" for k, v in prep.dropped.items()
+                        if v) or i18n.t("stock.none")
+    s = forecast.settings
+    return i18n.t("stock.shapes", rows=len(prep.frame), dropped=dropped, X=prep.X.shape,
+                  train=prep.split, test=len(prep.X) - prep.split, kind=s.kind, units=s.units,
+                  params=forecast.params, seconds=forecast.seconds,
+                  epochs=len(forecast.history.get("loss", []))) + " " + i18n.t(
+        f"training.engine.{forecast.engine}")
+
+
+def metrics(table: pd.DataFrame) -> list:
+    """The model's test RMSE against the naive one's, R² on prices and returns, and the share
+    of days whose direction it got right against a forecast that always says up."""
+    model, naive = table.loc["model"], table.loc["naive"]
+    direction = model["direction right"]
+    return [(i18n.t("stock.m_rmse_model"), f"{model['RMSE (price)']:,.3f}",
+             i18n.t("stock.vs_naive", change=model["RMSE (price)"] / naive["RMSE (price)"] - 1),
+             "inverse"),
+            (i18n.t("stock.m_rmse_naive"), f"{naive['RMSE (price)']:,.3f}", None, "normal"),
+            (i18n.t("stock.m_r2"), f"{model['R² (price)']:.3f} / {model['R² (return)']:.3f}",
+             None, "normal"),
+            (i18n.t("stock.m_direction"), f"{direction:.1%}",
+             i18n.t("stock.vs_up", change=direction - table.attrs["always up"]), "normal")]
+
+
+def forecast_view(prep: Prepared, forecast, title: str) -> ForecastView:
+    """Everything the stock page shows of a trained forecast on these windows."""
     table = evaluate(prep, forecast.pred)
     pred_close = prep.to_close(forecast.pred)
     figures = (price_figure(prep, pred_close, title),
@@ -84,4 +126,15 @@ def forecast_view(prep: Prepared, forecast, title: str):
     out = pd.DataFrame({"close": prep.close, "forecast": pred_close, "naive": prep.prev_close,
                         "part": np.where(np.arange(len(prep.close)) < prep.split, "train",
                                          "test")}, index=prep.target_index)
-    return table, pred_close, figures, out.to_csv(), table.to_csv()
+    shown = i18n.headers(table, "stock.col").rename(
+        index=lambda i: i18n.t(f"stock.row.{i18n.slug(i)}"))
+    shown = shown.map(lambda v: "n/a" if pd.isna(v) else f"{v:.4f}")
+    return ForecastView(table, shown, caption(prep, forecast), metrics(table),
+                        beats_naive(table), figures, out.to_csv(), table.to_csv())
+
+
+def window_table(prep: Prepared, i: int) -> pd.DataFrame:
+    """Window ``i`` as the network reads it: a row per day, a column per feature."""
+    shown = pd.DataFrame(prep.X[i], columns=list(prep.settings.features))
+    shown.index.name = i18n.t("stock.day_in_window")
+    return shown

@@ -11,10 +11,11 @@ shared by every session that plays it), so :meth:`Playback.step` returns a new o
 
 from __future__ import annotations
 
-import hashlib
 import pickle
 from dataclasses import dataclass, field
 from typing import Any
+
+from lab.core import cache
 
 CHUNK_FRAMES = 50  # frames per chunk: one server round trip every 5 s of play
 
@@ -22,7 +23,7 @@ CHUNK_FRAMES = 50  # frames per chunk: one server round trip every 5 s of play
 def digest(state) -> str:
     """A name for this exact state (weights, optimiser, random generator, losses...): a
     chunk of frames is computed once per state and settings for the whole server."""
-    return hashlib.sha1(pickle.dumps(state)).hexdigest()
+    return cache.digest(pickle.dumps(state))
 
 
 @dataclass
