@@ -1,16 +1,14 @@
 """Gate inspector (lectures 002, 003, 004): every LSTM and GRU gate over time, with the numbers."""
 
-import numpy as np
-import pandas as pd
 import streamlit as st
 
-from lab.training import budget
-from lab.maths import kinds
-from lab.networks import cells
-from lab.models import memory
-from lab.data import sequences as sq
-from lab.figures.gates import gate_heatmaps, memory_experiment_figure, memory_lane_figure
 from lab.core.i18n import headers, t
+from lab.figures import gates as figures
+from lab.figures.gates import gate_heatmaps, memory_experiment_figure, memory_lane_figure
+from lab.maths import kinds
+from lab.models import memory
+from lab.networks import cells
+from lab.training import budget
 from ui.charts import chart
 from ui.entry import ensure_app_navigation
 from ui.safe import md, text as safe_text
@@ -18,8 +16,6 @@ from ui.settings import GATES as C
 from ui.training import result_or_progress, within_budget
 
 ensure_app_navigation()
-
-TOY_UNITS = 4
 
 
 @st.cache_resource(show_spinner=False, max_entries=6)
@@ -35,6 +31,51 @@ def partial_figure(lengths: list[int], history: dict[str, list[float]]):
                                                      for k in kinds.KINDS})
 
 
+def inspected(kind: str, source: str) -> figures.Inspected | None:
+    """The input the controls name (typed numbers or a sentence) and the cell that reads it,
+    or None with a message saying why it cannot be read."""
+    if source == "toy":
+        try:
+            values, typed = figures.toy_values(C.draw("gi_toy"))
+        except ValueError as err:
+            st.error(t("gates.cannot_read", err=safe_text(err)))
+            return None
+        if typed > len(values):
+            st.info(t("gates.last_steps", shown=len(values), total=typed))
+        return figures.toy_input(values, kind, int(C.draw("gi_seed")))
+    sentence = C.draw("gi_sentence")
+    with st.spinner(t("gates.training_char", kind=kind)):
+        model = char_model(kind)
+    try:
+        return figures.sentence_input(sentence, model)
+    except ValueError as err:
+        st.warning(t("gates.cannot_read_sentence", sentence=md(repr(sentence)),
+                     err=safe_text(err), chars=" ".join(repr(c) for c in model[3][1:])))
+        return None
+
+
+def inspector(kind: str, found: figures.Inspected, f_shift: float, i_shift: float) -> None:
+    """The gates over time as heat-maps, one unit's memory lane and its equations at a step."""
+    x, cell, labels = found.x, found.cell, found.labels
+    trace = cells.run(cell, x, forget_bias_shift=f_shift, input_bias_shift=i_shift)
+    if found.head is not None:
+        st.markdown(t("gates.model_output", p=cells.dense_sigmoid(trace, *found.head)))
+    s1, s2 = st.columns(2)
+    t_sel = C.draw("gi_t", s1, hi=x.shape[1]) if x.shape[1] > 1 else 1
+    unit = C.draw("gi_unit", s2, hi=cell.units - 1) if cell.units > 1 else 0
+    chart(gate_heatmaps(trace, labels, mark=(t_sel, unit)), key="gi_heat")
+    left, right = st.columns([1.3, 1])
+    chart(memory_lane_figure(trace, unit, labels), key="gi_lane", where=left)
+    right.markdown(t("gates.step_unit", t=t_sel, label=md(repr(labels[t_sel - 1])), unit=unit))
+    right.code("\n".join(cells.equations_at(cell, trace, x, t_sel, unit)), language=None)
+    if kind == "SimpleRNN":
+        right.caption(t("gates.no_gates"))
+    elif kind == "GRU":
+        right.caption(t("gates.gru_candidate", **kinds.gru_note_fields()))
+    st.download_button(t("gates.download"), figures.values_csv(trace, labels).encode(),
+                       f"gates_{kind}.csv", "text/csv", key="gi_download")
+
+
 st.title(t("lesson.gates.title"))
 st.markdown(t("gates.intro"))
 tab_inspect, tab_memory, tab_params = st.tabs([t("gates.tab_inspect"), t("gates.tab_memory"),
@@ -47,58 +88,9 @@ with tab_inspect:
     f_shift = C.draw("gi_f", b1, label=t(f"gates.keep_label.{kind.lower()}"),
                      disabled=kind == "SimpleRNN")
     i_shift = C.draw("gi_i", b2, disabled=kind != "LSTM")
-    x, cell, labels, head = None, None, [], None
-    if source == "toy":
-        text = C.draw("gi_toy")
-        try:
-            values = sq.parse_numbers(text)
-            if len(values) > sq.MAX_STEPS:
-                st.info(t("gates.last_steps", shown=sq.MAX_STEPS, total=len(values)))
-                values = values[-sq.MAX_STEPS:]
-            x = values.reshape(1, -1, 1)
-            labels = [f"{v:g}" for v in values]
-            seed = C.draw("gi_seed")
-            cell = cells.init_cell(kind, 1, TOY_UNITS, seed=int(seed))
-        except ValueError as err:
-            st.error(t("gates.cannot_read", err=safe_text(err)))
-    else:
-        sentence = C.draw("gi_sentence")
-        with st.spinner(t("gates.training_char", kind=kind)):
-            cell, w_out, b_out, vocab = char_model(kind)
-        try:
-            text = sentence.lower()[-sq.MAX_STEPS:]
-            idx = sq.pad([sq.encode(text, vocab)], max(len(text), 7)) if text else None
-            if idx is None:
-                raise ValueError(t("gates.empty_sentence"))
-            x = sq.one_hot(idx, len(vocab))
-            labels = [vocab[i] for i in idx[0]]
-            head = (w_out, b_out)
-        except ValueError as err:
-            st.warning(t("gates.cannot_read_sentence", sentence=md(repr(sentence)),
-                         err=safe_text(err),
-                         chars=" ".join(repr(c) for c in vocab[1:])))
-    if x is not None:
-        trace = cells.run(cell, x, forget_bias_shift=f_shift, input_bias_shift=i_shift)
-        T = x.shape[1]
-        if head is not None:
-            st.markdown(t("gates.model_output", p=cells.dense_sigmoid(trace, *head)))
-        s1, s2 = st.columns(2)
-        t_sel = C.draw("gi_t", s1, hi=T) if T > 1 else 1
-        unit = C.draw("gi_unit", s2, hi=cell.units - 1) if cell.units > 1 else 0
-        chart(gate_heatmaps(trace, labels, mark=(t_sel, unit)), key="gi_heat")
-        left, right = st.columns([1.3, 1])
-        chart(memory_lane_figure(trace, unit, labels), key="gi_lane", where=left)
-        right.markdown(t("gates.step_unit", t=t_sel, label=md(repr(labels[t_sel - 1])), unit=unit))
-        right.code("\n".join(cells.equations_at(cell, trace, x, t_sel, unit)), language=None)
-        if kind == "SimpleRNN":
-            right.caption(t("gates.no_gates"))
-        elif kind == "GRU":
-            right.caption(t("gates.gru_candidate", **kinds.gru_note_fields()))
-        values_table = pd.DataFrame({"t": np.arange(1, T + 1), "input": labels} | {
-            f"{g}[{j}]": trace.values[g][0, :, j] for g in trace.values
-            for j in range(cell.units)})
-        st.download_button(t("gates.download"), values_table.to_csv(index=False).encode(),
-                           f"gates_{kind}.csv", "text/csv", key="gi_download")
+    found = inspected(kind, source)
+    if found is not None:
+        inspector(kind, found, f_shift, i_shift)
 
 with tab_memory:
     st.markdown(t("gates.memory_intro"))
@@ -124,7 +116,7 @@ with tab_memory:
         done_lengths, done_settings, results = found.lengths, found.settings, found.accuracy
         chart(memory_experiment_figure(list(done_lengths), results), key="gm_fig")
         st.caption(t("gates.measured_with", settings=done_settings))
-        accuracy = pd.DataFrame(results, index=[f"L = {v}" for v in done_lengths])
+        accuracy = figures.accuracy_table(done_lengths, results)
         st.dataframe(accuracy, width="stretch")
         st.download_button(t("download.csv"), accuracy.to_csv().encode(), "memory_experiment.csv",
                            "text/csv", key="gm_download")
@@ -134,11 +126,7 @@ with tab_memory:
 with tab_params:
     c1, c2 = st.columns(2)
     d, n = C.draw("gp_d", c1), C.draw("gp_n", c2)
-    counts = pd.DataFrame({
-        "layer": ["SimpleRNN", "LSTM", "GRU (reset_after, Keras 3)"],
-        "formula": ["n(d + n + 1)", "4n(d + n + 1)", "3n(d + n + 2)"],
-        "parameters": [kinds.param_count(k, d, n) for k in kinds.KINDS],
-    })
+    counts = figures.params_table(d, n)
     st.table(headers(counts, "gates.col").style.hide(axis="index"))
     st.caption(t("gates.params_caption"))
     st.caption(t("gates.gru_candidate", **kinds.gru_note_fields()))

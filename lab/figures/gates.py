@@ -3,13 +3,21 @@ the long-range memory experiment."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 
 from lab.core import i18n
+from lab.core.errors import InvalidInput
+from lab.data import sequences as sq
 from lab.figures import LEGEND_BELOW, MARGIN, SERIES_COLORS, hline
+from lab.maths import kinds
+from lab.networks import cells
 from lab.networks.cells import GateTrace
 
+TOY_UNITS = 4  # units of the untrained cell that reads typed numbers
 
 
 def gate_name(gate: str) -> str:
@@ -88,3 +96,65 @@ def memory_experiment_figure(lengths: list[int], results: dict[str, list[float]]
         title=i18n.t("fig.gates.memory_title"), height=400, margin=MARGIN,
         legend=LEGEND_BELOW, shapes=[hline(0.5)], xaxis=dict(title=i18n.t("fig.gates.length")),
         yaxis=dict(title=i18n.t("fig.gates.accuracy"), range=[0.4, 1.02])))
+
+
+# --- The page's views ---------------------------------------------------------------------------
+@dataclass
+class Inspected:
+    """An input for the inspector and the cell that reads it: ``x`` (1, T, d), a label per
+    step and the trained model's output layer (``head``, None for the untrained cell)."""
+
+    x: np.ndarray
+    cell: cells.Cell
+    labels: list[str]
+    head: tuple | None = None
+
+
+def toy_values(text: str) -> tuple[np.ndarray, int]:
+    """(the last ``sq.MAX_STEPS`` typed numbers, how many were typed). Raises ValueError for
+    text that is not numbers."""
+    values = sq.parse_numbers(text)
+    return values[-sq.MAX_STEPS:], len(values)
+
+
+def toy_input(values: np.ndarray, kind: str, seed: int) -> Inspected:
+    """Numbers read by an untrained ``kind`` cell of ``TOY_UNITS`` units (Keras's
+    initialisation with ``seed``)."""
+    return Inspected(values.reshape(1, -1, 1), cells.init_cell(kind, 1, TOY_UNITS, seed=seed),
+                     [f"{v:g}" for v in values])
+
+
+def sentence_input(sentence: str, model: tuple) -> Inspected:
+    """A sentence's last ``sq.MAX_STEPS`` characters, one-hot, for the character model
+    ``model`` = (cell, w_out, b_out, vocabulary). Raises ValueError for a character the
+    model does not know, or for no characters at all."""
+    cell, w_out, b_out, vocab = model
+    text = sentence.lower()[-sq.MAX_STEPS:]
+    if not text:
+        raise InvalidInput("gates.empty_sentence")
+    idx = sq.pad([sq.encode(text, vocab)], max(len(text), 7))
+    return Inspected(sq.one_hot(idx, len(vocab)), cell, [vocab[i] for i in idx[0]],
+                     (w_out, b_out))
+
+
+def values_csv(trace: GateTrace, labels: list[str]) -> str:
+    """Every gate's value of every unit at every step, a row per step."""
+    steps = len(labels)
+    table = pd.DataFrame({"t": np.arange(1, steps + 1), "input": labels} | {
+        f"{g}[{j}]": trace.values[g][0, :, j] for g in trace.values
+        for j in range(trace.values[g].shape[2])})
+    return table.to_csv(index=False)
+
+
+def accuracy_table(lengths, accuracy: dict) -> pd.DataFrame:
+    """The memory experiment's test accuracy, a row per sequence length, a column per kind."""
+    return pd.DataFrame(accuracy, index=[f"L = {v}" for v in lengths])
+
+
+def params_table(d: int, n: int) -> pd.DataFrame:
+    """Each kind's parameter count with d inputs and n units, beside its formula."""
+    return pd.DataFrame({
+        "layer": ["SimpleRNN", "LSTM", "GRU (reset_after, Keras 3)"],
+        "formula": ["n(d + n + 1)", "4n(d + n + 1)", "3n(d + n + 2)"],
+        "parameters": [kinds.param_count(k, d, n) for k in kinds.KINDS],
+    })
