@@ -14,7 +14,9 @@ import re
 import plotly.graph_objects as go
 import streamlit as st
 
+from lab.core.i18n import t
 from lab.figures import FIG_HEIGHT, MARGIN
+from lab.questions.question import number
 
 ROOT_FONT_PX = 22  # Streamlit's own is 16
 STYLESHEET = f"""<style>
@@ -35,6 +37,13 @@ FOLLOWER_PHONE = f"""<style>
   [data-testid="stMain"] [data-testid="stElementContainer"]:has(:is({_WIDGETS})):not(
     .st-key-room_summary *) {{ display: none; }}
 }}
+</style>"""
+
+
+# The question panel (ui/questions.py) is drawn ahead of a page that may stop early; this moves
+# it to the page's end (its container is keyed ``q_panel``).
+QUESTIONS_LAST = """<style>
+[data-testid="stLayoutWrapper"]:has(> .st-key-q_panel) { order: 9999; }
 </style>"""
 
 
@@ -106,3 +115,35 @@ def presenter_style(fig: go.Figure) -> tuple[go.Figure, str]:
         if shape.line.width is not None or shape.type == "line":
             shape.line.width = max(PRESENTER_LINE, (shape.line.width or 2) * 1.5)
     return out, title
+
+
+# --- The class's answers to a question (ui/questions.py) ----------------------------------------
+ANSWER_COLOR, TRUE_COLOR, LECTURE_COLOR = "#8da0cb", "#2ca02c", "#d62728"
+
+
+def answers_figure(q, given: list[str], revealed: bool, worded) -> go.Figure:
+    """A histogram of the class's numbers, or each option's count; once revealed, the true
+    value (and the lecture's printed one, dashed) on it. ``worded(q, option)`` names an
+    option."""
+    fig = go.Figure()
+    if q.kind == "numeric":
+        values = [v for v in (number(g) for g in given) if v is not None]
+        fig.add_histogram(x=values, marker_color=ANSWER_COLOR, nbinsx=min(30, max(5, len(values))))
+        if revealed:
+            fig.add_vline(x=float(q.answer), line_color=TRUE_COLOR, line_width=3,
+                          annotation_text=t("questions.ui.truth"))
+            if q.lecture is not None:
+                fig.add_vline(x=float(q.lecture), line_color=LECTURE_COLOR, line_dash="dash",
+                              annotation_text=t("questions.ui.lecture_line"),
+                              annotation_position="top left")
+    else:
+        counts = [sum(g == str(o) for g in given) for o in q.options]
+        colors = [TRUE_COLOR if revealed and str(o) == str(q.answer) else ANSWER_COLOR
+                  for o in q.options]
+        fig.add_bar(x=[worded(q, o) for o in q.options], y=counts, marker_color=colors,
+                    text=counts, textposition="outside")
+    fig.update_layout(height=FIG_HEIGHT, margin=MARGIN, showlegend=False, bargap=0.1,
+                      xaxis_title=t("questions.ui.histogram_x"),
+                      yaxis_title=t("questions.ui.histogram_y"))
+    fig.update_yaxes(rangemode="tozero", dtick=1 if len(given) <= 10 else None)
+    return fig

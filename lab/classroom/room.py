@@ -16,6 +16,13 @@ link never carries it.
 
 Everything here is plain data (JSON): the Streamlit side (``ui/room.py``) applies a view to the
 widgets and publishes the lecturer's.
+
+A room also keeps the question the lecturer asked (:class:`Asked`, a ``lab.questions`` question
+with its answer computed from the lecturer's model) and the class's answers: one record per
+student (a hash field, overwritten when the student changes it), at most :data:`MAX_ANSWERS`,
+each a few dozen bytes (:data:`MAX_NAME_CHARS`; the answer within
+``lab.questions.question.MAX_ANSWER_CHARS``). Answers are anonymous unless the lecturer asks for
+names, and then a name is the student's choice.
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ from lab.core import cluster
 from lab.core.cluster import Backend, MemoryBackend, RedisBackend  # noqa: F401 (re-exported)
 from lab.core.errors import InvalidInput, LabError
 from lab.core.i18n import t
+from lab.questions.question import MAX_ANSWER_CHARS, Question
 
 CODE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read off a projector
 CODE_LENGTH = 5
@@ -43,6 +51,9 @@ MEMBER_SECONDS = 15.0  # a student not heard from for this long no longer counts
 WAIT_STEP_SECONDS = 0.05  # how often a waiting follower looks at the store (another process)
 PREFIX = "lab:room:"
 _CHANGED = threading.Condition()  # a view published by this process: its followers look now
+_ANSWERED = threading.Condition()  # an answer or a question changed in this process
+MAX_ANSWERS = 500  # answers one question takes (a lecture hall)
+MAX_NAME_CHARS = 40
 
 
 @dataclass
@@ -68,6 +79,35 @@ class Room:
     created: float
     touched: float  # the lecturer's last sign of life
     locks: list[str] = field(default_factory=list)  # controls students may not move
+
+
+@dataclass
+class Asked:
+    """The question the lecturer asked the room: the ``n``-th of this room."""
+
+    n: int
+    question: Question
+    revealed: bool = False
+    names: bool = False  # the lecturer asked for names; else answers are anonymous
+
+    def encode(self) -> str:
+        return json.dumps({"n": self.n, "question": self.question.to_json(),
+                           "revealed": self.revealed, "names": self.names})
+
+    @classmethod
+    def decode(cls, text: str | None) -> "Asked | None":
+        if not text:
+            return None
+        data = json.loads(text)
+        return cls(data["n"], Question.from_json(data["question"]), data["revealed"],
+                   data["names"])
+
+
+@dataclass(frozen=True)
+class Answer:
+    given: str  # as typed or chosen
+    at: float  # when (server time)
+    name: str = ""  # only when the lecturer asked for names
 
 
 def _encode(room: Room) -> str:
@@ -151,8 +191,91 @@ class Rooms:
         return room
 
     def end(self, code: str) -> None:
-        self.backend.delete(PREFIX + code, PREFIX + code + ":members")
+        asked = self.asked(code)
+        self.backend.delete(PREFIX + code, PREFIX + code + ":members", PREFIX + code + ":question",
+                            *([self._answers_key(code, asked.n)] if asked else []))
         self._notify()
+        self._answered()
+
+    # --- A question to the class ---------------------------------------------------------------
+    def ask(self, code: str, question: Question, names: bool = False) -> Asked | None:
+        """The lecturer asks ``question`` (its answer computed from the lecturer's model); the
+        previous question's answers go."""
+        if self.get(code) is None:
+            return None
+        before = self.asked(code)
+        asked = Asked(before.n + 1 if before else 1, question, names=names)
+        if before:
+            self.backend.delete(self._answers_key(code, before.n))
+        self.backend.put(PREFIX + code + ":question", asked.encode(), IDLE_SECONDS)
+        self._answered()
+        return asked
+
+    def asked(self, code: str) -> Asked | None:
+        return Asked.decode(self.backend.get(PREFIX + normal_code(code) + ":question"))
+
+    def reveal(self, code: str) -> Asked | None:
+        """The lecturer shows the true value: answers are closed."""
+        asked = self.asked(code)
+        if asked is not None:
+            asked.revealed = True
+            self.backend.put(PREFIX + code + ":question", asked.encode(), IDLE_SECONDS)
+            self._answered()
+        return asked
+
+    def close(self, code: str) -> None:
+        """The lecturer takes the question down (and its answers)."""
+        asked = self.asked(code)
+        if asked is not None:
+            self.backend.delete(PREFIX + code + ":question", self._answers_key(code, asked.n))
+            self._answered()
+
+    def answer(self, code: str, n: int, member: str, given: str, name: str = "") -> bool:
+        """A student's answer to question ``n``: kept (replacing the student's earlier one)
+        while that question is open and not full; False otherwise."""
+        asked = self.asked(code)
+        given = str(given).strip()
+        if asked is None or asked.n != n or asked.revealed or not given \
+                or len(given) > MAX_ANSWER_CHARS:
+            return False
+        key = self._answers_key(code, n)
+        held = self.backend.marks(key)
+        if member not in held and len(held) >= MAX_ANSWERS:
+            return False
+        name = " ".join(str(name).split())[:MAX_NAME_CHARS] if asked.names else ""
+        self.backend.mark(key, member, json.dumps({"a": given, "at": round(time.time(), 3),
+                                                   "name": name}), IDLE_SECONDS)
+        self._answered()
+        return True
+
+    def answers(self, code: str, n: int) -> list[Answer]:
+        """Question ``n``'s answers, in the order they came (one per student)."""
+        out = []
+        for text in self.backend.marks(self._answers_key(code, n)).values():
+            data = json.loads(text)
+            out.append(Answer(data["a"], data["at"], data.get("name", "")))
+        return sorted(out, key=lambda a: a.at)
+
+    def wait_answers(self, code: str, seen: tuple, timeout: float) -> tuple:
+        """(asked, answers) once they differ from ``seen`` (what the projector shows: the
+        question's number, whether it was revealed, and the answers' count), or after
+        ``timeout`` seconds. Woken at once by this process, within :data:`WAIT_STEP_SECONDS`
+        by another."""
+        deadline = time.monotonic() + timeout
+        while True:
+            asked = self.asked(code)
+            answers = self.answers(code, asked.n) if asked else []
+            if shown(asked, answers) != tuple(seen) or time.monotonic() >= deadline:
+                return asked, answers
+            with _ANSWERED:
+                _ANSWERED.wait(min(deadline - time.monotonic(), WAIT_STEP_SECONDS))
+
+    def _answers_key(self, code: str, n: int) -> str:
+        return f"{PREFIX}{normal_code(code)}:answers:{n}"
+
+    def _answered(self) -> None:
+        with _ANSWERED:
+            _ANSWERED.notify_all()
 
     # --- Everyone ----------------------------------------------------------------------------
     def get(self, code: str) -> Room | None:
@@ -182,6 +305,12 @@ class Rooms:
             if mode in out and now - float(when) <= MEMBER_SECONDS:
                 out[mode] += 1
         return out
+
+
+def shown(asked: Asked | None, answers: list[Answer]) -> tuple:
+    """What a projector of the class's answers shows, in brief (its change wakes a wait)."""
+    return (asked.n, asked.revealed, len(answers), max((a.at for a in answers), default=0)) \
+        if asked else (0, False, 0, 0)
 
 
 def normal_code(text: str) -> str:

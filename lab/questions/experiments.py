@@ -1,0 +1,40 @@
+"""Questions on the experiments page: the experiment's first model's parameter count (with
+what the lecture printed, where it differs), and the memory of a one-hot input at the page's
+maxlen."""
+
+from __future__ import annotations
+
+from lab.data import imdb
+from lab.models import experiments as ex
+from lab.questions.question import Question
+
+LECTURE_REVIEWS = 20_000  # the lectures train on 20,000 reviews (as the page counts)
+LECTURE_004_WORDS = imdb.PRESETS["lecture_004"][0]  # a model reading every word: lecture 004's
+
+
+def _net(s: dict) -> tuple[ex.Net, int]:
+    """The experiment's first model and its vocabulary (the lecture's, for every word)."""
+    net = ex.EXPERIMENTS[s["ex_id"]].nets[0]
+    return net, ex.vocabulary(net, LECTURE_004_WORDS)
+
+
+def parameters(s: dict, state: dict) -> Question:
+    net, words = _net(s)
+    count = ex.param_count(net, words)
+    lecture = net.lecture_params if net.lecture_params not in (None, count) else None
+    shapes = " → ".join(f"{name} {shape}" for name, shape in ex.shapes(net, words))
+    return Question("experiments.parameters", "numeric", float(count),
+                    dict(words=words, shapes=shapes), lecture=lecture)
+
+
+def input_memory(s: dict, state: dict) -> Question:
+    """20,000 reviews x maxlen steps x the vocabulary, one float32 (4 bytes) each: in MB."""
+    _, words = _net(s)
+    maxlen = int(s["ex_maxlen"])
+    mb = imdb.one_hot_bytes(LECTURE_REVIEWS, maxlen, words) / 1e6
+    return Question("experiments.memory", "numeric", mb,
+                    dict(reviews=LECTURE_REVIEWS, maxlen=maxlen, words=words),
+                    tolerance=max(0.01 * mb, 0.5), digits=0)
+
+
+QUESTIONS = (parameters, input_memory)

@@ -1,0 +1,67 @@
+"""Questions on the gate inspector, on the toy sequence with the page's cell, seed and bias
+shifts: a gate's value at the step and unit chosen, which gate is closing there, and the
+layer's parameter count (with the lecture's printed GRU count where it differs)."""
+
+from __future__ import annotations
+
+from lab.data import sequences as sq
+from lab.maths import kinds
+from lab.networks import cells
+from lab.questions.question import Question, clamp
+
+TOY_UNITS = 4  # the page's toy cell
+KEEP_GATE = {"LSTM": "f", "GRU": "z", "SimpleRNN": "h"}  # what keeps the memory (h: none)
+
+
+def _trace(s: dict):
+    """(trace, step, unit) of the toy input, or None if the typed numbers cannot be read."""
+    try:
+        values = sq.parse_numbers(s["gi_toy"])[-sq.MAX_STEPS:]
+    except ValueError:
+        return None
+    cell = cells.init_cell(s["gi_kind"], 1, TOY_UNITS, seed=int(s["gi_seed"]))
+    trace = cells.run(cell, values.reshape(1, -1, 1), forget_bias_shift=float(s["gi_f"]),
+                      input_bias_shift=float(s["gi_i"]))
+    return trace, clamp(s["gi_t"], 1, len(values)), clamp(s["gi_unit"], 0, TOY_UNITS - 1)
+
+
+def gate_value(s: dict, state: dict) -> Question | None:
+    """The keep gate (LSTM f, GRU z; h for SimpleRNN) at step t of unit u."""
+    found = _trace(s)
+    if found is None:
+        return None
+    trace, t, u = found
+    gate = KEEP_GATE[s["gi_kind"]]
+    value = float(trace.values[gate][0, t - 1, u])
+    pre = float(trace.pre[gate][0, t - 1, u]) if gate in trace.pre else value
+    return Question("gates.gate_value", "numeric", value,
+                    dict(kind=s["gi_kind"], gate=gate, t=t, unit=u, pre=f"{pre:.3f}"),
+                    tolerance=0.005, digits=3)
+
+
+def closing(s: dict, state: dict) -> Question | None:
+    """Of the cell's sigmoid gates, the one nearest 0 (most closed) at step t of unit u."""
+    found = _trace(s)
+    if found is None or s["gi_kind"] == "SimpleRNN":
+        return None
+    trace, t, u = found
+    gates = ("i", "f", "o") if s["gi_kind"] == "LSTM" else ("z", "r")
+    values = {g: float(trace.values[g][0, t - 1, u]) for g in gates}
+    return Question("gates.closing", "choice", min(values, key=values.get),
+                    dict(kind=s["gi_kind"], t=t, unit=u,
+                         values=", ".join(f"{g} = {v:.3f}" for g, v in values.items())),
+                    options=gates)
+
+
+def parameters(s: dict, state: dict) -> Question:
+    """The page's layer (SimpleRNN, LSTM or GRU) with n units on d features, as Keras counts."""
+    kind, d, n = s["gi_kind"], int(s["gp_d"]), int(s["gp_n"])
+    count = kinds.param_count(kind, d, n)
+    g = kinds.LECTURE_GRU
+    lecture = (g["printed"] if (kind, d, n) == ("GRU", g["d"], g["units"])
+               and g["printed"] != count else None)
+    return Question("gates.parameters", "numeric", float(count),
+                    dict(kind=kind, d=d, n=n, gates=kinds.gates(kind)), lecture=lecture)
+
+
+QUESTIONS = (gate_value, closing, parameters)

@@ -1,0 +1,268 @@
+"""The "Question" panel at the end of every lesson page (``app.py`` draws it after the page).
+
+Alone, a student picks one of the page's questions (``lab.questions``: the answer computed from
+this session's settings and player), answers, presses Check and reads the explanation.
+
+In a room (``ui.room``), the lecturer picks a question and asks the class: the question, with
+its answer computed from the lecturer's model, goes into the room (``lab.classroom.room``).
+Students see it on their laptops and send an answer (they may change it until the reveal). The
+lecturer's panel, on the projector, shows the class's answers as they come (a histogram for a
+number, counts for a choice), and Reveal shows the true value, the lecture's printed value
+where it differs, and the explanation. Answers are anonymous unless the lecturer asks for
+names; the lecturer downloads them as CSV. Without a room, no class answers are shown.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from lab.classroom import room as lab_room
+from lab.core.i18n import t
+from lab.questions import PAGES, Question, for_page
+from lab.questions.question import MAX_ANSWER_CHARS, number
+from ui import controls, presenter, room
+from ui.charts import chart
+from ui.safe import md
+
+PLAYERS = ("perceptron", "xor")  # pages whose questions read the player's state
+LECTURER_POLL = 0.5  # the projector's answers: a fragment this often, waiting most of it
+LECTURER_WAIT = 0.4
+STUDENT_POLL = 1.0  # a student's look at the room for a new question or the reveal
+
+
+def player_state() -> dict:
+    """The players' states in this session, read only (``ui.frames_player`` keeps each under
+    ``<key>_state``): the perceptron's update reached, the XOR network's run."""
+    return {key: st.session_state.get(f"{key}_state") for key in PLAYERS}
+
+
+def settings(url_path: str) -> dict:
+    """The page's control values in this session (``ui.settings``; defaults where not drawn)."""
+    table = controls.REGISTRY[url_path]
+    return {c.key: st.session_state[c.key] if c.key in st.session_state else c.initial()
+            for c in table}
+
+
+def prompt(q: Question) -> str:
+    """The question in words, its fields escaped (typed words reach it)."""
+    return t(f"questions.{q.id}.prompt", **_escaped(q))
+
+
+def explanation(q: Question) -> str:
+    return t(f"questions.{q.id}.{q.explain}", **_escaped(q), answer=md(_truth(q)))
+
+
+def _escaped(q: Question) -> dict:
+    return {k: md(v) for k, v in q.fields.items()}
+
+
+def _truth(q: Question) -> str:
+    return option(q, q.answer) if q.kind == "choice" else q.shown()
+
+
+def option(q: Question, value) -> str:
+    return t(f"questions.option.{value}") if q.worded else str(value)
+
+
+def _tolerance(q: Question) -> str:
+    if q.kind != "numeric":
+        return ""
+    if q.tolerance:
+        return t("questions.ui.tolerance", tolerance=f"{q.tolerance:.3g}")
+    return t("questions.ui.exact")
+
+
+def _reveal(q: Question) -> None:
+    """The true value, the lecture's printed value where it differs, and the explanation."""
+    st.success(t("questions.ui.revealed", answer=md(_truth(q))), icon=":material/task_alt:")
+    if q.lecture is not None:
+        st.warning(t("questions.ui.lecture", lecture=md(q.shown(q.lecture)),
+                     answer=md(_truth(q))), icon=":material/menu_book:")
+    st.markdown(explanation(q))
+
+
+def panel(url_path: str, before: bool = False) -> None:
+    """The page's question panel, shown at the page's end: in a room, the class's question
+    first (the lecturer's projector of the answers, or a student's answer box); then the
+    page's questions, to ask the class (the lecturer) or to check oneself.
+
+    ``app.py`` calls this before the page (``before``) and after it. A page whose questions
+    read the player's state is drawn after the page, which has just stepped it (such a page
+    never stops early); every other page's before it, since a page may end its run early
+    (``st.stop``: a training not pressed yet) and its questions need only its settings. The
+    stylesheet ``ui.presenter.QUESTIONS_LAST`` moves a panel drawn first to the page's end."""
+    if url_path not in PAGES or url_path not in controls.REGISTRY:
+        return
+    if before == (url_path in PLAYERS):
+        return
+    me = room.role()
+    code = (st.session_state.get(room.KEY) or {}).get("code")
+    rooms = _rooms() if me and code else None
+    with st.container(key="q_panel"):
+        st.html(presenter.QUESTIONS_LAST)
+        if rooms is not None:
+            (_projector if me == "lecturer" else _class_question)(rooms, code)
+        with st.expander(t("questions.ui.title"), icon=":material/quiz:"):
+            if me == "lecturer" and rooms is not None:
+                _ask(url_path, rooms, code)
+            else:
+                _alone(url_path)
+
+
+def _rooms() -> lab_room.Rooms | None:
+    try:
+        return lab_room.rooms()
+    except Exception:  # noqa: BLE001 - the room's store is down: ui.room says so; alone here
+        return None
+
+
+def _member() -> str:
+    """This browser session: the room keeps one answer per member (never shown)."""
+    return get_script_run_ctx().session_id
+
+
+# --- Alone: self-checks -------------------------------------------------------------------------
+def _pick(url_path: str, key: str) -> Question | None:
+    questions = for_page(url_path, settings(url_path), player_state())
+    if not questions:
+        return None
+    ids = [q.id for q in questions]
+    chosen = st.radio(t("questions.ui.pick"), ids, key=key, horizontal=True,
+                      format_func=lambda i: str(ids.index(i) + 1))
+    return questions[ids.index(chosen)] if chosen in ids else questions[0]
+
+
+@st.fragment
+def _alone(url_path: str) -> None:
+    q = _pick(url_path, f"q_pick_{url_path}")
+    if q is None:
+        return
+    st.markdown(prompt(q))
+    with st.form(f"q_form_{q.id}", border=False):
+        given = _input(q, f"q_given_{q.id}")
+        checked = st.form_submit_button(t("questions.ui.check"), icon=":material/check:")
+    if checked and given is not None:
+        if q.kind == "numeric" and number(given) is None:
+            st.warning(t("questions.ui.not_number"))
+            return
+        if q.correct(given):
+            st.success(t("questions.ui.right", answer=md(_truth(q))), icon=":material/check:")
+        else:
+            st.error(t("questions.ui.wrong", answer=md(_truth(q))), icon=":material/close:")
+        if q.lecture is not None:
+            st.warning(t("questions.ui.lecture", lecture=md(q.shown(q.lecture)),
+                         answer=md(_truth(q))), icon=":material/menu_book:")
+        st.markdown(explanation(q))
+
+
+def _input(q: Question, key: str):
+    """A number box (typed: ``1,234`` or ``1.2e-5`` are read) or the choice's options."""
+    if q.kind == "numeric":
+        return st.text_input(t("questions.ui.answer"), key=key, max_chars=MAX_ANSWER_CHARS,
+                             help=_tolerance(q))
+    return st.radio(t("questions.ui.choose"), list(q.options), index=None, key=key,
+                    format_func=lambda o: md(option(q, o)))
+
+
+# --- In a room: the lecturer asks, the projector shows the answers ------------------------------
+def _ask(url_path: str, rooms: lab_room.Rooms, code: str) -> None:
+    """The lecturer picks one of the page's questions (computed from the lecturer's model)."""
+    q = _pick(url_path, f"q_pick_{url_path}")
+    if q is None:
+        return
+    st.markdown(prompt(q))
+    c1, c2 = st.columns(2)
+    names = c2.toggle(t("questions.ui.names"), key="q_names", help=t("questions.ui.names_help"))
+    if c1.button(t("questions.ui.ask"), icon=":material/campaign:", key="q_ask",
+                 type="primary"):
+        rooms.ask(code, q, names=names)
+        st.rerun()
+
+
+@st.fragment(run_every=LECTURER_POLL)
+def _projector(rooms: lab_room.Rooms, code: str) -> None:
+    """The class's answers, live: the fragment waits up to ``LECTURER_WAIT`` for a change."""
+    seen = st.session_state.get("_q_seen", lab_room.shown(None, []))
+    asked, answers = rooms.wait_answers(code, seen, LECTURER_WAIT)
+    st.session_state["_q_seen"] = lab_room.shown(asked, answers)
+    if asked is None:
+        return
+    q = asked.question
+    st.markdown(f"**{t('questions.ui.asked', n=asked.n)}**")
+    st.markdown(prompt(q))
+    st.caption(t("questions.ui.answers", n=len(answers)))
+    if answers:
+        chart(presenter.answers_figure(q, [a.given for a in answers], asked.revealed,
+                                       option), key="q_answers")
+    else:
+        st.caption(t("questions.ui.no_answers"))
+    c1, c2, c3 = st.columns(3)
+    if not asked.revealed and c1.button(t("questions.ui.reveal"), icon=":material/visibility:",
+                                        key="q_reveal", type="primary"):
+        rooms.reveal(code)
+        st.rerun(scope="fragment")
+    if c2.button(t("questions.ui.stop"), icon=":material/close:", key="q_close"):
+        rooms.close(code)
+        st.rerun(scope="fragment")
+    c3.download_button(t("questions.ui.download"), answers_csv(asked, answers),
+                       f"answers_{code}_{asked.n}.csv", "text/csv", key="q_download")
+    if asked.revealed:
+        right = sum(q.correct(a.given) for a in answers)
+        st.caption(t("questions.ui.right_count", right=right, n=len(answers)))
+        _reveal(q)
+
+
+def answers_csv(asked: lab_room.Asked, answers: list[lab_room.Answer]) -> bytes:
+    """One row per student, in the order they answered: no session, no address; a name only
+    when the lecturer asked for names."""
+    q = asked.question
+    start = min((a.at for a in answers), default=0.0)
+    rows = [{"answer": a.given, "right": q.correct(a.given),
+             "seconds": round(a.at - start, 3)} | ({"name": a.name} if asked.names else {})
+            for a in answers]
+    frame = pd.DataFrame(rows, columns=["answer", "right", "seconds"]
+                         + (["name"] if asked.names else []))
+    return frame.to_csv(index=False).encode()
+
+
+# --- In a room: a student answers ---------------------------------------------------------------
+@st.fragment(run_every=STUDENT_POLL)
+def _class_question(rooms: lab_room.Rooms, code: str) -> None:
+    """The lecturer's question (or, while none is asked, nothing from the class): Send keeps
+    this student's answer in the room, Reveal shows the truth."""
+    asked = rooms.asked(code)
+    if asked is None:
+        return
+    q = asked.question
+    mine = st.session_state.setdefault("_q_mine", {})
+    if st.session_state.get("_q_told") != asked.n:  # a new question: say so once
+        st.session_state["_q_told"] = asked.n
+        st.toast(t("questions.ui.waiting"), icon=":material/quiz:")
+    st.markdown(f"**{t('questions.ui.asked', n=asked.n)}**")
+    st.markdown(prompt(q))
+    if asked.revealed:
+        if asked.n in mine:
+            right = q.correct(mine[asked.n])
+            (st.success if right else st.error)(
+                t("questions.ui.right" if right else "questions.ui.wrong",
+                  answer=md(_truth(q))))
+        _reveal(q)
+        return
+    st.caption(t("questions.ui.waiting"))
+    with st.form(f"q_room_{asked.n}", border=False):
+        given = _input(q, f"q_room_given_{asked.n}")
+        name = st.text_input(t("questions.ui.name"), key="q_name",
+                             max_chars=lab_room.MAX_NAME_CHARS) if asked.names else ""
+        sent = st.form_submit_button(t("questions.ui.send"), icon=":material/send:")
+    if sent and given is not None:
+        if q.kind == "numeric" and number(given) is None:
+            st.warning(t("questions.ui.not_number"))
+        elif rooms.answer(code, asked.n, _member(), str(given), name):
+            mine[asked.n] = str(given)
+        else:
+            st.warning(t("questions.ui.full"))
+    if asked.n in mine:
+        shown = option(q, mine[asked.n]) if q.kind == "choice" else mine[asked.n]
+        st.caption(t("questions.ui.sent", answer=md(shown)))
