@@ -2,13 +2,13 @@
 unrolled, and a next-character model ("국민대학") trained with teacher forcing or on its own
 outputs, then generating step by step."""
 
-import pandas as pd
 import streamlit as st
 
-from lab.networks import charseq as cs
 from lab.core.errors import LabError, sentence
-from lab.figures.structures import EXAMPLES, generation_figure, structure_figure, training_figure
 from lab.core.i18n import headers, t
+from lab.figures import structures as figures
+from lab.figures.structures import EXAMPLES, generation_figure, structure_figure, training_figure
+from lab.networks import charseq as cs
 from ui.charts import chart
 from ui.entry import ensure_app_navigation
 from ui.safe import md, text as safe_text
@@ -20,13 +20,22 @@ ensure_app_navigation()
 @st.cache_data(max_entries=32, show_spinner=False)
 def trained(words: tuple[str, ...], units: int, lr: float, epochs: int, seed: int):
     """Both ways of training, on the same words from the same start (computed once per
-    settings for the whole room: about 0.1 s per 100 epochs)."""
+    settings for the whole room)."""
     return {mode: cs.train(list(words), mode, units, lr, epochs, seed) for mode in cs.MODES}
 
 
-def first_full(values: list[float]) -> int | None:
-    """The first epoch (1-based) at 100%."""
-    return next((i + 1 for i, v in enumerate(values) if v >= 1.0), None)
+def typed_words(text: str) -> list[str]:
+    """The words in ``text``, or the last ones that could be read (with a note why)."""
+    try:
+        words = cs.parse_words(text)
+    except LabError as err:
+        st.warning(sentence(safe_text(err)))
+        if "sq_last_words" not in st.session_state:
+            st.stop()
+        words = st.session_state.sq_last_words
+        st.info(t("structures.previous_words", words=md(", ".join(words))))
+    st.session_state.sq_last_words = words
+    return words
 
 
 st.title(t("lesson.structures.title"))
@@ -45,28 +54,14 @@ text = C.draw("sq_words")
 c1, c2, c3, c4 = st.columns(4)
 units, lr = C.draw("sq_units", c1), C.draw("sq_lr", c2)
 epochs, seed = C.draw("sq_epochs", c3), C.draw("sq_seed", c4)
-try:
-    words = cs.parse_words(text)
-except LabError as err:
-    st.warning(sentence(safe_text(err)))
-    if "sq_last_words" not in st.session_state:
-        st.stop()
-    words = st.session_state.sq_last_words
-    st.info(t("structures.previous_words", words=md(", ".join(words))))
-st.session_state.sq_last_words = words
+words = typed_words(text)
 for a, b in cs.ambiguous(words):
     st.info(t("structures.ambiguous", a=md(a), b=md(b)))
 runs = trained(tuple(words), units, float(lr), epochs, int(seed))
 left, right = st.columns(2)
 chart(training_figure(runs, "loss"), key="sq_loss", where=left)
 chart(training_figure(runs, "generated"), key="sq_generated", where=right)
-summary = pd.DataFrame([{
-    "mode": t(f"structures.mode.{m}"), "epochs": len(r.loss),
-    "final_loss": r.loss[-1] if r.loss else float("nan"),
-    "accuracy_as_trained": r.accuracy[-1] if r.accuracy else float("nan"),
-    "accuracy_generating": r.generated[-1] if r.generated else float("nan"),
-    "first_epoch_at_100": first_full(r.generated) or "-"} for m, r in runs.items()])
-st.dataframe(headers(summary, "structures.col").style.format(
+st.dataframe(headers(figures.summary_table(runs), "structures.col").style.format(
     {t("structures.col.final_loss"): "{:.4f}", t("structures.col.accuracy_as_trained"): "{:.1%}",
      t("structures.col.accuracy_generating"): "{:.1%}"}), hide_index=True, width="stretch")
 if any(r.diverged for r in runs.values()):
@@ -74,13 +69,11 @@ if any(r.diverged for r in runs.values()):
 elif any(len(r.loss) < r.asked for r in runs.values()):
     st.info(t("structures.budget", ran=len(runs["teacher"].loss), asked=epochs,
               chars=sum(len(w) - 1 for w in words), budget=cs.MAX_CHAR_EPOCHS))
-teacher, own = (first_full(runs[m].generated) for m in cs.MODES)
+teacher, own = (figures.first_full(runs[m].generated) for m in cs.MODES)
 st.caption(t("structures.compare", teacher=md(teacher or "-"), own=md(own or "-"),
              chars=sum(len(w) - 1 for w in words)))
-st.download_button(t("download.csv"), pd.DataFrame(
-    {f"{m}_{k}": getattr(r, k) for m, r in runs.items() for k in ("loss", "accuracy", "generated")}
-    ).to_csv(index_label="epoch").encode(), "next_character_training.csv", "text/csv",
-    key="sq_download_training")
+st.download_button(t("download.csv"), figures.training_csv(runs).encode(),
+                   "next_character_training.csv", "text/csv", key="sq_download_training")
 
 # --- Generation, step by step ----------------------------------------------------------------------
 st.subheader(t("structures.generation_title"))
@@ -92,16 +85,9 @@ net = runs[mode].net
 c1, c2 = st.columns(2)
 force_at = C.draw("sq_force_at", c1, hi=len(word) - 1)
 force_char = C.draw("sq_force_char", c2, options=net.vocab, disabled=force_at == 0)
-steps = cs.generate(net, word[0], len(word), {force_at: force_char} if force_at else None)
-made = word[0] + "".join(s.chosen for s in steps)
-wrong = sum(a != b for a, b in zip(made, word))
-st.markdown(t("structures.generated", word=md(word), made=md(made), wrong=wrong))
-chart(generation_figure(steps, net.vocab), key="sq_generation")
-rows = pd.DataFrame([{"step": i, "fed": s.fed, "chosen": s.chosen + (" *" if s.forced else ""),
-                      "should_be": word[i] if i < len(word) else "",
-                      "top_3": ", ".join(f"{c} {p:.2f}" for c, p in sorted(
-                          s.probabilities.items(), key=lambda kv: -kv[1])[:3])}
-                     for i, s in enumerate(steps, start=1)])
-st.dataframe(headers(rows, "structures.col"), hide_index=True, width="stretch")
-st.download_button(t("download.csv"), rows.to_csv(index=False).encode(), "generation.csv",
+gen = figures.generated(net, word, force_at, force_char)
+st.markdown(t("structures.generated", word=md(word), made=md(gen.made), wrong=gen.wrong))
+chart(generation_figure(gen.steps, net.vocab), key="sq_generation")
+st.dataframe(headers(gen.table, "structures.col"), hide_index=True, width="stretch")
+st.download_button(t("download.csv"), gen.table.to_csv(index=False).encode(), "generation.csv",
                    "text/csv", key="sq_download_generation")

@@ -8,9 +8,11 @@ import html
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 
 from lab.core import i18n
+from lab.networks import charseq as cs
 from lab.networks.charseq import Step, Training
 from lab.figures import LEGEND_BELOW, MARGIN, SERIES_COLORS
 
@@ -131,3 +133,51 @@ def generation_figure(steps: list[Step], vocab: list[str]) -> go.Figure:
                           yaxis=dict(title=i18n.t("fig.structures.next_char"),
                                      tickvals=list(range(len(vocab))), ticktext=vocab,
                                      autorange="reversed")))
+
+
+# --- The page's views ---------------------------------------------------------------------------
+def first_full(values: list[float]) -> int | None:
+    """The first epoch (1-based) at 100%."""
+    return next((i + 1 for i, v in enumerate(values) if v >= 1.0), None)
+
+
+def summary_table(runs: dict[str, Training]) -> pd.DataFrame:
+    """A row per way of training: epochs, final loss, accuracy as trained and generating, and
+    the first epoch at which generating was right on every character ("-" for never)."""
+    nan = float("nan")
+    return pd.DataFrame([{
+        "mode": i18n.t(f"structures.mode.{m}"), "epochs": len(r.loss),
+        "final_loss": r.loss[-1] if r.loss else nan,
+        "accuracy_as_trained": r.accuracy[-1] if r.accuracy else nan,
+        "accuracy_generating": r.generated[-1] if r.generated else nan,
+        "first_epoch_at_100": first_full(r.generated) or "-"} for m, r in runs.items()])
+
+
+def training_csv(runs: dict[str, Training]) -> str:
+    """Loss, accuracy as trained and generating of both ways, a row per epoch."""
+    return pd.DataFrame({f"{m}_{k}": getattr(r, k) for m, r in runs.items()
+                         for k in ("loss", "accuracy", "generated")}).to_csv(index_label="epoch")
+
+
+@dataclass
+class Generated:
+    """A word generated from its first character: every step, the word made, how many of
+    its characters are wrong, and the steps as a table."""
+
+    steps: list[Step]
+    made: str
+    wrong: int
+    table: pd.DataFrame
+
+
+def generated(net: cs.CharNet, word: str, force_at: int, force_char: str) -> Generated:
+    """``net`` generating ``word``'s length from its first character, with ``force_char``
+    forced in at step ``force_at`` (none at 0)."""
+    steps = cs.generate(net, word[0], len(word), {force_at: force_char} if force_at else None)
+    made = word[0] + "".join(s.chosen for s in steps)
+    rows = pd.DataFrame([{"step": i, "fed": s.fed, "chosen": s.chosen + (" *" if s.forced else ""),
+                          "should_be": word[i] if i < len(word) else "",
+                          "top_3": ", ".join(f"{c} {p:.2f}" for c, p in sorted(
+                              s.probabilities.items(), key=lambda kv: -kv[1])[:3])}
+                         for i, s in enumerate(steps, start=1)])
+    return Generated(steps, made, sum(a != b for a, b in zip(made, word)), rows)
