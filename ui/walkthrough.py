@@ -67,16 +67,16 @@ def render(url_path: str) -> None:
     locked = k in st.session_state.get(controls.LOCKED, ())
     with st.container(border=True, key="walkthrough"):
         head = st.empty()
-        back, ahead, box, note = st.columns([1, 1, 1, 4], vertical_alignment="center")
+        back, ahead, box, _ = st.columns([1.5, 1.5, 1, 3], vertical_alignment="center")
         index = int(table.draw(k, box, on_change=_apply, args=(url_path,),
                                label_visibility="collapsed"))
+        keys = t("walkthrough.keys")  # the buttons show their key; the tooltip says why
         back.button(t("walkthrough.back"), key="_walk_back", icon=":material/arrow_back:",
                     on_click=_go, args=(url_path, -1), disabled=locked or index == 0,
-                    shortcut=BACK_KEY, width="stretch")
+                    shortcut=BACK_KEY, width="stretch", help=keys)
         ahead.button(t("walkthrough.next"), key="_walk_next", icon=":material/arrow_forward:",
                      on_click=_go, args=(url_path, 1), disabled=locked or index == n,
-                     shortcut=NEXT_KEY, type="primary", width="stretch")
-        note.caption(t("walkthrough.keys"))
+                     shortcut=NEXT_KEY, type="primary", width="stretch", help=keys)
         if index == 0:
             head.markdown(f"**{t('walkthrough.title', n=n)}**")
             st.markdown(t("walkthrough.intro"))
