@@ -90,6 +90,9 @@ def test_a_preset_in_a_step_stands_for_its_values():
     assert {k: values[k] for k in preset if k != "sk_lecture"} == {
         k: v for k, v in preset.items() if k != "sk_lecture"}
     assert values["sk_lecture"] is False and preset["sk_lecture"] is True  # the step's on top
+    later = ui_walk.values_at("stock", i + 2)  # the next step's preset, over the step before
+    assert later == {**values, **settings.stock_preset(PRESETS["lecture 002 LSTM"]),
+                     "sk_preset": "lecture 002 LSTM"} and later["sk_lecture"] is True
 
 
 def test_steps_add_up_in_order():

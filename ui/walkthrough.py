@@ -37,9 +37,10 @@ def values_at(page: str, index: int) -> dict:
         return {}
     table = controls.REGISTRY[page]
     out = {c.key: c.initial() for c in table if c.key != key(page)}
-    for name, value in lab_walk.settings_at(page, index - 1).items():
-        out.update(EXPANDS[name](value) if name in EXPANDS else {})
-        out[name] = value
+    for step in lab_walk.steps(page)[:index]:  # as lab_walk.settings_at, a preset in its place
+        for name, value in step.settings.items():
+            out.update(EXPANDS[name](value) if name in EXPANDS else {})
+            out[name] = value
     return out
 
 
