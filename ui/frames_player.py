@@ -37,7 +37,7 @@ from ui.live_plot import plotly_component
 FPS = 10  # frames a second in the browser
 ROOM_PLAY = "_room_play"  # session: this run's players, {key: {"playing", "count"}} (ui.room)
 ROOM_FOLLOW = "_room_follow"  # session: the lecturer's players, for a follower to take
-MAX_CHUNKS = 24  # chunks kept for the whole server (about 1 MB each), the oldest dropped
+MAX_CHUNKS = 24  # chunks kept for the whole server, the oldest dropped
 _PAGE = Path(__file__).with_name("frames_player_frontend") / "index.html"
 __all__ = ["CHUNK_FRAMES", "FPS", "Chunks", "digest", "encode", "frame_now", "play", "state"]
 

@@ -76,7 +76,7 @@ class SinePlayback(DemoPlayback):
     units: int
     lr: float
     seed: int
-    frames = 25  # an epoch on the sine windows takes about 25 ms: 2.5 s of play a chunk
+    frames = 25  # epochs a chunk, one a frame (an epoch's time: bench/RESULTS.md, live training)
     wide = (0, 1)
 
     @property

@@ -16,8 +16,8 @@ from lab.figures.xor import frame_figures, metrics, outputs_text
 from lab.lessons.playback import CHUNK_FRAMES, Frame, Playback
 
 MAX_STEPS = 200_000  # training stops here so the loss history stays small
-# A link replays at most this many steps on the opener's script thread (about 0.3 s of CPU on
-# an idle core; 200,000 took 5.7 s). Every learning rate from 0.1 up converges well within it.
+# A link replays at most this many steps on the opener's script thread, so opening a link stays
+# quick while MAX_STEPS would not. Every learning rate from 0.1 up converges well within it.
 LINK_STEPS = 10_000
 
 

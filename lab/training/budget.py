@@ -25,8 +25,8 @@ from typing import Iterable
 
 from lab.maths import kinds
 
-STUDENT_MACS = 1.5e12  # about 2.5 minutes of Keras on 2 cores (lab.models.stock_model: 3e-10 s a
-# forward multiply-add)
+STUDENT_MACS = 1.5e12  # forward multiply-adds a student trains alone (in seconds: times
+# lab.models.stock_model.SECONDS_PER_MAC)
 BACKWARD = 3  # forward + backward, in forward multiply-adds
 
 
