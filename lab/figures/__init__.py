@@ -50,8 +50,8 @@ def vline(x: float, **line) -> dict:
 def compact_json(fig, first: bool) -> dict:
     """A frame's figure as Plotly JSON made small for the wire (frames played in the browser):
     its float arrays as float32 (Plotly sends NumPy arrays as typed binary; 7 significant
-    digits are more than the screen shows) and Plotly's template (7 KB a figure) with the first
-    frame only (the player keeps it)."""
+    digits are more than the screen shows) and Plotly's template (the same in every
+    frame) with the first frame only (the player keeps it)."""
     for trace in fig.data:
         for name in ("x", "y", "z"):
             values = getattr(trace, name, None)
