@@ -23,6 +23,16 @@ def assert_clean(at: AppTest):
     assert not at.exception, [e.value for e in at.exception]
 
 
+def assert_says(messages, expect: str | None, otherwise: str = "") -> None:
+    """The page's ``messages`` (``at.warning``, ``at.error``...) hold ``expect``; with None,
+    they do not hold ``otherwise`` (any message at all if it is "")."""
+    said = " ".join(m.value for m in messages)
+    if expect:
+        assert expect in said
+    else:
+        assert (otherwise not in said) if otherwise else not said, said
+
+
 def test_home_lists_every_lesson():
     at = open_page(None)
     assert_clean(at)
@@ -163,11 +173,7 @@ def test_rnn_typed_words(typed, expect):
     at.text_input(key="u_typed").set_value(typed).run()
     at.text_input(key="w_typed").set_value(typed).run()
     assert_clean(at)
-    warnings = " ".join(w.value for w in at.warning)
-    if expect:
-        assert expect in warnings
-    else:
-        assert "Cannot" not in warnings
+    assert_says(at.warning, expect, otherwise="Cannot")
 
 
 def test_rnn_sine_segment_and_training_steps():
@@ -227,11 +233,7 @@ def test_gates_odd_toy_input(text, problem):
     at = open_page("pages/gates.py")
     at.text_input(key="gi_toy").set_value(text).run()
     assert_clean(at)
-    errors = " ".join(e.value for e in at.error)
-    if problem:
-        assert problem in errors
-    else:
-        assert not errors
+    assert_says(at.error, problem)
 
 
 def test_gates_sentence_through_a_trained_model():
