@@ -15,6 +15,7 @@ from tests.conftest import ROOT, link_params
 from ui import settings, walkthrough as ui_walk
 from ui.catalog import LESSONS
 from ui.controls import REGISTRY
+from ui.safe import md
 
 APP = str(ROOT / "app.py")
 KEY = "s3cret-lecturer-key"
@@ -72,6 +73,17 @@ def test_each_steps_settings_are_the_pages_controls_with_valid_values(page, i):
                 assert c.matches(c.url(value, lang), value), (page, name, value)
     table.query(values, "ko")  # raises on a value out of range or not an option
     assert link_params({**values, ui_walk.key(page): i + 1}, "ko")
+
+
+def test_a_steps_question_is_one_of_its_pages_at_the_steps_settings():
+    from lab.questions import by_id
+
+    asked = [(page, i) for page, i in STEPS if wt.steps(page)[i].question]
+    assert {page for page, _ in asked} == set(wt.PAGES)  # every page asks at least once
+    for page, i in asked:
+        q = wt.steps(page)[i].question
+        values = {c.key: c.initial() for c in REGISTRY[page]} | ui_walk.values_at(page, i + 1)
+        assert q.split(".")[0] == page and by_id(q, values, {}) is not None, (page, i, q)
 
 
 def test_a_steps_position_is_a_control_of_its_page_up_to_its_last_step():
@@ -187,6 +199,9 @@ def test_next_applies_the_next_steps_settings_and_back_returns():
     at.button(key="_walk_back").click().run()
     assert at.session_state["perceptron_walk"] == 1 and at.radio(key="pc_gate").value == "AND"
     assert at.query_params["perceptron_walk"] in ("1", ["1"])  # the link opens here
+    prompt = i18n.t("questions.perceptron.settles.prompt", gate="AND", eta=md(0.1), passes=10)
+    assert i18n.t("walkthrough.question", prompt=prompt) in _said(at)  # asked before the text
+    assert at.radio(key=ui_walk.PICK.format(page="perceptron")).value == "perceptron.settles"
     assert at.button(key="_walk_back").proto.shortcut == "pageup"
     assert at.button(key="_walk_next").proto.shortcut == "pagedown"
     assert not at.exception

@@ -7,6 +7,8 @@ and the lecturer may lock it for the room. Back, Next and the step box are callb
 the step's settings (``lab.lessons.walkthrough.settings_at``, the page's other controls at their
 defaults) into the widgets before the page draws them, as a preset does. Page Down and Page Up
 press Next and Back (Streamlit's button shortcuts: a presentation clicker sends those keys).
+A step may name a question (``lab.questions``): it is shown before the explanation and chosen in
+the page's question panel (``ui.questions``), where it is answered or asked to the class.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import streamlit as st
 
 from lab.core.i18n import t
 from lab.lessons import walkthrough as lab_walk
-from ui import controls
+from lab.questions import by_id
+from ui import controls, questions
 from ui.safe import fields as escaped
 from ui.settings import WALK_KEY, stock_preset
 from ui.sidebar import forget_link_value
@@ -25,6 +28,7 @@ from lab.models.stock_model import PRESETS as STOCK_PRESETS
 # step's own settings on top.
 EXPANDS = {"sk_preset": lambda name: stock_preset(STOCK_PRESETS[name])}
 NEXT_KEY, BACK_KEY = "PageDown", "PageUp"
+PICK = "q_pick_{page}"  # ui.questions' choice of the page's question (its radio's key)
 
 
 def key(page: str) -> str:
@@ -50,12 +54,24 @@ def _apply(page: str) -> None:
     for name in values:
         forget_link_value(name)  # the step's value, not a link's, seeds the widget
     controls.REGISTRY[page].apply(values)
+    question = lab_walk.steps(page)[index - 1].question if index else None
+    if question:  # chosen in the page's question panel, ready to answer or to ask the class
+        st.session_state[PICK.format(page=page)] = question
 
 
 def _go(page: str, delta: int) -> None:
     n = len(lab_walk.steps(page))
     st.session_state[key(page)] = min(max(int(st.session_state.get(key(page), 0)) + delta, 0), n)
     _apply(page)
+
+
+def _question(url_path: str, question_id: str) -> None:
+    """The step's question, computed from the page now (``lab.questions``), asked before the
+    explanation; it is answered in the page's question panel (``ui.questions``)."""
+    q = by_id(question_id, questions.settings(url_path), questions.player_state())
+    if q is not None:  # None: these settings leave it out (words that cannot be read)
+        st.markdown(t("walkthrough.question", prompt=questions.prompt(q)))
+        st.caption(t("walkthrough.question_where"))
 
 
 def render(url_path: str) -> None:
@@ -87,6 +103,8 @@ def render(url_path: str) -> None:
         title = t(f"{step.key}.title", **values)
         head.markdown(f"**{t('walkthrough.title_at', i=index, n=n, title=title)}** · "
                       f"{t('walkthrough.lecture', lecture=step.lecture)}")
+        if step.question:
+            _question(url_path, step.question)
         st.markdown(t(f"{step.key}.text", **values))
         if index == n:
             st.caption(t("walkthrough.done"))

@@ -117,7 +117,11 @@ def _sine_windows(s, units=1, **_):
 
 
 def _power(s, **_):
-    return {"power": f"{rnn.scalar_power(s['g_radius'], s['g_T'])[-1]:.3g}"}
+    """Lecture 004's w^n, and what reaches step 1 of the page's network (||dL/dH_1|| over
+    ||dL/dH_T||, ``lab.networks.rnn.gradient_flow``)."""
+    flow = rnn.gradient_flow(s["g_T"], s["g_radius"], s["g_act"])
+    return {"power": f"{rnn.scalar_power(s['g_radius'], s['g_T'])[-1]:.3g}",
+            "ratio": f"{flow.dh_norm[0] / flow.dh_norm[-1]:.3g}"}
 
 
 def _gate_shift(s, **_):
