@@ -15,6 +15,7 @@ from lab.core.i18n import t
 from ui.catalog import LESSONS
 from ui import presenter, questions, room, training, walkthrough
 from ui.gc_policy import freeze_after_heavy_imports
+from ui import notebook
 from ui.sidebar import (link_box, name_dropped_values, remember_link, session_language,
                         shared_sidebar)
 
@@ -37,7 +38,8 @@ with room_slot:
     room.sidebar(page.url_path)
 walkthrough.render(page.url_path)  # the lecture's walk-through, above the page
 questions.panel(page.url_path, before=True)  # the page's questions (at its end), and a room's
-page.run()
+with notebook.offered(page.url_path):  # its take-home notebook, in the sidebar (ui/notebook.py)
+    page.run()
 questions.panel(page.url_path)  # those that read the page's player: after it stepped
 room.after(page.url_path)  # the lecturer publishes what was drawn
 link_box(link_slot, page.url_path)

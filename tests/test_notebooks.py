@@ -1,0 +1,358 @@
+"""Take-home notebooks (issue 26, part 5): every page that trains offers its settings as a
+Jupyter notebook, which holds the lecture's Keras code, reads the same data and states the
+page's numbers. Here the exported notebooks run on small data (the reference copies in
+../shared/data, no network) and must reproduce the page: parameter counts and the data's
+numbers exactly, trained metrics within each notebook's stated tolerance.
+
+The notebooks' code runs two ways: in this process (fast: Keras is imported once), and
+headless in a Jupyter kernel through ``nbclient`` as a student would run it (a kernel of its
+own imports TensorFlow again: the XOR notebook by default, every one under ``-m slow``).
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+
+from lab.core import i18n
+from lab.data import imdb, stock
+from lab.data.stock import PrepSettings
+from lab.models import experiments as ex, imdb_model, memory, stock_model
+from lab.models.imdb_model import ModelSettings
+from lab.models.memory import MemorySettings
+from lab.networks import charseq as cs, mlp
+from tests.conftest import link_params
+from lab.notebooks import (cells, charseq as nb_charseq, experiments as nb_experiments,
+                           imdb as nb_imdb, memory as nb_memory, rnn_demos as nb_rnn,
+                           stock as nb_stock, xor as nb_xor)
+
+ROOT = Path(__file__).resolve().parents[1]
+HANGUL = re.compile("[\uac00-\ud7a3]")
+# Lecture 000's model, smaller, and its 507 training windows in one batch: shuffling (Keras's
+# in the notebook, tf.data's in the lab) cannot change a step.
+STOCK_SMALL = stock_model.ForecastSettings("LSTM", 8, "tanh", epochs=30, lr=3e-2, batch_size=512,
+                                           validation=0.0)
+IMDB_SMALL = ModelSettings("SimpleRNN", embedding=8, units=4, epochs=1, batch_size=128)
+
+
+def every_notebook(lang: str, shown=None) -> list:
+    """One notebook of every builder (and every stock source and experiment)."""
+    books = [nb_xor.build(nb_xor.Settings(True, 3, 0, 0.1, 10), shown, lang),
+             nb_xor.build(nb_xor.Settings(False, 5, 7, 0.5, 0), shown, lang),
+             nb_imdb.build(nb_imdb.Settings("keras", "lecture_001", ModelSettings()), shown, lang),
+             nb_imdb.build(nb_imdb.Settings("csv", "lecture_003", ModelSettings()), shown, lang),
+             nb_memory.build(nb_memory.Settings((5, 20), MemorySettings()), None, lang),
+             nb_charseq.build(nb_charseq.Settings(cs.DEFAULT_WORDS, 16, 0.02, 200, 0), shown,
+                              lang),
+             nb_rnn.build(nb_rnn.Settings(8, 0.05, 10, 20, 16, 0.01, 3), shown, lang)]
+    books += [nb_stock.build(nb_stock.Settings(nb_stock.Source(kind, "005930.KS", "x.csv"),
+                                               PrepSettings(), stock_model.ForecastSettings()),
+                             shown, lang) for kind in ("embedded", "upload", "online")]
+    return books + [nb_experiments.build(nb_experiments.Settings(e, 20), None, lang)
+                    for e in ex.EXPERIMENTS]
+
+
+def markdown(nb) -> str:
+    return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_every_notebook_is_valid_python_in_the_users_language(lang):
+    shown = {"params": 1_234, "loss": 0.5}
+    for nb in every_notebook(lang, shown) + every_notebook(lang, None):
+        nbformat.validate(nb)
+        nbformat.validate(nbformat.reads(cells.to_bytes(nb).decode(), as_version=4))
+        assert nb.metadata.kernelspec.name == "python3" and nb.metadata.lab.language == lang
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                compile(cell.source, "cell", "exec")  # Python, never a shell command
+        text = markdown(nb)
+        assert bool(HANGUL.search(text)) == (lang == "ko"), text[:200]
+        assert nb.cells[-1].source.endswith(f"\n{cells.RESULTS}")
+    trained = markdown(every_notebook(lang, shown)[0])
+    assert "`1,234`" in trained and i18n.t("notebooks.number.params", lang) in trained
+    assert i18n.t("notebooks.not_trained", lang) in markdown(every_notebook(lang)[0])
+
+
+def test_a_setting_outside_the_kinds_table_is_refused():
+    from lab.maths.kinds import UnknownKind
+
+    with pytest.raises(UnknownKind):
+        nb_imdb.build(nb_imdb.Settings("keras", "lecture_003", ModelSettings(kind="Conv1D")),
+                      None, "en")
+
+
+# --- The notebooks' models are the lab's models --------------------------------------------
+def settings_of(nb) -> dict:
+    """The constants of the notebook's settings cell."""
+    code = next(c.source for c in nb.cells if c.cell_type == "code")
+    out: dict = {}
+    exec(code, out)
+    return out
+
+
+def built(nb, names: dict | None = None, index: int = 0):
+    """The index-th Keras model the notebook builds, from its own code (the
+    ``keras.Sequential`` statement), with its settings and ``names`` defined."""
+    import keras
+
+    lines = [c.source for c in nb.cells if c.cell_type == "code" and
+             "keras.Sequential(" in c.source][index].splitlines()
+    start = next(i for i, line in enumerate(lines) if "keras.Sequential(" in line)
+    end = next(i for i, line in enumerate(lines) if i > start and line.startswith("])"))
+    space = {**settings_of(nb), "keras": keras, **(names or {})}
+    exec("\n".join(lines[start:end + 1]), space)
+    return next(v for v in space.values() if isinstance(v, keras.Model))
+
+
+def layers(model) -> list:
+    """Each layer's class and configuration, its name left out (Keras numbers the names)."""
+    return [(type(layer).__name__, {k: v for k, v in layer.get_config().items() if k != "name"})
+            for layer in model.layers]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_notebooks_models_are_the_labs_models(seed):
+    from lab.networks import keras_ref
+
+    rng = np.random.default_rng(seed)
+    pick = lambda options: options[int(rng.integers(len(options)))]  # noqa: E731
+    hidden = int(rng.integers(1, 9))
+    nb = nb_xor.build(nb_xor.Settings(False, hidden, seed, 0.5, 5), None, "en")
+    assert layers(built(nb)) == layers(keras_ref.build_model(hidden))
+
+    prep = PrepSettings(("Close", "3MA_new"), "close", int(rng.integers(2, 30)), 0.7)
+    model = stock_model.ForecastSettings(pick(("SimpleRNN", "LSTM", "GRU")),
+                                         pick((4, 16, 128)), pick(("tanh", "relu")))
+    nb = nb_stock.build(nb_stock.Settings(nb_stock.Source("embedded"), prep, model), None, "en")
+    assert layers(built(nb)) == layers(stock_model.build(prep.window_size, 2, model))
+
+    s = ModelSettings(pick(("SimpleRNN", "LSTM", "GRU")), pick((8, 32)), pick((4, 32)))
+    nb = nb_imdb.build(nb_imdb.Settings("keras", "lecture_003", s), None, "en")
+    keras_model = built(nb)
+    assert keras_model.count_params() == nb_imdb.param_count(500, s)
+    assert [type(layer).__name__ for layer in keras_model.layers] == ["Embedding", s.kind, "Dense"]
+
+    e = ex.EXPERIMENTS[pick(tuple(ex.EXPERIMENTS))]
+    nb = nb_experiments.build(nb_experiments.Settings(e.id, 3), None, "en")
+    for i, net in enumerate(e.nets):
+        words = ex.vocabulary(net, 600)
+        assert layers(built(nb, {"words": words}, i)) == layers(ex.build(net, words)), net.id
+
+    s = MemorySettings(units=int(rng.integers(2, 12)), lstm_forget_bias=pick((1.0, 3.0)))
+    space = {}
+    nb = nb_memory.build(nb_memory.Settings((5,), s), None, "en")
+    for cell in nb.cells[:next(i for i, c in enumerate(nb.cells) if "def make_model" in c.source) + 1]:
+        if cell.cell_type == "code":
+            exec(cell.source, space)
+    for kind in ("SimpleRNN", "LSTM", "GRU"):
+        ours, lab = space["make_model"](kind), memory._keras_model(kind, s.units, 1, s.lr,
+                                                                    s.lstm_forget_bias)
+        assert layers(ours) == layers(lab)
+        assert all(np.array_equal(a, b) for a, b in zip(ours.layers[0].get_weights()[2:],
+                                                          lab.layers[0].get_weights()[2:]))
+
+    words = ("국민대학", "딥러닝")
+    nb = nb_charseq.build(nb_charseq.Settings(words, 6, 0.02, 10, 0), None, "en")
+    V = len(cs.vocabulary(list(words)))
+    assert built(nb, {"V": V}).count_params() == nb_charseq.param_count(words, 6)
+
+
+# --- Running the notebooks -------------------------------------------------------------------
+def run_here(nb, folder: Path, monkeypatch) -> dict:
+    """Every code cell in one namespace in this process, run in ``folder``; the last cell's
+    numbers."""
+    monkeypatch.chdir(folder)
+    space: dict = {}
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            exec(cell.source, space)
+    return space[cells.RESULTS]
+
+
+def run_kernel(nb, folder: Path, first: str = "") -> dict:
+    """The notebook run headless in a Jupyter kernel (``nbclient``, this venv's ``python3``
+    kernel, in ``folder``), after a cell ``first``; the last cell's numbers."""
+    from nbclient import NotebookClient
+
+    nb = nbformat.from_dict(nb)
+    if first:
+        nb.cells.insert(0, nbformat.v4.new_code_cell(first))
+    NotebookClient(nb, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(folder)}}).execute()
+    out = nb.cells[-1].outputs[-1]
+    assert out.output_type == "execute_result", out
+    return ast.literal_eval(out.data["text/plain"])
+
+
+def xor_case(steps: int = 30):
+    s = nb_xor.Settings(False, 3, 4, 0.5, steps)
+    p = s.start()
+    mlp.train(p, s.lr, s.steps)  # what the page does for these steps
+    return nb_xor.build(s, nb_xor.numbers(p, s.steps), "en"), nb_xor.numbers(p, s.steps)
+
+
+def check_xor(got: dict, page: dict) -> None:
+    assert got["params"] == page["params"] and got["steps"] == page["steps"]
+    assert got["loss"] == pytest.approx(page["loss"], abs=nb_xor.TOLERANCE)
+    assert got["outputs"] == pytest.approx(page["outputs"], abs=nb_xor.TOLERANCE)
+
+
+def stock_case(shared: Path, folder: Path, monkeypatch):
+    """Lecture 000's stock_daily.csv, uploaded, with a small LSTM: the page's numbers, as the
+    page trains a large model (with Keras: a model of NumPy's size starts from other random
+    numbers, which moves this small series' RMSE by a third or more)."""
+    monkeypatch.setattr(stock_model, "NUMPY_MAX_UNITS", STOCK_SMALL.units - 1)
+    shutil.copy(shared / "stock_daily.csv", folder)
+    data = stock.parse_csv((shared / "stock_daily.csv").read_bytes(), "stock_daily.csv")
+    prep = stock_model.PRESETS["lecture 000"].prep
+    windows = stock.prepare(data, prep)
+    page = nb_stock.numbers(windows, stock_model.train(windows, STOCK_SMALL))
+    s = nb_stock.Settings(nb_stock.Source("upload", file_name="stock_daily.csv"), prep, STOCK_SMALL)
+    return nb_stock.build(s, page, "en"), page
+
+
+def check_stock(got: dict, page: dict) -> None:
+    for name in ("params", "windows", "train_windows", "epochs_run"):
+        assert got[name] == page[name], name
+    assert got["rmse_naive"] == pytest.approx(page["rmse_naive"], rel=nb_stock.NAIVE_TOLERANCE)
+    assert page["engine"] == "keras"
+    assert got["rmse_model"] == pytest.approx(page["rmse_model"],
+                                              rel=nb_stock.RMSE_TOLERANCE["keras"])
+
+
+def imdb_case():
+    """The IMDB page's numbers for small settings on the reference subset (as Keras's)."""
+    num_words, skip_top, maxlen = imdb.PRESETS["lecture_003"]
+    data = imdb.load_keras(num_words, skip_top)
+    x_train, x_test, _ = imdb.padded(data, maxlen)
+    trained = imdb_model.train(x_train, data.y_train, x_test, num_words, IMDB_SMALL)
+    page = nb_imdb.numbers(trained, data.y_test, num_words, 0.5)
+    return nb_imdb.build(nb_imdb.Settings("keras", "lecture_003", IMDB_SMALL), page, "en"), page
+
+
+def check_imdb(got: dict, page: dict) -> None:
+    assert got["params"] == page["params"] and got["epochs_run"] == page["epochs_run"]
+    assert got["test_accuracy"] == pytest.approx(page["test_accuracy"],
+                                                 abs=nb_imdb.ACCURACY_TOLERANCE)
+
+
+# In a kernel, Keras's IMDB loader reads the reference subset, as keras_imdb_prepared does here.
+IMDB_SUBSET_CELL = """\
+import sys
+sys.path.insert(0, {root!r})
+import keras
+import numpy as np
+from lab.data import imdb as lab_imdb
+
+
+def load_data(num_words=None, skip_top=0, **_):
+    d = lab_imdb.load_npz({subset!r}, num_words or 10**9, skip_top)
+    ids = lambda xs: np.array([np.array(x) for x in xs], dtype=object)
+    return (ids(d.x_train), d.y_train), (ids(d.x_test), d.y_test)
+
+
+keras.datasets.imdb.load_data = load_data"""
+
+
+def test_xor_notebook_reproduces_the_page(tmp_path, monkeypatch):
+    nb, page = xor_case()
+    check_xor(run_here(nb, tmp_path, monkeypatch), page)
+
+
+def test_stock_notebook_reproduces_the_page(shared_data, tmp_path, monkeypatch):
+    nb, page = stock_case(shared_data, tmp_path, monkeypatch)
+    check_stock(run_here(nb, tmp_path, monkeypatch), page)
+
+
+def test_imdb_notebook_reproduces_the_page(keras_imdb_prepared, tmp_path, monkeypatch):
+    nb, page = imdb_case()
+    check_imdb(run_here(nb, tmp_path, monkeypatch), page)
+
+
+def test_xor_notebook_runs_headless_in_a_kernel(tmp_path):
+    nb, page = xor_case(steps=10)
+    check_xor(run_kernel(nb, tmp_path), page)
+
+
+@pytest.mark.slow
+def test_stock_and_imdb_notebooks_run_headless_in_a_kernel(shared_data, keras_imdb_prepared,
+                                                           tmp_path, monkeypatch):
+    nb, page = stock_case(shared_data, tmp_path, monkeypatch)
+    check_stock(run_kernel(nb, tmp_path), page)
+    nb, page = imdb_case()
+    cell = IMDB_SUBSET_CELL.format(root=str(ROOT),
+                                   subset=str(shared_data / "imdb_keras_subset_num500.npz"))
+    check_imdb(run_kernel(nb, tmp_path, cell), page)
+
+
+# --- The pages offer them --------------------------------------------------------------------
+TRAINING_PAGES = ("xor", "rnn", "structures", "gates", "stock", "imdb", "experiments")
+
+
+def handed_notebooks(monkeypatch) -> dict:
+    """What the pages hand their download buttons, by file name (a notebook's is a callable:
+    Streamlit makes the file when the button is clicked)."""
+    from streamlit.elements.widgets import button
+
+    handed, real = {}, button.marshall_file
+
+    def spy(coordinates, data, proto, mimetype, file_name=None, **kwargs):
+        handed[file_name] = data
+        return real(coordinates, data, proto, mimetype, file_name, **kwargs)
+    monkeypatch.setattr(button, "marshall_file", spy)
+    return handed
+
+
+@pytest.mark.parametrize("page", TRAINING_PAGES + ("perceptron", "text"))
+def test_every_training_page_offers_its_notebook(page, monkeypatch):
+    """In the sidebar, also of a page that stopped to wait for its Train or Run button (IMDB
+    at new settings, the experiments): the notebook of the settings on screen, with the
+    numbers the page showed where it trained; nothing on a page that does not train."""
+    from streamlit.testing.v1 import AppTest
+
+    handed = handed_notebooks(monkeypatch)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    if page == "imdb":  # new settings: the page waits for its Train button
+        at.query_params.update(link_params({"im_epochs": 1}))
+    at.switch_page(f"pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    name = f"{page}_en.ipynb"
+    if page not in TRAINING_PAGES:
+        assert name not in handed
+        return
+    assert callable(handed[name]), "the notebook was made on the rerun, not when asked"
+    nb = nbformat.reads(handed[name]().decode(), as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata.lab.page == page
+    trained = i18n.t("notebooks.not_trained", "en") not in markdown(nb)
+    assert trained == (page in ("xor", "rnn", "structures", "stock")), page
+    if page == "imdb":  # the settings on screen
+        assert "keras.layers.LSTM(32)" in "".join(c.source for c in nb.cells)
+        assert "epochs=1," in "".join(c.source for c in nb.cells)
+        assert settings_of(nb)["MAXLEN"] == imdb.PRESETS[imdb_model.DEFAULT_PRESET][2]
+    if page == "stock":
+        assert f"keras.layers.{at.selectbox(key='sk_kind').value}(" in "".join(
+            c.source for c in nb.cells)
+
+
+def test_the_notebook_speaks_the_pages_language(monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    handed = handed_notebooks(monkeypatch)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params.update(link_params(lang="ko"))
+    at.switch_page("pages/xor.py")
+    at.run()
+    at.button(key="xor__step").click().run()
+    nb = nbformat.reads(handed["xor_ko.ipynb"]().decode(), as_version=4)
+    assert HANGUL.search(markdown(nb)) and nb.metadata.lab.language == "ko"
+    assert settings_of(nb)["STEPS"] == at.session_state["xor_state"].steps > 0
