@@ -4,6 +4,8 @@
     python -m lab.prepare --clear    # remove everything it (and the pages) cached
     python -m lab.prepare --lang ko  # its messages in Korean (or LAB_LANG=ko)
     python -m lab.prepare --experiments  # also every IMDB experiment (minutes: bench/RESULTS.md)
+    python -m lab.prepare --grid stock-windows  # also the stock page's every window (an
+                                                # exploration grid; or stock-units-kinds)
 
 Each step prints a progress bar and the summary at the end says what is ready. What the pages
 look up is exactly what this trains: both ask the same stores (``imdb_model.STORE``,
@@ -27,6 +29,7 @@ from lab.data import imdb, stock
 from lab.core.errors import DataUnavailable, LabError, text_of
 from lab.core.cache import MARKER, cache_dir, cache_root, is_lab_cache
 from lab.training.jobs import DONE, FAILED, Job
+from lab.models.stock_model import GRIDS
 
 BAR_WIDTH = 30
 POLL_S = 0.5
@@ -137,6 +140,24 @@ def experiments(progress: Progress) -> str:
     return i18n.t("prepare.models", n=len(nets))
 
 
+def grid(name: str) -> Callable[[Progress], str]:
+    """An exploration grid (``lab.models.stock_model.grid``) around the stock page's defaults on
+    its default series: the grid the lecturer's button prepares before anything is moved."""
+    def run(progress: Progress) -> str:
+        from lab.models.stock_model import PRESETS, grid as stock_grid
+
+        preset = PRESETS[next(iter(PRESETS))]
+        data = stock.load_embedded(stock.EMBEDDED_TICKERS[0])
+        g = stock_grid(name, data, preset.prep, preset.model)
+        while g.running:
+            progress(g.fraction(), 1, i18n.t("prepare.grid_points", done=g.done, total=g.total))
+            g.thread.join(POLL_S)
+        progress(1, 1, i18n.t("prepare.done"))
+        return i18n.t("prepare.grid_ready", trained=g.trained, found=g.found, failed=g.failed,
+                      total=g.total)
+    return run
+
+
 STEPS = [
     Step("embedded_prices", embedded_prices),
     Step("keras_imdb", imdb_data),
@@ -191,6 +212,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clear", action="store_true", help=i18n.t("prepare.clear_help"))
     parser.add_argument("--experiments", action="store_true",
                         help=i18n.t("prepare.experiments_help"))
+    parser.add_argument("--grid", action="append", default=[], choices=GRIDS,
+                        help=i18n.t("prepare.grid_help"))
     parser.add_argument("--lang", choices=list(i18n.languages()),
                         default=os.environ.get("LAB_LANG", i18n.DEFAULT))
     args = parser.parse_args(argv)
@@ -202,7 +225,8 @@ def main(argv: list[str] | None = None) -> int:
             print(err.text(), file=sys.stderr)
             return 1
         return 0
-    results = prepare(STEPS + ([Step("experiments", experiments)] if args.experiments else []))
+    results = prepare(STEPS + ([Step("experiments", experiments)] if args.experiments else [])
+                      + [Step(f"grid_{name}", grid(name)) for name in args.grid])
     return 0 if all(ok for _, ok, _, _ in results) else 1
 
 

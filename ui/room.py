@@ -27,7 +27,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from lab.classroom import room as lab_room
 from lab.core.errors import LabError, text_of
 from lab.core.i18n import t
-from ui import controls, frames_player, player
+from ui import controls, frames_player, grid, player
 from ui.catalog import LESSONS
 from ui.sidebar import base_url, forget_link_value
 
@@ -307,6 +307,7 @@ def _lecturer_panel(rooms: lab_room.Rooms, me: dict, url_path: str) -> None:
                                 help=t("room.locks_help"), key=f"_room_locks_{url_path}")
         if room is not None and set(chosen) != held & set(mine):
             _safely(rooms.lock, me["code"], sorted((held - set(mine)) | set(chosen)))
+    grid.panel()  # the exploration grid the lecturer prepares for the room (ui/grid.py)
     if st.button(t("room.end"), icon=":material/logout:"):
         _safely(rooms.end, me["code"])
         _leave()

@@ -11,6 +11,11 @@ Early stopping watches the last part of the *training* windows (lecture 002 vali
 test set, which lets the test days choose the epoch). A trained forecast is kept as plain
 arrays (pickle-free .npz) plus JSON, keyed by everything that produced it, so moving back to a
 setting, or restarting the server, shows it again without training or importing TensorFlow.
+
+An exploration grid (``grid``) trains a room's exploration space in the background before or
+during class: every window of the page's slider for the other settings as they are, or every
+layer kind and unit count of ``GRID_UNITS``. Its points are the keys the page asks for, so a
+student who explores inside it finds each forecast in the store.
 """
 
 from __future__ import annotations
@@ -29,7 +34,8 @@ from lab.core.cache import digest
 from lab.training.jobs import Job, keras_callback
 from lab.data.stock import (LECTURE_000_ORDER, MA_COLUMNS, DataError, Prepared, PrepSettings,
                        StockData, evaluate, prepare)
-from lab.training.store import Store, Task
+from lab.training import store
+from lab.training.store import Grid, Store, Task
 from lab.training.stored import Stored
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -244,3 +250,35 @@ def scaling_comparison(data: StockData, prep: Prepared, s: ForecastSettings,
     rows = {("lecture" if pp.settings.lecture_scaling else "train_only"):
             evaluate(pp, f.pred).loc["model"] for pp, f in ((prep, forecast), (other, found))}
     return pd.DataFrame(rows).T
+
+
+# --- Exploration grids ----------------------------------------------------------------------
+GRID_WINDOWS = tuple(range(2, 61))  # the page's window slider (ui/settings.py, sk_window)
+GRID_UNITS = (8, 16, 32, 64)  # the NumPy sizes of the page's units (up to NUMPY_MAX_UNITS)
+GRIDS = ("stock-windows", "stock-units-kinds")
+
+
+def grid_settings(name: str, prep: PrepSettings, s: ForecastSettings
+                  ) -> list[tuple[PrepSettings, ForecastSettings]]:
+    """The settings of grid ``name`` around the page's ``prep`` and ``s``: every window
+    (``stock-windows``), or every layer kind x ``GRID_UNITS`` (``stock-units-kinds``)."""
+    if name == "stock-windows":
+        return [(dataclasses.replace(prep, window_size=w), s) for w in GRID_WINDOWS]
+    if name == "stock-units-kinds":
+        return [(prep, dataclasses.replace(s, kind=k, units=u))
+                for k in kinds.KINDS for u in GRID_UNITS]
+    raise ValueError(name)
+
+
+def grid(name: str, data: StockData, prep: PrepSettings, s: ForecastSettings) -> Grid:
+    """Grid ``name`` on this data around these settings, trained in the background for the whole
+    server (the one already preparing, if it is)."""
+    def point(p_settings: PrepSettings, f_settings: ForecastSettings):
+        def ask():
+            p = prepare(data, p_settings)
+            return STORE.request(model_key(p, f_settings), Task(train, (p, f_settings)),
+                                 f_settings.epochs, background=True)
+        return ask
+
+    around = f"{name}|{fingerprint(prepare(data, prep))}|{prep}|{s}"
+    return store.grid(around, lambda: [point(*ps) for ps in grid_settings(name, prep, s)])

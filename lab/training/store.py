@@ -572,6 +572,85 @@ class Store(Generic[R]):
             self._memory.clear()
 
 
+# --- A grid the lecturer prepares for the room ----------------------------------------------------
+GRID_POLL_S = 0.2
+
+
+class Grid:
+    """Trainings prepared for a room in the background: each point is a function that asks a
+    store for one training with ``background=True`` (returning the result, the job, or None
+    for a point the data cannot make). At most ``MAX_RUNNING`` points are asked at once, so the
+    queue holds a few of them, not the whole grid; a session that asks for a point's setting
+    meanwhile shares its job (which then goes at that session's priority) or, once trained,
+    reads it from the store without training."""
+
+    def __init__(self, name: str, points: list[Callable[[], object]]):
+        self.name, self.total = name, len(points)
+        self.trained = self.found = self.failed = 0  # points trained now, already there, not
+        self.jobs: list[Job] = []  # the points asked for and not finished
+        self._points = list(points)
+        self._stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True, name=f"lab-grid {name}")
+        self.thread.start()
+
+    def _run(self) -> None:
+        while (self._points or self.jobs) and not self._stop.is_set():
+            while self._points and len(self.jobs) < MAX_RUNNING:
+                self._ask(self._points.pop(0))
+            for job in [j for j in self.jobs if j.state in FINISHED]:
+                self.jobs.remove(job)
+                if job.state == DONE:
+                    self.trained += 1
+                else:
+                    self.failed += 1
+            self._stop.wait(GRID_POLL_S)
+        for job in self.jobs:  # stopped: the points it asked for and no session watches
+            if not job.waiters():
+                job.cancel()
+
+    def _ask(self, point: Callable[[], object]) -> None:
+        try:
+            found = point()
+        except Exception:  # noqa: BLE001 - a point the data cannot make: the others go on
+            found = None
+        if isinstance(found, Job):
+            self.jobs.append(found)
+        elif found is None or getattr(found, "diverged", False):
+            self.failed += 1
+        else:
+            self.found += 1
+
+    @property
+    def done(self) -> int:
+        return self.trained + self.found + self.failed
+
+    @property
+    def running(self) -> bool:
+        return self.thread.is_alive()
+
+    def fraction(self) -> float:
+        """Points done, counting the running points' progress."""
+        part = sum(j.snapshot().fraction for j in list(self.jobs))
+        return min(1.0, (self.done + part) / max(self.total, 1))
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+_grids: dict[str, Grid] = {}
+
+
+def grid(name: str, points: Callable[[], list[Callable[[], object]]]) -> Grid:
+    """The grid ``name`` for the whole server: the one preparing under that name, else a new
+    one over ``points()`` (a grid asked for again once done finds its trained points in the
+    store and trains only what is missing)."""
+    with _queue_lock:
+        found = _grids.get(name)
+        if found is None or not found.running:
+            found = _grids[name] = Grid(name, points())
+        return found
+
+
 # --- One training per key for every process of the class (Redis, lab.core.cluster) -----------------
 CLAIM_S = 30.0  # a claim's lifetime, renewed while its training runs: a dead process frees it
 ELSEWHERE_POLL_S = 0.5  # how often a process whose key another trains looks for the result
