@@ -14,9 +14,10 @@ names; the lecturer downloads them as CSV. Without a room, no class answers are 
 
 from __future__ import annotations
 
+import uuid
+
 import pandas as pd
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lab.classroom import room as lab_room
 from lab.core.i18n import t
@@ -78,7 +79,7 @@ def _reveal(q: Question) -> None:
     """The true value, the lecture's printed value where it differs, and the explanation."""
     st.success(t("questions.ui.revealed", answer=md(_truth(q))), icon=":material/task_alt:")
     if q.lecture is not None:
-        st.warning(t("questions.ui.lecture", lecture=md(q.shown(q.lecture)),
+        st.warning(t("questions.ui.lecture", lecture=md(q.printed()),
                      answer=md(_truth(q))), icon=":material/menu_book:")
     st.markdown(explanation(q))
 
@@ -119,8 +120,9 @@ def _rooms() -> lab_room.Rooms | None:
 
 
 def _member() -> str:
-    """This browser session: the room keeps one answer per member (never shown)."""
-    return get_script_run_ctx().session_id
+    """This browser session, by a random name of its own: the room keeps one answer per member
+    (never shown, and not the session's id)."""
+    return st.session_state.setdefault("_q_member", uuid.uuid4().hex)
 
 
 # --- Alone: self-checks -------------------------------------------------------------------------
@@ -152,7 +154,7 @@ def _alone(url_path: str) -> None:
         else:
             st.error(t("questions.ui.wrong", answer=md(_truth(q))), icon=":material/close:")
         if q.lecture is not None:
-            st.warning(t("questions.ui.lecture", lecture=md(q.shown(q.lecture)),
+            st.warning(t("questions.ui.lecture", lecture=md(q.printed()),
                          answer=md(_truth(q))), icon=":material/menu_book:")
         st.markdown(explanation(q))
 
@@ -174,11 +176,9 @@ def _ask(url_path: str, rooms: lab_room.Rooms, code: str) -> None:
         return
     st.markdown(prompt(q))
     c1, c2 = st.columns(2)
-    names = c2.toggle(t("questions.ui.names"), key="q_names", help=t("questions.ui.names_help"))
-    if c1.button(t("questions.ui.ask"), icon=":material/campaign:", key="q_ask",
-                 type="primary"):
-        rooms.ask(code, q, names=names)
-        st.rerun()
+    c2.toggle(t("questions.ui.names"), key="q_names", help=t("questions.ui.names_help"))
+    c1.button(t("questions.ui.ask"), icon=":material/campaign:", key="q_ask", type="primary",
+              on_click=lambda: rooms.ask(code, q, names=st.session_state.get("q_names", False)))
 
 
 @st.fragment(run_every=LECTURER_POLL)
@@ -199,13 +199,11 @@ def _projector(rooms: lab_room.Rooms, code: str) -> None:
     else:
         st.caption(t("questions.ui.no_answers"))
     c1, c2, c3 = st.columns(3)
-    if not asked.revealed and c1.button(t("questions.ui.reveal"), icon=":material/visibility:",
-                                        key="q_reveal", type="primary"):
-        rooms.reveal(code)
-        st.rerun(scope="fragment")
-    if c2.button(t("questions.ui.stop"), icon=":material/close:", key="q_close"):
-        rooms.close(code)
-        st.rerun(scope="fragment")
+    if not asked.revealed:  # pressed, it reveals before the panel draws again
+        c1.button(t("questions.ui.reveal"), icon=":material/visibility:", key="q_reveal",
+                  type="primary", on_click=rooms.reveal, args=(code,))
+    c2.button(t("questions.ui.stop"), icon=":material/close:", key="q_close",
+              on_click=rooms.close, args=(code,))
     c3.download_button(t("questions.ui.download"), answers_csv(asked, answers),
                        f"answers_{code}_{asked.n}.csv", "text/csv", key="q_download")
     if asked.revealed:

@@ -52,6 +52,11 @@ class Question:
             return f"{float(value):.4g}"
         return f"{float(value):,.{self.digits}f}"
 
+    def printed(self) -> str:
+        """The lecture's value as the lecture prints it (0.36, 199,680)."""
+        v = float(self.lecture)
+        return f"{v:,.0f}" if v.is_integer() else f"{v:g}"
+
     def correct(self, given) -> bool:
         """Whether ``given`` (a number, or an option) is right within the tolerance."""
         if self.kind == "choice":
