@@ -1,7 +1,5 @@
 """IMDB classifier with threshold tuning (all lectures; lecture 002's threshold sweep)."""
 
-import dataclasses
-
 import streamlit as st
 
 from lab.core.errors import sentence
@@ -24,20 +22,10 @@ ensure_app_navigation()
 
 @st.cache_resource(show_spinner=False, max_entries=6)  # shared, never copied: read only
 def load(source: str, num_words: int, skip_top: int, maxlen: int, csv: bytes | None,
-         folder: str = "", drop_oov: bool = False):
-    """(data set, padded training ids, padded test ids, fingerprint of the data); with
-    ``drop_oov``, the ids left at 2 removed as lecture 001 does."""
-    if source == "keras":
-        data = imdb.load_keras(num_words, skip_top)
-    elif source == "csv":
-        data = imdb.load_csv(csv, num_words, skip_top)
-    elif source == "folder":
-        data = imdb.load_aclimdb(folder, num_words, skip_top)
-    else:
-        data = imdb.load_generated(num_words, skip_top)
-    if drop_oov:
-        data = dataclasses.replace(data, x_train=imdb.drop_oov(data.x_train),
-                                   x_test=imdb.drop_oov(data.x_test))
+         folder: str = "", without_oov: bool = False):
+    """(data set, padded training ids, padded test ids, fingerprint of the data), shared by
+    the room (``lab.data.imdb.load``)."""
+    data = imdb.load(source, num_words, skip_top, csv, folder, without_oov)
     return (data, *imdb.padded(data, maxlen))
 
 

@@ -29,13 +29,7 @@ def load(source: str, ticker: str, raw: bytes | None, name: str, start: date, en
     """The data from the chosen source. An entry is at most MAX_ROWS rows of 5 columns and a
     date, 100,000 x 6 x 8 bytes = 4.8 MB, so 8 entries stay under 40 MB (the upload's own
     bytes are hashed, not kept)."""
-    if source == "embedded":
-        return stock.load_embedded(ticker)
-    if source == "upload":
-        if raw is None:
-            raise stock.DataUnavailable("stock.choose_csv")
-        return stock.parse_csv(raw, name)
-    return stock.fetch_online(ticker, start, end)
+    return stock.load(source, ticker, raw, name, start, end)
 
 
 @st.cache_resource(show_spinner=False, max_entries=12)

@@ -64,8 +64,9 @@ def test_lecture_mode_comparison_appears_once_both_are_trained(page):
     for on in (False, True):
         at.toggle(key="sk_lecture").set_value(on).run()
     clean(at)
-    assert any("outside the training range" in m.value for m in at.expander[0].markdown)
-    both = at.expander[0].dataframe[0].value
+    scaling = next(e for e in at.expander if e.label == "Scaling: what lecture mode changes")
+    assert any("outside the training range" in m.value for m in scaling.markdown)
+    both = scaling.dataframe[0].value
     assert set(both.index) == {"lecture mode", "training part only"}
 
 

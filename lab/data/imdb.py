@@ -25,7 +25,7 @@ import pickle
 import re
 import zipfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -329,3 +329,21 @@ def load_generated(num_words: int, skip_top: int = 0, n: int = 2000, seed: int =
     texts, labels = generated_corpus(n, seed)
     return dataset_from_texts(texts, labels, "generated",
                               None, num_words, skip_top)
+
+
+def load(source: str, num_words: int, skip_top: int = 0, csv: bytes | None = None,
+         folder: str = "", without_oov: bool = False) -> Dataset:
+    """The reviews from ``source``: "keras", "csv" (the uploaded bytes ``csv``), "folder" (an
+    aclImdb ``folder``), else "generated"; ``without_oov``: the ids left at 2 removed as
+    lecture 001 does (``drop_oov``)."""
+    if source == "keras":
+        data = load_keras(num_words, skip_top)
+    elif source == "csv":
+        data = load_csv(csv, num_words, skip_top)
+    elif source == "folder":
+        data = load_aclimdb(folder, num_words, skip_top)
+    else:
+        data = load_generated(num_words, skip_top)
+    if without_oov:
+        data = replace(data, x_train=drop_oov(data.x_train), x_test=drop_oov(data.x_test))
+    return data

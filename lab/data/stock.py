@@ -409,6 +409,19 @@ def fetch_online(symbol: str, start: date, end: date) -> StockData:
     return parse_csv(path.read_bytes(), name)
 
 
+def load(source: str, ticker: str = "GOOG", raw: bytes | None = None, name: str = "",
+         start: date | None = None, end: date | None = None) -> StockData:
+    """The prices from ``source``: "embedded" (``ticker``), "upload" (the uploaded bytes
+    ``raw`` of the file ``name``), else online (``ticker`` from ``start`` to ``end``)."""
+    if source == "embedded":
+        return load_embedded(ticker)
+    if source == "upload":
+        if raw is None:
+            raise DataUnavailable("stock.choose_csv")
+        return parse_csv(raw, name)
+    return fetch_online(ticker, start, end)
+
+
 def _download(symbol: str, start: date, end: date, path: Path) -> None:
     """Fetch the daily prices into ``path`` (written whole or not at all)."""
     try:

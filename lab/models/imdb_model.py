@@ -139,8 +139,7 @@ class DefaultInputs(NamedTuple):
 def default_inputs(source: str) -> DefaultInputs:
     """The default model's reviews ("keras" or "generated"), padded, and its key."""
     num_words, skip_top, maxlen = imdb.PRESETS[DEFAULT_PRESET]
-    data = (imdb.load_keras(num_words, skip_top) if source == "keras"
-            else imdb.load_generated(num_words, skip_top))
+    data = imdb.load(source, num_words, skip_top)
     x_train, x_test, fingerprint = imdb.padded(data, maxlen)
     return DefaultInputs(data, x_train, x_test, num_words, DEFAULT_SETTINGS,
                          model_key(data.source, fingerprint, DEFAULT_PRESET, DEFAULT_SETTINGS))
