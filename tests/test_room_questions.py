@@ -8,24 +8,13 @@ import csv
 import io
 import threading
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from lab.classroom import room as lab_room
 from lab.questions.question import Question
-from tests.conftest import ROOT
-from tests.test_room import KEY, _code, _lecturer, _student
+from tests.test_room import APP, _code, _lecturer, _rooms, _student  # noqa: F401 (_rooms: autouse)
 
-APP = str(ROOT / "app.py")
 Q = Question("xor.parameters", "numeric", 13.0, {"h": 3})
-
-
-@pytest.fixture(autouse=True)
-def _rooms(monkeypatch):
-    monkeypatch.setenv("LAB_LECTURER_KEY", KEY)
-    lab_room.reset()
-    yield
-    lab_room.reset()
 
 
 # --- lab.classroom.room ---------------------------------------------------------------------------
