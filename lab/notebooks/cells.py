@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import inspect
 import textwrap
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, Mapping
 
 import nbformat
@@ -108,3 +110,24 @@ def source(*functions) -> str:
 def to_bytes(nb: nbformat.NotebookNode) -> bytes:
     """The notebook as the .ipynb file a student downloads."""
     return nbformat.writes(nb).encode()
+
+
+SNIPPETS = Path(__file__).with_name("snippets")
+
+
+@lru_cache(maxsize=None)
+def _snippets(page: str) -> dict[str, str]:
+    blocks, name = {}, None
+    for line in (SNIPPETS / f"{page}.py").read_text(encoding="utf-8").splitlines():
+        if line.startswith("# %% "):
+            name = line[5:].strip()
+            blocks[name] = []
+        elif name is not None:
+            blocks[name].append(line)
+    return {k: "\n".join(v).strip("\n") for k, v in blocks.items()}
+
+
+def snippet(page: str, name: str) -> str:
+    """The code block ``# %% name`` of ``snippets/<page>.py``: the notebooks' own code, kept
+    as Python in the percent format rather than as strings."""
+    return _snippets(page)[name]

@@ -12,7 +12,7 @@ import numpy as np
 from lab.data import imdb
 from lab.maths import kinds
 from lab.models.imdb_model import ModelSettings, Trained
-from lab.notebooks.cells import Book
+from lab.notebooks.cells import Book, snippet
 from lab.notebooks.keras_code import Name, classifier_fit, layer, recurrent, sequential
 
 ACCURACY_TOLERANCE = 0.02  # test accuracy: the same training, up to TensorFlow's threads
@@ -48,16 +48,9 @@ def build(s: Settings, shown: dict | None, language: str):
     if s.source != "keras":
         book.text("imdb.other_source")
     book.text("imdb.data")
-    load = ("import numpy as np\nimport keras\n\n"
-            "(x_train, y_train), (x_test, y_test) = keras.datasets.imdb.load_data(\n"
-            "    num_words=NUM_WORDS, skip_top=SKIP_TOP)")
-    drop = ("x_train = [[w for w in x if w > 2] for x in x_train]  # lecture 001: the ids left "
-            "at 2 go\nx_test = [[w for w in x if w > 2] for x in x_test]"
-            if s.preset in imdb.DROP_OOV_PRESETS else "")
-    pad = ("x_train = keras.utils.pad_sequences(x_train, maxlen=MAXLEN)\n"
-           "x_test = keras.utils.pad_sequences(x_test, maxlen=MAXLEN)\n"
-           "print(x_train.shape, x_test.shape)")
-    book.code(*filter(None, (load, drop, pad)))
+    drop = s.preset in imdb.DROP_OOV_PRESETS
+    book.code(*(snippet("imdb", name) for name in ("load", "drop_oov", "pad")
+                if name != "drop_oov" or drop))
     book.text("imdb.model", params=param_count(num_words, m))
     book.code(f"keras.utils.set_random_seed({m.seed})",
               sequential((Name("MAXLEN"),), [
@@ -67,9 +60,7 @@ def build(s: Settings, shown: dict | None, language: str):
     book.code(classifier_fit(m.optimizer, m.lr, m.epochs, m.batch_size, m.validation,
                              m.patience))
     book.text("imdb.score")
-    book.code("p_test = model.predict(x_test, batch_size=512, verbose=0)[:, 0]\n"
-              "accuracy = float(((p_test >= THRESHOLD) == y_test).mean())\n"
-              "print(f'test accuracy at threshold {THRESHOLD}: {accuracy:.4f}')")
+    book.code(snippet("imdb", "score"))
     book.results({"params": "model.count_params()",
                   "epochs_run": "len(history.history['loss'])",
                   "best_val_accuracy": "max(history.history['val_accuracy'])",

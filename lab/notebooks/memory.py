@@ -9,8 +9,7 @@ from dataclasses import dataclass
 
 from lab.maths import kinds
 from lab.models.memory import MemoryResult, MemorySettings
-from lab.notebooks.cells import Book
-from lab.notebooks.keras_code import Name, layer, optimizer
+from lab.notebooks.cells import Book, snippet
 
 ACCURACY_TOLERANCE = 0.05  # each accuracy: the same training, up to TensorFlow's threads
 
@@ -27,26 +26,6 @@ def numbers(result: MemoryResult) -> dict:
             for i, n in enumerate(result.lengths)}
 
 
-TASK = '''\
-def first_token_task(n, length, seed):
-    """x: n sequences of `length` random signs (n, length, 1); y = 1 where the first is +1."""
-    rng = np.random.default_rng(seed)
-    x = rng.choice([-1.0, 1.0], size=(n, length, 1))
-    return x, (x[:, 0, :] > 0).astype(float)'''
-
-RUN = '''\
-accuracy = {kind: [] for kind in KINDS}
-for length in LENGTHS:
-    for kind in KINDS:
-        keras.utils.set_random_seed(SEED)
-        x, y = first_token_task(N_TRAIN, length, SEED)
-        x_test, y_test = first_token_task(N_TEST, length, SEED + 1)
-        model = make_model(kind)
-        model.fit(x, y, epochs=EPOCHS, batch_size=BATCH_SIZE, verbose=0)
-        accuracy[kind].append(float(model.evaluate(x_test, y_test, verbose=0, batch_size=256)[1]))
-        print(f"L = {length:3d}  {kind:9s}  test accuracy {accuracy[kind][-1]:.3f}")'''
-
-
 def build(s: Settings, shown: dict | None, language: str):
     m = s.memory
     book = Book("gates", language)
@@ -56,25 +35,11 @@ def build(s: Settings, shown: dict | None, language: str):
                    "SEED": m.seed, "LSTM_FORGET_BIAS": m.lstm_forget_bias})
     book.grid(shown, f"{ACCURACY_TOLERANCE:g}")
     book.text("memory.task")
-    book.code("import numpy as np\nimport keras", TASK)
+    book.code(snippet("memory", "imports"), snippet("memory", "task"))
     book.text("memory.model")
-    model = (
-        "def make_model(kind):\n"
-        "    model = keras.Sequential([\n"
-        "        keras.Input((None, 1)),\n"
-        "        getattr(keras.layers, kind)(UNITS),  # SimpleRNN, LSTM or GRU\n"
-        f"        {layer('Dense', 1, activation='sigmoid')},\n"
-        "    ])\n"
-        "    if kind == 'LSTM' and LSTM_FORGET_BIAS != 1.0:  # Keras starts the forget bias at 1\n"
-        "        kernel, recurrent, bias = model.layers[0].get_weights()\n"
-        "        bias[UNITS:2 * UNITS] = LSTM_FORGET_BIAS  # gate order i, f, c, o\n"
-        "        model.layers[0].set_weights([kernel, recurrent, bias])\n"
-        f"    model.compile(optimizer={optimizer('adam', Name('LEARNING_RATE'))},\n"
-        "                  loss='binary_crossentropy', metrics=['accuracy'])\n"
-        "    return model")
-    book.code(model)
+    book.code(snippet("memory", "model"))
     book.text("memory.run")
-    book.code(RUN)
+    book.code(snippet("memory", "run"))
     book.results({"accuracy": "{f'L = {n}': {k: accuracy[k][i] for k in KINDS} "
                               "for i, n in enumerate(LENGTHS)}"})
     return book.notebook()

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from lab.data import sequences as sq
 from lab.networks import rnn
-from lab.notebooks.cells import Book, source
-from lab.notebooks.keras_code import Name, layer, optimizer, recurrent, sequential
+from lab.notebooks.cells import Book, snippet, source
+from lab.notebooks.keras_code import Name, layer, recurrent, sequential
 
 
 @dataclass(frozen=True)
@@ -39,60 +39,31 @@ def numbers(words, sine) -> dict:
             "sine_loss": sine.test_losses[-1] if sine.test_losses else float("nan")}
 
 
-ENCODE = '''\
-def encode(word, vocab):
-    return [vocab.index(c) for c in word]'''
-
-WORDS_DATA = '''\
-x, y, idx, vocab = word_dataset()
-print(vocab)
-print(idx)  # good -> [0, 0, 0, 6, 7, 7, 4]: padded at the front
-print(x.shape)'''
-
-SINE_DATA = '''\
-time, series = sine_series()
-X = np.lib.stride_tricks.sliding_window_view(series, TIME_STEPS)[:-1, :, None]
-Y = series[TIME_STEPS:, None]
-cut = int(0.8 * len(X))
-x_train, y_train, x_test, y_test = X[:cut], Y[:cut], X[cut:], Y[cut:]
-print(X.shape, x_train.shape, x_test.shape)'''
-
-
 def build(s: Settings, shown: dict | None, language: str):
     book = Book("rnn", language)
     book.settings({"WORDS_UNITS": s.words_units, "WORDS_LEARNING_RATE": s.words_lr,
                    "WORDS_EPOCHS": s.words_epochs, "TIME_STEPS": s.sine_steps,
                    "SINE_UNITS": s.sine_units, "SINE_LEARNING_RATE": s.sine_lr,
-                   "SINE_EPOCHS": s.sine_epochs})
+                   "SINE_EPOCHS": s.sine_epochs, "SINE_BATCH_SIZE": s.batch_size})
     book.numbers(shown, book.words("rnn.tolerance"))
     book.text("rnn.words_data")
-    book.code("import numpy as np\nimport keras",
+    book.code(snippet("rnn", "imports"),
               f"PAD = {sq.PAD!r}\nLECTURE_WORDS = {sq.LECTURE_WORDS!r}\n"
               f"LECTURE_LABELS = {sq.LECTURE_LABELS!r}",
-              source(sq.char_vocabulary, sq.pad, sq.one_hot, sq.word_dataset), ENCODE,
-              WORDS_DATA)
+              source(sq.char_vocabulary, sq.pad, sq.one_hot, sq.word_dataset),
+              snippet("rnn", "encode"), snippet("rnn", "words_data"))
     book.text("rnn.words_model")
     book.code(sequential((None, Name("len(vocab)")), [
         recurrent("SimpleRNN", Name("WORDS_UNITS")), layer("Dense", 1, activation="sigmoid")],
-        name="words_model"),
-        f"words_model.compile(optimizer={optimizer('adam', Name('WORDS_LEARNING_RATE'))},\n"
-        "                    loss='binary_crossentropy', metrics=['accuracy'])\n"
-        "words_history = words_model.fit(x, y, epochs=WORDS_EPOCHS, batch_size=len(x), "
-        "verbose=0)\n"
-        "print(words_model.predict(x, verbose=0)[:, 0])  # P(positive) for each word")
+        name="words_model"), snippet("rnn", "words_fit"))
     book.text("rnn.sine_data")
-    book.code(source(sq.sine_series), SINE_DATA)
+    book.code(source(sq.sine_series), snippet("rnn", "sine_data"))
     book.text("rnn.sine_model")
     book.code(sequential((Name("TIME_STEPS"), 1), [
         recurrent("SimpleRNN", Name("SINE_UNITS")), layer("Dense", 1)], name="sine_model"),
-        f"sine_model.compile(optimizer={optimizer('adam', Name('SINE_LEARNING_RATE'))}, "
-        "loss='mse')\n"
-        f"sine_history = sine_model.fit(x_train, y_train, epochs=SINE_EPOCHS, "
-        f"batch_size={s.batch_size},\n"
-        "                              validation_data=(x_test, y_test), verbose=0)")
-    last = "(h.history.get('{0}') or [float('nan')])[-1]"
+        snippet("rnn", "sine_fit"))
     book.results({"words_params": "words_model.count_params()", "words_epochs": "WORDS_EPOCHS",
-                  "words_loss": f"float({last.format('loss').replace('h.', 'words_history.')})",
+                  "words_loss": "float(words_loss)",
                   "sine_params": "sine_model.count_params()", "sine_epochs": "SINE_EPOCHS",
-                  "sine_loss": f"float({last.format('val_loss').replace('h.', 'sine_history.')})"})
+                  "sine_loss": "float(sine_loss)"})
     return book.notebook()

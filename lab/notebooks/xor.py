@@ -10,8 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from lab.networks import mlp
-from lab.notebooks.cells import Book
-from lab.notebooks.keras_code import Name, layer, optimizer, sequential
+from lab.notebooks.cells import Book, snippet
+from lab.notebooks.keras_code import layer, sequential
 
 TOLERANCE = 1e-3  # loss and outputs: float32 Keras against the page's float64 NumPy
 
@@ -50,9 +50,7 @@ def build(s: Settings, shown: dict | None, language: str):
     book.settings({"LEARNING_RATE": s.lr, "STEPS": s.steps})
     book.numbers(shown, f"{TOLERANCE:g}")
     book.text("xor.data")
-    book.code("import numpy as np\nimport keras",
-              "x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]]).astype('float32')\n"
-              "y = np.array([[0], [1], [1], [0]]).astype('float32')")
+    book.code(snippet("xor", "data"))
     book.text("xor.model", hidden=p.hidden)
     book.code(sequential((2,), [layer("Dense", p.hidden, activation="sigmoid"),
                                 layer("Dense", 1, activation="sigmoid")]))
@@ -60,11 +58,7 @@ def build(s: Settings, shown: dict | None, language: str):
     book.code(f"model.layers[0].set_weights([{_array(p.w1)}, {_array(p.b1)}])\n"
               f"model.layers[1].set_weights([{_array(p.w2)}, {_array(p.b2)}])")
     book.text("xor.fit")
-    book.code(f"model.compile(optimizer={optimizer('sgd', Name('LEARNING_RATE'))},\n"
-              "              loss='binary_crossentropy', metrics=['accuracy'])\n"
-              "model.fit(x, y, epochs=STEPS, batch_size=4, verbose=0)\n"
-              "loss, accuracy = model.evaluate(x, y, verbose=0)\n"
-              "predicted = model.predict(x, verbose=0)\nprint(predicted)")
+    book.code(snippet("xor", "fit"))
     book.results({"params": "model.count_params()", "steps": "STEPS", "loss": "float(loss)",
                   "outputs": "[round(float(v), 4) for v in predicted[:, 0]]"})
     return book.notebook()
