@@ -15,6 +15,11 @@ their page. Rows (each beside a baseline measured in the same run, with the rati
   Baseline: the lecturer's own page open.
 * hostile: one student races the stock page's window slider, then another's new move waits
   (``bench/hostile.py``).
+* reveal: the lecturer asks the class a question (``ui/questions.py``); every student answers
+  on their own session, one after another, while the lecturer's projector fragment fires on
+  its timer as a browser's does; the time from each answer (sent) to the lecturer's projector
+  counting it, the last answer of each round included; then Reveal. Baseline: the lecturer's
+  own Reveal run, which draws the histogram of every answer with the truth.
 
 Nothing is asserted; the command exits non-zero only when a section fails to run.
 """
@@ -37,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 from bench.table import pct, row, run_sections  # noqa: E402
 from bench.ws_session import Run, Session, arrive, click, slider, text  # noqa: E402
 from deploy import launch  # noqa: E402
+from ui.questions import LECTURER_POLL  # noqa: E402
 
 KEY = "bench-lecturer-key"
 PAGE, CONTROL = "gates", "gi_t"  # the lecturer's page and the slider moved (a time step)
@@ -56,6 +62,7 @@ class Follower:
         self.seen: list[tuple[float, object]] = []  # (arrival, element proto)
         self.errors: list[str] = []
         self._task: asyncio.Task | None = None
+        self.lock = asyncio.Lock()  # one reader of the websocket at a time (bench_reveal)
 
     def _keep(self, run: Run) -> None:
         self.seen += list(zip(run.stamps, run.elements))
@@ -75,9 +82,10 @@ class Follower:
             interval = s.auto_rerun[0] if s.auto_rerun else 0.5
             due = max(due + interval, time.perf_counter())
             await asyncio.sleep(due - time.perf_counter())
-            if s.auto_rerun:
-                self._keep(await s.tick())
-            self._keep(await s.follow(quiet=0.02))
+            async with self.lock:
+                if s.auto_rerun:
+                    self._keep(await s.tick())
+                self._keep(await s.follow(quiet=0.02))
 
     def first(self, key: str, after: float, value=None) -> float | None:
         """When an element of widget ``key`` (showing ``value``, if given) first arrived
@@ -158,13 +166,114 @@ async def bench_follow(url: str, followers_n: int, cookies: list[str]) -> None:
         await lecturer.__aexit__()
 
 
-def run_section(processes: int, followers: int) -> None:
+# --- reveal: a question to the class, the projector counting the answers ---------------------------
+ROUNDS = 3
+ANSWERS = re.compile(r"(\d+) answers")
+
+
+class Projector:
+    """The lecturer's browser while a question is asked: the projector fragment's timer fires
+    every ``ui.questions.LECTURER_POLL`` seconds, and every count it draws (under its chart)
+    is kept with its arrival time."""
+
+    def __init__(self, lecturer: Session):
+        self.s = lecturer
+        self.counts: list[tuple[float, int]] = []
+        self.stop = False
+
+    async def browse(self) -> None:
+        fragment = self.s.fragments["q_close"]  # a button of the projector's fragment
+        due = time.perf_counter()
+        while not self.stop:
+            due = max(due + LECTURER_POLL, time.perf_counter())
+            await asyncio.sleep(due - time.perf_counter())
+            run = await self.s._rerun([], fragment, auto=True)
+            for stamp, element in zip(run.stamps, run.elements):
+                found = ANSWERS.search(str(getattr(element, "body", "")))
+                if found:
+                    self.counts.append((stamp, int(found.group(1))))
+
+    def shown(self, count: int, after: float) -> float | None:
+        """When the projector first showed at least ``count`` answers after ``after``."""
+        return next((s for s, n in self.counts if s > after and n >= count), None)
+
+
+async def answer(student: Follower, n: int, value: str) -> float:
+    """A student sends an answer to question ``n`` once the form is on their screen; returns
+    when it was sent."""
+    s, box = student.session, f"q_room_given_{n}"
+    deadline = time.perf_counter() + WAIT_S
+    while box not in s.widgets:  # the question fragment (every 1 s) draws the form
+        if time.perf_counter() > deadline:
+            raise RuntimeError("a student never saw the lecturer's question")
+        await asyncio.sleep(0.05)
+    async with student.lock:
+        sent = time.perf_counter()
+        state = {box: text(value), f"q_send_{n}": click()}
+        for key, st in state.items():
+            st.id = s.widgets[key]
+        run = await s._rerun(list(state.values()), s.fragments.get(box))
+    student._keep(run)
+    return sent
+
+
+async def bench_reveal(url: str, students_n: int, cookies: list[str]) -> None:
+    lecturer, code = await open_room(url, cookies[0] if cookies else "")
+    students = [Follower(url, code, cookies[i % len(cookies)] if cookies else "")
+                for i in range(students_n)]
+    for f in students:
+        await f.join()
+    await asyncio.sleep(2)
+    delays, last, own, errors = [], [], [], []
+    try:
+        for n in range(1, ROUNDS + 1):
+            run = await lecturer.set("q_ask", click(), fragment=False)
+            if f"answering question {n}" not in run.text():
+                raise RuntimeError("the lecturer's projector shows no question")
+            projector = Projector(lecturer)
+            task = asyncio.create_task(projector.browse())
+            sent = [await answer(f, n, f"0.{i:02d}") for i, f in enumerate(students)]
+            for k, t0 in enumerate(sent, start=1):
+                deadline = time.perf_counter() + WAIT_S
+                while projector.shown(k, t0) is None and time.perf_counter() < deadline:
+                    await asyncio.sleep(0.02)
+                shown = projector.shown(k, t0)
+                if shown is None:
+                    raise RuntimeError(f"the projector never counted {k} answers")
+                delays.append(shown - t0)
+            last.append(delays[-1])
+            projector.stop = True
+            await task
+            reveal = await lecturer.set("q_reveal", click())
+            own.append(reveal.seconds)
+            if "The answer:" not in reveal.text():
+                raise RuntimeError("Reveal showed no answer")
+            errors += reveal.exceptions
+        errors += [e for f in students for e in f.errors]
+        if errors:
+            raise RuntimeError(f"sessions saw exceptions: {errors[:3]}")
+        base = statistics.median(own)
+        p95 = pct(delays, 95)
+        row(f"reveal: {students_n} students answer the lecturer's question one after another, "
+            f"{ROUNDS} rounds -> the lecturer's projector counts each answer (the last "
+            f"included)", f"p50 {statistics.median(delays):.2f} s, p95 {p95:.2f} s, max "
+            f"{max(delays):.2f} s; last answer {', '.join(f'{v:.2f}' for v in last)} s",
+            f"the lecturer's own Reveal run {base:.2f} s", f"{p95 / base:.1f}x", "aim p95 1 s")
+    finally:
+        for f in students:
+            await f.leave()
+        await lecturer.__aexit__()
+
+
+def run_section(processes: int, followers: int, bench=bench_follow) -> None:
+    """``bench(url, followers, cookies)`` on a server of its own: one ``streamlit run``, or
+    ``deploy.serve``'s processes behind nginx with Redis."""
     cache = tempfile.mkdtemp(prefix="lab-room-")
     env = dict(os.environ, LAB_CACHE_DIR=cache, LAB_LECTURER_KEY=KEY)
     if processes == 1:
         server = launch.start("app.py", env)
         try:
-            asyncio.run(bench_follow(server.url, followers, []))
+            asyncio.run(bench(server.url, followers, []))
         finally:
             server.stop()
         return
@@ -173,7 +282,7 @@ def run_section(processes: int, followers: int) -> None:
     with serve.start(processes, cache_dir=cache, env={"LAB_LECTURER_KEY": KEY},
                      name_process=True) as dep:
         cookies = [arrive(dep.url)[0] for _ in range(max(8, processes * 4))]
-        asyncio.run(bench_follow(dep.url, followers, cookies))
+        asyncio.run(bench(dep.url, followers, cookies))
 
 
 def main() -> int:
@@ -181,12 +290,14 @@ def main() -> int:
     parser.add_argument("--followers", type=int, default=30)
     parser.add_argument("--processes", type=int, default=1,
                         help="1: one streamlit run; more: deploy.serve (nginx and Redis)")
-    parser.add_argument("--only", choices=["follow", "hostile"])
+    parser.add_argument("--only", choices=["follow", "hostile", "reveal"])
     args = parser.parse_args()
     from bench.hostile import bench_hostile  # one student racing a slider
 
     return run_sections({"follow": lambda: run_section(args.processes, args.followers),
-                         "hostile": lambda: asyncio.run(bench_hostile())}, args.only)
+                         "hostile": lambda: asyncio.run(bench_hostile()),
+                         "reveal": lambda: run_section(args.processes, args.followers,
+                                                       bench_reveal)}, args.only)
 
 
 if __name__ == "__main__":

@@ -28,8 +28,8 @@ from ui.charts import chart
 from ui.safe import md
 
 PLAYERS = ("perceptron", "xor")  # pages whose questions read the player's state
-LECTURER_POLL = 0.5  # the projector's answers: a fragment this often, waiting most of it
-LECTURER_WAIT = 0.4
+LECTURER_POLL = 0.3  # the projector's answers: a fragment this often, waiting most of it
+LECTURER_WAIT = 0.25  # (an answer in the gap waits for the next: p95 in bench/RESULTS.md)
 STUDENT_POLL = 1.0  # a student's look at the room for a new question or the reveal
 
 
@@ -192,12 +192,11 @@ def _projector(rooms: lab_room.Rooms, code: str) -> None:
     q = asked.question
     st.markdown(f"**{t('questions.ui.asked', n=asked.n)}**")
     st.markdown(prompt(q))
-    st.caption(t("questions.ui.answers", n=len(answers)))
-    if answers:
+    if answers:  # the count under the chart: once it is on screen, so is the chart
         chart(presenter.answers_figure(q, [a.given for a in answers], asked.revealed,
                                        option), key="q_answers")
-    else:
-        st.caption(t("questions.ui.no_answers"))
+    st.caption(t("questions.ui.answers", n=len(answers)) if answers
+               else t("questions.ui.no_answers"))
     c1, c2, c3 = st.columns(3)
     if not asked.revealed:  # pressed, it reveals before the panel draws again
         c1.button(t("questions.ui.reveal"), icon=":material/visibility:", key="q_reveal",
@@ -253,7 +252,8 @@ def _class_question(rooms: lab_room.Rooms, code: str) -> None:
         given = _input(q, f"q_room_given_{asked.n}")
         name = st.text_input(t("questions.ui.name"), key="q_name",
                              max_chars=lab_room.MAX_NAME_CHARS) if asked.names else ""
-        sent = st.form_submit_button(t("questions.ui.send"), icon=":material/send:")
+        sent = st.form_submit_button(t("questions.ui.send"), icon=":material/send:",
+                                     key=f"q_send_{asked.n}")
     if sent and given is not None:
         if q.kind == "numeric" and number(given) is None:
             st.warning(t("questions.ui.not_number"))
