@@ -219,6 +219,16 @@ def test_the_step_box_jumps_and_a_link_opens_at_a_step_in_korean():
     assert title in _said(link) and link.session_state["pc_gate"] == "XOR"
 
 
+def test_a_link_at_a_step_asks_its_question_at_the_links_settings():
+    """On a link's first run the question is computed before the page draws its widgets: from
+    the step's values, not the defaults (lecture 004's w = 0.9, not the page's 1.0)."""
+    i = next(i for i, s in enumerate(wt.steps("rnn")) if s.id == "vanishing")
+    values = ui_walk.values_at("rnn", i + 1)
+    at = _page("pages/rnn.py", **link_params({**values, "rnn_walk": i + 1}))
+    asked = next(m.value for m in at.markdown if m.value.startswith("**Before you look:**"))
+    assert f"w = {md(values['g_radius'])}" in asked and f"n = {values['g_T'] - 1}" in asked
+
+
 def test_pages_without_a_walk_through_show_none():
     at = _page("pages/errata.py")
     assert not [b for b in at.button if b.key in ("_walk_next", "_walk_back")]

@@ -65,10 +65,12 @@ def _go(page: str, delta: int) -> None:
     _apply(page)
 
 
-def _question(url_path: str, question_id: str) -> None:
+def _question(url_path: str, index: int, question_id: str) -> None:
     """The step's question, computed from the page now (``lab.questions``), asked before the
     explanation; it is answered in the page's question panel (``ui.questions``)."""
-    q = by_id(question_id, questions.settings(url_path), questions.player_state())
+    now = questions.settings(url_path)  # a widget not drawn yet (a link's first run): the step's
+    now.update({k: v for k, v in values_at(url_path, index).items() if k not in st.session_state})
+    q = by_id(question_id, now, questions.player_state())
     if q is not None:  # None: these settings leave it out (words that cannot be read)
         st.markdown(t("walkthrough.question", prompt=questions.prompt(q)))
         st.caption(t("walkthrough.question_where"))
@@ -104,7 +106,7 @@ def render(url_path: str) -> None:
         head.markdown(f"**{t('walkthrough.title_at', i=index, n=n, title=title)}** · "
                       f"{t('walkthrough.lecture', lecture=step.lecture)}")
         if step.question:
-            _question(url_path, step.question)
+            _question(url_path, index, step.question)
         st.markdown(t(f"{step.key}.text", **values))
         if index == n:
             st.caption(t("walkthrough.done"))

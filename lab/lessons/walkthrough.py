@@ -119,8 +119,9 @@ def _sine_windows(s, units=1, **_):
 def _power(s, **_):
     """Lecture 004's w^n, and what reaches step 1 of the page's network (||dL/dH_1|| over
     ||dL/dH_T||, ``lab.networks.rnn.gradient_flow``)."""
+    n = s["g_T"] - 1  # the factors between step T and step 1
     flow = rnn.gradient_flow(s["g_T"], s["g_radius"], s["g_act"])
-    return {"power": f"{rnn.scalar_power(s['g_radius'], s['g_T'])[-1]:.3g}",
+    return {"n": _n(n), "power": f"{rnn.scalar_power(s['g_radius'], n)[-1]:.3g}",
             "ratio": f"{flow.dh_norm[0] / flow.dh_norm[-1]:.3g}"}
 
 
