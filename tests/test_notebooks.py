@@ -223,6 +223,7 @@ def check_stock(got: dict, page: dict) -> None:
     for name in ("params", "windows", "train_windows", "epochs_run"):
         assert got[name] == page[name], name
     assert got["rmse_naive"] == pytest.approx(page["rmse_naive"], rel=nb_stock.NAIVE_TOLERANCE)
+    assert got["scaled_sum"] == pytest.approx(page["scaled_sum"], rel=nb_stock.NAIVE_TOLERANCE)
     assert page["engine"] == "keras"
     assert got["rmse_model"] == pytest.approx(page["rmse_model"],
                                               rel=nb_stock.RMSE_TOLERANCE["keras"])

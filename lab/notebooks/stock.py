@@ -26,7 +26,7 @@ from lab.notebooks.cells import Book, snippet, source
 # The model's test RMSE, relative to the page's: the same engine and seed (Keras's random
 # start and Keras's shuffling against tf.data's), or another engine's random start.
 RMSE_TOLERANCE = {"keras": 0.1, "numpy": 0.5}
-NAIVE_TOLERANCE = 1e-6  # the naive forecast's, relative: the same data gives the same number
+NAIVE_TOLERANCE = 1e-6  # the data's numbers (naive RMSE, scaled windows), relative: equal
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,7 @@ def numbers(p: stock.Prepared, forecast: stock_model.Forecast) -> dict:
     """What the page shows for a trained forecast on windows ``p``."""
     table = stock.evaluate(p, forecast.pred)
     return {"params": int(forecast.params), "windows": list(p.X.shape),
+            "scaled_sum": float(p.X.astype(float).sum()),
             "train_windows": int(p.split), "epochs_run": len(forecast.history.get("loss", [])),
             "rmse_model": float(table.loc["model", "RMSE (price)"]),
             "rmse_naive": float(table.loc["naive", "RMSE (price)"]),
@@ -78,6 +79,7 @@ def build(s: Settings, shown: dict | None, language: str):
     book.text("stock.score")
     book.code(source(stock.returns, stock.scores), snippet("stock", "score"))
     book.results({"params": "model.count_params()", "windows": "list(X.shape)",
+                  "scaled_sum": "float(X.astype(float).sum())",
                   "train_windows": "split", "epochs_run": "len(model.history.history['loss'])",
                   "rmse_model": "float(table.loc['model', 'RMSE (price)'])",
                   "rmse_naive": "float(table.loc['naive', 'RMSE (price)'])",
