@@ -12,6 +12,9 @@ and a later step may move one control (the threshold) of the model an earlier on
 A number a step's text states is a field filled here: every setting in force is one
 (``{pc_eta}``), and :data:`FACTS` computes the others with lab's own functions from those
 settings (and ``args``, the lecture's sizes for a count), so no result is typed into a text.
+
+A step may name a question (``question``, an id of ``lab.questions``, a higher layer: the test
+checks it exists on the page at the step's settings); ``ui.walkthrough`` asks it before the text.
 """
 
 from __future__ import annotations
