@@ -1,13 +1,16 @@
-"""Frames per second of a live page in headless Chromium, and of an empty frame as baseline.
+"""Play in headless Chromium: the time from Play to the first frame on a freshly started server,
+and the frames a second the player draws (XOR, perceptron, the RNN page's two demos), each beside
+the baseline of the same run: bench/empty_frame_app.py, a Play button over a fragment rerun on
+a timer that draws one number (the way the lab's pages played before the browser player).
 
-The XOR page plays frames the server computed in advance (``ui.frames_player``); the empty
-frame reruns a Streamlit fragment per frame, the way the lab's pages played before: its rate is
-the ceiling of that server loop on this machine.
+- First frame: Play pressed -> the player's first frame drawn, on the page first opened on a
+  new server (its chunks, imports and caches cold). Baseline: the empty frame app's Play ->
+  its page redrawn as playing (one Streamlit round trip).
+- Frames a second: the frames the player drew (its ``document.body.dataset.shown``) over
+  ``WINDOW_S`` seconds after ``WARM_UP_S``. Baseline: the empty frame's fragment reruns a
+  second (the ceiling of that server loop on this machine).
 
-How it measures: start ``streamlit run`` on a free localhost port, open the page, set
-"Steps per frame" to 1, press Play, wait ``WARM_UP_S`` (Plotly loads into each chart), then
-read the training-step counter twice, ``WINDOW_S`` apart: steps / seconds = frames / second.
-Run alone: ``python -m bench.browser_fps``.
+Run alone: ``python -m bench.browser_fps`` (a table row per figure, bench/table.py).
 """
 
 from __future__ import annotations
@@ -19,11 +22,20 @@ import time
 
 from deploy import launch
 
-WARM_UP_S = 5
-WINDOW_S = 10
+WARM_UP_S = 2
+WINDOW_S = 8
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
+# (name, the page's path with settings that keep it playing, the tab to open or None)
+PAGES = [("XOR", "/xor?xor_spt=1", None),
+         ("perceptron", "/perceptron?pc_gate=XOR&pc_passes=200", None),
+         ("RNN words", "/rnn?w_lr=0.001", "Train: words (many-to-one)"),
+         ("RNN sine", "/rnn", "Train: sine forecast")]
+SHOWN = """() => [...document.querySelectorAll('iframe[src*="frames_player"]')].reduce(
+    (n, f) => n + Number(f.contentDocument?.body?.dataset.shown || 0), 0)"""
+PLAYER_READY = """() => [...document.querySelectorAll('iframe[src*="frames_player"]')].some(
+    f => f.contentWindow.Plotly !== undefined)"""
 
 
 def _serve(script: str, cache_dir: str | None = None):
@@ -33,56 +45,116 @@ def _serve(script: str, cache_dir: str | None = None):
     return server.proc, server.url
 
 
-def _fps(browser, url: str) -> float:
+def _play(page, tab: str | None):
+    """Press the (visible) Play button; the monotonic time of the press."""
+    if tab:
+        page.get_by_role("tab", name=tab).click()
+        page.wait_for_timeout(500)
+    button = page.locator("button:visible", has_text="Play").first
+    t0 = time.monotonic()
+    button.click()
+    return t0
+
+
+def _player(browser, url: str, tab: str | None) -> tuple[float, float]:
+    """(seconds from Play to the first frame, frames drawn a second) of a lab page."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    page.goto(url)
+    page.locator("button", has_text="Play").first.wait_for(timeout=120_000)
+    page.wait_for_function(PLAYER_READY, timeout=60_000)
+    page.wait_for_timeout(1000)
+    t0 = _play(page, tab)
+    page.wait_for_function(f"() => ({SHOWN})() >= 1", timeout=60_000, polling=10)
+    first = time.monotonic() - t0
+    page.wait_for_timeout(WARM_UP_S * 1000)
+    n0, t1 = page.evaluate(SHOWN), time.monotonic()
+    page.wait_for_timeout(WINDOW_S * 1000)
+    n1, t2 = page.evaluate(SHOWN), time.monotonic()
+    page.close()
+    return first, (n1 - n0) / (t2 - t1)
+
+
+def _empty_frame(browser, url: str) -> tuple[float, float]:
+    """(seconds from Play to the page redrawn as playing, fragment reruns a second) of the
+    empty frame app."""
     page = browser.new_page(viewport={"width": 1400, "height": 1600})
     page.goto(url)
     counter = page.locator('[data-testid="stMetricValue"]').first
     counter.wait_for(timeout=60_000)
-    page.wait_for_timeout(3000)
-    slider = page.get_by_role("slider", name="Steps per frame")
-    if slider.count():
-        slider.focus()
-        page.keyboard.press("Home")  # 1 step per frame
-        page.wait_for_timeout(2000)
-    page.get_by_role("button", name="Play").click()
+    page.wait_for_timeout(1000)
+    t0 = _play(page, None)
+    page.locator("button", has_text="Pause").first.wait_for(timeout=60_000)
+    first = time.monotonic() - t0
     page.wait_for_timeout(WARM_UP_S * 1000)
 
-    # the XOR page plays in the browser: its counter is the player's first metric while playing;
-    # the empty frame's is the page's own (a fragment rerun per frame)
-    played = page.frame_locator('iframe[src*="frames_player"]').locator(".value").first
-
-    def steps():
-        shown = played if played.count() else counter
-        return int(shown.inner_text().replace(",", ""))
-    s0, t0 = steps(), time.time()
+    def steps() -> int:
+        return int(counter.inner_text().replace(",", ""))
+    s0, t1 = steps(), time.monotonic()
     page.wait_for_timeout(WINDOW_S * 1000)
-    s1, t1 = steps(), time.time()
+    s1, t2 = steps(), time.monotonic()
     page.close()
-    return (s1 - s0) / (t1 - t0)
+    return first, (s1 - s0) / (t2 - t1)
 
 
-def measure_fps() -> tuple[float, float] | None:
-    """(XOR page frames/s, empty-frame frames/s), or None without Chromium."""
+def measure() -> dict | None:
+    """{page name: (first frame s, frames/s)} with the baseline under "empty frame", or None
+    without Chromium. The lab's server is started for this run: XOR's Play is the first on
+    it."""
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
         return None
     from playwright.sync_api import sync_playwright
 
-    results = []
-    for script, path in (("app.py", "/xor"), ("bench/empty_frame_app.py", "/")):
-        proc, url = _serve(script)
-        try:
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-                results.append(_fps(browser, url + path))
-                browser.close()
-        finally:
-            proc.terminate()
-            proc.wait(10)
-    return results[0], results[1]
+    out = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        for script, measure_one in (("bench/empty_frame_app.py", None), ("app.py", _player)):
+            proc, url = _serve(script)
+            try:
+                if measure_one is None:
+                    out["empty frame"] = _empty_frame(browser, url + "/")
+                    continue
+                for name, path, tab in PAGES:
+                    out[name] = measure_one(browser, url + path, tab)
+            finally:
+                proc.terminate()
+                proc.wait(10)
+        browser.close()
+    return out
+
+
+def measure_fps() -> tuple[float, float] | None:
+    """(XOR page frames/s, empty-frame frames/s), or None without Chromium (bench.run)."""
+    got = measure()
+    return None if got is None else (got["XOR"][1], got["empty frame"][1])
+
+
+def rows(row) -> None:
+    got = measure()
+    if got is None:
+        row("Play in headless Chromium", "skipped", "-", "-", "chromium not found")
+        return
+    first0, fps0 = got.pop("empty frame")
+    load = "load %.2f %.2f %.2f" % os.getloadavg()
+    for name, (first, fps) in got.items():
+        cold = "the page's first Play on a new server" if name == "XOR" else \
+            "the page's first Play (its chunks cold)"
+        row(f"{name}: Play -> first frame", f"{first:.2f} s",
+            f"empty frame app, Play -> redrawn: {first0:.2f} s", f"{first / first0:.1f}x",
+            f"{cold}; {load}")
+        row(f"{name}: frames drawn a second", f"{fps:.1f}/s",
+            f"empty frame app, fragment reruns: {fps0:.1f}/s", f"{fps / fps0:.1f}x",
+            f"player rate {_fps_setting()}; software rendering, server and browser share "
+            f"2 cores; {load}")
+
+
+def _fps_setting() -> int:
+    from ui.frames_player import FPS
+    return FPS
 
 
 if __name__ == "__main__":
-    r = measure_fps()
-    print("chromium not found" if r is None else
-          f"XOR page: {r[0]:.2f} frames/s; empty frame: {r[1]:.2f} frames/s")
+    from bench.table import HEADER, row as print_row
+
+    print(HEADER, flush=True)
+    rows(print_row)

@@ -4,13 +4,15 @@ as a :class:`lab.lessons.playback.Playback`.
 A page hands :func:`play` its playback and a function that draws a state while paused; the
 player owns the rest. It keeps the lesson's state in the session (a new start when the
 playback's ``identity`` changes, Step, Reset, a link's count replayed once and kept in the URL).
-Play computes ``CHUNK_FRAMES`` frames after the state once (:class:`Chunks`: shared by every
-session at the same settings, named by the state's digest), and the component
-(``frames_player_frontend``) plays them at ``FPS`` with no rerun per frame; when it has shown
-the last one it tells the server once, which answers with the next chunk, computed ahead while
-the browser played this one. A rerun for any other reason (a slider moved, Pause) finds the
-browser's frame by its report or by the clock (:func:`frame_now`) and lands on that frame's
-exact state.
+The component (``frames_player_frontend``) is on the page from its first run, paused or not, so
+Plotly.js has loaded before Play. Play computes a small first chunk of frames after the state
+(``FIRST_FRAMES``: the first frame shows at once), and each later chunk doubles, up to
+``CHUNK_FRAMES`` (each chunk computed once, :class:`Chunks`: shared by every session at the same
+settings, named by the state's digest, the next one computed ahead). The browser plays them at
+``FPS`` with no rerun per frame; as it starts the last chunk it holds it asks for the next, so
+chunks follow one another with no wait (:class:`Played` keeps what it was handed). A rerun for
+any other reason (a slider moved, Pause) finds the browser's frame by the clock, set again at
+each of its reports (:meth:`Played.frame_now`), and lands on that frame's exact state.
 """
 
 from __future__ import annotations
@@ -20,26 +22,31 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-import plotly.io
+import math
+
+import numpy as np
 import streamlit as st
+from _plotly_utils.utils import is_skipped_key, to_typed_array_spec
 
 from lab.core import i18n
-from lab.figures import compact_json
 from lab.core.i18n import t
 from lab.lessons.playback import CHUNK_FRAMES, Frame, Playback, digest
 from ui import player, presenter
 from ui.controls import from_url, keep_in_url
 from ui.live_plot import plotly_component
 
-FPS = 10  # frames a second in the browser
+FPS = 30  # frames a second in the browser
+FIRST_FRAMES = 4  # the first chunk after Play; each next one doubles, up to CHUNK_FRAMES
 ROOM_PLAY = "_room_play"  # session: this run's players, {key: {"playing", "count"}} (ui.room)
 ROOM_FOLLOW = "_room_follow"  # session: the lecturer's players, for a follower to take
 MAX_CHUNKS = 24  # chunks kept for the whole server, the oldest dropped
 _PAGE = Path(__file__).with_name("frames_player_frontend") / "index.html"
-__all__ = ["CHUNK_FRAMES", "FPS", "Chunks", "digest", "encode", "frame_now", "play", "state"]
+__all__ = ["CHUNK_FRAMES", "FIRST_FRAMES", "FPS", "Chunks", "Played", "digest", "encode", "play",
+           "state"]
 
 
 def play(key: str, lesson: Playback, draw: Callable[[object], None]):
@@ -61,6 +68,7 @@ def play(key: str, lesson: Playback, draw: Callable[[object], None]):
         if player.is_playing(key):
             _hand_over(key, lesson, now)
         else:
+            _component(key, playing=False)  # Plotly.js loads with the page, not on Play
             draw(now)
 
     _frame()
@@ -84,6 +92,8 @@ def state(key: str, lesson: Playback):
         st.session_state[f"{key}_linked"] = True
         _keep(key, lesson.replay(_linked_count(key, lesson)))
     reached = _settle(key)
+    if not player.is_playing(key):  # paused: a next Play starts from the state, anew
+        st.session_state.pop(f"{key}_play", None)
     now = st.session_state[f"{key}_state"] if reached is None else reached
     st.session_state[f"{key}_state"] = now = lesson.resume(now)
     now = _follow(key, lesson, now)
@@ -128,68 +138,162 @@ def _capped_note(key: str, lesson: Playback, now) -> None:
             icon=":material/link:")
 
 
-def started() -> float:
-    return time.monotonic()
+@dataclass
+class Played:
+    """What the browser was handed since Play (or since the state last jumped): the state of
+    every frame in play order, where each chunk's first frame sits, and the clock: the frame
+    the browser showed at a moment."""
 
+    states: list
+    starts: dict  # chunk id -> the index of its first frame in ``states``
+    last: str  # the chunk handed last
+    size: int  # its frames: the next one doubles it
+    clock: tuple[float, int] = field(default_factory=lambda: (time.monotonic(), -1))
+    answered: object = None  # the browser's last report acted upon
+    reached: int | None = None  # this run answers a report: the frame it named
 
-def frame_now(started_at: float, frames: int, reply: dict | None, chunk: str) -> int:
-    """The frame the browser shows: the one it reported at the end of ``chunk``, else the
-    clock's estimate (one frame of latency taken off), within ``0 .. frames - 1``."""
-    if isinstance(reply, dict) and reply.get("chunk") == chunk:
-        at = reply.get("at")
-        if isinstance(at, int):
-            return max(0, min(frames - 1, at))
-    return max(0, min(frames - 1, int((time.monotonic() - started_at) * FPS) - 1))
+    def append(self, chunk: str, states: list) -> None:
+        self.starts[chunk] = len(self.states)
+        self.states = self.states + list(states)
+        self.last, self.size = chunk, len(states)
+
+    def frame_now(self, reply=None) -> int:
+        """The frame the browser shows: the last one if it reported it has shown the end,
+        else the clock's (``FPS`` from the frame it last reported, or from one frame after
+        the hand-over), within the frames it was handed."""
+        at = self._reported(reply) if isinstance(reply, dict) and reply.get("ended") else None
+        if at is None:
+            at = self.clock[1] + int((time.monotonic() - self.clock[0]) * FPS)
+        return max(0, min(len(self.states) - 1, at))
+
+    def _reported(self, reply) -> int | None:
+        if isinstance(reply, dict) and reply.get("chunk") in self.starts \
+                and isinstance(reply.get("at"), int):
+            return self.starts[reply["chunk"]] + reply["at"]
+        return None
+
+    def answer(self, reply) -> bool:
+        """Take the browser's report if it is new and about the chunk handed last (it has
+        started playing it and asks for the next): the clock is set to it, the chunks before
+        it are dropped, and :attr:`reached` names its frame. False if there is none."""
+        if reply == self.answered or not isinstance(reply, dict) or reply.get("ended") \
+                or reply.get("chunk") != self.last or self._reported(reply) is None:
+            return False
+        self.answered = reply
+        first = self.starts[reply["chunk"]]
+        self.states = self.states[first:]
+        self.starts = {reply["chunk"]: 0}
+        self.reached = max(0, min(len(self.states) - 1, reply["at"]))
+        self.clock = (time.monotonic(), self.reached)
+        return True
 
 
 def _settle(key: str):
-    """The state of the frame the browser reached in the chunk it was playing (handed over by
-    :func:`_hand_over`); None if none was playing."""
-    run = st.session_state.pop(f"{key}_play", None)
-    if run is None or not run["states"]:
+    """The state of the frame the browser reached in the chunks it was handed (by
+    :func:`_hand_over`); None if none was playing. A report asking for the next chunk keeps
+    them for :func:`_hand_over` to go on from; anything else ends them there."""
+    run: Played | None = st.session_state.get(f"{key}_play")
+    if run is None or not run.states:
         return None
-    at = frame_now(run["started"], len(run["states"]), st.session_state.get(f"{key}_player"),
-                   run["chunk"])
-    return run["states"][at]
+    reply = st.session_state.get(f"{key}_player")
+    if run.reached is not None or run.answer(reply):
+        return run.states[run.reached]
+    del st.session_state[f"{key}_play"]
+    return run.states[run.frame_now(reply)]
 
 
-def _chunk(key: str, lesson: Playback, after, big: bool, lang: str):
-    """(key, build) of the chunk after the state ``after``: the key names everything its
-    frames depend on; ``build`` computes (frames as JSON, the state each frame lands on)."""
+def _chunk(key: str, lesson: Playback, after, n: int, big: bool, lang: str):
+    """(key, build) of the ``n`` frames after the state ``after``: the key names everything
+    its frames depend on; ``build`` computes (frames as JSON, the state each frame lands
+    on)."""
     def build():
         with i18n.using(lang):
-            frames = lesson.frames_after(after)
+            frames = lesson.frames_after(after, n)
             return encode(frames, big), [f.state for f in frames]
-    return f"{key}|{lesson!r}|{digest(after)}|{big}|{lang}", build
+    return f"{key}|{lesson!r}|{digest(after)}|{n}|{big}|{lang}", build
 
 
 def encode(frames: list[Frame], big: bool = False) -> str:
     """The frames as the component reads them: figures as compact Plotly JSON (restyled for
     presenter mode when ``big``; Plotly's template with the first frame only)."""
     style = (lambda fig: presenter.presenter_style(fig)[0]) if big else (lambda fig: fig)
-    return plotly.io.json.to_json_plotly([
+    return json.dumps([
         {"metrics": f.metrics, "status": f.status, "table": f.table,
-         "figs": [compact_json(style(fig), i == 0) for fig in f.figs]}
-        for i, f in enumerate(frames)])
+         "figs": [figure_json(style(fig), i == 0) for fig in f.figs]}
+        for i, f in enumerate(frames)], separators=(",", ":"), allow_nan=False)
+
+
+def figure_json(fig, first: bool) -> dict:
+    """A frame's Plotly figure made small for the wire, read from the figure as it stands
+    (no deep copy, no second validation: Plotly's own ``to_json`` spent a quarter of a frame's
+    server time there): NumPy arrays as Plotly's typed arrays, floats as float32 (7
+    significant digits are more than the screen shows), NaN as null, and Plotly's template
+    (7 KB a figure) with the first frame only (the player keeps it)."""
+    layout = {k: v for k, v in fig._layout.items() if first or k != "template"}
+    return {"data": _wire(fig._data), "layout": _wire(layout)}
+
+
+def _wire(value, key: str = ""):
+    if isinstance(value, dict):
+        return {k: _wire(v, k) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_wire(v) for v in value]
+    if isinstance(value, np.ndarray):
+        if value.dtype == np.float64:
+            value = value.astype(np.float32)
+        if is_skipped_key(key) or value.dtype.kind not in "biuf" or not value.size:
+            return _wire(value.tolist())
+        return to_typed_array_spec(value)
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 def _hand_over(key: str, lesson: Playback, now) -> None:
-    """Hand the browser the chunk after the state ``now`` (and compute the next one ahead);
-    the states its frames land on wait for :func:`_settle`."""
-    if lesson.finished(now):
-        player.stop_and_rerun(key)
+    """Hand the browser the chunk after the state ``now`` (a new start: the first chunk is
+    small), or, when it asked for the next, the chunk after the last one it holds (twice as
+    long); compute the one after ahead. The states its frames land on wait for
+    :func:`_settle`."""
+    run: Played | None = st.session_state.get(f"{key}_play")
+    going_on = run is not None and run.reached is not None
+    if going_on:
+        at_end, run.reached = run.reached == len(run.states) - 1, None
+        after, n, follows = run.states[-1], min(CHUNK_FRAMES, 2 * run.size), run.last
+    else:
+        at_end, after, n, follows = True, now, FIRST_FRAMES, ""
+    if lesson.finished(after):
+        if at_end:  # the browser has shown the last frame
+            st.session_state.pop(f"{key}_play", None)
+            player.stop_and_rerun(key)
+        _component(key, playing=True, chunk=run.last)  # it plays on to the end of the last
+        return
     big, lang = presenter.is_on(), i18n.current()
-    frames_json, states = CHUNKS.get(*_chunk(key, lesson, now, big, lang))
+    frames_json, states = CHUNKS.get(*_chunk(key, lesson, after, n, big, lang))
     if not states:
         player.stop_and_rerun(key)
-    if not lesson.finished(states[-1]):  # the browser will most likely play it to the end
-        CHUNKS.ahead(*_chunk(key, lesson, states[-1], big, lang))
+    final = lesson.finished(states[-1])
+    if not final:  # computed while the browser plays this one
+        CHUNKS.ahead(*_chunk(key, lesson, states[-1], min(CHUNK_FRAMES, 2 * n), big, lang))
     chunk = uuid.uuid4().hex
-    st.session_state[f"{key}_play"] = {"chunk": chunk, "states": states, "started": started()}
+    if going_on:
+        run.append(chunk, states)
+    else:
+        st.session_state[f"{key}_play"] = Played(list(states), {chunk: 0}, chunk, len(states))
+    _component(key, playing=True, chunk=chunk, frames=frames_json, after=follows, final=final,
+               titles=lesson.titles() if big else [], wide=list(lesson.wide), big=big)
+
+
+def _component(key: str, playing: bool, chunk: str = "", frames: str = "[]", after: str = "",
+               final: bool = False, titles: list | None = None, wide: list | None = None,
+               big: bool = False) -> None:
+    """The browser's player: paused (it waits, with Plotly.js loaded) or handed a chunk (one
+    it already holds when ``frames`` is empty)."""
     plotly_component("frames_player", _PAGE)(
-        frames=frames_json, chunk=chunk, fps=FPS, titles=lesson.titles() if big else [],
-        wide=list(lesson.wide), big=big, config=json.dumps({}), key=f"{key}_player",
-        default=None)
+        playing=playing, frames=frames, chunk=chunk, after=after, final=final, fps=FPS,
+        titles=titles or [], wide=wide or [], big=big, config=json.dumps({}),
+        key=f"{key}_player", default=None)
 
 
 class Chunks:

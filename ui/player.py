@@ -1,4 +1,6 @@
-"""Play / Pause / Step / Reset buttons for the live lessons (``ui.frames_player`` plays them).
+"""Play / Pause / Step / Reset buttons for the live lessons (``ui.frames_player`` plays them),
+with their keys (``ui.keys``: Space plays or pauses, the right arrow steps, R resets) and a
+popover listing them.
 
 Whether a lesson is playing lives in ``st.session_state``; pressing Play or Pause reruns the
 page, so everything below the buttons is drawn for the new mode.
@@ -9,6 +11,9 @@ from __future__ import annotations
 import streamlit as st
 
 from lab.core.i18n import t
+from ui import keys
+
+KEYS = (" ", "ArrowRight", "r")  # Play / Pause, Step, Reset
 
 
 def _playing_key(key: str) -> str:
@@ -28,12 +33,14 @@ FOLLOWING = "_room_following"  # session key: a follower's player is the lecture
 
 
 def controls(key: str, *, can_play: bool = True) -> str | None:
-    """Draw the four buttons; return ``"step"`` or ``"reset"`` when pressed, else None. A
-    student following the lecturer sees them disabled: the lecturer plays for the room."""
+    """Draw the Play / Pause, Step and Reset buttons, bound to their keys, and the popover
+    listing the keys; return ``"step"`` or ``"reset"`` when pressed, else None. A student
+    following the lecturer sees them disabled: the lecturer plays for the room."""
     playing = is_playing(key)
     if st.session_state.get(FOLLOWING):
         can_play = False
-    c_play, c_step, c_reset = st.columns(3)
+    c_play, c_step, c_reset, c_keys = st.columns([1, 1, 1, 0.42],
+                                                 vertical_alignment="center")
     if c_play.button(t("player.pause") if playing else t("player.play"), key=f"{key}__play", type="primary",
                      icon=":material/pause:" if playing else ":material/play_arrow:",
                      width="stretch",
@@ -44,6 +51,10 @@ def controls(key: str, *, can_play: bool = True) -> str | None:
                             width="stretch", disabled=playing or not can_play)
     reset = c_reset.button(t("player.reset"), key=f"{key}__reset", icon=":material/restart_alt:",
                            width="stretch", disabled=st.session_state.get(FOLLOWING, False))
+    with c_keys:
+        keys.help([(t("keys.space"), t("keys.play_pause")), (t("keys.right"), t("keys.step")),
+                   (t("keys.r"), t("keys.reset"))])
+        keys.bind(dict(zip(KEYS, (f"{key}__play", f"{key}__step", f"{key}__reset"))))
     if reset:
         pause(key)
         return "reset"

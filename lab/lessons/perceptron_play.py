@@ -61,13 +61,13 @@ class PerceptronPlayback(Playback):
     def replay(self, count: int) -> int:
         return min(self.total, count)
 
-    def frames_after(self, cursor: int) -> list[Frame]:
+    def frames_after(self, cursor: int, n: int = CHUNK_FRAMES) -> list[Frame]:
         """A frame per ``per_frame`` updates: the status line, the two figures (presenter
         mode drops the decision figure's title; the status line says the same) and the
         pass's table as text."""
         cursors = range(cursor + self.per_frame, self.total + self.per_frame, self.per_frame)
         frames = []
-        for at in [min(c, self.total) for c in cursors[:CHUNK_FRAMES]]:
+        for at in [min(c, self.total) for c in cursors[:n]]:
             v = view(self.run, self.gate, at)
             table = "" if v.rows is None else (
                 i18n.t("perceptron.pass_table", p=v.pass_no) + "\n\n"

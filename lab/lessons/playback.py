@@ -17,7 +17,7 @@ from typing import Any
 
 from lab.core import cache
 
-CHUNK_FRAMES = 50  # frames per chunk: one server round trip every 5 s of play
+CHUNK_FRAMES = 50  # frames per chunk at most (the player asks for fewer right after Play)
 
 
 def digest(state) -> str:
@@ -54,9 +54,9 @@ class Playback:
         """The state one Step after ``state`` (a new value)."""
         raise NotImplementedError
 
-    def frames_after(self, state) -> list[Frame]:
-        """The frames that follow ``state``, at most :data:`CHUNK_FRAMES` (none once
-        :meth:`finished`)."""
+    def frames_after(self, state, n: int = CHUNK_FRAMES) -> list[Frame]:
+        """The frames that follow ``state``, at most ``n`` (at most :data:`CHUNK_FRAMES`;
+        none once :meth:`finished`)."""
         raise NotImplementedError
 
     def finished(self, state) -> bool:

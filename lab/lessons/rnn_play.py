@@ -37,8 +37,8 @@ class DemoPlayback(Playback):
         out.opt.lr = self.lr
         return out
 
-    def frames_after(self, demo) -> list[Frame]:
-        states = demo.trajectory(self.epochs, self.frames, CHUNK_BUDGET_S)
+    def frames_after(self, demo, n: int = CHUNK_FRAMES) -> list[Frame]:
+        states = demo.trajectory(self.epochs, min(n, self.frames), CHUNK_BUDGET_S)
         return [self.frame(state) for state in states]
 
 

@@ -84,8 +84,8 @@ class XorPlayback(Playback):
     def replay(self, count: int) -> XorRun:
         return self.start().after(self.lr, count)
 
-    def frames_after(self, run: XorRun) -> list[Frame]:
-        traj = mlp.trajectory(run.params, self.lr, self.steps_per_frame, CHUNK_FRAMES,
+    def frames_after(self, run: XorRun, n: int = CHUNK_FRAMES) -> list[Frame]:
+        traj = mlp.trajectory(run.params, self.lr, self.steps_per_frame, n,
                               MAX_STEPS - run.steps)
         history = np.concatenate([run.losses, traj.losses])  # each frame's run: a view of it
         last = len(traj.frames) - 1
