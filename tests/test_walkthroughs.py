@@ -259,4 +259,8 @@ def test_in_a_room_the_followers_step_with_the_lecturer(_room):
     assert (student.session_state["perceptron_walk"], student.session_state["pc_gate"]) == \
         (1, "AND")
     assert "AND from zero weights" in _said(student)
+    lecturer.multiselect(key="_room_locks_perceptron").set_value(["perceptron_walk"]).run()
+    student.run()  # the lecturer holds the walk-through: the student's Next and Back are off
+    assert student.button(key="_walk_next").disabled and student.button(key="_walk_back").disabled
+    assert not lecturer.button(key="_walk_next").disabled
     assert not student.exception and not lecturer.exception
