@@ -31,6 +31,9 @@ def test_every_lesson_page_but_the_errata_has_a_walk_through():
     lessons = {l.url_path for l in LESSONS} - {"errata"}
     assert set(wt.PAGES) == lessons == set(wt.load())
     assert all(len(wt.steps(page)) >= 3 for page in wt.PAGES)
+    for page in wt.PAGES:  # in the lectures' order
+        lectures = [s.lecture for s in wt.steps(page)]
+        assert lectures == sorted(lectures), (page, lectures)
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
@@ -109,9 +112,10 @@ def test_a_preset_in_a_step_stands_for_its_values():
 
 def test_steps_add_up_in_order():
     imdb = wt.steps("imdb")
-    i = next(i for i, s in enumerate(imdb) if s.id == "threshold_high")
+    i = next(i for i, s in enumerate(imdb) if s.id == "lstm")
     now = wt.settings_at("imdb", i)
-    assert now["im_thr"] == 0.8 and now["im_kind"] == "LSTM"  # an earlier step's model kept
+    assert now["im_kind"] == "LSTM" and now["im_thr"] == 0.5  # an earlier step's threshold kept
+    assert "im_thr" not in imdb[i].settings and ui_walk.values_at("imdb", i + 1)["im_thr"] == 0.5
 
 
 # --- The numbers, against the lab and the lectures ------------------------------------------
