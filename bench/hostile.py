@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.live import (TIMEOUT_S, move, row, saved_models, shows_forecast,  # noqa: E402
+from bench.live import (TIMEOUT_S, move, row, saved_windows, shows_forecast,  # noqa: E402
                         until_forecast)
 from bench.ws_session import Run, Session, slider  # noqa: E402
 
@@ -80,7 +80,7 @@ async def bench_hostile() -> None:
             for s in (a, b):  # the default forecast: trained by the first, shared
                 await until_forecast(s, await s.open("stock", timeout=TIMEOUT_S))
             idle = (await move(b, "sk_window", IDLE_WINDOW))[1]
-            before = saved_models(cache)
+            before = saved_windows(cache)
             hostile_task = asyncio.create_task(storm(a))
             await asyncio.sleep(MOVES * GAP_S + 0.2)  # A's moves are all sent
             wait = (await move(b, "sk_window", HOSTILE_WINDOW))[1]
@@ -88,13 +88,14 @@ async def bench_hostile() -> None:
                 a_last = f"A's last forecast after {await hostile_task:.1f} s"
             except Exception as err:  # noqa: BLE001 - B's figure is the row's; A's fate a note
                 a_last = f"A's last forecast not shown: {type(err).__name__}: {err}"
-            trainings = saved_models(cache) - before
+            saved = sorted(w for f, w in saved_windows(cache).items() if f not in before)
             row(f"hostile: one student makes {MOVES} quick new moves (window {STORM[0]}.."
                 f"{STORM[-1]} in {MOVES * GAP_S:.0f} s), then another's new move (window "
                 f"{HOSTILE_WINDOW}) -> forecast", f"{wait:.2f} s",
                 f"the same move on an idle server (window {IDLE_WINDOW}) {idle:.2f} s",
                 f"ratio {wait / idle:.2f}",
-                f"aim 1.5; trainings saved meanwhile: {trainings} (B's and A's last); "
+                f"aim 1.5; trainings saved meanwhile: {len(saved)}, windows {saved} (B's "
+                f"{HOSTILE_WINDOW} and A's last {STORM[-1]}); "
                 f"{a_last}")
     finally:
         proc.terminate()

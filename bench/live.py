@@ -2,7 +2,7 @@
 trained forecast, and what a room that follows the lecturer costs.
 
     python -m bench.live                 # every section
-    python -m bench.live --only train    # one of: train, page, room
+    python -m bench.live --only train    # one of: train, page, room, hostile, explore
 
 Sections (each figure beside a baseline measured in the same run, as a ratio):
 
@@ -19,6 +19,10 @@ Sections (each figure beside a baseline measured in the same run, as a ratio):
   another new value in the same run; and how many trainings ran (files the store saved).
 * hostile: one student makes 30 quick new moves, then another's new move waits; against the
   same move on an idle server (``bench/hostile.py``).
+* explore: 30 sessions on the stock page each move the window to a different new value at once
+  (the lecturer says "each of you try your own window"): each one's wait to its own first
+  progress and to its own forecast, against one session alone moving to a new window in the
+  same run.
 
 Nothing is asserted; the command exits non-zero only when a section fails to run.
 """
@@ -161,6 +165,15 @@ def saved_models(cache: str) -> int:
     return len(list((Path(cache) / "stock_models").glob("*.json")))
 
 
+def saved_windows(cache: str) -> dict[str, int]:
+    """Each saved forecast's file name -> its window (read from the key in its JSON)."""
+    import json
+    import re
+
+    return {f.name: int(re.search(r"window_size=(\d+)", json.loads(f.read_text())["key"])[1])
+            for f in (Path(cache) / "stock_models").glob("*.json")}
+
+
 async def bench_page() -> None:
     cache = tempfile.mkdtemp(prefix="lab-live-")
     proc, url = _serve("app.py", cache)
@@ -220,6 +233,42 @@ async def bench_room() -> None:
         proc.terminate()
 
 
+EXPLORERS = 30
+EXPLORE_WINDOWS = tuple(range(2, 62, 2))  # 30 distinct windows, none the page default (7)
+EXPLORE_ALONE = 9
+
+
+async def bench_explore() -> None:
+    cache = tempfile.mkdtemp(prefix="lab-explore-")
+    proc, url = _serve("app.py", cache)
+    try:
+        sessions = [Session(url) for _ in range(EXPLORERS)]
+        for s in sessions:
+            await s.__aenter__()
+        for s in sessions:  # the default forecast is trained by the first, then shared
+            await until_forecast(s, await s.open("stock", timeout=TIMEOUT_S))
+        alone_progress, alone = await move(sessions[0], "sk_window", EXPLORE_ALONE)
+        before = saved_models(cache)
+        t0 = time.perf_counter()
+        waits = await asyncio.gather(*(move(s, "sk_window", w)
+                                       for s, w in zip(sessions, EXPLORE_WINDOWS)))
+        everyone = time.perf_counter() - t0
+        progress, done = [p for p, _ in waits], [d for _, d in waits]
+        med = statistics.median(done)
+        row(f"explore: {EXPLORERS} sessions move the window to {EXPLORERS} distinct new windows "
+            f"({EXPLORE_WINDOWS[0]}..{EXPLORE_WINDOWS[-1]}) at once -> each one's own forecast",
+            f"median {med:.2f} s, slowest {max(done):.2f} s, first own progress p95 "
+            f"{pct(progress, 95):.2f} s", f"one session alone (window {EXPLORE_ALONE}) "
+            f"{alone:.2f} s, first progress {alone_progress:.2f} s", f"{med / alone:.1f}x median",
+            f"aims: median 4 s, slowest 10 s, first own progress 1 s; p90 {pct(done, 90):.2f} s; "
+            f"first own progress median {statistics.median(progress):.2f} s; trainings saved: "
+            f"{saved_models(cache) - before}; all {EXPLORERS} done after {everyone:.1f} s")
+        for s in sessions:
+            await s.__aexit__()
+    finally:
+        proc.terminate()
+
+
 async def _hostile() -> None:
     from bench.hostile import bench_hostile  # one student racing a slider (bench/hostile.py)
 
@@ -228,11 +277,12 @@ async def _hostile() -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=["train", "page", "room", "hostile"])
+    parser.add_argument("--only", choices=["train", "page", "room", "hostile", "explore"])
     args = parser.parse_args()
     sections = {"train": bench_train, "page": lambda: asyncio.run(bench_page()),
                 "room": lambda: asyncio.run(bench_room()),
-                "hostile": lambda: asyncio.run(_hostile())}
+                "hostile": lambda: asyncio.run(_hostile()),
+                "explore": lambda: asyncio.run(bench_explore())}
     return run_sections(sections, args.only)
 
 

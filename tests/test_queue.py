@@ -131,6 +131,23 @@ def test_a_late_poll_of_a_left_job_does_not_take_the_place_back(store, trainers,
     assert alive_for(store, A) == [new]
 
 
+def test_a_job_left_while_the_previous_run_still_settles_on_it_is_dropped(store, trainers,
+                                                                          busy):
+    """Streamlit may start a session's next run while the previous one still waits a moment
+    for its job (``ui.training.settle``): that wait does not keep the left job (it would
+    train to its end on a free worker, for no one: bench.hostile saved three trainings)."""
+    from ui import training
+
+    old = ask(store, trainers, A, "window 41")
+    settling = threading.Thread(target=training.settle, args=(old,))
+    settling.start()
+    time.sleep(0.1)  # the previous run is inside its settle
+    new = ask(store, trainers, A, "window 42")
+    assert old.dropped and old.state == CANCELLED, "left: it goes at once"
+    settling.join()
+    assert alive_for(store, A) == [new]
+
+
 def test_a_job_others_watch_is_not_replaced(store, trainers, busy):
     shared = ask(store, trainers, A, "window 41")
     store_mod.watch(shared, B, "sk_live")  # another student waits for the same setting
@@ -281,14 +298,20 @@ def test_every_session_sees_its_own_training_move_before_any_finishes(store):
     assert [len(j.snapshot().history["loss"]) for j in asked] == [5] * 6
 
 
-def test_a_training_that_has_started_keeps_its_worker_within_its_slice(store):
-    """Once every waiting job has started, a job gives way only after ``SLICE_S``: two
-    short trainings on the two workers run to their end while the others wait."""
-    epochs = EpochTrainers(epochs=4)
-    running = [store.request(f"r{i}", epochs(f"r{i}"), 4) for i in range(store_mod.MAX_RUNNING)]
-    assert all(j.wait(10) for j in running)
-    assert [name for name, epoch in epochs.log if epoch == -1] == ["r0", "r1"]
-    assert all(j.result.value == 4.0 for j in running)
+def test_a_training_that_has_started_keeps_its_worker_within_its_slice(store, monkeypatch):
+    """One worker: a new job gets it at the running one's next epoch end, then keeps it to its
+    end (within ``SLICE_S``) while the one that gave way waits; that one then goes on."""
+    monkeypatch.setattr(store_mod, "MAX_RUNNING", 1)
+    epochs = EpochTrainers(epochs=20, seconds=0.02)
+    first = store.request("first", epochs("first"), 20)
+    assert until(lambda: first.state == RUNNING)
+    second = store.request("second", epochs("second"), 20)
+    assert first.wait(10) and second.wait(10)
+    names = [name for name, _ in epochs.log]
+    start = names.index("second")
+    assert names[start:start + 21] == ["second"] * 21, "its 20 epochs and its end, in a row"
+    assert "first" in names[:start] and "first" in names[start + 21:]
+    assert first.result.value == 20.0 and second.result.value == 20.0
 
 
 def test_the_lecturers_job_goes_first_when_the_workers_are_sliced(store, monkeypatch):

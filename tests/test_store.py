@@ -250,9 +250,10 @@ def test_a_training_in_a_child_gives_way_and_goes_on_where_it_was(store, process
                                                                    monkeypatch):
     monkeypatch.setattr(store_mod, "MAX_RUNNING", 1)
     first = store.request("first", store_mod.Task(counting_trainer, (40,)), 40)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while first.snapshot().epoch < 1 and time.monotonic() < deadline:
         time.sleep(0.01)
+    assert first.snapshot().epoch < 40, "the first one is still training"
     second = store.request("second", store_mod.Task(counting_trainer, (4,)), 4)
     assert second.wait(60) and second.state == DONE, second.snapshot().error
     assert first.state == "running", "the second one trained while the first one waited"

@@ -134,9 +134,13 @@ class Job:
     def cancel(self) -> None:
         self._cancel.set()
 
-    def wait(self, timeout: float | None = None) -> bool:
+    def wait(self, timeout: float | None = None, counts: bool = True) -> bool:
         """True once the job has finished (in any state). A thread waiting here counts as a
-        waiter (the job is not abandoned meanwhile)."""
+        waiter (the job is not abandoned meanwhile), unless not ``counts``: a page, which says
+        it waits by polling (``lab.training.store.watch``), so that its session's next run can
+        leave the job while the previous run still waits here."""
+        if not counts:
+            return self._done.wait(timeout)
         with self._lock:
             self._blocked += 1
         try:
