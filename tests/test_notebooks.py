@@ -357,3 +357,58 @@ def test_the_notebook_speaks_the_pages_language(monkeypatch):
     nb = nbformat.reads(handed["xor_ko.ipynb"]().decode(), as_version=4)
     assert HANGUL.search(markdown(nb)) and nb.metadata.lab.language == "ko"
     assert settings_of(nb)["STEPS"] == at.session_state["xor_state"].steps > 0
+
+
+# --- The other pages' notebooks run too (slow: six Keras models, generation step by step; the
+# fast tests above compile their cells and build their models beside the lab's) -----------------
+@pytest.mark.slow
+def test_the_memory_notebook_reproduces_the_labs_experiment(tmp_path, monkeypatch):
+    """Keras on both sides with the same seeds: the same accuracies."""
+    s = MemorySettings(units=4, n_train=64, n_test=64, epochs=1)
+    result = memory.MemoryResult([3], s, memory.memory_experiment([3], s))
+    page = nb_memory.numbers(result)
+    got = run_here(nb_memory.build(nb_memory.Settings((3,), s), page, "en"), tmp_path,
+                   monkeypatch)["accuracy"]
+    assert got.keys() == page.keys()
+    for length, row in page.items():
+        assert got[length] == pytest.approx(row, abs=nb_memory.ACCURACY_TOLERANCE)
+
+
+@pytest.mark.slow
+def test_the_rnn_and_character_notebooks_count_the_pages_parameters(tmp_path, monkeypatch):
+    from lab.models.rnn_demos import SineDemo, WordsDemo
+
+    words, sine = WordsDemo(4, 0.05, 0), SineDemo(5, 3, 0.01, 0)
+    words.advance(3)
+    sine.advance(1)
+    page = nb_rnn.numbers(words, sine)
+    s = nb_rnn.Settings(4, 0.05, 3, 5, 3, 0.01, 1)
+    got = run_here(nb_rnn.build(s, page, "en"), tmp_path, monkeypatch)
+    for name in ("words_params", "words_epochs", "sine_params", "sine_epochs"):
+        assert got[name] == page[name], name
+    assert np.isfinite(got["words_loss"]) and np.isfinite(got["sine_loss"])
+
+    s = nb_charseq.Settings(cs.DEFAULT_WORDS, 5, 0.05, 20, 0)
+    page = nb_charseq.numbers(s, cs.train(list(s.words), "teacher", 5, 0.05, 20, 0))
+    got = run_here(nb_charseq.build(s, page, "en"), tmp_path, monkeypatch)
+    assert got["params"] == page["params"] and got["epochs_run"] == page["epochs_run"]
+    assert 0 <= got["generated"] <= 1 and np.isfinite(got["final_loss"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("experiment", list(ex.EXPERIMENTS)[:2])
+def test_the_experiments_notebook_reproduces_the_page(experiment, keras_imdb_prepared, tmp_path,
+                                                      monkeypatch):
+    """Every model of the experiment, one epoch, on the reference subset."""
+    e, data = ex.EXPERIMENTS[experiment], ex.reviews("keras")
+    results = {}
+    for n in e.nets:  # as the page trains them
+        x_train, x_test, words, _ = ex.prepare(data, n)
+        results[n.id] = ex.train(n, ex.capped(e, 1, n), x_train, data.y_train, x_test, words)
+    page = nb_experiments.numbers(e, results, data.y_test)
+    nb = nb_experiments.build(nb_experiments.Settings(experiment, 1), page, "en")
+    got = run_here(nb, tmp_path, monkeypatch)
+    for net, row in page.items():
+        assert got[net]["params"] == row["params"], net
+        assert got[net]["test_accuracy"] == pytest.approx(
+            row["test_accuracy"], abs=nb_experiments.ACCURACY_TOLERANCE), net
