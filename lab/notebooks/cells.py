@@ -46,18 +46,22 @@ class Book:
         self.text("settings")
         self.code("\n".join(f"{name} = {value!r}" for name, value in values.items()))
 
-    def numbers(self, rows: Mapping[str, Any] | None, tolerance: str) -> None:
+    def within(self, tolerance: float) -> str:
+        """The usual note under the page's numbers: measured ones within ``tolerance``."""
+        return self.words("tolerance", tolerance=f"{tolerance:g}")
+
+    def numbers(self, rows: Mapping[str, Any] | None, note: str) -> None:
         """What the page showed (``rows``: name -> value, named ``notebooks.number.<name>``),
-        or that the lab has not trained these settings yet (None)."""
+        and how close this run should come (``note``, in words); or that the lab has not
+        trained these settings yet (None)."""
         if rows is None:
             self.text("not_trained")
             return
         table = "\n".join(f"| {self.words(f'number.{k}')} | `{shown(v)}` |" for k, v in rows.items())
         self.cells.append(v4.new_markdown_cell(
-            f"{self.words('numbers')}\n\n| | |\n| --- | --- |\n{table}\n\n"
-            f"{self.words('tolerance', tolerance=tolerance)}"))
+            f"{self.words('numbers')}\n\n| | |\n| --- | --- |\n{table}\n\n{note}"))
 
-    def grid(self, rows: Mapping[str, Mapping[str, Any]] | None, tolerance: str) -> None:
+    def grid(self, rows: Mapping[str, Mapping[str, Any]] | None, note: str) -> None:
         """What the page showed as a table (row name -> column name -> value; a column named
         ``notebooks.number.<name>`` is shown in words, a layer's kind as it is), or that the
         lab has not trained these settings yet (None)."""
@@ -71,7 +75,7 @@ class Book:
                          for name, row in rows.items())
         self.cells.append(v4.new_markdown_cell(
             f"{self.words('numbers')}\n\n| | {head} |\n|{' --- |' * (len(columns) + 1)}\n"
-            f"{body}\n\n{self.words('tolerance', tolerance=tolerance)}"))
+            f"{body}\n\n{note}"))
 
     def label(self, name: str) -> str:
         key = f"notebooks.number.{name}"

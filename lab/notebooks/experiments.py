@@ -50,7 +50,7 @@ def build(s: Settings, shown: dict | None, language: str):
     book = Book("experiments", language)
     book.settings({"EXPERIMENT": e.id, "EPOCHS": s.epochs, "TRAIN_REVIEWS": ex.SUBSET[0],
                    "TEST_REVIEWS": ex.SUBSET[1]})
-    book.grid(shown, f"{ACCURACY_TOLERANCE:g}")
+    book.grid(shown, book.within(ACCURACY_TOLERANCE))
     if s.source != "keras":
         book.text("imdb.other_source")
     book.text("experiments.data")

@@ -44,7 +44,7 @@ def build(s: Settings, shown: dict | None, language: str):
     book = Book("imdb", language)
     book.settings({"NUM_WORDS": num_words, "SKIP_TOP": skip_top, "MAXLEN": maxlen,
                    "THRESHOLD": s.threshold})
-    book.numbers(shown, f"{ACCURACY_TOLERANCE:g}")
+    book.numbers(shown, book.within(ACCURACY_TOLERANCE))
     if s.source != "keras":
         book.text("imdb.other_source")
     book.text("imdb.data")

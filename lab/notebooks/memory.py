@@ -33,7 +33,7 @@ def build(s: Settings, shown: dict | None, language: str):
                    "UNITS": m.units, "N_TRAIN": m.n_train, "N_TEST": m.n_test,
                    "EPOCHS": m.epochs, "LEARNING_RATE": m.lr, "BATCH_SIZE": m.batch_size,
                    "SEED": m.seed, "LSTM_FORGET_BIAS": m.lstm_forget_bias})
-    book.grid(shown, f"{ACCURACY_TOLERANCE:g}")
+    book.grid(shown, book.within(ACCURACY_TOLERANCE))
     book.text("memory.task")
     book.code(snippet("memory", "imports"), snippet("memory", "task"))
     book.text("memory.model")

@@ -48,7 +48,7 @@ def build(s: Settings, shown: dict | None, language: str):
     p = s.start()
     book = Book("xor", language)
     book.settings({"LEARNING_RATE": s.lr, "STEPS": s.steps})
-    book.numbers(shown, f"{TOLERANCE:g}")
+    book.numbers(shown, book.within(TOLERANCE))
     book.text("xor.data")
     book.code(snippet("xor", "data"))
     book.text("xor.model", hidden=p.hidden)
