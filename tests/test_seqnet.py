@@ -113,7 +113,7 @@ def test_fit_learns_stops_early_and_keeps_the_best_weights():
     val = res.history["val_loss"]
     assert res.history["loss"][-1] < before / 3
     assert len(val) < 60 or res.best_epoch == 59  # stopped early, or improved to the end
-    kept = seqnet.mse(seqnet.forward(res.net, X[160:]), y[160:])[0]
+    kept = seqnet.mse(seqnet.forward(res.net, X[160:]), y[160:].astype(res.net.dtype))[0]
     assert kept == pytest.approx(min(val), rel=1e-9)
 
 
