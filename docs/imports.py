@@ -29,16 +29,18 @@ def node(module: str) -> str | None:
 
 
 def read() -> tuple[dict, dict]:
-    """Each box's modules, and how many imports run from one box to another."""
-    members, arrows = collections.defaultdict(list), collections.Counter()
+    """Each box's modules (and sub-packages), and how many imports run from one box to
+    another."""
+    members, arrows = collections.defaultdict(set), collections.Counter()
     for folder in ("lab", "ui", "pages"):
         for path in sources(folder):
             module = module_name(path)
             here = node(module)
             if here is None:
                 continue
+            inside = module.split(".")[2 if folder == "lab" else 1:]  # lab.prepare: itself
             if path.name != "__init__.py":
-                members[here].append(path.stem)
+                members[here].add((inside or [here])[0])
             for _, name in imported(path.read_text(encoding="utf-8"), module,
                                     path.name == "__init__.py"):
                 there = node(name)
