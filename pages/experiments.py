@@ -5,7 +5,8 @@ import pandas as pd
 import streamlit as st
 
 from lab.training import budget
-from lab.models import experiments as ex
+from lab.lessons.errata import printed_table
+from lab.models import experiments as ex, lecture_printouts, lecture_sweep, numpy_imdb
 from lab.data import imdb
 from lab.core.errors import sentence
 from lab.figures.experiments import curves_figure, lengths_figure
@@ -54,6 +55,12 @@ chart(lengths_figure(stats.lengths, maxlen), key="ex_lengths", where=left)
 right.markdown(t("experiments.maxlen_text", mean=stats.mean, median=stats.median, maxlen=maxlen,
                  truncated=stats.truncated, padded=stats.padded))
 
+# --- What lectures 001 and 003 print of the data --------------------------------------------
+with st.expander(t("printed.data_title")):
+    st.caption(t("printed.data_note", train=len(data.x_train)))
+    st.dataframe(headers(printed_table(lecture_printouts.rows(data)), "printed.col"),
+                 hide_index=True, width="stretch")
+
 # --- An experiment -------------------------------------------------------------------------------
 st.subheader(t("experiments.run_title"))
 c1, c2 = st.columns([2, 1])
@@ -63,7 +70,8 @@ fit = ex.capped(experiment, epochs)
 st.markdown(t(f"experiments.about.{experiment.id}"))
 st.caption(t("experiments.fit", lecture=experiment.lecture, optimizer=fit.optimizer, lr=fit.lr,
              batch=fit.batch_size, epochs=fit.epochs, lecture_epochs=experiment.fit.epochs,
-             patience=fit.patience, data=experiment.lecture_data))
+             patience=fit.patience, data=experiment.lecture_data,
+             monitor=t(f"experiments.monitor.{fit.monitor}")))
 fits = {n.id: ex.capped(experiment, epochs, n) for n in experiment.nets}
 for n in experiment.nets:  # a model the lecture compiles its own way
     if n.fit is not None:
@@ -97,6 +105,30 @@ def is_new(net: ex.Net) -> bool:
     return ex.STORE.get(asked_key) is None and ex.STORE.job(asked_key) is None
 
 
+
+def numpy_network() -> None:
+    """Lecture 001's NumPy RecurrentNetwork beside its printed score, trained when asked."""
+    st.subheader(t("printed.numpy_title"))
+    planned = numpy_imdb.setup(epochs).epochs
+    st.caption(t("printed.numpy_note", epochs=planned))
+    n_train = len(data.x_train) - int(len(data.x_train) * ex.VALIDATION)
+    macs = budget.stacked([("SimpleRNN", 32)], n_train, 100, 100, planned)
+    if st.button(t("printed.numpy_run"), key="ex_numpy_run") and within_budget(macs):
+        st.session_state.ex_numpy_asked = (source, epochs)
+    if st.session_state.get("ex_numpy_asked") != (source, epochs):
+        return
+    found = result_or_progress(
+        numpy_imdb.request(source, data, epochs), t("printed.numpy_title"),
+        lambda h: training_figure(h, planned), key="ex_live_numpy",
+        retry=lambda: numpy_imdb.request(source, data, epochs, restart=True), cost=macs)
+    if found is not None:
+        st.dataframe(headers(printed_table(numpy_imdb.printouts(found)), "printed.col"),
+                     hide_index=True, width="stretch")
+
+
+if experiment.id == "lecture_001":
+    numpy_network()
+
 if st.button(t("experiments.run"), key="ex_run", type="primary") and within_budget(
         sum(cost(net) for net in experiment.nets if is_new(net))):
     st.session_state.ex_asked = (experiment.id, fit, source)
@@ -105,26 +137,21 @@ if asked is None or asked[0] != experiment.id or asked[1] != fit or asked[2] != 
     st.info(t("experiments.press_run"))
     st.stop()
 
-results: dict[str, ex.Result] = {}
+names = {n.id: t(f"experiments.net.{n.id}") for n in experiment.nets}
+results: dict[str, ex.Result] = {}  # by net id
 for net in experiment.nets:  # each model once per setting for the whole server
-    name = t(f"experiments.net.{net.id}")
     found = result_or_progress(
-        ex.request(source, data, net, fits[net.id]), name,
+        ex.request(source, data, net, fits[net.id]), names[net.id],
         lambda h, n=net: training_figure(h, fits[n.id].epochs), key=f"ex_live_{net.id}",
         retry=lambda n=net: ex.request(source, data, n, fits[n.id], restart=True),
         cost=cost(net))
     if found is not None:
-        results[name] = found
+        results[net.id] = found
 if not results:
     st.stop()
-lecture = {t(f"experiments.net.{n.id}"): n.lecture_accuracy for n in experiment.nets}
-chart(curves_figure({k: r.history for k, r in results.items()}, lecture), key="ex_curves")
-rows = pd.DataFrame([{
-    "model": name, "parameters": r.params, "seconds": r.seconds,
-    "epochs_run": len(r.history.get("loss", [])), "best_val": r.best_val(),
-    "test_accuracy": float(((r.p_test >= 0.5) == data.y_test).mean()),
-    "lecture_val": lecture[name] if lecture[name] is not None else float("nan")}
-    for name, r in results.items()])
+chart(curves_figure({names[i]: r.history for i, r in results.items()},
+                    {names[n.id]: n.lecture_accuracy for n in experiment.nets}), key="ex_curves")
+rows = ex.results_table(experiment, fits, results, data.y_test)
 st.dataframe(headers(rows, "experiments.col").style.format(
     {t("experiments.col.seconds"): "{:.1f}", t("experiments.col.best_val"): "{:.4f}",
      t("experiments.col.test_accuracy"): "{:.4f}", t("experiments.col.lecture_val"): "{:.4f}",
@@ -136,3 +163,11 @@ st.caption(t("experiments.why_differ", train=int(len(data.x_train) * (1 - ex.VAL
              data=experiment.lecture_data))
 st.download_button(t("download.csv"), rows.to_csv(index=False).encode(),
                    f"experiment_{experiment.id}.csv", "text/csv", key="ex_download")
+
+# --- Lecture 002's threshold sweep, on this run's best model --------------------------------
+best = ex.best_result(fits, results)
+st.subheader(t("printed.sweep_title"))
+st.caption(t("printed.sweep_note", model=names[best], reviews=len(data.y_test)))
+swept = headers(printed_table(lecture_sweep.sweep(data.y_test, results[best].p_test).rows()),
+                "printed.col")
+st.dataframe(swept, hide_index=True, width="stretch")

@@ -15,6 +15,7 @@ from lab.figures.rnn import (flow_table, flow_text, forecast_figure, gradient_fl
 from lab.core.i18n import headers, t
 from lab.data.imdb import one_hot_bytes
 from lab.models.rnn_demos import SineDemo, WordsDemo
+from lab.lessons.errata import printed_table
 from lab.lessons.rnn_play import SinePlayback, WordsPlayback
 from ui import frames_player
 from ui.charts import chart, live_chart
@@ -63,6 +64,10 @@ def sine_paused(d: SineDemo) -> None:
     live_chart(loss_curves_figure(d.train_losses, d.test_losses, t("rnn.mse")), key="sine_loss")
     st.download_button(t("rnn.download_forecast"), d.forecast_table().to_csv(index=False).encode(),
                        "rnn_sine_forecast.csv", "text/csv", key="s_download")
+    st.markdown(f"**{t('printed.sine_title')}**")
+    st.dataframe(headers(printed_table(d.printouts()), "printed.col"), hide_index=True,
+                 width="stretch")
+    st.caption(t("printed.sine_note"))
 
 
 def sine_tab() -> SineDemo:

@@ -68,7 +68,8 @@ def test_what_each_entry_quotes_is_in_its_note(notes):
               "e004_val_acc": "monitor='val_acc'", "e002_return_sequence": "return_sequence = True",
               "e002_label_window": "label[i:i+window_size]", "e001_evaluate": "0.693",
               "e002_glove_dot": "w_i \\cdot w_j = \\log P(i|j)",
-              "e003_input_length": "Embedding(500, 16, input_length=100)"}
+              "e003_input_length": "Embedding(500, 16, input_length=100)",
+              "e002_raw_text_glove": "[2.5379302501678467, 0.6824399828910828]"}
     by_id = {e.id: e for e in errata.errata()}
     for entry_id, quote in quoted.items():
         assert quote in notes[by_id[entry_id].lecture], entry_id
@@ -93,6 +94,25 @@ def test_counts_the_entries_state():
     assert 80 * 10_000 == 800_000 and "800,000" in true_text("e000_imdb_one_hot")
     miss = (3768 + 4103) / 25000
     assert f"{miss:.4f}" == "0.3148" and "0.3148" in true_text("e002_last_threshold")
+
+
+def test_the_raw_text_models_count_and_why_it_is_not_reproduced(shared_data):
+    """Lecture 002's Embedding(10000, 100) + Flatten + Dense(32) + Dense(1): its printed count is
+    Keras's; the 25,000 raw reviews and the GloVe file it needs are not in the reference data."""
+    import keras
+
+    model = keras.Sequential([keras.Input((100,)), keras.layers.Embedding(10_000, 100),
+                              keras.layers.Flatten(), keras.layers.Dense(32, activation="relu"),
+                              keras.layers.Dense(1, activation="sigmoid")])
+    assert model.count_params() == 1_320_065
+    entry = {e.id: e for e in errata.errata()}["e002_raw_text_glove"]
+    assert not entry.reproducible and entry.page == ""
+    assert not list(shared_data.glob("glove*")) and len(
+        pd.read_csv(shared_data / "imdb_reviews_2000.csv")) == 2_000 < 25_000
+    for lang in ("en", "ko"):
+        text = i18n.t("errata.entry.e002_raw_text_glove.says", lang) + true_text(
+            "e002_raw_text_glove", lang)
+        assert all(v in text for v in ("88582", "400000", "1,320,065", "0.8188", "0.6824"))
 
 
 def test_the_sine_labels_are_of_another_function():
@@ -191,8 +211,12 @@ def test_the_errata_page_lists_every_entry_with_its_page(lang):
     assert len(table) == len(errata.errata())
     links = table[i18n.t("errata.col.link", lang)]
     assert set(links.dropna()) <= {lesson.url_path for lesson in LESSONS}
-    not_shown = table[i18n.t("errata.col.page", lang)] == i18n.t("errata.not_shown", lang)
+    pages = table[i18n.t("errata.col.page", lang)]
+    not_shown = pages.isin([i18n.t("errata.not_shown", lang),
+                            i18n.t("errata.not_reproducible", lang)])
     assert links[not_shown].isna().all() and links[~not_shown].notna().all()
+    assert (pages == i18n.t("errata.not_reproducible", lang)).sum() == sum(
+        not e.reproducible for e in errata.errata()) >= 1
     if lang == "ko":
         assert re.search("[가-힣]", " ".join(table[i18n.t("errata.col.true", lang)]))
     at.selectbox(key="er_lecture").set_value("004").run()

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lab.core import i18n
 from lab.models import experiments as ex
 from lab.data import imdb
 from tests.conftest import ROOT, lab_failures, link_params
@@ -90,16 +91,18 @@ def test_the_page_runs_lecture_004s_comparison(lang, tmp_path, monkeypatch):
     at.run()
     assert not lab_failures(at)
     nets = ex.EXPERIMENTS["four_architectures"].nets
-    plan = at.dataframe[0].value  # the lecture's counts, a blank where it printed none
+    plan = at.dataframe[1].value  # after the data printouts: the lecture's counts, blanks
     assert plan.iloc[:, 3].tolist() == [n.lecture_params or pd.NA for n in nets]
     at.button(key="ex_run").click().run()
     assert not lab_failures(at)
-    assert len(at.dataframe) == 2, "the results table is drawn below the plan"
-    results = at.dataframe[-1].value
+    assert len(at.dataframe) == 4, "the results table and the sweep are drawn below the plan"
+    results = at.dataframe[-2].value
     data = imdb.load_generated(10_000)
     expected = [ex.param_count(n, ex.prepare(data, n)[2]) for n in nets]
     assert len(results) == 4 and results.iloc[:, 1].tolist() == expected
-    assert results.iloc[:, 4].between(0, 1).all()  # best validation accuracy
+    assert results[i18n.t("experiments.col.best_val", lang)].between(0, 1).all()
+    printed = [n.lecture_epochs or pd.NA for n in nets]  # beside the epochs this run kept
+    assert results[i18n.t("experiments.col.lecture_epochs", lang)].tolist() == printed
     assert len(at.get("plotly_chart")) >= 2  # the lengths and the curves
 
 
@@ -130,6 +133,6 @@ def test_prepare_trains_the_experiments_the_page_then_opens_without_training(tmp
     at.button(key="ex_run").click().run()
     assert trained == [] and not lab_failures(at), (trained, lab_failures(at))
     assert at.session_state["ex_source"] == "keras"
-    assert len(at.dataframe) == 2 and len(at.dataframe[-1].value) == 4, "the results table"
+    assert len(at.dataframe) == 4 and len(at.dataframe[-2].value) == 4, "the results table"
     import streamlit as st
     st.cache_resource.clear()  # the page's reviews("keras") held the generated stand-in

@@ -174,3 +174,275 @@ def test_why_differ_names_the_largest_id():
         assert "distinct" not in text and "서로 다른" not in text
     assert "+ 1" in i18n.t("experiments.why_differ", "en", train=1, words=2, epochs=3,
                            lecture_epochs=4, data="d")
+
+
+# --- Lecture 003's early stopping watches the validation loss -------------------------------------
+def test_lecture_003_stops_on_validation_loss_and_the_page_says_so():
+    """EarlyStopping(patience=3, restore_best_weights=True): Keras's default monitor, val_loss."""
+    e = ex.EXPERIMENTS["one_hot_vs_embedding"]
+    assert (e.fit.monitor, e.fit.patience) == ("val_loss", 3)
+    assert [n.lecture_epochs for n in e.nets] == [36, 40, 27]  # where its printouts stop
+    assert [n.lecture_accuracy for n in e.nets] == [0.7944, 0.7870, 0.8024]
+    assert ex.EXPERIMENTS["four_architectures"].fit.monitor == "val_accuracy"  # monitor='val_acc'
+    for lang in ("en", "ko"):
+        text = shown(page("pages/experiments.py", {"ex_source": "generated",
+                                                   "ex_id": "one_hot_vs_embedding"}, lang))
+        assert i18n.t("experiments.monitor.val_loss", lang) in text, lang
+
+
+def test_the_kept_epoch_follows_the_monitor():
+    r = ex.Result("n", {"val_loss": [0.6, 0.5, 0.55, 0.56], "val_accuracy": [0.6, 0.7, 0.75, 0.72],
+                        "loss": [1, 1, 1, 1]}, np.zeros(2), 1, 0.0)
+    assert (r.kept_epoch("val_loss"), r.best_val("val_loss")) == (2, 0.7)
+    assert (r.kept_epoch("val_accuracy"), r.best_val("val_accuracy")) == (3, 0.75)
+
+
+def test_the_new_rule_is_a_new_key_and_the_other_keys_stay():
+    """A fit watching val_accuracy keys as before ``monitor`` and ``lecture_epochs`` existed
+    (results cached then stay valid); lecture 003's val_loss is a new key."""
+    from dataclasses import asdict
+
+    e = ex.EXPERIMENTS["four_architectures"]
+    net, fit = e.nets[0], ex.capped(e, 1)
+    old_net = {k: v for k, v in asdict(net).items() if k != "lecture_epochs"}
+    old_fit = {k: v for k, v in asdict(fit).items() if k != "monitor"}
+    assert ex.key("s", "f", net, fit) == f"s|f|{old_net}|{old_fit}"
+    e3 = ex.EXPERIMENTS["one_hot_vs_embedding"]
+    assert "'monitor': 'val_loss'" in ex.key("s", "f", e3.nets[0], ex.capped(e3, 1))
+
+
+def test_training_stops_on_the_fits_monitor(monkeypatch, shared_data):
+    """The experiment's monitor reaches Keras's EarlyStopping (one epoch on 300 reviews)."""
+    import keras
+
+    made = []
+    real = keras.callbacks.EarlyStopping
+    monkeypatch.setattr(keras.callbacks, "EarlyStopping",
+                        lambda **kw: made.append(kw) or real(**kw))
+    data = ex.subset(imdb.load_npz(shared_data / "imdb_keras_subset_num500.npz", 10**6), (300, 50))
+    e = ex.EXPERIMENTS["one_hot_vs_embedding"]
+    for experiment, expected in ((e, "val_loss"), (ex.EXPERIMENTS["stacking"], "val_accuracy")):
+        net = experiment.nets[-1]
+        x_train, x_test, words, _ = ex.prepare(data, net)
+        ex.train(net, ex.capped(experiment, 1, net), x_train, data.y_train, x_test, words)
+        assert made[-1]["monitor"] == expected and made[-1]["restore_best_weights"]
+
+
+# --- Lecture 002's sine section: shapes, parameters, five predictions and labels ------------------
+def test_the_sine_printouts_at_the_lectures_settings():
+    from lab.models.rnn_demos import SINE_LECTURE, SineDemo
+
+    rows = {what: (lecture, run, true)
+            for what, lecture, run, true in SineDemo(20, 128).printouts()}
+    for what in ("sine_windows", "sine_split", "sine_params", "sine_pred_shape"):
+        lecture, run, true = rows[what]
+        assert lecture == run == true, what
+    assert rows["sine_params"][1] == 16_769 == 16_640 + 129
+    lecture, run, true = rows["sine_random_idx"]
+    assert list(run) == list(true) == lecture == [166, 62, 33, 92, 105]
+    lecture, run, true = rows["sine_label"]
+    np.testing.assert_allclose(run, true)  # the code's function, sin(2x) + cos(x/2)
+    assert np.abs(np.asarray(run) - lecture).max() > 0.5  # not the lecture's labels
+    lecture, run, _ = rows["sine_label_cos_x"]
+    np.testing.assert_allclose(run, lecture, atol=1e-8)  # the lecture's: sin(2x) + cos(x)
+    assert SINE_LECTURE["pred"][0] == -1.6262805 and len(rows["sine_pred"][1]) == 5
+
+
+def test_other_settings_change_this_runs_column_only():
+    from lab.models.rnn_demos import SineDemo
+
+    rows = {what: (lecture, run, true) for what, lecture, run, true in SineDemo(30, 8).printouts()}
+    assert rows["sine_windows"][1] == ((970, 30, 1), (970, 1))
+    assert rows["sine_windows"][2] == ((980, 20, 1), (980, 1)) == rows["sine_windows"][0]
+    assert rows["sine_params"][1:] == (8 + 64 + 8 + 9, 16_769)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_sine_tab_shows_the_lectures_printouts_with_128_units(lang):
+    at = page("pages/rnn.py", {"s_units": 128}, lang)
+    tables = [d.value for d in at.dataframe
+              if i18n.t("printed.col.lecture", lang) in getattr(d.value, "columns", [])]
+    assert len(tables) == 1, "the sine printouts"
+    table = tables[0].set_index(i18n.t("printed.col.printed", lang))
+    row = table.loc[i18n.t("printed.sine_params", lang)]
+    assert row.tolist() == ["16,769", "16,769", "16,769"]
+    labels = table.loc[i18n.t("printed.sine_label", lang)]
+    assert labels.iloc[0].startswith("[-1.6275") and labels.iloc[1].startswith("[-0.8958")
+    assert table.loc[i18n.t("printed.sine_random_idx", lang)].iloc[1] == "[166, 62, 33, 92, 105]"
+
+
+# --- Lecture 002's threshold sweep and confusion matrix -------------------------------------------
+def lecture_code(prob, y_test):
+    """Lecture 002's loop, transcribed (range_with_floats, confusion_matrix(mylist, y_test))."""
+    from sklearn.metrics import confusion_matrix
+
+    def range_with_floats(start, stop, step):
+        while stop > start:
+            yield start
+            start += step
+    res, mylist = {}, []
+    for i in range_with_floats(0.4, 0.801, 0.001):
+        for j in range(len(prob)):
+            mylist.append(1 if prob[j] >= i else 0)
+        mymtx = confusion_matrix(mylist, y_test)
+        res[round(i, 3)] = round((mymtx[0, 1] + mymtx[1, 0]) / (sum(sum(mymtx))), 4)
+        mylist = []
+    return mymtx, min(res.values()), min(res, key=res.get)
+
+
+def test_the_sweep_is_the_lectures_code_and_the_true_table_is_the_best_ones():
+    from sklearn.metrics import confusion_matrix
+
+    from lab.models import lecture_sweep as ls
+
+    rng = np.random.default_rng(2)
+    y = rng.integers(0, 2, 800)
+    p = np.clip(0.35 * y + 0.65 * rng.random(800), 0, 1)
+    s = ls.sweep(y, p)
+    table, lowest, at = lecture_code(p, y)
+    assert (s.last_table.tolist(), s.lowest, s.lowest_at) == (table.tolist(), lowest, at)
+    assert s.true_table.tolist() == confusion_matrix(y, p >= at).tolist()  # rows: true classes
+    assert s.true_table.tolist() != s.last_table.tolist()
+    assert round(s.last_threshold, 3) == 0.8 and len(ls.lecture_thresholds()) == 401
+    # the lecture's printed table is not its best: its miss rate is above the lowest it prints
+    assert round(ls.miss_rate(ls.PRINTED_TABLE), 4) == 0.3148 > ls.PRINTED_LOWEST == 0.3143
+    assert np.sum(ls.PRINTED_TABLE) == 25_000 and np.sum(ls.PRINTED_TABLE, axis=0).tolist() == [
+        12_500, 12_500]  # columns are the true classes: the test set's 12,500 and 12,500
+
+
+def generated_experiment(experiment: str, lang: str, tmp_path, monkeypatch) -> AppTest:
+    """The experiments page on the generated reviews, one epoch, a cache folder of its own."""
+    monkeypatch.setenv("LAB_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(imdb, "KERAS_FILE", tmp_path / "none.npz")  # the generated reviews
+    return page("pages/experiments.py", {"ex_id": experiment, "ex_epochs": 1,
+                                         "ex_source": "generated"}, lang)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_experiments_page_shows_the_sweep(lang, tmp_path, monkeypatch):
+    from lab.models import lecture_sweep as ls
+    from tests.conftest import lab_failures
+
+    at = generated_experiment("stacking", lang, tmp_path, monkeypatch)
+    at.button(key="ex_run").click().run()
+    assert not lab_failures(at)
+    results, swept = at.dataframe[-2].value, at.dataframe[-1].value.set_index(
+        i18n.t("printed.col.printed", lang))
+    row = swept.loc[i18n.t("printed.sweep_table", lang)]
+    assert row.iloc[0] == "[[8397, 3768], [4103, 8732]]"
+    assert swept.loc[i18n.t("printed.sweep_lowest", lang)].iloc[0] == "0.3143"
+    assert swept.loc[i18n.t("printed.sweep_table_rate", lang)].iloc[0] == "0.3148"
+    data = ex.reviews("generated")
+    fits = {n.id: ex.capped(ex.EXPERIMENTS["stacking"], 1, n) for n in ex.EXPERIMENTS[
+        "stacking"].nets}
+    found = {n.id: ex.STORE.get(ex.key("generated", ex.prepare(data, n)[3], n, fits[n.id]))
+             for n in ex.EXPERIMENTS["stacking"].nets}
+    best = ex.best_result(fits, found)
+    s = ls.sweep(data.y_test, found[best].p_test)
+    assert row.iloc[1] == str(s.last_table.tolist()) and row.iloc[2] == str(s.true_table.tolist())
+    assert i18n.t("experiments.col.kept_epoch", lang) in results.columns
+
+
+# --- What lectures 001 and 003 print of the data --------------------------------------------------
+def printed_rows(data) -> dict:
+    from lab.models import lecture_printouts as lp
+
+    return {what: (lecture, run, true) for what, lecture, run, true in lp.rows(data)}
+
+
+def test_the_data_printouts_on_the_reference_subset(shared_data):
+    """The subset is Keras's first 5,000 reviews: the first reviews' printouts are the lecture's."""
+    from lab.models import lecture_printouts as lp
+
+    rows = printed_rows(imdb.load_npz(shared_data / "imdb_keras_subset_num500.npz", 10**6))
+    for what in ("imdb_filtered", "imdb_movie", "imdb_decoded", "imdb_lengths_before",
+                 "imdb_003_length0"):
+        lecture, run, _ = rows[what]
+        assert lecture == run, what
+    assert rows["imdb_labels"][1].tolist() == lp.L001["labels"]
+    assert rows["imdb_003_labels"][1].tolist() == lp.L003["labels"]
+    lecture, run, true = rows["imdb_lengths"]
+    assert (lecture, run, true) == ([218, 189], [59, 32], [59, 32])  # the note's slip
+    ours = imdb.cap_vocabulary(imdb.load_npz(shared_data / "imdb_keras_subset_num500.npz",
+                                             10**6).x_train[:1], 100, 20)[0]
+    assert ours[:20] == lp.L001["x0"][:20] and (len(ours), len(lp.L001["x0"])) == (218, 214)
+    assert [i for i in ours if i != 2] == [i for i in lp.L001["x0"] if i != 2]  # e001_x0_list
+    assert rows["imdb_one_hot"][0] == ((20_000, 100, 100), 800_000_000)
+    assert imdb.one_hot_bytes(20_000, 100, 100) == 800_000_000
+
+
+def test_the_data_printouts_count_what_the_page_has():
+    rows = printed_rows(imdb.load_generated(10_000))
+    n = len(imdb.load_generated(10_000).x_train)
+    assert rows["imdb_train_shape"][1] == ((n,), (n,))
+    assert rows["imdb_seq_shapes"][1] == ((n - n // 5, 100), (n // 5, 100))
+    assert rows["imdb_003_seq_shape"][1] == (n - n // 5, 100)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_experiments_page_shows_the_data_printouts(lang, shared_data, monkeypatch):
+    import streamlit as st
+
+    subset = imdb.load_npz(shared_data / "imdb_keras_subset_num500.npz", 10**6)
+    monkeypatch.setattr(ex, "reviews", lambda source: subset)  # stands for Keras's reviews
+    st.cache_resource.clear()
+    try:
+        at = page("pages/experiments.py", {"ex_source": "generated"}, lang)
+    finally:
+        st.cache_resource.clear()  # the page's reviews("generated") held the subset
+    table = at.dataframe[0].value.set_index(i18n.t("printed.col.printed", lang))
+    assert table.loc[i18n.t("printed.imdb_movie", lang)].tolist() == ["17", "17", "–"]
+    lengths = table.loc[i18n.t("printed.imdb_lengths", lang)].tolist()
+    assert lengths == ["[218, 189]", "[59, 32]", "[59, 32]"]
+    labels = table.loc[i18n.t("printed.imdb_labels", lang)]
+    assert labels.iloc[0] == labels.iloc[1] == "[1, 0, 0, 1, 0, 0, 1, 0, 1, 0]"
+    assert table.loc[i18n.t("printed.imdb_one_hot", lang)].iloc[0] == (
+        "(20000, 100, 100) 800,000,000")
+
+
+# --- Lecture 001's NumPy RecurrentNetwork on IMDB (TBPTT over 10 steps) ---------------------------
+def test_the_numpy_networks_input_split_and_update_are_the_lectures(shared_data):
+    import keras
+
+    from lab.models import numpy_imdb as ni
+    from lab.networks import rnn
+
+    data = ex.subset(imdb.load_npz(shared_data / "imdb_keras_subset_num500.npz", 10**6), (300, 10))
+    x_train, y_train, x_val, y_val = ni.lecture_split(data)
+    np.random.seed(42)
+    order = np.random.permutation(300)  # the lecture's random_index
+    ids = imdb.pad(imdb.drop_oov(imdb.cap_vocabulary(data.x_train, 100, 20)), 100)
+    assert (x_train == ids[order[:240]]).all() and (x_val == ids[order[240:]]).all()
+    assert (y_val == data.y_train[order[240:]]).all()
+    batch = ni.OneHot(x_train, 100)[np.arange(4)]  # to_categorical: the padding is [1, 0, ...]
+    np.testing.assert_array_equal(batch, keras.utils.to_categorical(x_train[:4], 100))
+    net = rnn.init_rnn(100, 32)
+    before = net.copy()
+    trace = rnn.forward(net, batch)
+    g = rnn.bptt(net, trace, y_train[:4, None], 10).params()
+    rnn.train_epoch(net, ni.OneHot(x_train[:4], 100), y_train[:4, None], ni.SGD(0.01), 32, k=10)
+    for name, value in net.params().items():  # w -= lr * grad, gradient truncated at 10 steps
+        np.testing.assert_allclose(value, before.params()[name] - 0.01 * g[name], atol=1e-12)
+    assert ni.score(np.array([0.6, 0.4, 0.5]), np.array([1, 0, 1])) == 2 / 3  # z2 > 0 only
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_experiments_page_trains_the_numpy_network(lang, tmp_path, monkeypatch):
+    from lab.models import numpy_imdb as ni
+    from tests.conftest import lab_failures
+
+    at = generated_experiment("lecture_001", lang, tmp_path, monkeypatch)
+    at.button(key="ex_numpy_run").click().run(timeout=300)
+    data = ex.reviews("generated")
+    key = ni.key("generated", ni.lecture_split(data), ni.setup(1))
+    job = ex.STORE.job(key)
+    if job is not None:  # still training (the first run compiles the kernels): wait, redraw
+        assert job.wait(300)
+        at.run()
+    assert not lab_failures(at)
+    table = at.dataframe[-1].value.set_index(i18n.t("printed.col.printed", lang))
+    row = table.loc[i18n.t("printed.numpy_score", lang)]
+    found = ex.STORE.get(key)
+    assert found.history["val_accuracy"][-1] == ni.score(found.p_test, ni.lecture_split(data)[3])
+    assert row.tolist()[:2] == ["0.7002", f"{found.history['val_accuracy'][-1]:.4f}"]
+    assert table.loc[i18n.t("printed.numpy_epochs", lang)].tolist()[:2] == ["20", "1"]

@@ -78,7 +78,7 @@ RNN = Controls(
     C("w_seed", "number", "rnn.seed", 0, **SEEDS),
     C("w_typed", "text", "rnn.typed", "so bad", max_chars=100),
     C("s_steps", "slider", "rnn.time_steps", 20, 2, 60),
-    C("s_units", "slider", "rnn.units", 16, 2, 64),
+    C("s_units", "slider", "rnn.units", 16, 2, 128),  # lecture 002: SimpleRNN(128)
     C("s_lr", "select_slider", "rnn.lr", 0.01, options=RNN_LR),
     C("s_seed", "number", "rnn.seed", 0, **SEEDS),
     C("u_source", "radio", "rnn.sequence", "lecture", options=("lecture", "typed", "sine"),

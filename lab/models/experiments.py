@@ -2,7 +2,9 @@
 each experiment is a few models trained on the same reviews and compared.
 
 * lecture 003: SimpleRNN(8) on one-hot input against Embedding(500, 16) + SimpleRNN(8), then
-  an LSTM(8); RMSprop 1e-4, batch 64, early stopping (patience 3), maxlen 100, 500 words;
+  an LSTM(8); RMSprop 1e-4, batch 64, maxlen 100, 500 words, and the lecture's
+  ``EarlyStopping(patience=3, restore_best_weights=True)``, which watches Keras's default,
+  the validation loss;
 * lecture 001: SimpleRNN(32) on one-hot (100 words, the top 20 skipped and the ids left at 2
   dropped) against Embedding(1000, 32) + SimpleRNN(8);
 * lecture 004, maxlen 20, the full vocabulary: Embedding(·, 8) + Flatten + Dense (feed-forward),
@@ -22,7 +24,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, replace
 
 import numpy as np
+import pandas as pd
 
+from lab.core import i18n
 from lab.data import imdb
 from lab.maths import kinds
 from lab.core.cache import digest
@@ -58,6 +62,7 @@ class Net:
     maxlen: int = 100
     lecture_params: int | None = None
     lecture_accuracy: float | None = None  # the lecture's best printed val accuracy
+    lecture_epochs: int | None = None  # the last epoch the lecture's printout shows
     fit: "Fit | None" = None  # the lecture compiles this model its own way (else the experiment's)
 
 
@@ -69,6 +74,7 @@ class Fit:
     epochs: int  # the lecture's
     patience: int
     seed: int = 0
+    monitor: str = "val_accuracy"  # what early stopping watches (lecture 003: val_loss)
 
 
 @dataclass(frozen=True)
@@ -82,28 +88,30 @@ class Experiment:
 
 E = Layer
 EXPERIMENTS: dict[str, Experiment] = {e.id: e for e in (
-    Experiment("one_hot_vs_embedding", "003", Fit("rmsprop", 1e-4, 64, 100, 3), (
+    Experiment("one_hot_vs_embedding", "003", Fit("rmsprop", 1e-4, 64, 100, 3,
+                                                  monitor="val_loss"), (
         Net("one_hot_simplernn", (E("SimpleRNN", 8),), lecture_params=4_081,
-            lecture_accuracy=0.7944),
+            lecture_accuracy=0.7944, lecture_epochs=36),
         Net("embedding_simplernn", (E("SimpleRNN", 8),), embedding=16, lecture_params=8_209,
-            lecture_accuracy=0.7870),
+            lecture_accuracy=0.7870, lecture_epochs=40),
         Net("embedding_lstm", (E("LSTM", 8),), embedding=16, lecture_params=8_809,
-            lecture_accuracy=0.8024)), "20,000 / 5,000"),
+            lecture_accuracy=0.8024, lecture_epochs=27)), "20,000 / 5,000"),
     Experiment("lecture_001", "001", Fit("sgd", 0.01, 32, 20, 20), (
         Net("one_hot_simplernn32", (E("SimpleRNN", 32),), num_words=100, skip_top=20,
-            drop_oov=True, lecture_params=4_289, lecture_accuracy=0.7160),  # epoch 20
+            drop_oov=True, lecture_params=4_289, lecture_accuracy=0.7160, lecture_epochs=20),
         Net("embedding1000_simplernn", (E("SimpleRNN", 8),), embedding=32, num_words=1000,
             skip_top=20, drop_oov=True, lecture_params=32_337, lecture_accuracy=0.8158,
-            fit=Fit("adam", 1e-3, 32, 10, 10))), "20,000 / 5,000"),
+            lecture_epochs=10, fit=Fit("adam", 1e-3, 32, 10, 10))), "20,000 / 5,000"),
     Experiment("four_architectures", "004", Fit("rmsprop", 1e-3, 128, 30, 0), (
         Net("feed_forward", (), embedding=8, head="flatten", num_words=0, maxlen=20,
-            lecture_params=708_793, lecture_accuracy=0.7600),
+            lecture_params=708_793, lecture_accuracy=0.7600, lecture_epochs=10),
         Net("lstm1", (E("LSTM", 1, "sigmoid"),), embedding=8, head="none", num_words=0,
-            maxlen=20, lecture_params=708_672, lecture_accuracy=0.7288),
+            maxlen=20, lecture_params=708_672, lecture_accuracy=0.7288, lecture_epochs=16),
         Net("lstm32_dense", (E("LSTM", 32),), embedding=8, num_words=0, maxlen=20,
-            lecture_accuracy=0.7556),
+            lecture_accuracy=0.7556, lecture_epochs=7),
         Net("lstm4_sequences", (E("LSTM", 4, sequences=True),), embedding=8, head="flatten",
-            num_words=0, maxlen=20, lecture_params=708_921, lecture_accuracy=0.7258)),
+            num_words=0, maxlen=20, lecture_params=708_921, lecture_accuracy=0.7258,
+            lecture_epochs=3)),
         "20,000 / 5,000, 88,579 words"),
     Experiment("stacking", "000, 002", Fit("adam", 3e-3, 128, 8, 3), (
         Net("one_lstm", (E("LSTM", 8),), embedding=16),
@@ -220,23 +228,56 @@ class Result(Stored, prefix="experiment"):
     params: int
     seconds: float
 
-    def best_val(self) -> float:
-        return max(self.history.get("val_accuracy", [float("nan")]))
+    def kept_epoch(self, monitor: str = "val_accuracy") -> int:
+        """The epoch (from 1) whose weights early stopping kept: the best of ``monitor``."""
+        values = self.history.get(monitor) or [float("nan")]
+        return 1 + int(np.nanargmin(values) if monitor.endswith("loss") else np.nanargmax(values))
+
+    def best_val(self, monitor: str = "val_accuracy") -> float:
+        """The validation accuracy of the kept epoch (the best one when watching accuracy)."""
+        accuracy = self.history.get("val_accuracy") or [float("nan")]
+        return accuracy[min(self.kept_epoch(monitor), len(accuracy)) - 1]
 
 
 def train(net: Net, fit: Fit, x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray,
           words: int, job: Job | None = None) -> Result:
-    """Fit with the lecture's optimizer, batch and early stopping (on validation accuracy;
-    the best epoch's weights are kept), the last 20% of the training reviews held out."""
+    """Fit with the lecture's optimizer, batch and early stopping (on ``fit.monitor``; the
+    best epoch's weights are kept), the last 20% of the training reviews held out."""
     import keras
 
     job = job or Job("", fit.epochs)
     keras.utils.set_random_seed(fit.seed)
     model = build(net, words)
     history, seconds = fit_classifier(model, fit.optimizer, fit.lr, x_train, y_train,
-                                      fit.epochs, fit.batch_size, VALIDATION, fit.patience, job)
+                                      fit.epochs, fit.batch_size, VALIDATION, fit.patience, job,
+                                      monitor=fit.monitor)
     p_test = model.predict(x_test, verbose=0, batch_size=512)[:, 0].astype(float)
     return Result(net.id, history, p_test, int(model.count_params()), seconds)
+
+
+def results_table(experiment: Experiment, fits: dict[str, Fit], results: dict[str, Result],
+                  y_test: np.ndarray) -> pd.DataFrame:
+    """One row per trained net (``results`` by net id): parameters, the epochs run and the
+    kept one beside the last epoch the lecture printed, the kept epoch's validation accuracy
+    beside the lecture's, the test accuracy at threshold 0.5, seconds."""
+    rows = []
+    for net in experiment.nets:
+        if net.id not in results:
+            continue
+        r, monitor = results[net.id], fits[net.id].monitor
+        rows.append({
+            "model": i18n.t(f"experiments.net.{net.id}"), "parameters": r.params,
+            "epochs_run": len(r.history.get("loss", [])), "kept_epoch": r.kept_epoch(monitor),
+            "lecture_epochs": net.lecture_epochs, "best_val": r.best_val(monitor),
+            "lecture_val": net.lecture_accuracy,
+            "test_accuracy": float(((r.p_test >= 0.5) == np.asarray(y_test)).mean()),
+            "seconds": r.seconds})
+    return pd.DataFrame(rows).astype({"lecture_epochs": "Int64", "lecture_val": "Float64"})
+
+
+def best_result(fits: dict[str, Fit], results: dict[str, Result]) -> str:
+    """The id of the trained net with the highest kept validation accuracy."""
+    return max(results, key=lambda i: results[i].best_val(fits[i].monitor))
 
 
 MAX_RESULTS = 16
@@ -244,7 +285,17 @@ STORE: Store[Result] = Result.store("experiments", MAX_RESULTS)
 
 
 def key(source: str, fingerprint: str, net: Net, fit: Fit) -> str:
-    return f"{source}|{fingerprint}|{asdict(net)}|{asdict(fit)}"
+    """The store's key: the data and every setting that changes the training. The printed
+    epochs are no setting, and a fit that watches validation accuracy keys as it did before
+    ``monitor`` existed, so results cached then stay valid; lecture 003's new rule is a new key."""
+    return f"{source}|{fingerprint}|{_as_keyed(asdict(net))}|{_as_keyed(asdict(fit))}"
+
+
+def _as_keyed(fields: dict) -> dict:
+    """``fields`` (and a net's own fit inside) without the fields added after results were cached
+    while they have the value all of those results had."""
+    return {k: _as_keyed(v) if isinstance(v, dict) else v for k, v in fields.items()
+            if k != "lecture_epochs" and (k, v) != ("monitor", "val_accuracy")}
 
 
 def request(source: str, data: imdb.Dataset, net: Net, fit: Fit, restart: bool = False):

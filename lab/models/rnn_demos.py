@@ -3,7 +3,9 @@
 * :class:`WordsDemo`: lecture 000's many-to-one character RNN (``good``, ``so good`` -> 1;
   ``bad``, ``worse`` -> 0), then any word the user types.
 * :class:`SineDemo`: lecture 002's one-step-ahead forecast of ``sin(2x) + cos(x/2)`` from the
-  last ``time_steps`` values, trained on the first 80% and scored on the last 20%.
+  last ``time_steps`` values, trained on the first 80% and scored on the last 20%; what the
+  lecture prints for it (shapes, parameters, five predictions and labels) beside this run's
+  (:meth:`SineDemo.printouts`).
 
 Both train the NumPy RNN of ``lab.networks.rnn`` with Adam, seeded, so Reset gives the same start.
 Play computes a demo's next frames at once (:meth:`Playable.trajectory`): copies of the demo
@@ -25,6 +27,15 @@ from lab.core.errors import InvalidInput
 
 
 WORDS_CONVERGED = 1e-3  # the words demo stops playing below this loss
+
+# Lecture 002's sine section: SimpleRNN(128) on windows of 20, np.random.seed(1886) picks five
+# test windows, and it prints these (its labels are values of sin(2x) + cos(x), not of its code's
+# sin(2x) + cos(x/2): lab/lectures/errata.toml, e002_sine_labels).
+SINE_LECTURE = dict(time_steps=20, units=128, seed=1886, windows=((980, 20, 1), (980, 1)),
+                    split=((784, 20, 1), (784, 1), (196, 20, 1), (196, 1)), params=16_769,
+                    pred_shape=(196, 1), idx=[166, 62, 33, 92, 105],
+                    pred=[-1.6262805, -0.1958181, -1.2127525, -0.19390522, -1.3780198],
+                    label=[-1.62753387, -0.19606911, -1.21355631, -0.19342387, -1.37960403])
 
 
 class Playable:
@@ -158,6 +169,32 @@ class SineDemo(_Demo):
         pred = rnn.forward(self.net, self.x_test).a2[:, 0]
         start = len(self.series) - len(self.x_test)
         return self.time, self.series, pred, start
+
+    def picked(self) -> np.ndarray:
+        """The lecture's five test windows: ``np.random.seed(1886)``, then
+        ``np.random.randint(0, len(y_test), size=5)``."""
+        return np.random.RandomState(SINE_LECTURE["seed"]).randint(0, len(self.y_test), size=5)
+
+    def printouts(self) -> list[tuple]:
+        """(what, the lecture's printout, this run's, the true value at the lecture's settings)
+        for each number lecture 002 prints in its sine section (``lab.lessons.errata``)."""
+        L = SINE_LECTURE
+        true = SineDemo(L["time_steps"], n_c=1)  # the lecture's windows (no training needed)
+        idx, true_idx = self.picked(), true.picked()
+        x_target = self.time[len(self.series) - len(self.x_test):][idx]  # x of each picked label
+        return [
+            ("sine_windows", L["windows"], (self.shapes["X"], (self.shapes["X"][0], 1)),
+             (true.shapes["X"], (true.shapes["X"][0], 1))),
+            ("sine_split", L["split"], (self.x_train.shape, self.y_train.shape,
+                                        self.x_test.shape, self.y_test.shape),
+             (true.x_train.shape, true.y_train.shape, true.x_test.shape, true.y_test.shape)),
+            ("sine_params", L["params"], rnn.count_params(1, self.n_c, 1),
+             rnn.count_params(1, L["units"], 1)),
+            ("sine_pred_shape", L["pred_shape"], (len(self.x_test), 1), (len(true.x_test), 1)),
+            ("sine_random_idx", L["idx"], idx, true_idx),
+            ("sine_pred", L["pred"], rnn.forward(self.net, self.x_test[idx]).a2[:, 0], None),
+            ("sine_label", L["label"], self.y_test[idx, 0], true.y_test[true_idx, 0]),
+            ("sine_label_cos_x", L["label"], np.sin(2 * x_target) + np.cos(x_target), None)]
 
     def forecast_table(self) -> pd.DataFrame:
         """The test part: x, the true y and the forecast."""

@@ -1,6 +1,7 @@
 """Fitting a Keras binary classifier the lectures' way, for every IMDB model of the lab:
-binary cross-entropy, accuracy, early stopping on validation accuracy (the best epoch's weights
-kept), the last part of the training data held out, progress to a ``lab.training.jobs.Job``."""
+binary cross-entropy, accuracy, early stopping on validation accuracy or loss (the best epoch's
+weights kept), the last part of the training data held out, progress to a
+``lab.training.jobs.Job``."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from lab.training.jobs import Job, keras_callback
 
 def fit_classifier(model, optimizer: str, lr: float, x: np.ndarray, y: np.ndarray, epochs: int,
                    batch_size: int, validation: float, patience: int, job: Job,
-                   shuffle: bool = True) -> tuple[dict[str, list[float]], float]:
+                   shuffle: bool = True, monitor: str = "val_accuracy",
+                   ) -> tuple[dict[str, list[float]], float]:
     """Compile and fit ``model``; (history as plain floats, seconds). A loss that is not a
     number stops training (``TerminateOnNaN``); a cancelled job stops it after the batch."""
     import keras
@@ -23,7 +25,7 @@ def fit_classifier(model, optimizer: str, lr: float, x: np.ndarray, y: np.ndarra
     model.compile(optimizer=opt, loss="binary_crossentropy", metrics=["accuracy"])
     n_fit = len(x) - int(len(x) * validation)
     callbacks = [keras.callbacks.TerminateOnNaN(),
-                 keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=patience,
+                 keras.callbacks.EarlyStopping(monitor=monitor, patience=patience,
                                                restore_best_weights=True),
                  keras_callback(job, -(-n_fit // batch_size))]
     t0 = time.perf_counter()
