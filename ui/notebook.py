@@ -40,7 +40,7 @@ def _value(state: Mapping, table, key: str):
     c, raws = table[key], st.query_params.get_all(key)
     try:
         if raws and c.kind == "multiselect":
-            return tuple(o for o in c.options if c.url(o)[0] in raws)
+            return tuple(o for o in c.options if c.url([o])[0] in raws)
         if raws and c.options:
             return next(o for o in c.options if c.matches(raws, o))
         if raws and c.kind == "toggle":
