@@ -412,3 +412,36 @@ def test_the_experiments_notebook_reproduces_the_page(experiment, keras_imdb_pre
         assert got[net]["params"] == row["params"], net
         assert got[net]["test_accuracy"] == pytest.approx(
             row["test_accuracy"], abs=nb_experiments.ACCURACY_TOLERANCE), net
+
+
+def cells_until(nb, marker: str, folder: Path, monkeypatch) -> dict:
+    """The notebook's code cells run here up to the first that holds ``marker``; its names."""
+    monkeypatch.chdir(folder)
+    space: dict = {}
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            exec(cell.source, space)
+            if marker in cell.source:
+                return space
+    raise AssertionError(marker)
+
+
+@pytest.mark.parametrize("source", ["embedded", "yahoo_csv"])
+def test_the_notebook_reads_the_pages_prices_and_windows(source, shared_data, tmp_path,
+                                                          monkeypatch):
+    """The embedded series (bokeh-sampledata) and a Yahoo Finance export (lecture 002's
+    Samsung file), up to the windows: the page's prices and the page's scaled windows."""
+    if source == "embedded":
+        data, where = stock.load_embedded("AAPL"), nb_stock.Source("embedded", "AAPL")
+    else:
+        shutil.copy(shared_data / "samsung_005930.csv", tmp_path)
+        data = stock.parse_csv((shared_data / "samsung_005930.csv").read_bytes(), "samsung.csv")
+        where = nb_stock.Source("upload", file_name="samsung_005930.csv")
+    prep = dataclasses.replace(stock_model.PRESETS["lecture 002 returns"].prep, train_fraction=0.8)
+    nb = nb_stock.build(nb_stock.Settings(where, prep, stock_model.ForecastSettings()), None, "en")
+    space = cells_until(nb, "X_train, y_train", tmp_path, monkeypatch)
+    assert np.allclose(space["prices"][list(data.frame.columns)].to_numpy(),
+                       data.frame.to_numpy(), rtol=1e-12)
+    windows = stock.prepare(data, prep)
+    assert space["X"].shape == windows.X.shape and np.array_equal(space["X"], windows.X)
+    assert np.array_equal(space["y"], windows.y)
