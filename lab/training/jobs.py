@@ -29,9 +29,11 @@ QUEUED, RUNNING, DONE, DIVERGED, CANCELLED, FAILED = (
     "queued", "running", "done", "diverged", "cancelled", "failed")
 FINISHED = (DONE, DIVERGED, CANCELLED, FAILED)
 STUDENT, LECTURER = "student", "lecturer"
-# A session that has neither asked for nor polled a job for this long no longer waits for it
-# (pages poll every 0.5 s: six polls missed).
-WAIT_S = 3.0
+# A session that has neither asked for nor polled a job for this long no longer waits for it.
+# Pages poll every 0.5 s, but a server busy with a room of thirty (bench.live's explore) answers
+# polls seconds late; at 3 s the jobs of sessions still waiting were dropped before their first
+# epoch and asked for again. A session that moves on leaves its job at once (``leave``).
+WAIT_S = 10.0
 
 
 @dataclass(frozen=True)
