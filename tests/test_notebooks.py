@@ -340,6 +340,12 @@ def test_every_training_page_offers_its_notebook(page, monkeypatch):
         assert "keras.layers.LSTM(32)" in "".join(c.source for c in nb.cells)
         assert "epochs=1," in "".join(c.source for c in nb.cells)
         assert settings_of(nb)["MAXLEN"] == imdb.PRESETS[imdb_model.DEFAULT_PRESET][2]
+        at.button(key="im_train").click().run()  # trained: the notebook has the page's numbers
+        nb = nbformat.reads(handed[name]().decode(), as_version=4)
+        accuracy = next(m.value for m in at.metric if m.label == i18n.t("imdb.accuracy", "en"))
+        row = re.search(rf"\| {i18n.t('notebooks.number.test_accuracy', 'en')} \| `([0-9.]+)`",
+                        markdown(nb))
+        assert row and float(row.group(1)) == pytest.approx(float(accuracy), abs=5e-4)
     if page == "stock":
         assert f"keras.layers.{at.selectbox(key='sk_kind').value}(" in "".join(
             c.source for c in nb.cells)

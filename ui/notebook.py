@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 from datetime import date
 from typing import Any, Callable, Mapping
 
@@ -146,18 +147,25 @@ def _imdb(state: Mapping) -> Maker:
         shown = None
         if asked is not None and asked[0] in ("keras", "generated"):  # the page's own names
             source, num_words, skip_top, maxlen = asked[:4]
-            data = (imdb.load_keras(num_words, skip_top) if source == "keras"
-                    else imdb.load_generated(num_words, skip_top))
-            if asked[-1]:  # lecture 001 drops the ids left at 2
-                data = dataclasses.replace(data, x_train=imdb.drop_oov(data.x_train),
-                                           x_test=imdb.drop_oov(data.x_test))
-            fingerprint = imdb.padded(data, maxlen)[2]
-            found = imdb_model.STORE.get(imdb_model.model_key(data.source, fingerprint,
-                                                              s.preset, model))
+            name, fingerprint, y_test = _imdb_reviews(source, num_words, skip_top, maxlen,
+                                                      bool(asked[-1]))
+            found = imdb_model.STORE.get(imdb_model.model_key(name, fingerprint, s.preset, model))
             if found is not None and not found.diverged:
-                shown = nb_imdb.numbers(found, data.y_test, num_words, s.threshold)
+                shown = nb_imdb.numbers(found, y_test, num_words, s.threshold)
         return nb_imdb.build(s, shown, lang)
     return make
+
+
+@functools.lru_cache(maxsize=8)
+def _imdb_reviews(source: str, num_words: int, skip_top: int, maxlen: int, drop_oov: bool):
+    """(source name, fingerprint, test labels) of the IMDB page's reviews, as the page pads
+    them: read once per server, not once per click (the arrays are not kept)."""
+    data = (imdb.load_keras(num_words, skip_top) if source == "keras"
+            else imdb.load_generated(num_words, skip_top))
+    if drop_oov:  # lecture 001 drops the ids left at 2
+        data = dataclasses.replace(data, x_train=imdb.drop_oov(data.x_train),
+                                   x_test=imdb.drop_oov(data.x_test))
+    return data.source, imdb.padded(data, maxlen)[2], data.y_test
 
 
 def _experiments(state: Mapping) -> Maker:
@@ -166,16 +174,23 @@ def _experiments(state: Mapping) -> Maker:
 
     def make(lang: str):
         e = ex.EXPERIMENTS[s.experiment]
-        data = ex.reviews(s.source)
+        fingerprints, y_test = _experiment_reviews(s.source, e.id)
         found = {}
-        for net in e.nets:
-            fingerprint = ex.prepare(data, net)[3]
+        for net, fingerprint in zip(e.nets, fingerprints):
             result = ex.STORE.get(ex.key(s.source, fingerprint, net, ex.capped(e, s.epochs, net)))
             if result is not None and not result.diverged:
                 found[net.id] = result
-        shown = nb_experiments.numbers(e, found, data.y_test) if found else None
+        shown = nb_experiments.numbers(e, found, y_test) if found else None
         return nb_experiments.build(s, shown, lang)
     return make
+
+
+@functools.lru_cache(maxsize=16)
+def _experiment_reviews(source: str, experiment: str):
+    """(each net's data fingerprint, test labels) of an experiment, as the page prepares its
+    reviews: once per server, not once per click."""
+    data = ex.reviews(source)
+    return [ex.prepare(data, net)[3] for net in ex.EXPERIMENTS[experiment].nets], data.y_test
 
 
 MAKERS: dict[str, Callable[[Mapping], Maker]] = {  # page -> its notebook at the session's settings
