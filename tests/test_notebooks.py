@@ -322,7 +322,8 @@ def test_every_training_page_offers_its_notebook(page, monkeypatch):
     handed = handed_notebooks(monkeypatch)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     if page == "imdb":  # new settings: the page waits for its Train button
-        at.query_params.update(link_params({"im_epochs": 1}))
+        at.query_params.update(link_params({"im_epochs": 1, "im_kind": "SimpleRNN",
+                                            "im_units": 4, "im_emb": 8}))
     at.switch_page(f"pages/{page}.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
@@ -337,7 +338,7 @@ def test_every_training_page_offers_its_notebook(page, monkeypatch):
     trained = i18n.t("notebooks.not_trained", "en") not in markdown(nb)
     assert trained == (page in ("xor", "rnn", "structures", "stock")), page
     if page == "imdb":  # the settings on screen
-        assert "keras.layers.LSTM(32)" in "".join(c.source for c in nb.cells)
+        assert "keras.layers.SimpleRNN(4)" in "".join(c.source for c in nb.cells)
         assert "epochs=1," in "".join(c.source for c in nb.cells)
         assert settings_of(nb)["MAXLEN"] == imdb.PRESETS[imdb_model.DEFAULT_PRESET][2]
         at.button(key="im_train").click().run()  # trained: the notebook has the page's numbers
