@@ -89,7 +89,9 @@ BATCH_REPORT_S = 0.1  # a child sends batch progress at most this often (epochs 
 # Modules a training child needs, imported once by the fork server (a child then starts in
 # milliseconds instead of importing NumPy and pandas again). A child also re-runs the server's
 # main script (``streamlit``'s, which imports streamlit.web.cli): preloaded too.
-PRELOAD = ["numpy", "pandas", "lab.networks.seqnet", "lab.data.stock", "lab.models.stock_model", "streamlit.web.cli"]
+# lab.training.preload loads the compiled recurrent kernel there, once for every child.
+PRELOAD = ["numpy", "pandas", "lab.networks.seqnet", "lab.training.preload", "lab.data.stock",
+           "lab.models.stock_model", "streamlit.web.cli"]
 
 # A started training holds its worker this long before a waiting job of its own tier has a turn
 # (a job that has not started yet gets one at the next epoch's end: its first epoch comes
