@@ -60,8 +60,8 @@ def _player(browser, url: str, tab: str | None) -> tuple[float, float]:
     """(seconds from Play to the first frame, frames drawn a second) of a lab page."""
     page = browser.new_page(viewport={"width": 1400, "height": 1600})
     page.goto(url)
-    page.locator("button", has_text="Play").first.wait_for(timeout=120_000)
-    page.wait_for_function(PLAYER_READY, timeout=60_000)
+    page.locator("button", has_text="Play").first.wait_for(state="attached", timeout=120_000)
+    page.wait_for_function(PLAYER_READY, timeout=120_000)
     page.wait_for_timeout(1000)
     t0 = _play(page, tab)
     page.wait_for_function(f"() => ({SHOWN})() >= 1", timeout=60_000, polling=10)
@@ -115,7 +115,10 @@ def measure() -> dict | None:
                     out["empty frame"] = _empty_frame(browser, url + "/")
                     continue
                 for name, path, tab in PAGES:
-                    out[name] = measure_one(browser, url + path, tab)
+                    try:
+                        out[name] = measure_one(browser, url + path, tab)
+                    except Exception as err:  # the others are still measured
+                        out[name] = err
             finally:
                 proc.terminate()
                 proc.wait(10)
@@ -126,7 +129,9 @@ def measure() -> dict | None:
 def measure_fps() -> tuple[float, float] | None:
     """(XOR page frames/s, empty-frame frames/s), or None without Chromium (bench.run)."""
     got = measure()
-    return None if got is None else (got["XOR"][1], got["empty frame"][1])
+    if got is None or isinstance(got["XOR"], Exception):
+        return None
+    return got["XOR"][1], got["empty frame"][1]
 
 
 def rows(row) -> None:
@@ -136,7 +141,12 @@ def rows(row) -> None:
         return
     first0, fps0 = got.pop("empty frame")
     load = "load %.2f %.2f %.2f" % os.getloadavg()
-    for name, (first, fps) in got.items():
+    for name, got_one in got.items():
+        if isinstance(got_one, Exception):
+            row(f"{name}: Play", "FAILED", "-", "-", f"{type(got_one).__name__}: "
+                f"{str(got_one).splitlines()[0][:100]}")
+            continue
+        first, fps = got_one
         cold = "the page's first Play on a new server" if name == "XOR" else \
             "the page's first Play (its chunks cold)"
         row(f"{name}: Play -> first frame", f"{first:.2f} s",

@@ -138,8 +138,8 @@ def _count(locator) -> int:
 
 def test_play_runs_in_the_browser(app_url, browser):
     """Play on the XOR page: the frames advance in the browser with no message to the server
-    between chunks (a chunk is 5 s of play), and Pause lands on exact weights: the page's
-    counter, the link's step count and the last frame agree."""
+    but one a chunk, and Pause lands on exact weights: the page's counter, the link's step
+    count and the last frame agree."""
     page = browser.new_page(viewport={"width": 1400, "height": 1600})
     sent: list[float] = []
     page.on("websocket", lambda ws: ws.on("framesent", lambda _: sent.append(time.monotonic())))
@@ -154,7 +154,8 @@ def test_play_runs_in_the_browser(app_url, browser):
     page.wait_for_timeout(3000)
     played, quiet = _count(shown), [s for s in sent if s > t0]
     assert played - start >= 10 * 50, "at least 10 frames of 50 steps in 3 s"
-    assert len(quiet) <= 1, f"{len(quiet)} messages to the server in 3 s of play"
+    # one message a chunk (4, 8, 16, 32, then 50 frames), none a frame
+    assert len(quiet) <= 6, f"{len(quiet)} messages to the server in 3 s of play"
     page.get_by_role("button", name="Pause").click()
     page.wait_for_function("""() => { const m = document.querySelector('[data-testid="stMetricValue"]');
                                        return m && m.innerText !== "0"; }""", timeout=30_000)
@@ -202,7 +203,7 @@ def test_the_rnn_words_demo_plays_in_the_browser(app_url, browser):
     epochs.first.wait_for(timeout=60_000)
     assert epochs.first.inner_text() == "0 epochs"
     page.locator("button:visible", has_text="Play").first.click()
-    status = page.frame_locator('iframe[src*="frames_player"]').locator("#status")
+    status = page.frame_locator('iframe[src*="frames_player"]').first.locator("#status")
     status.wait_for(timeout=60_000)
     page.wait_for_timeout(1000)
     first = int(status.inner_text().split(" epochs")[0])

@@ -275,7 +275,8 @@ def _hand_over(key: str, lesson: Playback, now) -> None:
         player.stop_and_rerun(key)
     final = lesson.finished(states[-1])
     if not final:  # computed while the browser plays this one
-        CHUNKS.ahead(*_chunk(key, lesson, states[-1], min(CHUNK_FRAMES, 2 * n), big, lang))
+        CHUNKS.ahead(*_chunk(key, lesson, states[-1], min(CHUNK_FRAMES, 2 * len(states)), big,
+                             lang))
     chunk = uuid.uuid4().hex
     if going_on:
         run.append(chunk, states)
