@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from pathlib import Path
 from typing import NamedTuple
 
 import numba as nb
@@ -175,8 +176,9 @@ def step_back(cell: Cell, cache: Cache, d_state: State
 
 # --- The compiled kernel ---------------------------------------------------------------------
 # numba compiles it once per machine (cache=True keeps the machine code beside this file).
-# A step is one matrix product h_prev U (BLAS, the whole batch at once) and one pass over
-# the batch's gates; nothing is allocated and no Python runs between steps. The arithmetic
+# A step is one matrix product h_prev U (BLAS, the whole batch at once) and a few passes over
+# the batch's gates that the compiler vectorises; nothing is allocated and no Python runs
+# between steps. The arithmetic
 # is the arrays' dtype: float64 with the exact functions, float32 as Keras on TensorFlow
 # computes it, tanh as Eigen's rational approximation (TensorFlow's float32 tanh, within a
 # few float32 ulps of the exact one) and sigmoid(z) = (1 + tanh(z / 2)) / 2.
@@ -190,6 +192,21 @@ TANH_P = (4.89352455891786e-03, 6.37261928875436e-04, 1.48572235717979e-05,  # x
           -2.76076847742355e-16)
 TANH_Q = (4.89352518554385e-03, 2.26843463243900e-03, 1.18534705686654e-04,  # 1, x^2, ..., x^6
           1.19825839466702e-06)
+
+
+def _one_blas_thread() -> None:
+    """numba's matrix products call SciPy's BLAS. At the kernel's sizes (a batch of 32 by 16 to
+    256 columns) a second BLAS thread only spins, and on a loaded server that costs several
+    times the arithmetic: SciPy's BLAS gets one thread (NumPy's own BLAS keeps its threads)."""
+    import scipy.linalg.cython_blas  # noqa: F401  (loads the library numba calls)
+    from threadpoolctl import ThreadpoolController
+
+    for lib in ThreadpoolController().lib_controllers:
+        if lib.user_api == "blas" and "scipy" in Path(lib.filepath).parent.as_posix().lower():
+            lib.set_num_threads(1)
+
+
+_one_blas_thread()
 
 
 def _real(numba_type) -> type:
@@ -286,31 +303,6 @@ def _typed_slope(y, code):
 
 
 @nb.njit(cache=True, error_model="numpy")
-def matmul(A, B, out):
-    """out = A B for 2-D arrays, the loop over out's row innermost (the compiler vectorises
-    it). At the kernel's sizes (16 to 64 columns) this is as fast as BLAS and starts no
-    threads: a multi-threaded BLAS on these sizes spins more than it computes."""
-    for i in range(A.shape[0]):
-        for j in range(B.shape[1]):
-            out[i, j] = 0
-        for k in range(A.shape[1]):
-            a = A[i, k]
-            for j in range(B.shape[1]):
-                out[i, j] += a * B[k, j]
-
-
-@nb.njit(cache=True, error_model="numpy")
-def matmul_tn(A, B, out):
-    """out = A^T B (the weight gradients: a sum over every step and sample, A's rows)."""
-    out[:] = 0
-    for i in range(A.shape[0]):
-        for k in range(A.shape[1]):
-            a = A[i, k]
-            for j in range(B.shape[1]):
-                out[k, j] += a * B[i, j]
-
-
-@nb.njit(cache=True, error_model="numpy")
 def _activate(code, src, dst, lo, hi):
     """dst[:, lo:hi] = act(src[:, lo:hi]) for (B, .) arrays: a loop the compiler vectorises
     (the activation is chosen once, outside it)."""
@@ -362,7 +354,7 @@ def forward_kernel(kind, code, U, b1, xw, H, C, pre, gates, aux):
     n = U.shape[0]
     R = np.empty((B, G), xw.dtype)
     for t in range(T):
-        matmul(H[t], U, R)
+        np.dot(H[t], U, R)
         x, p, a, h, hp = xw[t], pre[t], gates[t], H[t + 1], H[t]
         if kind == SIMPLE:
             for b in range(B):
@@ -449,7 +441,7 @@ def backward_kernel(kind, code, U, dH, H, C, gates, aux, dZ, dR, dh, dc):
                     dz[b, 2 * n + j] = dg
                     dr[b, 2 * n + j] = dg * r
                     around[b, j] = d * z
-        matmul(dr, UT, dh)
+        np.dot(dr, UT, dh)
         if kind == GRU:
             dh += around
 

@@ -192,8 +192,7 @@ def _train_step(kind, code, X, y, idx, W, U, b0, b1, w, bw, mvW, mvU, mvb0, mvb1
     for b in range(B):
         Xt[:, b, :] = X[idx[b]]
     flat_x = Xt.reshape(T * B, d)
-    xw = np.empty((T, B, G), X.dtype)
-    rec.matmul(flat_x, W, xw.reshape(T * B, G))
+    xw = np.dot(flat_x, W).reshape(T, B, G)
     for t in range(T):
         for b in range(B):
             for j in range(G):
@@ -203,8 +202,7 @@ def _train_step(kind, code, X, y, idx, W, U, b0, b1, w, bw, mvW, mvU, mvb0, mvb1
     pre, gates = np.empty((T, B, G), X.dtype), np.empty((T, B, G), X.dtype)
     aux = np.empty((T, B, n) if kind != rec.SIMPLE else (1, 1, 1), X.dtype)
     rec.forward_kernel(kind, code, U, b1, xw, H, C, pre, gates, aux)
-    out = np.empty((B, 1), X.dtype)
-    rec.matmul(H[T], w, out)
+    out = np.dot(H[T], w)
     dy = np.empty(B, X.dtype)
     loss = 0.0
     for b in range(B):
@@ -229,10 +227,8 @@ def _train_step(kind, code, X, y, idx, W, U, b0, b1, w, bw, mvW, mvU, mvb0, mvb1
         for j in range(G):
             g_b0[j] += flat_z[i, j]
             g_b1[j] += flat_r[i, j]
-    g_W, g_U, g_w = np.empty_like(W), np.empty_like(U), np.empty_like(w)
-    rec.matmul_tn(flat_x, flat_z, g_W)
-    rec.matmul_tn(h_prev, flat_r, g_U)
-    rec.matmul_tn(H[T], dy.reshape(B, 1), g_w)
+    g_W, g_U = np.dot(flat_x.T, flat_z), np.dot(h_prev.T, flat_r)
+    g_w = np.dot(H[T].T, dy.reshape(B, 1))
     g_bw = np.zeros(1, X.dtype)
     for b in range(B):
         g_bw[0] += dy[b]
