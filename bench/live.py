@@ -42,6 +42,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import kernel  # noqa: E402
 from bench.browser_fps import _serve  # noqa: E402
 from bench.table import pct, row, run_sections  # noqa: E402
 from bench.ws_session import Session, slider  # noqa: E402
@@ -277,12 +278,13 @@ async def _hostile() -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=["train", "page", "room", "hostile", "explore"])
+    parser.add_argument("--only", choices=["train", "page", "room", "hostile", "explore", "cpu"])
     args = parser.parse_args()
     sections = {"train": bench_train, "page": lambda: asyncio.run(bench_page()),
                 "room": lambda: asyncio.run(bench_room()),
                 "hostile": lambda: asyncio.run(_hostile()),
-                "explore": lambda: asyncio.run(bench_explore())}
+                "explore": lambda: asyncio.run(bench_explore()),
+                "cpu": kernel.bench_cpu}  # cpu per training: bench/kernel.py
     return run_sections(sections, args.only)
 
 
