@@ -228,7 +228,7 @@ async def bench_reveal(url: str, students_n: int, cookies: list[str]) -> None:
     try:
         for n in range(1, ROUNDS + 1):
             run = await lecturer.set("q_ask", click(), fragment=False)
-            if f"answering question {n}" not in run.text():
+            if f"Question {n} to the class" not in run.text():
                 raise RuntimeError("the lecturer's projector shows no question")
             projector = Projector(lecturer)
             task = asyncio.create_task(projector.browse())

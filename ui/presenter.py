@@ -119,6 +119,7 @@ def presenter_style(fig: go.Figure) -> tuple[go.Figure, str]:
 
 # --- The class's answers to a question (ui/questions.py) ----------------------------------------
 ANSWER_COLOR, TRUE_COLOR, LECTURE_COLOR = "#8da0cb", "#2ca02c", "#d62728"
+ANSWERS_HEIGHT = 300  # the question, its chart and the reveal fit one projected screen
 
 
 def answers_figure(q, given: list[str], revealed: bool, worded) -> go.Figure:
@@ -142,7 +143,7 @@ def answers_figure(q, given: list[str], revealed: bool, worded) -> go.Figure:
                   for o in q.options]
         fig.add_bar(x=[worded(q, o) for o in q.options], y=counts, marker_color=colors,
                     text=counts, textposition="outside")
-    fig.update_layout(height=FIG_HEIGHT, margin=MARGIN, showlegend=False, bargap=0.1,
+    fig.update_layout(height=ANSWERS_HEIGHT, margin=MARGIN, showlegend=False, bargap=0.1,
                       xaxis_title=t("questions.ui.histogram_x"),
                       yaxis_title=t("questions.ui.histogram_y"))
     fig.update_yaxes(rangemode="tozero", dtick=1 if len(given) <= 10 else None)

@@ -1,0 +1,82 @@
+"""A question to the class in real browsers (Debian's headless Chromium): the lecturer, in
+presenter mode, asks the gate inspector's first question; three students answer on their own
+pages; the lecturer's projector shows the class's answers as a histogram with their count, and
+Reveal adds the true value and the explanation. In English and in Korean. Screenshots in
+``test-results/screenshots/questions/``."""
+
+import re
+
+import pytest
+
+from lab.core import i18n
+from tests.test_browser import SCREENSHOTS, browser  # noqa: F401 (a fixture)
+from tests.test_room_browser import DESKTOP, KEY, room_url  # noqa: F401 (a fixture)
+
+pytestmark = pytest.mark.browser
+SHOTS = SCREENSHOTS / "questions"
+ANSWERS = ("0.73", "0.70", "0.5")  # the true value is the forget gate's 0.733
+# the question at the top of the screen, below Streamlit's header
+TOP = """e => { e.scrollIntoView({block: 'start'});
+    for (const s of document.querySelectorAll('[data-testid="stMain"], section.main, body, html'))
+        if (s.scrollTop > 0) { s.scrollTop -= 110; break; } }"""
+
+
+def _lecturer(browser, url: str, lang: str):  # noqa: F811
+    page = browser.new_page(viewport=DESKTOP)
+    query = "presenter=true" + ("" if lang == "en" else f"&lang={i18n.languages()[lang]}")
+    page.goto(f"{url}/gates?{query}")
+    page.wait_for_selector(".main-svg", timeout=60_000)
+    page.get_by_text(i18n.t("room.title", lang)).first.click()  # the sidebar's expander
+    page.get_by_role("textbox", name=i18n.t("room.key", lang)).fill(KEY)
+    page.get_by_role("button", name=i18n.t("room.open", lang)).click()
+    page.wait_for_function("""() => /[A-Z2-9]{5}/.test(
+        document.querySelector('[data-testid="stSidebar"]').innerText)""", timeout=30_000)
+    return page
+
+
+def _ask_and_answer(lecturer, students, lang: str, n: int) -> None:
+    """The lecturer asks the room's ``n``-th question, the students answer, then Reveal."""
+    lecturer.get_by_text(i18n.t("questions.ui.title", lang), exact=True).first.click()
+    lecturer.get_by_role("button", name=i18n.t("questions.ui.ask", lang)).click()
+    for student, answer in zip(students, ANSWERS):
+        box = student.get_by_role("textbox", name=i18n.t("questions.ui.answer", "en"))
+        box.first.wait_for(timeout=30_000)  # the class's question reaches the student
+        box.first.fill(answer)
+        student.get_by_role("button", name=i18n.t("questions.ui.send", "en")).click()
+        student.get_by_text(re.compile("^Sent: ")).wait_for(timeout=30_000)
+    lecturer.get_by_text(i18n.t("questions.ui.answers", lang, n=len(ANSWERS))).wait_for(
+        timeout=30_000)
+    chart = lecturer.locator(".st-key-q_answers").last  # (the last question's may linger)
+    chart.wait_for(timeout=30_000)
+    assert chart.locator(".main-svg").count() >= 1  # the histogram has drawn
+    heading = lecturer.get_by_text(i18n.t("questions.ui.asked", lang, n=n))
+    top = TOP
+    heading.evaluate(top)
+    lecturer.screenshot(path=str(SHOTS / f"{lang}_answers.png"))
+    lecturer.get_by_role("button", name=i18n.t("questions.ui.reveal", lang)).click()
+    lecturer.get_by_text(i18n.t("questions.ui.revealed", lang, answer="0.733")).first.wait_for(
+        timeout=30_000)
+    lecturer.wait_for_timeout(800)  # the chart redraws with the true value on it
+    heading.evaluate(top)
+    lecturer.screenshot(path=str(SHOTS / f"{lang}_revealed.png"))
+    assert lecturer.locator('[data-testid="stException"]').count() == 0
+
+
+@pytest.mark.timeout(900)  # five browsers on a loaded machine: about 5 minutes
+def test_the_class_answers_on_the_projector_in_both_languages(room_url, browser):  # noqa: F811
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    english = _lecturer(browser, room_url, "en")
+    code = re.search(r"Room ([A-Z2-9]{5})", english.locator('[data-testid="stSidebar"]')
+                     .inner_text())[1]
+    students = [browser.new_page(viewport={"width": 1000, "height": 900}) for _ in ANSWERS]
+    for student in students:
+        student.goto(f"{room_url}/?room={code}")  # the join link: home, then the lecturer's page
+        student.wait_for_selector(".main-svg", timeout=90_000)
+    _ask_and_answer(english, students, "en", 1)
+    english.close()
+
+    korean = _lecturer(browser, room_url, "ko")  # the same lecturer, reopening in Korean
+    _ask_and_answer(korean, students, "ko", 2)
+    for page in (korean, *students):
+        assert page.locator('[data-testid="stException"]').count() == 0
+        page.close()
