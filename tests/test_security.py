@@ -20,7 +20,8 @@ def test_server_config_keeps_streamlits_protections_and_limits_uploads():
 
 def test_no_page_turns_html_on():
     """No page or helper renders raw HTML (the live chart's own iframe is the one component).
-    The one exception is presenter mode's stylesheet: a module constant, never user text."""
+    The exceptions are presenter mode's stylesheet and the keys' listener (ui/keys.py, the
+    buttons' widget keys as JSON in it): module constants, never user text."""
     for path in CODE:
         text = path.read_text()
         assert "unsafe_allow_html=True" not in text, path
@@ -31,6 +32,12 @@ def test_no_page_turns_html_on():
             for sheet in (STYLESHEET, FOLLOWER_PHONE):
                 assert sheet.startswith("<style>") and sheet.rstrip().endswith("</style>")
                 assert "<script" not in sheet.lower() and sheet.count("<") == 2
+        elif path == ROOT / "ui" / "keys.py":  # the keys' listener: a constant, keys as JSON
+            assert text.count("st.html(") == 1
+            assert "st.html(_LISTENER % bindings, unsafe_allow_javascript=True)" in text
+            assert 'bindings = json.dumps(grouped).replace("<", "\\\\u003c")' in text
+            from ui.keys import _LISTENER
+            assert _LISTENER.count("<script") == 1 and _LISTENER.count("%s") == 1
         else:
             assert "st.html(" not in text, path
 

@@ -64,7 +64,8 @@ def bind(keys: dict[str, str]) -> None:
     grouped: dict[str, list[str]] = {}
     for key, button in keys.items():
         grouped.setdefault(key if len(key) > 1 else key.lower(), []).append(button)
-    st.html(_LISTENER % json.dumps(grouped), unsafe_allow_javascript=True)
+    bindings = json.dumps(grouped).replace("<", "\\u003c")  # no "</script>" in it, ever
+    st.html(_LISTENER % bindings, unsafe_allow_javascript=True)
 
 
 def help(rows: list[tuple[str, str]]) -> None:
