@@ -161,3 +161,17 @@ def test_without_a_room_no_class_answers_are_shown():
     assert not any(b.label in ("Ask the class", "Reveal", "Send") for b in at.button)
     assert not any(c.value.endswith(" answers") for c in at.caption)
     assert any(b.label == "Check" for b in at.button)  # the self-check is there
+
+
+def test_the_lecturers_page_never_waits_for_answers(monkeypatch):
+    """The projector waits for answers only in its own timer's runs: a run of the page (a
+    slider moved) draws it at once."""
+    waits = []
+    real = lab_room.Rooms.wait_answers
+    monkeypatch.setattr(lab_room.Rooms, "wait_answers", lambda self, code, seen, timeout:
+                        waits.append(timeout) or real(self, code, seen, timeout))
+    lecturer = _lecturer("pages/xor.py")
+    next(b for b in lecturer.button if b.label == "Ask the class").click().run()
+    lecturer.slider(key="xor_h").set_value(4).run()
+    lecturer.run()
+    assert len(waits) >= 2 and set(waits) == {0.0}

@@ -31,6 +31,7 @@ PLAYERS = ("perceptron", "xor")  # pages whose questions read the player's state
 LECTURER_POLL = 0.3  # the projector's answers: a fragment this often, waiting most of it
 LECTURER_WAIT = 0.25  # (an answer in the gap waits for the next: p95 in bench/RESULTS.md)
 STUDENT_POLL = 1.0  # a student's look at the room for a new question or the reveal
+FULL_RUN = "_q_full_run"  # session: the projector is drawn by the page's run, not its timer
 
 
 def player_state() -> dict:
@@ -103,8 +104,11 @@ def panel(url_path: str, before: bool = False) -> None:
     rooms = _rooms() if me and code else None
     with st.container(key="q_panel"):
         st.html(presenter.QUESTIONS_LAST)
-        if rooms is not None:
-            (_projector if me == "lecturer" else _class_question)(rooms, code)
+        if me == "student" and rooms is not None:
+            _class_question(rooms, code)
+        elif rooms is not None and rooms.asked(code) is not None:  # (no poll while none is)
+            st.session_state[FULL_RUN] = True  # the page's run: the projector draws at once
+            _projector(rooms, code)
         with st.expander(t("questions.ui.title"), icon=":material/quiz:"):
             if me == "lecturer" and rooms is not None:
                 _ask(url_path, rooms, code)
@@ -185,7 +189,8 @@ def _ask(url_path: str, rooms: lab_room.Rooms, code: str) -> None:
 def _projector(rooms: lab_room.Rooms, code: str) -> None:
     """The class's answers, live: the fragment waits up to ``LECTURER_WAIT`` for a change."""
     seen = st.session_state.get("_q_seen", lab_room.shown(None, []))
-    asked, answers = rooms.wait_answers(code, seen, LECTURER_WAIT)
+    waits = seen[0] and not st.session_state.pop(FULL_RUN, False)  # only its own timer's runs
+    asked, answers = rooms.wait_answers(code, seen, LECTURER_WAIT if waits else 0.0)
     st.session_state["_q_seen"] = lab_room.shown(asked, answers)
     if asked is None:
         return
