@@ -371,3 +371,9 @@ def test_every_lesson_page_asks_two_questions_and_checks_an_answer(page, monkeyp
             at.run()
             found = [m.value for m in (*at.success, *at.error)]
             assert any(word in v for v in found), (page, lang, given, found)
+
+
+def test_settings_the_page_refuses_leave_their_questions_out():
+    s = defaults("perceptron") | dict(pc_passes=0)  # lab.networks.perceptron refuses 0 passes
+    assert [q.id for q in for_page("perceptron", s, {})] == ["perceptron.sigmoid"]
+    assert for_page("errata", defaults("errata"), {}) == []  # a page without questions

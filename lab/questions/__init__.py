@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from lab.core.errors import LabError
 from lab.questions import (experiments, gates, imdb, perceptron, rnn, stock, structures, text,
                            xor)
 from lab.questions.question import Question
@@ -27,7 +28,12 @@ def for_page(page: str, settings: Mapping[str, Any], state: Mapping[str, Any] | 
              ) -> list[Question]:
     """The page's questions at these settings and state (those the settings allow: a question
     on the typed words is left out while the words cannot be read)."""
-    found = (build(dict(settings), dict(state or {})) for build in PAGES.get(page, ()))
+    found = []
+    for build in PAGES.get(page, ()):
+        try:
+            found.append(build(dict(settings), dict(state or {})))
+        except LabError:  # settings the page itself refuses, with its message
+            continue
     return [q for q in found if q is not None]
 
 
