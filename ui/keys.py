@@ -14,7 +14,9 @@ and Back the same way)::
 ``key``. Pressing it clicks that button if it is on screen and enabled: a button in a hidden
 tab, a folded expander or a closed popover is not pressed, nor a disabled one (a follower's, or
 Step while playing). Keys are ignored while typing in a text box (input, text area, select,
-anything editable), with Ctrl, Alt or Meta held, and when held down (no repeats). A key that
+anything editable), with Ctrl, Alt or Meta held, and when held down (no repeats); the arrows,
+Page Up / Down, Home and End also while a slider, a tab or a list has the focus (they move
+it). A key that
 presses a button goes no further (Streamlit's own R, rerun, is not run as well). Call it on
 every run, anywhere on the page: one listener is installed for the browser tab, and each call
 adds its bindings (several buttons may share a key: the one on screen is pressed).
@@ -43,9 +45,14 @@ _LISTENER = """<style>.stElementContainer:has(.lab-keys) { display: none; }</sty
   window.__labKeysOn = true;
   const typing = (el) => !!el && (el.isContentEditable ||
     ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
+  const moving = /^(Arrow|Page)|^(Home|End)$/;  // keys a focused slider, tab or list moves by
+  const steered = ["slider", "spinbutton", "combobox", "listbox", "option", "radio",
+    "radiogroup", "tab", "tablist", "menu", "menuitem", "grid"].map((r) => `[role="${r}"]`);
   window.addEventListener("keydown", (e) => {
     if (e.ctrlKey || e.altKey || e.metaKey || e.repeat) return;
-    if (typing(e.target) || typing(document.activeElement)) return;
+    const el = document.activeElement;
+    if (typing(e.target) || typing(el)) return;
+    if (moving.test(e.key) && el && el.closest && el.closest(steered.join(","))) return;
     const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
     for (const name of window.__labKeys[key] || []) {
       for (const b of document.querySelectorAll(".st-key-" + CSS.escape(name) + " button")) {
