@@ -110,7 +110,7 @@ def shows_progress(run) -> bool:
     return any(type(e).__name__ == "Progress" for e in run.elements)
 
 
-async def until_forecast(s: Session, first) -> tuple[float, float]:
+async def until_forecast(s: Session, first, timeout: float = TIMEOUT_S) -> tuple[float, float]:
     """(seconds to the first progress or result, seconds to the forecast) after a move whose
     first run was ``first`` (already awaited; its time counts)."""
     t0 = time.perf_counter() - first.seconds
@@ -120,7 +120,7 @@ async def until_forecast(s: Session, first) -> tuple[float, float]:
             progress_at = time.perf_counter() - t0
         if shows_forecast(run):
             return progress_at, time.perf_counter() - t0
-        if time.perf_counter() - t0 > TIMEOUT_S:
+        if time.perf_counter() - t0 > timeout:
             raise TimeoutError("no forecast")
         if s.auto_rerun is None:  # the page finished with neither: read what follows
             await asyncio.sleep(POLL_S)
@@ -157,9 +157,9 @@ def state_for(key: str, value):
     return st
 
 
-async def move(s: Session, key: str, value) -> tuple[float, float]:
-    first = await s.set(key, state_for(key, value), fragment=False, timeout=TIMEOUT_S)
-    return await until_forecast(s, first)
+async def move(s: Session, key: str, value, timeout: float = TIMEOUT_S) -> tuple[float, float]:
+    first = await s.set(key, state_for(key, value), fragment=False, timeout=timeout)
+    return await until_forecast(s, first, timeout)
 
 
 def saved_models(cache: str) -> int:
@@ -237,6 +237,7 @@ async def bench_room() -> None:
 EXPLORERS = 30
 EXPLORE_WINDOWS = tuple(range(2, 62, 2))  # 30 distinct windows, none the page default (7)
 EXPLORE_ALONE = 9
+EXPLORE_TIMEOUT_S = 900  # thirty trainings on a loaded machine: minutes, reported not cut
 
 
 async def bench_explore() -> None:
@@ -251,7 +252,7 @@ async def bench_explore() -> None:
         alone_progress, alone = await move(sessions[0], "sk_window", EXPLORE_ALONE)
         before = saved_models(cache)
         t0 = time.perf_counter()
-        waits = await asyncio.gather(*(move(s, "sk_window", w)
+        waits = await asyncio.gather(*(move(s, "sk_window", w, EXPLORE_TIMEOUT_S)
                                        for s, w in zip(sessions, EXPLORE_WINDOWS)))
         everyone = time.perf_counter() - t0
         progress, done = [p for p, _ in waits], [d for _, d in waits]
