@@ -79,27 +79,29 @@ def bench_cpu() -> None:
         f"the end, {os.cpu_count()} cores")
 
 
-PROBE = ("import time; t = time.perf_counter(); import numpy as np; "
+PROBE = ("import time; t, c = time.perf_counter(), time.process_time(); import numpy as np; "
          "from lab.networks import seqnet; "
          "X = np.random.default_rng(0).normal(size=(64, 5, 3)); "
          "[seqnet.fit(seqnet.init_net(k, 3, 4), X, X[:, -1, 0], epochs=1, lr=1e-3, "
          "batch_size=32) for k in ('SimpleRNN', 'LSTM', 'GRU')]; "
-         "print(time.perf_counter() - t)")
+         "print(time.perf_counter() - t, time.process_time() - c)")
 
 
 def bench_compile() -> None:
     with tempfile.TemporaryDirectory() as cache:
         env = dict(os.environ, NUMBA_CACHE_DIR=cache, PYTHONPATH=str(ROOT))
 
-        def seconds() -> float:
+        def seconds() -> tuple[float, float]:
             out = subprocess.run([sys.executable, "-c", PROBE], env=env, cwd=ROOT,
                                  capture_output=True, text=True, check=True)
-            return float(out.stdout.split()[-1])
+            wall, cpu = out.stdout.split()[-2:]
+            return float(wall), float(cpu)
 
-        cold, warm = seconds(), seconds()
-    row("kernel compile, first training of each kind in a fresh process", f"{cold:.1f} s "
-        "(empty cache: compiled)", f"{warm:.1f} s (the cache loaded)", f"{cold / warm:.0f}x",
-        "paid once per machine; numba keeps the machine code (cache=True)")
+        (cold, cold_cpu), (warm, warm_cpu) = seconds(), seconds()
+    row("kernel compile, first training of each kind in a fresh process", f"{cold:.1f} s, CPU "
+        f"{cold_cpu:.1f} s (empty cache: compiled)", f"{warm:.1f} s, CPU {warm_cpu:.1f} s (the "
+        "cache loaded)", f"{cold_cpu / warm_cpu:.0f}x CPU", "paid once per machine; numba keeps "
+        f"the machine code (cache=True); load average {os.getloadavg()[0]:.1f}")
 
 
 def main() -> int:

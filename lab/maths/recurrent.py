@@ -93,7 +93,9 @@ def initial_state(cell: Cell, batch: int) -> State:
 
 def project(cell: Cell, X: np.ndarray) -> np.ndarray:
     """The input part of every gate, for all steps at once: X W + b (GRU: + b0)."""
-    return X @ cell.kernel + (cell.bias[0] if cell.kind == "GRU" else cell.bias)
+    X = np.asarray(X, cell.kernel.dtype)
+    flat = dot(np.ascontiguousarray(X.reshape(-1, X.shape[-1])), cell.kernel)
+    return flat.reshape(X.shape[:-1] + (-1,)) + (cell.bias[0] if cell.kind == "GRU" else cell.bias)
 
 
 class Tape:
@@ -157,7 +159,8 @@ def backward(cell: Cell, tape: Tape, dH: np.ndarray) -> list[np.ndarray]:
     flat, rflat = dZ.reshape(T * B, -1), dR.reshape(T * B, -1)
     h_prev = tape.H[:-1].reshape(T * B, -1)
     d_bias = np.stack([flat.sum(0), rflat.sum(0)]) if cell.kind == "GRU" else flat.sum(0)
-    return [tape.X.reshape(T * B, d).T @ flat, h_prev.T @ rflat, d_bias]
+    X = np.ascontiguousarray(tape.X.reshape(T * B, d), flat.dtype)
+    return [dot(X.T, flat), dot(h_prev.T, rflat), d_bias]
 
 
 def step_back(cell: Cell, cache: Cache, d_state: State
@@ -300,6 +303,13 @@ def _typed_slope(y, code):
             return one if y > zero else zero
         return one
     return slope
+
+
+@nb.njit(cache=True)
+def dot(A, B):
+    """A B for 2-D arrays of one dtype through SciPy's single-threaded BLAS (see
+    :func:`_one_blas_thread`): NumPy's ``@`` may wake a second thread that only spins."""
+    return np.dot(A, B)
 
 
 @nb.njit(cache=True, error_model="numpy")
