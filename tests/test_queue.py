@@ -148,6 +148,19 @@ def test_a_job_left_while_the_previous_run_still_settles_on_it_is_dropped(store,
     assert alive_for(store, A) == [new]
 
 
+def test_a_job_a_page_asked_for_but_never_watched_is_dropped(store, trainers, busy,
+                                                           monkeypatch):
+    """A page run stopped between its ``request`` and its ``watch`` (bench.hostile's orphans):
+    the job still waits for the session that asked, and goes once that session is silent."""
+    monkeypatch.setattr(jobs, "WAIT_S", 0.2)
+    monkeypatch.setattr(store_mod, "asker", lambda: A)
+    orphan = store.request("window 32", trainers("window 32"), 1)  # no watch follows
+    time.sleep(0.3)
+    trainers.release("busy 0")
+    assert until(lambda: orphan.state == CANCELLED) and orphan.dropped
+    assert "window 32" not in trainers.started
+
+
 def test_a_job_others_watch_is_not_replaced(store, trainers, busy):
     shared = ask(store, trainers, A, "window 41")
     store_mod.watch(shared, B, "sk_live")  # another student waits for the same setting

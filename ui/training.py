@@ -55,6 +55,14 @@ def who() -> Who:
                role is not None)
 
 
+def _asking() -> Who | None:
+    """The session whose page asks a store for a training now, if a page asks."""
+    return who() if get_script_run_ctx() is not None else None
+
+
+store.asker = _asking  # a job a page asks for waits for its session from the start
+
+
 def within_budget(cost: float) -> bool:
     """Whether this session may start a training of ``cost`` multiply-adds (``lab.training.budget``):
     always alone and for the lecturer; a student in a room within the student budget. Beyond

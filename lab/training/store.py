@@ -113,6 +113,16 @@ _turns = threading.Condition(_queue_lock)  # notified whenever a worker changes 
 _stores: list["Store"] = []
 
 
+def _nobody() -> Who | None:
+    return None
+
+
+# Who is asking, when a page asks (``ui.training`` installs it; None in a script): a job a page
+# asks for waits for that session from the start, so a page run stopped between its ``request``
+# and its ``watch`` leaves no job that trains to its end for no one (bench.hostile saw two).
+asker: Callable[[], Who | None] = _nobody
+
+
 def _wanted() -> bool:
     """Whether a job someone waits for (or that no session asked for) waits for a worker."""
     return any(not (j.dropped or j.abandoned()) for j in list(_queue))
@@ -505,6 +515,9 @@ class Store(Generic[R]):
                 return job
             job = self._jobs[key] = Job(key, epochs, _wanted)
             job.turn, job.background = _turn, background
+            who = asker()
+            if who is not None:
+                job.seen(who)
             self._forget_old_jobs()
         with _queue_lock:
             _queue.append(job)
