@@ -20,18 +20,21 @@ def test_server_config_keeps_streamlits_protections_and_limits_uploads():
 
 def test_no_page_turns_html_on():
     """No page or helper renders raw HTML (the live chart's own iframe is the one component).
-    The exceptions are presenter mode's stylesheet and the keys' listener (ui/keys.py, the
-    buttons' widget keys as JSON in it): module constants, never user text."""
+    The exceptions are presenter mode's stylesheets (one also drawn by the question panel,
+    ui/questions.py) and the keys' listener (ui/keys.py, the buttons' widget keys as JSON in
+    it): module constants, never user text."""
     for path in CODE:
         text = path.read_text()
         assert "unsafe_allow_html=True" not in text, path
         if path == ROOT / "ui" / "presenter.py":
             assert text.count("st.html(") == 1 and "st.html(sheet)" in text
             assert 'sheet = (STYLESHEET if on else "") + (FOLLOWER_PHONE if fold_controls' in text
-            from ui.presenter import FOLLOWER_PHONE, STYLESHEET
-            for sheet in (STYLESHEET, FOLLOWER_PHONE):
+            from ui.presenter import FOLLOWER_PHONE, QUESTIONS_LAST, STYLESHEET
+            for sheet in (STYLESHEET, FOLLOWER_PHONE, QUESTIONS_LAST):
                 assert sheet.startswith("<style>") and sheet.rstrip().endswith("</style>")
                 assert "<script" not in sheet.lower() and sheet.count("<") == 2
+        elif path == ROOT / "ui" / "questions.py":  # the panel moved to the page's end
+            assert text.count("st.html(") == 1 and "st.html(presenter.QUESTIONS_LAST)" in text
         elif path == ROOT / "ui" / "keys.py":  # the keys' listener: a constant, keys as JSON
             assert text.count("st.html(") == 1
             assert "st.html(_LISTENER % bindings, unsafe_allow_javascript=True)" in text
