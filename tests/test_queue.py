@@ -159,6 +159,12 @@ def test_a_job_a_page_asked_for_but_never_watched_is_dropped(store, trainers, bu
     trainers.release("busy 0")
     assert until(lambda: orphan.state == CANCELLED) and orphan.dropped
     assert "window 32" not in trainers.started
+    monkeypatch.setattr(jobs, "WAIT_S", 60.0)
+    orphan = store.request("window 33", trainers("window 33"), 1)  # no watch follows
+    later = ask(store, trainers, A, "window 60")  # the session's next run gets to its watch
+    assert orphan.dropped, "left at once"
+    assert until(lambda: orphan.state == CANCELLED)
+    assert later.state in (QUEUED, RUNNING) and not later.dropped
 
 
 def test_a_job_others_watch_is_not_replaced(store, trainers, busy):

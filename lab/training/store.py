@@ -121,6 +121,7 @@ def _nobody() -> Who | None:
 # asks for waits for that session from the start, so a page run stopped between its ``request``
 # and its ``watch`` leaves no job that trains to its end for no one (bench.hostile saw two).
 asker: Callable[[], Who | None] = _nobody
+_unwatched: dict[str, set[Job]] = {}  # session -> jobs its pages asked for and never watched
 
 
 def _wanted() -> bool:
@@ -288,6 +289,12 @@ def watch(job: Job, who: Who, slot: str, poll: bool = False) -> None:
         changed = before is not job or who.session not in {w.session for w in job.waiters()}
         job.seen(who)
         _slots[(who.session, slot)] = job
+        left = [] if poll else _unwatched.pop(who.session, set()) - {job}
+        for orphan in left:  # asked for by a page run that stopped before it watched it
+            if orphan not in _slots.values():
+                orphan.leave(who.session)
+                if orphan.abandoned():
+                    _drop(orphan)
         if before is not None and before is not job:
             before.leave(who.session)
             if before.abandoned():  # no one else waits for it: it goes (running: it
@@ -518,6 +525,8 @@ class Store(Generic[R]):
             who = asker()
             if who is not None:
                 job.seen(who)
+                with _queue_lock:
+                    _unwatched.setdefault(who.session, set()).add(job)
             self._forget_old_jobs()
         with _queue_lock:
             _queue.append(job)
