@@ -60,7 +60,7 @@ def _not_shown(tree) -> set[int]:
             ids.update(id(c) for c in ast.walk(n.slice))
         elif isinstance(n, ast.Compare):
             ids.update(id(c) for c in [n.left, *n.comparators])
-        elif isinstance(n, ast.keyword) and n.arg in ("textposition",):
+        elif isinstance(n, ast.keyword) and n.arg in ("textposition", "annotation_position"):
             ids.add(id(n.value))
     return ids
 
