@@ -272,6 +272,12 @@ def test_students_take_turns_and_each_keeps_its_own_order(store, trainers, busy)
 
 
 # --- Slices: the workers are shared epoch by epoch ------------------------------------------------
+@pytest.fixture
+def slices(monkeypatch):
+    """The students' jobs share the workers epoch by epoch (LAB_TRAINING_SLICES=1)."""
+    monkeypatch.setattr(store_mod, "SLICES", True)
+
+
 class EpochTrainers:
     """Fake trainers of ``epochs`` epochs each: every epoch is recorded as (name, epoch) in one
     log, and a trainer's own count of epochs is its result (a training that lost its progress
@@ -298,7 +304,7 @@ class EpochTrainers:
         return train
 
 
-def test_every_session_sees_its_own_training_move_before_any_finishes(store):
+def test_every_session_sees_its_own_training_move_before_any_finishes(store, slices):
     sessions = [Who(f"student-{i}") for i in range(6)]  # three times the workers
     epochs = EpochTrainers(epochs=5)
     asked = []
@@ -317,7 +323,8 @@ def test_every_session_sees_its_own_training_move_before_any_finishes(store):
     assert [len(j.snapshot().history["loss"]) for j in asked] == [5] * 6
 
 
-def test_a_training_that_has_started_keeps_its_worker_within_its_slice(store, monkeypatch):
+def test_a_training_that_has_started_keeps_its_worker_within_its_slice(store, slices,
+                                                                     monkeypatch):
     """One worker: a new job gets it at the running one's next epoch end, then keeps it to its
     end (within ``SLICE_S``) while the one that gave way waits; that one then goes on."""
     monkeypatch.setattr(store_mod, "MAX_RUNNING", 1)
@@ -364,7 +371,7 @@ def test_the_lecturers_job_goes_first_when_the_workers_are_sliced(store, monkeyp
     assert [j.result.value for j in (*students, late, lecture)] == [20.0] * 4
 
 
-def test_a_paused_job_whose_session_left_is_dropped(store, monkeypatch):
+def test_a_paused_job_whose_session_left_is_dropped(store, slices, monkeypatch):
     monkeypatch.setattr(jobs, "WAIT_S", 0.3)
     monkeypatch.setattr(store_mod, "MAX_RUNNING", 1)
     epochs = EpochTrainers(epochs=200, seconds=0.01)

@@ -249,6 +249,7 @@ def counting_trainer(epochs: int, job) -> Result:
 def test_a_training_in_a_child_gives_way_and_goes_on_where_it_was(store, processes,
                                                                    monkeypatch):
     monkeypatch.setattr(store_mod, "MAX_RUNNING", 1)
+    monkeypatch.setattr(store_mod, "SLICES", True)  # LAB_TRAINING_SLICES=1
     first = store.request("first", store_mod.Task(counting_trainer, (40,)), 40)
     deadline = time.monotonic() + 120
     while first.snapshot().epoch < 1 and time.monotonic() < deadline:

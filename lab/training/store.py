@@ -12,10 +12,11 @@ The queue is fair (``_order``), and the workers are shared in slices: jobs the l
 for go first, then the other jobs sessions wait for, in turn, one session after another (the
 session served longest ago first), each session's own oldest first, and last the background's
 (``request(background=True)``: a grid the lecturer prepares for the room). A training holds a
-worker until an epoch ends at which it gives way (``_gives_way``): to a job of an earlier tier,
-to a job of its own tier that has not started yet (so thirty students who each ask for their
-own setting each see their own training start within a few epochs, not one training after
-another), or, once it has held the worker for ``SLICE_S``, to any job of its tier waiting. A
+worker until an epoch ends at which it gives way (``_gives_way``): to a job of an earlier tier;
+with ``SLICES`` (``LAB_TRAINING_SLICES=1``; off by default, see there) also to a job of its own
+tier that has not started yet (so thirty students who each ask for their own setting each see
+their own training start within a few epochs), or, once it has held the worker for ``SLICE_S``,
+to any job of its tier waiting. A
 training that gives way waits where it is (its thread, or its child process, blocked at the
 epoch's end, the model in its memory) and goes on from there at its next turn: nothing it
 trained is lost, and nothing is saved until it ends. Every job has a thread of its own that
@@ -97,6 +98,11 @@ PRELOAD = ["numpy", "pandas", "lab.networks.seqnet", "lab.training.preload", "la
 # (a job that has not started yet gets one at the next epoch's end: its first epoch comes
 # before anyone's next). Long enough that short trainings mostly run to their end.
 SLICE_S = 3.0
+# Slices between the jobs of one tier (the students'): off unless LAB_TRAINING_SLICES=1. With
+# thirty sessions on two cores every hand-over waits on the server's busy interpreter, and
+# bench.live's explore took four times longer with them (bench/RESULTS.md). A job always gives
+# way to an earlier tier's (the lecturer's before the students', theirs before a grid's).
+SLICES = os.environ.get("LAB_TRAINING_SLICES", "0") == "1"
 TURN_CHECK_S = 1.0  # a waiting job's thread looks again this often (who waits changes in time)
 PAUSE_CHECK_S = 0.1  # how often a training in a child process is told whether to give way
 LECTURER_TIER, SESSION_TIER, BACKGROUND_TIER = 0, 1, 2
@@ -231,8 +237,8 @@ def _wait_turn(job: Job) -> None:
 
 def _gives_way(job: Job) -> bool:
     """Whether ``job``, holding a worker, gives it to the first waiting job at its epoch's end:
-    one of an earlier tier; of its own tier (the background's excepted), one that has not
-    started yet, or any once ``job`` has held the worker for ``SLICE_S``."""
+    one of an earlier tier; with ``SLICES``, of its own tier (the background's excepted), one
+    that has not started yet, or any once ``job`` has held the worker for ``SLICE_S``."""
     with _queue_lock:
         if job not in _running or len(_running) < MAX_RUNNING:
             return False
@@ -242,7 +248,7 @@ def _gives_way(job: Job) -> bool:
         first, tier = order[0], _tier(job)
         if _tier(first) != tier:
             return _tier(first) < tier
-        return tier != BACKGROUND_TIER and (
+        return SLICES and tier != BACKGROUND_TIER and (
             not first.started or time.monotonic() - job.slice_start >= SLICE_S)
 
 
