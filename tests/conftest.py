@@ -331,6 +331,15 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.unit)
 
 
+def pytest_sessionstart(session):
+    """Compile the recurrent kernel (numba, cached beside lab/maths/recurrent.py) once, before
+    any test starts servers: on a fresh clone every server process would otherwise compile it at
+    the same time, tens of CPU seconds each on two cores."""
+    from lab.training import preload
+
+    preload.warm()
+
+
 def pytest_sessionfinish(session, exitstatus):
     import shutil
 
