@@ -69,10 +69,11 @@ class Session:
         self.page_script_hash = ""  # the server's id of the current page, sent back as is
         self.widgets: dict[str, str] = {}  # user key -> widget id
         self.fragments: dict[str, str] = {}  # user key of a widget inside -> fragment id
-        self.auto_rerun: tuple[float, str] | None = None  # (interval, fragment id)
+        self.timers: dict[str, float] = {}  # fragment id -> its run_every interval (s)
+        self._due: dict[str, float] = {}  # fragment id -> when its timer fires next
         self.session_id = ""  # the server's id of this session (uploads are filed under it)
         self.query = ""  # the URL's query string, sent with every rerun as the frontend does
-        self._timer_set = False  # whether the run being read asked for a fragment timer
+        self._declared: dict[str, float] = {}  # the timers the run being read asked for
         self.values: dict[str, object] = {}  # user key -> the widget's proto as last drawn
 
     async def __aenter__(self) -> "Session":
@@ -87,7 +88,7 @@ class Session:
 
     async def open(self, page: str, timeout: float = 120, query: str = "") -> Run:
         """Open ``page`` as a link would, ``query`` being its URL's text after the ``?``."""
-        self.page, self.widgets, self.fragments, self.auto_rerun = page, {}, {}, None
+        self.page, self.widgets, self.fragments, self.timers = page, {}, {}, {}
         self.page_script_hash, self.values, self.query = "", {}, query
         return await self._rerun([], timeout=timeout)
 
@@ -171,10 +172,29 @@ class Session:
             errors += run.exceptions + extra.exceptions
         return errors
 
+    @property
+    def auto_rerun(self) -> tuple[float, str] | None:
+        """The page's most frequent fragment timer, (interval, fragment id), or None."""
+        return min(((i, f) for f, i in self.timers.items()), default=None)
+
     async def tick(self, timeout: float = 120) -> Run:
-        """What the frontend does when the server's fragment timer fires."""
-        _, fragment_id = self.auto_rerun
-        return await self._rerun([], fragment_id, auto=True, timeout=timeout)
+        """What the frontend does when the page's fragment timers fire: each fragment whose
+        timer is due reruns (a page may have several, on their own intervals: a room's poll
+        beside a question's), one after another, as one Run. The most frequent one is always
+        due (callers sleep its interval between ticks)."""
+        out, now = Run(0.0), time.perf_counter()
+        fastest = self.auto_rerun
+        for fragment_id, interval in list(self.timers.items()):
+            due = self._due.get(fragment_id, 0.0)
+            if fastest and fragment_id != fastest[1] and now < due:
+                continue
+            self._due[fragment_id] = now + interval - 0.01
+            run = await self._rerun([], fragment_id, auto=True, timeout=timeout)
+            out.seconds += run.seconds
+            out.elements += run.elements
+            out.stamps += run.stamps
+            out.exceptions += run.exceptions
+        return out
 
     async def _rerun(self, states: list[WidgetState], fragment_id: str | None = None,
                      auto: bool = False, timeout: float = 120) -> Run:
@@ -214,17 +234,19 @@ class Session:
                         self.fragments[key] = fm.delta.fragment_id
             elif kind == "new_session":  # a run starts (the whole script or a fragment)
                 self.session_id = fm.new_session.initialize.session_id
-                self._timer_set = False
+                self._declared = {}
             elif kind == "navigation":
                 self.page_script_hash = fm.navigation.page_script_hash
             elif kind == "auto_rerun":
-                self.auto_rerun = (fm.auto_rerun.interval, fm.auto_rerun.fragment_id)
-                self._timer_set = True
+                self._declared[fm.auto_rerun.fragment_id] = fm.auto_rerun.interval
+                self.timers[fm.auto_rerun.fragment_id] = fm.auto_rerun.interval
             elif kind == "stop_auto_rerun":
-                self.auto_rerun = None
+                ids = list(fm.stop_auto_rerun.fragment_ids) or list(self.timers)
+                for fragment_id in ids:
+                    self.timers.pop(fragment_id, None)
             elif kind == "script_finished":
-                if fm.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY and not self._timer_set:
-                    self.auto_rerun = None  # a whole run that drew no timer: the old one is gone
+                if fm.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
+                    self.timers = dict(self._declared)  # a whole run: the timers it drew
                 if fm.script_finished in FINISHED:
                     return
                 if fm.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:

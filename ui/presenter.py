@@ -26,8 +26,9 @@ section.main .block-container, .stMainBlockContainer {{ max-width: 100%; padding
 </style>"""
 
 
-# A follower on a phone (ui/room.py): the page's controls fold away below 640 px, so the first
-# screen shows the figures; the room's line of the lecturer's values and its "show the
+# A follower on a phone (ui/room.py): the page's controls and the walk-through's box (the
+# container keyed ``walkthrough``: the lecturer steps it for the room) fold away below 640 px,
+# so the first screen shows the figures; the room's line of the lecturer's values and its "show the
 # controls" switch (the container keyed ``room_summary``) stay.
 _WIDGETS = ", ".join(f'[data-testid="{w}"]' for w in (
     "stSlider", "stNumberInput", "stRadio", "stSelectbox", "stMultiSelect", "stCheckbox",
@@ -36,6 +37,7 @@ FOLLOWER_PHONE = f"""<style>
 @media (max-width: 640px) {{
   [data-testid="stMain"] [data-testid="stElementContainer"]:has(:is({_WIDGETS})):not(
     .st-key-room_summary *) {{ display: none; }}
+  [data-testid="stMain"] .st-key-walkthrough {{ display: none; }}
 }}
 </style>"""
 
