@@ -150,7 +150,7 @@ def summary_table(runs: dict[str, Training]) -> pd.DataFrame:
         "final_loss": r.loss[-1] if r.loss else nan,
         "accuracy_as_trained": r.accuracy[-1] if r.accuracy else nan,
         "accuracy_generating": r.generated[-1] if r.generated else nan,
-        "first_epoch_at_100": first_full(r.generated) or "-"} for m, r in runs.items()])
+        "first_epoch_at_100": str(first_full(r.generated) or "-")} for m, r in runs.items()])
 
 
 def training_csv(runs: dict[str, Training]) -> str:
