@@ -147,3 +147,20 @@ def test_a_link_within_the_cap_replays_exactly_its_steps():
     at = xor_link("en", 700)
     assert at.session_state["xor_state"].steps == 700 and not at.info
     assert at.metric[0].value == "700"
+
+
+def test_a_narrowed_range_does_not_bring_back_the_links_value():
+    """The gradient-flow step k is drawn up to the length T. A link's k within its own T must not
+    come back when T shrinks below it: Streamlit sees a new widget (its range changed) and seeds
+    it from the link again, out of range (a fuzz found ``value 100 > max_value 51``)."""
+    at = AppTest.from_file(APP, default_timeout=240)
+    at.query_params.update(link_params({"g_T": 114, "g_k": 100}, "en"))
+    at.switch_page("pages/rnn.py")
+    at.run()
+    at.slider(key="g_k").set_value(35).run()
+    at.slider(key="g_T").set_value(51).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.slider(key="g_k").value == 35
+    at.slider(key="g_T").set_value(20).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.slider(key="g_k").value == 20

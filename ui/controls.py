@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lab.core.i18n import current, options as worded, t
 from ui.safe import md
@@ -95,6 +96,25 @@ class Control:
         return True
 
 
+def forget_link_value(key: str) -> None:
+    """Take ``key`` out of the link, so that its widget starts from the session's value: a
+    widget bound to the URL is seeded from Streamlit's own copy of the link, which has no public
+    setter, hence the private attribute."""
+    link = get_script_run_ctx().session_state._state.query_params
+    link._initial_query_params.pop(key, None)
+    if key in st.query_params and not link.is_bound(key):  # a bound one follows its widget
+        del st.query_params[key]
+
+
+def _link_within(key: str, lo, hi) -> bool:
+    """Whether the link's value of ``key`` (if any) lies in ``lo``..``hi``."""
+    raw = get_script_run_ctx().session_state._state.query_params.get_initial_value(key)
+    try:
+        return raw is None or lo <= float(raw) <= hi
+    except (TypeError, ValueError):
+        return True  # Streamlit drops what it cannot read
+
+
 class Controls:
     """One page's controls (its URL path names it), in the order the page draws them."""
 
@@ -129,8 +149,15 @@ class Controls:
         lo = c.lo if lo is None else lo
         hi = c.hi if hi is None else hi
         value = st.session_state.get(key)
-        if lo is not None and isinstance(value, (int, float)) and not lo <= value <= hi:
+        narrowed = (lo, hi) != (c.lo, c.hi)
+        if isinstance(value, (int, float)) and (narrowed or lo is not None
+                                                 and not lo <= value <= hi):
+            # a changed range is a new widget to Streamlit, which would start it from its
+            # default (or from the link the page was opened with, even out of range): the
+            # session's value, moved into the range, is written again to keep it
             st.session_state[key] = type(value)(min(max(value, lo), hi))
+        if narrowed and not _link_within(key, lo, hi):
+            forget_link_value(key)
         default = c.initial()
         if lo is not None and not lo <= default <= hi:
             default = lo if default < lo else hi

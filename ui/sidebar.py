@@ -10,7 +10,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lab.core import i18n
 from lab.core.i18n import t
-from ui.controls import REGISTRY, query_of
+from ui.controls import REGISTRY, forget_link_value, query_of
 from ui.safe import md
 from ui.settings import SIDEBAR  # (declares every page's controls)
 
@@ -70,16 +70,6 @@ def remember_link() -> None:
             if c.kind in ("slider", "number") and c.key in st.query_params and not all(
                     _finite(v) for v in st.query_params.get_all(c.key)):
                 forget_link_value(c.key)
-
-
-def forget_link_value(key: str) -> None:
-    """Take ``key`` out of the link, so that its widget starts from the session's value: a
-    widget bound to the URL is seeded from Streamlit's own copy of the link, which has no public
-    setter, hence the private attribute."""
-    link = get_script_run_ctx().session_state._state.query_params
-    link._initial_query_params.pop(key, None)
-    if key in st.query_params and not link.is_bound(key):  # a bound one follows its widget
-        del st.query_params[key]
 
 
 def name_dropped_values(url_path: str) -> None:
