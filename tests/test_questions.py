@@ -176,19 +176,25 @@ def by_hand_lstm(cell, x, f_shift, i_shift):
     return np.array(out)
 
 
-def test_a_gate_value_and_the_closing_gate_are_the_lstm_worked_by_hand(rng):
+def random_lstm(rng, shortest: int) -> tuple[dict, np.ndarray]:
+    """The gate inspector's settings for a random LSTM on a random toy sequence (at least
+    ``shortest`` steps), and its gates worked by hand (:func:`by_hand_lstm`)."""
     from lab.networks import cells
 
+    values = np.round(rng.normal(0, 2, int(rng.integers(shortest, 30))), 2)
+    s = defaults("gates") | dict(
+        gi_kind="LSTM", gi_seed=int(rng.integers(0, 999)),
+        gi_f=float(rng.choice([-4.0, 0.0, 2.5])), gi_i=float(rng.choice([-2.0, 0.0, 3.0])),
+        gi_toy=", ".join(f"{v:g}" for v in values), gi_t=int(rng.integers(1, 40)),
+        gi_unit=int(rng.integers(0, 6)))
+    cell = cells.init_cell("LSTM", 1, qg.TOY_UNITS, seed=s["gi_seed"])
+    return s, by_hand_lstm(cell, values, s["gi_f"], s["gi_i"])
+
+
+def test_a_gate_value_and_the_closing_gate_are_the_lstm_worked_by_hand(rng):
     for _ in range(DRAWS):
-        values = np.round(rng.normal(0, 2, int(rng.integers(3, 30))), 2)
-        s = defaults("gates") | dict(
-            gi_kind="LSTM", gi_seed=int(rng.integers(0, 999)),
-            gi_f=float(rng.choice([-4.0, 0.0, 2.5])), gi_i=float(rng.choice([-2.0, 0.0, 3.0])),
-            gi_toy=", ".join(f"{v:g}" for v in values), gi_t=int(rng.integers(1, 40)),
-            gi_unit=int(rng.integers(0, 6)))
-        cell = cells.init_cell("LSTM", 1, qg.TOY_UNITS, seed=s["gi_seed"])
-        gates = by_hand_lstm(cell, values, s["gi_f"], s["gi_i"])
-        t, u = min(s["gi_t"], len(values)), min(s["gi_unit"], qg.TOY_UNITS - 1)
+        s, gates = random_lstm(rng, 3)
+        t, u = min(s["gi_t"], len(gates)), min(s["gi_unit"], qg.TOY_UNITS - 1)
         q = qg.gate_value(s, {})
         assert (q.fields["t"], q.fields["unit"]) == (t, u)
         assert q.answer == pytest.approx(gates[t - 1, 1, u], abs=1e-9)

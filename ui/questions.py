@@ -1,7 +1,9 @@
 """The "Question" panel at the end of every lesson page (``app.py`` draws it after the page).
 
 Alone, a student picks one of the page's questions (``lab.questions``: the answer computed from
-this session's settings and player), answers, presses Check and reads the explanation.
+this session's settings and player), answers, presses Check and reads the explanation. A point
+question is answered by clicking a point of its figure (:func:`clicked` reads the chart's
+selection); on the projector its figure counts each point's clicks and Reveal rings the true one.
 
 In a room (``ui.room``), the lecturer picks a question and asks the class: the question, with
 its answer computed from the lecturer's model, goes into the room (``lab.classroom.room``).
@@ -14,13 +16,16 @@ names; the lecturer downloads them as CSV. Without a room, no class answers are 
 
 from __future__ import annotations
 
+import json
 import uuid
+import zlib
 
 import pandas as pd
 import streamlit as st
 
 from lab.classroom import room as lab_room
 from lab.core.i18n import t
+from lab.figures.questions import point_figure
 from lab.questions import PAGES, Question, for_page
 from lab.questions.question import MAX_ANSWER_CHARS, number
 from ui import controls, presenter, room
@@ -69,6 +74,9 @@ def option(q: Question, value) -> str:
 
 
 def _tolerance(q: Question) -> str:
+    if q.kind == "point":
+        return (t("questions.ui.point_tolerance", tolerance=f"{q.tolerance:g}") if q.tolerance
+                else t("questions.ui.point_exact"))
     if q.kind != "numeric":
         return ""
     if q.tolerance:
@@ -146,9 +154,12 @@ def _alone(url_path: str) -> None:
     if q is None:
         return
     st.markdown(prompt(q))
+    picked = _point_input(q, f"q_point_{q.id}") if q.kind == "point" else None
     with st.form(f"q_form_{q.id}", border=False):
-        given = _input(q, f"q_given_{q.id}")
+        given = picked if q.kind == "point" else _input(q, f"q_given_{q.id}")
         checked = st.form_submit_button(t("questions.ui.check"), icon=":material/check:")
+    if checked and given is None and q.kind == "point":
+        st.warning(t("questions.ui.no_click"))
     if checked and given is not None:
         if q.kind == "numeric" and number(given) is None:
             st.warning(t("questions.ui.not_number"))
@@ -172,6 +183,30 @@ def _input(q: Question, key: str):
                     format_func=lambda o: md(option(q, o)))
 
 
+def _point_input(q: Question, key: str) -> str | None:
+    """A point question's figure, to click a point on (outside the form: a click reruns the
+    panel and says which point it is); the point clicked, as sent, or None."""
+    plot_key = zlib.crc32(json.dumps(q.plot, sort_keys=True).encode())  # a new figure: no click
+    event = st.plotly_chart(point_figure(q.plot), key=f"{key}_{plot_key:x}", on_select="rerun",
+                            selection_mode="points")
+    given = clicked(q, event)
+    st.caption(t("questions.ui.clicked", answer=md(q.shown(given))) if given is not None
+               else f"{t('questions.ui.click')} {_tolerance(q)}")
+    return given
+
+
+def clicked(q: Question, event) -> str | None:
+    """The point a chart's selection event names, as a student's answer (the point's id): the
+    last one selected on the question's points (trace 0; a ring or line drawn over them is
+    another trace); None when no point of the question is selected."""
+    points = ((event or {}).get("selection") or {}).get("points") or []
+    for p in reversed(points):
+        i = p.get("point_index", p.get("point_number"))
+        if p.get("curve_number", 0) == 0 and isinstance(i, int) and 0 <= i < len(q.options):
+            return str(q.options[i])
+    return None
+
+
 # --- In a room: the lecturer asks, the projector shows the answers ------------------------------
 def _ask(url_path: str, rooms: lab_room.Rooms, code: str) -> None:
     """The lecturer picks one of the page's questions (computed from the lecturer's model)."""
@@ -179,6 +214,8 @@ def _ask(url_path: str, rooms: lab_room.Rooms, code: str) -> None:
     if q is None:
         return
     st.markdown(prompt(q))
+    if q.kind == "point":  # what the class will click on
+        chart(point_figure(q.plot), key="q_ask_figure")
     c1, c2 = st.columns(2)
     c2.toggle(t("questions.ui.names"), key="q_names", help=t("questions.ui.names_help"))
     c1.button(t("questions.ui.ask"), icon=":material/campaign:", key="q_ask", type="primary",
@@ -197,7 +234,11 @@ def _projector(rooms: lab_room.Rooms, code: str) -> None:
     q = asked.question
     st.markdown(f"**{t('questions.ui.asked', n=asked.n)}**")
     st.markdown(prompt(q))
-    if answers:  # the count under the chart: once it is on screen, so is the chart
+    if q.kind == "point":  # the question's figure, each point's clicks on it
+        truth = q.options.index(q.answer) if asked.revealed else None
+        chart(point_figure(q.plot, q.counts([a.given for a in answers]), truth,
+                           height=presenter.ANSWERS_HEIGHT), key="q_answers")
+    elif answers:  # the count under the chart: once it is on screen, so is the chart
         chart(presenter.answers_figure(q, [a.given for a in answers], asked.revealed,
                                        option), key="q_answers")
     st.caption(t("questions.ui.answers", n=len(answers)) if answers
@@ -250,15 +291,20 @@ def _class_question(rooms: lab_room.Rooms, code: str) -> None:
             (st.success if right else st.error)(
                 t("questions.ui.right" if right else "questions.ui.wrong",
                   answer=md(_truth(q))))
+        if q.kind == "point":  # the true point ringed on the figure clicked
+            chart(point_figure(q.plot, truth=q.options.index(q.answer)), key=f"q_truth_{asked.n}")
         _reveal(q)
         return
     st.caption(t("questions.ui.waiting"))
+    picked = _point_input(q, f"q_room_point_{asked.n}") if q.kind == "point" else None
     with st.form(f"q_room_{asked.n}", border=False):
-        given = _input(q, f"q_room_given_{asked.n}")
+        given = picked if q.kind == "point" else _input(q, f"q_room_given_{asked.n}")
         name = st.text_input(t("questions.ui.name"), key="q_name",
                              max_chars=lab_room.MAX_NAME_CHARS) if asked.names else ""
         sent = st.form_submit_button(t("questions.ui.send"), icon=":material/send:",
                                      key=f"q_send_{asked.n}")
+    if sent and given is None and q.kind == "point":
+        st.warning(t("questions.ui.no_click"))
     if sent and given is not None:
         if q.kind == "numeric" and number(given) is None:
             st.warning(t("questions.ui.not_number"))
@@ -267,5 +313,7 @@ def _class_question(rooms: lab_room.Rooms, code: str) -> None:
         else:
             st.warning(t("questions.ui.full"))
     if asked.n in mine:
-        shown = option(q, mine[asked.n]) if q.kind == "choice" else mine[asked.n]
+        value = mine[asked.n]
+        shown = option(q, value) if q.kind == "choice" else q.shown(value) if q.kind == "point" \
+            else value
         st.caption(t("questions.ui.sent", answer=md(shown)))

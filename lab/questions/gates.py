@@ -1,6 +1,6 @@
 """Questions on the gate inspector, on the toy sequence with the page's cell, seed and bias
-shifts: a gate's value at the step and unit chosen, which gate is closing there, and the
-layer's parameter count (with the lecture's printed GRU count where it differs)."""
+shifts: a gate's value at the step and unit chosen, which gate is closing there, the step
+where the unit's keep gate is lowest (clicked on its curve), and the layer's parameter count (with the lecture's printed GRU count where it differs)."""
 
 from __future__ import annotations
 
@@ -53,6 +53,27 @@ def closing(s: dict, state: dict) -> Question | None:
                     options=gates)
 
 
+def lowest_keep(s: dict, state: dict) -> Question | None:
+    """The step where unit u's keep gate (LSTM f, GRU z) is lowest: where the cell lets most
+    of its memory go. Left out for SimpleRNN (no gate) and a one-step input."""
+    found = _trace(s)
+    if found is None or s["gi_kind"] == "SimpleRNN":
+        return None
+    trace, _, u = found
+    gate = KEEP_GATE[s["gi_kind"]]
+    keep = [float(v) for v in trace.values[gate][0, :, u]]
+    if len(keep) < 2:
+        return None
+    t = min(range(len(keep)), key=keep.__getitem__) + 1
+    steps = list(range(1, len(keep) + 1))
+    plot = dict(x=steps, y=keep, labels=[f"t = {i}" for i in steps], connect=True,
+                x_title="questions.axis.step", y_title="questions.axis.keep_gate")
+    return Question("gates.lowest_keep", "point", t,
+                    dict(kind=s["gi_kind"], gate=gate, unit=u, t=t, value=f"{keep[t - 1]:.3f}",
+                         top=f"{max(keep):.3f}"),
+                    options=tuple(steps), plot=plot)
+
+
 def parameters(s: dict, state: dict) -> Question:
     """The page's layer (SimpleRNN, LSTM or GRU) with n units on d features, as Keras counts."""
     kind, d, n = s["gi_kind"], int(s["gp_d"]), int(s["gp_n"])
@@ -64,4 +85,4 @@ def parameters(s: dict, state: dict) -> Question:
                     dict(kind=kind, d=d, n=n, gates=kinds.gates(kind)), lecture=lecture)
 
 
-QUESTIONS = (gate_value, closing, parameters)
+QUESTIONS = (gate_value, closing, lowest_keep, parameters)

@@ -7,6 +7,12 @@ with the answer computed once, from the lecturer's model. The words are in
 ``lab/locales/<language>/questions.toml``: ``questions.<id>.prompt`` and
 ``questions.<id>.explain`` (or another :attr:`explain`), filled with :attr:`fields` (and ``answer``, the true value as
 shown); a choice's options are ``questions.option.<option>`` when :attr:`worded`.
+
+A point question is answered by clicking one of the points of its figure (a sample, a time
+step, a cell): :attr:`options` are the points' ids (integers: a time step's is its number, so
+a tolerance counts steps), :attr:`plot` what ``lab.figures.questions.point_figure`` draws
+(the points' places and names, carried with the question so that every laptop draws the
+lecturer's figure).
 """
 
 from __future__ import annotations
@@ -16,28 +22,31 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-KINDS = ("numeric", "choice")
-MAX_ANSWER_CHARS = 40  # what a student's answer may be, as text (a number or an option)
+KINDS = ("numeric", "choice", "point")
+MAX_ANSWER_CHARS = 40  # what a student's answer may be, as text (a number, an option, a point)
 
 
 @dataclass(frozen=True)
 class Question:
     id: str  # "<page>.<name>": its locale keys
-    kind: str  # numeric | choice
+    kind: str  # numeric | choice | point
     answer: Any  # a number, or one of ``options``
     fields: dict[str, Any] = field(default_factory=dict)  # for the prompt and explanation
-    tolerance: float = 0.0  # numeric: |given - answer| <= tolerance is right
+    tolerance: float = 0.0  # numeric, point: |given - answer| <= tolerance is right
     digits: int | None = 0  # numeric: decimals shown; None: four significant digits
-    options: tuple = ()  # choice: the options, in the order shown
+    options: tuple = ()  # choice: the options, in the order shown; point: the points' ids
     worded: bool = False  # choice: options shown as t("questions.option.<option>")
     lecture: float | None = None  # what the lecture prints, where it differs from the truth
     explain: str = "explain"  # the explanation's key: questions.<id>.<explain>
+    plot: dict = field(default_factory=dict)  # point: the figure (x, y, labels, one per option)
 
     def __post_init__(self):
         if self.kind not in KINDS:
             raise ValueError(self.kind)
-        if self.kind == "choice" and self.answer not in self.options:
+        if self.kind != "numeric" and self.answer not in self.options:
             raise ValueError(self.id, self.answer, self.options)  # its answer must be offered
+        if self.kind == "point" and len(self.plot.get("labels", ())) != len(self.options):
+            raise ValueError(self.id, "one label per point")
 
     @property
     def page(self) -> str:
@@ -48,6 +57,9 @@ class Question:
         value = self.answer if value is None else value
         if self.kind == "choice":
             return str(value)
+        if self.kind == "point":
+            p = self.point(value)
+            return str(value) if p is None else str(self.plot["labels"][self.options.index(p)])
         if self.digits is None:
             return f"{float(value):.4g}"
         return f"{float(value):,.{self.digits}f}"
@@ -58,11 +70,27 @@ class Question:
         return f"{v:,.0f}" if v.is_integer() else f"{v:g}"
 
     def correct(self, given) -> bool:
-        """Whether ``given`` (a number, or an option) is right within the tolerance."""
+        """Whether ``given`` (a number, an option, a point) is right within the tolerance."""
         if self.kind == "choice":
             return str(given) == str(self.answer)
-        value = number(given)
+        value = self.point(given) if self.kind == "point" else number(given)
         return value is not None and abs(value - float(self.answer)) <= self.tolerance + 1e-12
+
+    def point(self, given) -> int | None:
+        """A point question's answer as one of its points' ids, or None if it names none."""
+        value = number(given)
+        if value is None or not value.is_integer() or int(value) not in self.options:
+            return None
+        return int(value)
+
+    def counts(self, given: list) -> dict[int, int]:
+        """A point question's answers: how many clicked each point (every point, in order)."""
+        out = dict.fromkeys(self.options, 0)
+        for g in given:
+            p = self.point(g)
+            if p is not None:
+                out[p] += 1
+        return out
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))

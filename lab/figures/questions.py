@@ -1,0 +1,67 @@
+"""The figure of a point question (``lab.questions``, kind ``point``): its points, to click one
+(a sample, a time step, a cell), and in a room the class's clicks on them, the true point
+ringed once revealed.
+
+The question carries what is drawn (``Question.plot``, plain data made by the page's question
+from the live model), so a student's laptop draws the lecturer's figure:
+
+- ``x``, ``y``: the points' places, one per option, in the options' order (trace 0, the one
+  clicked: a click's ``point_index`` is the option's index);
+- ``labels``: each point's name (its hover, and the answer as shown);
+- ``color``: optional, one colour per point (a sample's class);
+- ``x_title``, ``y_title``: locale keys; ``log_y``: a log axis; ``connect``: a line through
+  the points (a series over time); ``square``: equal axes over the input plane;
+- ``segment``: optional ``[[x0, x1], [y0, y1]]``, a line drawn under the points (a decision
+  line); ``level``: optional y of a dotted line across (a threshold the question names).
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from lab.core.i18n import t
+from lab.figures import FIG_HEIGHT, MARGIN, SERIES_COLORS, hline, square_axes
+
+POINT_COLOR = SERIES_COLORS[1]
+TRUTH_COLOR = "#2ca02c"
+MARKER = 12
+CLICKED_GROWTH = 4  # a point clicked by the class grows with its share of the clicks
+
+
+def point_figure(plot: dict, counts: dict | None = None, truth=None, height: int = FIG_HEIGHT
+                 ) -> go.Figure:
+    """The question's points; with ``counts`` (point id -> clicks, ids in the points' order)
+    each point's count written over it; with ``truth`` (the true point's index) that point
+    ringed."""
+    x, y, labels = list(plot["x"]), list(plot["y"]), [str(v) for v in plot["labels"]]
+    clicks = list(counts.values()) if counts else [0] * len(x)
+    most = max(clicks, default=0) or 1
+    marker = dict(size=[MARKER + CLICKED_GROWTH * MARKER * c / most for c in clicks],
+                  color=plot.get("color") or POINT_COLOR, line=dict(width=1, color="black"))
+    data = [go.Scatter(x=x, y=y, mode="lines+markers" if plot.get("connect") else "markers",
+                       marker=marker, line=dict(color="gray", width=1), customdata=labels,
+                       text=[str(c) if c else "" for c in clicks] if counts else None,
+                       textposition="top center", hovertemplate="%{customdata}<extra></extra>",
+                       name="")]
+    if counts:
+        data[0].mode += "+text"
+    if truth is not None:
+        data.append(go.Scatter(x=[x[truth]], y=[y[truth]], mode="markers", hoverinfo="skip",
+                               name=t("questions.ui.truth"),
+                               marker=dict(size=MARKER * 2.5, color="rgba(0,0,0,0)",
+                                           line=dict(width=4, color=TRUTH_COLOR))))
+    shapes = [hline(plot["level"])] if plot.get("level") is not None else []
+    if plot.get("segment"):
+        (x0, x1), (y0, y1) = plot["segment"]
+        shapes.append(dict(type="line", x0=x0, x1=x1, y0=y0, y1=y1, layer="below",
+                           line=dict(color="black", width=2)))
+    layout = dict(height=height, margin=MARGIN, showlegend=False, clickmode="event+select",
+                  shapes=shapes)
+    if plot.get("square"):
+        layout |= square_axes(x=t(plot["x_title"]), y=t(plot["y_title"]))
+    else:
+        layout |= dict(xaxis=dict(title=t(plot["x_title"])),
+                       yaxis=dict(title=t(plot["y_title"]),
+                                  type="log" if plot.get("log_y") else "linear",
+                                  exponentformat="power"))
+    return go.Figure(data, layout)

@@ -1,0 +1,247 @@
+"""Point questions (kind ``point``): the student clicks a point of the question's figure (a
+sample in the input plane, a time step on a curve). Each answer equals an independent
+computation for random settings (the perceptron rule, BPTT and the LSTM worked by hand); a
+chart's selection event becomes the answer (``ui.questions.clicked``: AppTest cannot click a
+chart); a room counts each point's clicks and Reveal rings the true one; the words read in
+English and Korean."""
+
+import numpy as np
+import pytest
+from streamlit.elements.plotly_chart import PlotlySelectionState, PlotlyState
+from streamlit.testing.v1 import AppTest
+
+from lab.classroom import room as lab_room
+from lab.core import i18n
+from lab.figures.questions import point_figure
+from lab.networks import perceptron as pc, rnn
+from lab.questions import for_page
+from lab.questions import gates as qg, perceptron as qp, rnn as qr
+from lab.questions.question import Question
+from tests.test_questions import APP, DRAWS, defaults, random_lstm, rng  # noqa: F401 (a fixture)
+from tests.test_room import _code, _lecturer, _rooms, _student  # noqa: F401 (_rooms: autouse)
+
+TARGETS = {"AND": (0, 0, 0, 1), "OR": (0, 1, 1, 1), "XOR": (0, 1, 1, 0)}
+INPUTS = ((0, 0), (0, 1), (1, 0), (1, 1))
+
+
+def event(*points: tuple[int, int]) -> PlotlyState:
+    """A chart's selection as Streamlit hands it back: (curve, point index) per point."""
+    return PlotlyState(selection=PlotlySelectionState(
+        points=[{"curve_number": c, "point_number": i, "point_index": i, "x": 0, "y": 0}
+                for c, i in points], point_indices=[i for _, i in points], box=[], lasso=[]))
+
+
+# --- Each answer, worked by hand --------------------------------------------------------------------
+def by_hand_next_change(gate: str, eta: float, w, cursor: int, presentations: int):
+    """Rosenblatt's rule: the sample (0..3) whose presentation, from ``cursor`` on, is the first
+    the weights get wrong, with the weights before it; None if none is left."""
+    w = list(w)
+    for u in range(presentations):
+        x = (1, *INPUTS[u % 4])
+        error = TARGETS[gate][u % 4] - (1 if sum(a * b for a, b in zip(w, x)) > 0 else 0)
+        if u >= cursor and error:
+            return u % 4, w
+        w = [wi + eta * error * xi for wi, xi in zip(w, x)]
+    return None, w
+
+
+def test_the_sample_that_moves_the_weights_next_is_the_rule_worked_by_hand(rng):
+    found = 0
+    for _ in range(3 * DRAWS):
+        s = defaults("perceptron") | dict(
+            pc_gate=str(rng.choice(["AND", "OR", "XOR"])), pc_eta=float(rng.choice([0.1, 0.5, 1.0])),
+            pc_passes=int(rng.integers(1, 8)), pc_init=str(rng.choice(["zeros", "random"])),
+            pc_seed=int(rng.integers(0, 100)))
+        cursor = int(rng.integers(0, 4 * s["pc_passes"]))
+        start = pc.initial_weights(s["pc_init"], s["pc_seed"] if s["pc_init"] == "random" else 0)
+        sample, w = by_hand_next_change(s["pc_gate"], s["pc_eta"], start, cursor,
+                                        4 * s["pc_passes"])
+        q = qp.next_change(s, {"perceptron": cursor})
+        if sample is None:
+            assert q is None, s
+            continue
+        found += 1
+        assert q.answer == sample and q.shown() == "({}, {})".format(*INPUTS[sample])
+        assert [q.correct(str(i)) for i in range(4)] == [i == sample for i in range(4)]
+        if q.plot["segment"]:  # the line drawn is the weights' w0 + w1 x1 + w2 x2 = 0
+            (x0, x1), (y0, y1) = q.plot["segment"]
+            for a, b in ((x0, y0), (x1, y1)):
+                assert w[0] + w[1] * a + w[2] * b == pytest.approx(0, abs=1e-9)
+    assert found >= DRAWS // 2  # most draws ask
+
+
+def by_hand_ratios(T: int, radius: float, act: str, n_c: int = 16, batch: int = 8) -> np.ndarray:
+    """||dL/dH_t|| / ||dL/dH_T|| in lab.networks.rnn.gradient_flow's network (its seed-0 draws),
+    forward and back by the lecture's formulas: dL/dH_{t-1} = (dL/dH_t * f'(Z_t)) W1h^T."""
+    g = np.random.default_rng(0)
+    w1x = g.normal(0, 0.1, (1, n_c))
+    w1h = rnn.orthogonal(n_c, g, gain=radius)
+    w2 = g.normal(0, 1 / np.sqrt(n_c), (n_c, 1))
+    x = g.normal(0, 1, (batch, T, 1))
+    f = {"tanh": np.tanh, "sigmoid": lambda z: 1 / (1 + np.exp(-z))}[act]
+    slope = {"tanh": lambda h: 1 - h ** 2, "sigmoid": lambda h: h * (1 - h)}[act]
+    hs = [np.zeros((batch, n_c))]
+    for t in range(T):
+        hs.append(f(x[:, t] @ w1x + hs[-1] @ w1h))
+    dh = (hs[-1] @ w2) @ w2.T  # the squared error's gradient at step T (target 0), up to a factor
+    norms = []
+    for t in range(T, 0, -1):
+        norms.append(np.linalg.norm(dh))
+        dh = (dh * slope(hs[t])) @ w1h.T
+    norms = np.array(norms[::-1])
+    return norms / norms[-1]
+
+
+def test_the_step_where_the_gradient_falls_below_a_hundredth_is_bptt_worked_by_hand(rng):
+    asked = 0
+    for _ in range(DRAWS):
+        T = int(rng.integers(2, 200))
+        w, act = float(rng.choice([0.5, 0.8, 0.9, 1.0, 1.2])), str(rng.choice(["tanh", "sigmoid"]))
+        s = defaults("rnn") | dict(g_T=T, g_radius=w, g_act=act, g_k=int(rng.integers(1, 200)))
+        ratio = by_hand_ratios(T, w, act)
+        below = [t for t in range(1, T + 1) if ratio[t - 1] < 0.01]
+        q = qr.vanishing_step(s, {})
+        if not below:
+            assert q is None, (T, w, act)
+            continue
+        asked += 1
+        t = max(below)  # walking back from T, the first below 1/100
+        assert q.answer == t and q.options == tuple(range(1, T + 1)), (T, w, act)
+        assert q.plot["y"][t - 1] == pytest.approx(ratio[t - 1], rel=1e-6)
+        assert q.correct(str(t - 1)) and q.correct(str(t + 1)) and q.correct(t)  # one step off
+        assert not q.correct(str(t + 2)) and not q.correct(str(t - 2))
+        assert not q.correct("0") and not q.correct(str(T + 1)) and not q.correct("2.5")
+    assert asked >= 2
+    assert qr.vanishing_step(defaults("rnn") | dict(g_T=2, g_radius=1.0), {}) is None  # never
+
+
+def test_the_step_where_the_keep_gate_is_lowest_is_the_lstm_worked_by_hand(rng):
+    for _ in range(DRAWS):
+        s, gates = random_lstm(rng, 2)
+        forget = gates[:, 1, min(s["gi_unit"], qg.TOY_UNITS - 1)]
+        q = qg.lowest_keep(s, {})
+        assert q.answer == int(np.argmin(forget)) + 1 and q.shown() == f"t = {q.answer}"
+        assert q.plot["y"] == pytest.approx(forget.tolist(), abs=1e-9)
+        assert q.tolerance == 0 and [q.correct(t) for t in q.options].count(True) == 1
+    assert qg.lowest_keep(defaults("gates") | dict(gi_kind="SimpleRNN"), {}) is None  # no gate
+    assert qg.lowest_keep(defaults("gates") | dict(gi_toy="0.5"), {}) is None  # one step
+    assert qg.lowest_keep(defaults("gates") | dict(gi_kind="GRU"), {}).fields["gate"] == "z"
+
+
+def test_a_point_answer_names_one_of_the_points_within_the_tolerance_in_steps():
+    plot = dict(x=[1, 2, 3], y=[0.5, 0.2, 0.9], labels=["t = 1", "t = 2", "t = 3"])
+    q = Question("gates.lowest_keep", "point", 1, options=(1, 2, 3), tolerance=1, plot=plot)
+    assert q.correct("1") and q.correct(" 2 ") and q.correct(1) and not q.correct("3")
+    assert not q.correct("0") and not q.correct("1.5") and not q.correct("") \
+        and not q.correct("t = 1")  # no point of the figure, however near
+    assert q.shown() == "t = 1" and q.shown("3") == "t = 3" and q.shown("x") == "x"
+    for bad in (dict(answer=4), dict(plot=dict(plot, labels=["t = 1"]))):  # not drawn
+        with pytest.raises(ValueError):
+            Question(**(dict(id="gates.lowest_keep", kind="point", answer=1, options=(1, 2, 3),
+                             plot=plot) | bad))
+
+
+# --- A click is the answer ------------------------------------------------------------------------
+def point_questions() -> list[Question]:
+    found = [q for page in ("perceptron", "rnn", "gates")
+             for q in for_page(page, defaults(page), {"perceptron": 5}) if q.kind == "point"]
+    assert {q.id for q in found} == {"perceptron.next_change", "rnn.vanishing_step",
+                                     "gates.lowest_keep"}
+    return found
+
+
+def test_a_click_on_the_figure_is_the_answer():
+    from ui.questions import clicked
+
+    for q in point_questions():
+        i = q.options.index(q.answer)
+        fig = point_figure(q.plot)
+        clickable = fig.data[0]  # the trace whose point_index names the option
+        assert len(clickable.x) == len(q.options)
+        assert (clickable.x[i], clickable.y[i]) == (q.plot["x"][i], q.plot["y"][i])
+        assert clicked(q, event((0, i))) == str(q.answer) and q.correct(clicked(q, event((0, i))))
+        wrong = (i + 2) % len(q.options)
+        assert clicked(q, event((0, wrong))) == str(q.options[wrong])
+        assert not q.correct(clicked(q, event((0, wrong))))
+        assert clicked(q, event((0, wrong), (0, i))) == str(q.answer)  # the last one selected
+        assert clicked(q, event((1, i))) is None  # another trace (a ring, a line)
+        assert clicked(q, event((0, len(q.options)))) is None
+        assert clicked(q, event()) is None and clicked(q, None) is None
+        assert Question.from_json(q.to_json()) == q  # a room carries it, figure and all
+
+
+def test_a_room_counts_each_points_clicks_and_reveal_rings_the_true_one():
+    from ui.questions import clicked
+
+    q = next(q for q in point_questions() if q.id == "gates.lowest_keep")
+    rooms = lab_room.rooms()
+    code = rooms.open().code
+    n = rooms.ask(code, q).n
+    right, other = q.options.index(q.answer), (q.options.index(q.answer) + 1) % len(q.options)
+    for member, index in (("a", right), ("b", other), ("c", right), ("d", right)):
+        assert rooms.answer(code, n, member, clicked(rooms.asked(code).question, event((0, index))))
+    assert rooms.answer(code, n, "d", clicked(q, event((0, other))))  # changed its mind
+    given = [a.given for a in rooms.answers(code, n)]
+    counts = q.counts(given + ["nonsense", "0", "99999"])  # no point: not counted
+    assert counts == {p: 2 if p in (q.answer, q.options[other]) else 0 for p in q.options}
+    assert sum(q.correct(g) for g in given) == 2
+
+    fig = point_figure(q.plot, counts, truth=right)
+    assert [v for v in fig.data[0].text if v] == ["2", "2"]
+    assert fig.data[0].marker.size[right] > fig.data[0].marker.size[(right + 2) % len(q.options)]
+    ring = fig.data[-1]
+    assert (ring.x[0], ring.y[0]) == (q.plot["x"][right], q.plot["y"][right])
+    assert len(point_figure(q.plot, counts).data) == 1  # no ring before the reveal
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_point_questions_read_in_both_languages(lang):
+    for q in point_questions():
+        for text in (i18n.t(f"questions.{q.id}.prompt", lang, **q.fields),
+                     i18n.t(f"questions.{q.id}.explain", lang, **q.fields, answer=q.shown())):
+            assert "{" not in text and q.id not in text, (q.id, lang)
+        for key in (q.plot["x_title"], q.plot["y_title"]):
+            assert i18n.t(key, lang) != key
+    for key in ("click", "clicked", "no_click", "point_tolerance", "point_exact"):
+        assert i18n.t(f"questions.ui.{key}", lang, answer="t = 3", tolerance=1) \
+            != f"questions.ui.{key}"
+
+
+# --- On the page ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_gates_page_draws_a_point_question_and_asks_for_a_click(lang):
+    at = AppTest.from_file(APP, default_timeout=240)
+    at.switch_page("pages/gates.py")
+    at.session_state["lang"] = lang
+    at.run()
+    at.radio(key="q_pick_gates").set_value("gates.lowest_keep").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any(c.value.startswith(i18n.t("questions.ui.click", lang)) for c in at.caption)
+    next(b for b in at.button if b.label == i18n.t("questions.ui.check", lang)).click().run()
+    assert any(w.value == i18n.t("questions.ui.no_click", lang) for w in at.warning)
+    assert not at.success and not at.error  # nothing clicked: neither right nor wrong
+
+
+def test_the_projector_shows_a_point_questions_clicks_and_reveal_tells_the_truth():
+    from ui.questions import clicked
+
+    lecturer = _lecturer("pages/gates.py")
+    code = _code(lecturer)
+    lecturer.radio(key="q_pick_gates").set_value("gates.lowest_keep").run()
+    next(b for b in lecturer.button if b.label == "Ask the class").click().run()
+    q = lab_room.rooms().asked(code).question
+    assert q.id == "gates.lowest_keep"
+    student = _student(code, "pages/gates.py")
+    next(b for b in student.button if b.label == "Send").click().run()
+    assert any(w.value == "Click a point of the figure first." for w in student.warning)
+    assert lab_room.rooms().answers(code, 1) == []
+    i = q.options.index(q.answer)
+    for member, index in (("a", i), ("b", (i + 1) % len(q.options)), ("c", i)):
+        lab_room.rooms().answer(code, 1, member, clicked(q, event((0, index))))
+    lecturer.run()
+    assert any(c.value == "3 answers" for c in lecturer.caption)
+    next(b for b in lecturer.button if b.label == "Reveal").click().run()
+    assert any(f"The answer: t = {q.answer}" in m.value for m in lecturer.success)
+    assert any("2 of 3 right" in c.value for c in lecturer.caption)
+    student.run()
+    assert any(f"The answer: t = {q.answer}" in m.value for m in student.success)
