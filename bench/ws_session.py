@@ -181,10 +181,14 @@ class Session:
         """What the frontend does when the page's fragment timers fire: each fragment whose
         timer is due reruns (a page may have several, on their own intervals: a room's poll
         beside a question's), one after another, as one Run. The most frequent one is always
-        due (callers sleep its interval between ticks)."""
+        due (callers sleep its interval between ticks). A fragment that one of these runs took
+        away (its ``st.rerun`` ran the whole page, or switched it) is not asked for: the
+        server ignores a rerun of a fragment it no longer holds, so its reply would never come."""
         out, now = Run(0.0), time.perf_counter()
         fastest = self.auto_rerun
         for fragment_id, interval in list(self.timers.items()):
+            if fragment_id not in self.timers:
+                continue
             due = self._due.get(fragment_id, 0.0)
             if fastest and fragment_id != fastest[1] and now < due:
                 continue
@@ -235,8 +239,10 @@ class Session:
             elif kind == "new_session":  # a run starts (the whole script or a fragment)
                 self.session_id = fm.new_session.initialize.session_id
                 self._declared = {}
-            elif kind == "navigation":
+            elif kind == "navigation":  # the page run (switched to by st.switch_page)
                 self.page_script_hash = fm.navigation.page_script_hash
+                self.page = next((p.url_pathname for p in fm.navigation.app_pages
+                                  if p.page_script_hash == self.page_script_hash), self.page)
             elif kind == "auto_rerun":
                 self._declared[fm.auto_rerun.fragment_id] = fm.auto_rerun.interval
                 self.timers[fm.auto_rerun.fragment_id] = fm.auto_rerun.interval

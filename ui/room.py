@@ -345,6 +345,12 @@ def _student_panel(me: dict) -> None:
     _poll()
 
 
+def _alone() -> bool:
+    """Whether this run is a fragment's own rerun (its timer's), not the whole page's."""
+    ctx = get_script_run_ctx()
+    return bool(ctx and ctx.fragment_ids_this_run)
+
+
 @st.fragment(run_every=POLL_SECONDS)
 def _poll() -> None:
     """A follower's watch on the room: the whole page runs again only when the view changed."""
@@ -354,9 +360,10 @@ def _poll() -> None:
         return
     # a follower waits here for the lecturer's next change (most of the poll's period), so
     # the page follows at once instead of at the next tick; an explorer only looks (its own
-    # moves must not wait behind this fragment)
+    # moves must not wait behind this fragment). Within a run of the whole page it only looks
+    # too: the page below it waits for the sidebar, and ``before`` has just read the room.
     version = me.get("version") if me["mode"] == "follow" else None
-    wait = WAIT_SECONDS if me["mode"] == "follow" else 0.0
+    wait = WAIT_SECONDS if me["mode"] == "follow" and _alone() else 0.0
     room = _safely(rooms.wait, me["code"], version, me.get("locks", []), wait)
     if st.session_state.get(DOWN):
         return  # the sidebar says so; the page stays as it is
