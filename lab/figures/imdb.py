@@ -1,5 +1,8 @@
 """Figures for the IMDB page: training curves, confusion matrix, threshold sweep, ROC and
-precision-recall, probability histograms, and a review read word by word."""
+precision-recall, probability histograms, and a review read word by word; and its views: the
+reviews the controls name (``load_args``), the tokenizer's rules (``tokenizer_view``), the
+classifier a page trains or reads (``Classifier``, also the text page's), the threshold section
+(``threshold_view``) and a typed review (``review_view``)."""
 
 from __future__ import annotations
 
@@ -12,8 +15,11 @@ import plotly.graph_objects as go
 from lab.core import i18n
 from lab.data import imdb
 from lab.figures import CLASS_COLORS, LEGEND_BELOW, MARGIN, SERIES_COLORS, vline
+from lab.figures.experiments import LECTURE_REVIEWS
 from lab.maths import threshold as th
 from lab.maths.threshold import LECTURE_WINDOW, AtThreshold
+from lab.models import imdb_model
+from lab.training import budget
 
 SMALL = 340
 
@@ -115,10 +121,23 @@ def word_by_word_figure(words: list[str], probs: np.ndarray, known: list[bool],
                      line=dict(color="gray", dash="dot"))]))
 
 
-def threshold_view(y: np.ndarray, p: np.ndarray, thr: float, cost_fp: float, cost_fn: float):
-    """What the threshold section shows of test labels ``y`` and probabilities ``p``: (the
-    metrics at ``thr``, the best thresholds (overall, in the lecture's window, cheapest), the
-    confusion / sweep / ROC-PR / histogram figures, the sweep's CSV)."""
+@dataclass
+class ThresholdView:
+    """What the threshold section shows at one threshold: the five metrics as (label, value),
+    whether no review is predicted positive, the best thresholds as a sentence, the confusion /
+    sweep / ROC-PR / histogram figures and the sweep's CSV."""
+
+    metrics: list[tuple[str, str]]
+    none_positive: bool
+    best: str
+    figures: list[go.Figure]
+    csv: str
+
+
+def threshold_view(y: np.ndarray, p: np.ndarray, thr: float, cost_fp: float,
+                   cost_fn: float) -> ThresholdView:
+    """The threshold section for test labels ``y`` and probabilities ``p`` at ``thr``, the
+    best thresholds being overall, in the lecture's window and the cheapest."""
     m = th.at_threshold(y, p, thr)
     ts, mis, cost = th.sweep(y, p, cost_fp=cost_fp, cost_fn=cost_fn)
     best_all, best_window = th.best(ts, mis), th.best(ts, mis, th.LECTURE_WINDOW)
@@ -127,7 +146,96 @@ def threshold_view(y: np.ndarray, p: np.ndarray, thr: float, cost_fp: float, cos
                             show_cost=(cost_fp, cost_fn) != (1.0, 1.0)),
                roc_pr_figure(th.curves(y, p), m), histogram_figure(y, p, thr)]
     table = pd.DataFrame({"threshold": ts, "misclassification": mis, "cost": cost})
-    return m, (best_all, best_window, th.best(ts, cost)), figures, table.to_csv(index=False)
+    metrics = [(i18n.t("imdb.accuracy"), f"{m.accuracy:.3f}"),
+               (i18n.t("imdb.precision"), f"{m.precision:.3f}"),
+               (i18n.t("imdb.recall"), f"{m.recall:.3f}"), ("F1", f"{m.f1:.3f}"),
+               (i18n.t("imdb.misclassified"), i18n.t("imdb.of", n=m.fp + m.fn, total=len(y)))]
+    best = i18n.t("imdb.best", all=best_all, window=best_window, cheapest=th.best(ts, cost))
+    return ThresholdView(metrics, m.tp + m.fp == 0, best, figures, table.to_csv(index=False))
+
+
+def load_args(source: str, preset: str, csv: bytes | None, folder: str,
+              folders_allowed: bool) -> tuple:
+    """The arguments of ``imdb.load`` (then ``imdb.padded``'s maxlen) for the reviews the
+    page's controls name; ``imdb.DataUnavailable`` if they name none yet."""
+    if source == "folder" and not folders_allowed:
+        raise imdb.DataUnavailable("imdb.err.folders_off")
+    if source == "csv" and csv is None:
+        raise imdb.DataUnavailable("imdb.choose_csv")
+    return source, *imdb.PRESETS[preset], csv, folder, preset in imdb.DROP_OOV_PRESETS
+
+
+@dataclass
+class TokenizerView:
+    """How a preset turns words into ids: its rules, the first test review's ids as a table,
+    then the review padded and the size of its one-hot input."""
+
+    rules: list[str]
+    ids: pd.DataFrame
+    shapes: list[str]
+
+
+def tokenizer_view(data: imdb.Dataset, preset: str, padded_first: np.ndarray) -> TokenizerView:
+    """``padded_first``: the first test review as the model reads it."""
+    num_words, skip_top, maxlen = imdb.PRESETS[preset]
+    first_rank, last_rank = imdb.kept_ranks(num_words, skip_top)
+    skip = (i18n.t("imdb.ids_skip", skip_top=skip_top, skipped=first_rank - 1)
+            if skip_top else "")
+    rules = [i18n.t("imdb.ids_rule", num_words=num_words, maxlen=maxlen, last=last_rank,
+                    skip=skip)]
+    if preset in imdb.DROP_OOV_PRESETS:
+        rules.append(i18n.t("imdb.oov_dropped"))
+    return TokenizerView(rules, ids_table(data), [
+        i18n.t("imdb.padded", ids=padded_first.tolist()),
+        i18n.t("imdb.one_hot", maxlen=maxlen, num_words=num_words,
+               size=imdb.one_hot_bytes(LECTURE_REVIEWS, maxlen, num_words))])
+
+
+@dataclass
+class Classifier:
+    """The IMDB classifier of ``key`` and what training it needs; ``found``: what the store
+    has of it (the trained model, the job training it, or None)."""
+
+    key: str
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    num_words: int
+    settings: imdb_model.ModelSettings
+    found: object = None
+
+    @property
+    def name(self) -> str:
+        return f"{self.settings.kind}({self.settings.units})"
+
+    @property
+    def cost(self) -> float:
+        """What training it costs (``lab.training.budget``)."""
+        s = self.settings
+        return budget.imdb(*self.x_train.shape, s.embedding, s.kind, s.units, s.epochs)
+
+    @property
+    def on_request(self) -> bool:
+        """A new model other than the default trains only when asked (its button)."""
+        return self.settings != imdb_model.DEFAULT_SETTINGS
+
+    def request(self, restart: bool = False):
+        """The trained model, or the shared job training it (started if none is)."""
+        return imdb_model.request(self.key, self.x_train, self.y_train, self.x_test,
+                                  self.num_words, self.settings, restart=restart)
+
+
+def classifier(key: str, x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray,
+               num_words: int, settings: imdb_model.ModelSettings) -> Classifier:
+    """The classifier of ``key``, found in memory or on disk or training, if it is."""
+    found = imdb_model.STORE.get(key)
+    found = imdb_model.STORE.job(key) if found is None else found
+    return Classifier(key, x_train, y_train, x_test, num_words, settings, found)
+
+
+def default_classifier(d: imdb_model.DefaultInputs) -> Classifier:
+    """The default model (``imdb_model.default_inputs``), as the text page reads it."""
+    return classifier(d.key, d.x_train, d.data.y_train, d.x_test, d.num_words, d.settings)
 
 
 def ids_table(data: imdb.Dataset, n: int = 30) -> pd.DataFrame:

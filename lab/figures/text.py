@@ -1,5 +1,7 @@
 """Figures for "Text as numbers": one sample's one-hot matrix, the co-occurrence counts, and
-GloVe's weighting function."""
+GloVe's weighting function; and the page's views: tokens (``tokens_view``), a trained embedding
+read as words (``EmbeddingView``, ``embedding_note``), co-occurrences (``glove_view``,
+``ratios_table``) and the GloVe paper's table (``paper_table``)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from lab.core import i18n
 from lab.data import imdb, text as tx
 from lab.data.text import glove_weight
 from lab.figures import FIG_HEIGHT, MARGIN, SERIES_COLORS
+from lab.maths import threshold as th
 
 TOP_AXIS_MARGIN = dict(MARGIN, t=110)  # the title, then the x-axis labels along the top
 ONE_HOT_SCALE = [[0.0, "#f7f7f7"], [1.0, "#1f77b4"]]
@@ -136,8 +139,9 @@ class EmbeddingView:
                 else rank + imdb.INDEX_FROM)
 
     def table(self, scored: list[tuple[int, float]]) -> pd.DataFrame:
+        """Words and cosines (headers ``text.col.<column>``)."""
         return pd.DataFrame([(self.inv.get(i, "?"), s) for i, s in scored],
-                            columns=[i18n.t("text.col.word"), i18n.t("text.col.cosine")])
+                            columns=["word", "cosine"])
 
     def near(self, word: str) -> Near:
         """The eight words nearest ``word`` (if typed and known) and the projection."""
@@ -164,6 +168,13 @@ class EmbeddingView:
         if None in found:
             return [w for w, i in zip(words, found) if i is None][0].strip()[:40], None
         return "", self.table(tx.analogy(self.E, *found, k=5))
+
+
+def embedding_note(model, data: imdb.Dataset) -> str:
+    """What the embedding of ``model`` (an ``imdb_model.Trained``) was learnt from: the reviews,
+    its width, and the model's test accuracy at threshold 0.5."""
+    return i18n.t("text.embedding_honest", source=data.summary(), dim=model.embedding.shape[1],
+                  acc=th.at_threshold(data.y_test, model.p_test, 0.5).accuracy)
 
 
 @dataclass
