@@ -1,15 +1,18 @@
 """A question to the class in real browsers (Debian's headless Chromium): the lecturer, in
 presenter mode, asks the gate inspector's first question; three students answer on their own
 pages; the lecturer's projector shows the class's answers as a histogram with their count, and
-Reveal adds the true value and the explanation. In English and in Korean. Screenshots in
-``test-results/screenshots/questions/``."""
+Reveal adds the true value and the explanation. In English and in Korean. A student alone
+answers a point question by clicking its point on the figure (Plotly's click, which AppTest
+cannot make). Screenshots in ``test-results/screenshots/questions/``."""
 
 import re
 
 import pytest
 
 from lab.core import i18n
-from tests.test_browser import SCREENSHOTS, browser  # noqa: F401 (a fixture)
+from lab.questions import by_id
+from tests.test_browser import SCREENSHOTS, app_url, browser  # noqa: F401 (fixtures)
+from tests.test_questions import defaults
 from tests.test_room_browser import DESKTOP, KEY, room_url  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.browser
@@ -80,3 +83,29 @@ def test_the_class_answers_on_the_projector_in_both_languages(room_url, browser)
     for page in (korean, *students):
         assert page.locator('[data-testid="stException"]').count() == 0
         page.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_point_question_is_answered_by_clicking_its_point(app_url, browser, lang):  # noqa: F811
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    q = by_id("gates.highest_keep", defaults("gates"))
+    page = browser.new_page(viewport=DESKTOP)
+    page.goto(f"{app_url}/gates" + ("" if lang == "en" else f"?lang={i18n.languages()[lang]}"))
+    page.wait_for_selector(".main-svg", timeout=60_000)
+    page.get_by_text(i18n.t("questions.ui.title", lang), exact=True).first.click()
+    page.locator(".st-key-q_pick_gates").get_by_text("3", exact=True).click()  # the third
+    page.get_by_text(i18n.t("questions.ui.click", lang)).first.wait_for(timeout=30_000)
+    figure = page.locator('[class*="st-key-q_point_gates"]').first
+    figure.locator(".main-svg").first.wait_for(timeout=30_000)
+    figure.scroll_into_view_if_needed()
+    point = figure.locator(".scatterlayer .trace").first.locator("path.point") \
+        .nth(q.options.index(q.answer)).bounding_box()
+    page.mouse.click(point["x"] + point["width"] / 2, point["y"] + point["height"] / 2)
+    page.get_by_text(i18n.t("questions.ui.clicked", lang, answer=q.shown())).wait_for(
+        timeout=30_000)
+    page.get_by_role("button", name=i18n.t("questions.ui.check", lang)).click()
+    page.get_by_text(i18n.t("questions.ui.right", lang, answer=q.shown())).wait_for(
+        timeout=30_000)
+    page.screenshot(path=str(SHOTS / f"{lang}_point.png"))
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.close()

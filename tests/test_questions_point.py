@@ -31,7 +31,7 @@ def event(*points: tuple[int, int]) -> PlotlyState:
                 for c, i in points], point_indices=[i for _, i in points], box=[], lasso=[]))
 
 
-# --- Each answer, worked by hand --------------------------------------------------------------------
+# --- Each answer, worked by hand ---------------------------------------------------------------
 def by_hand_next_change(gate: str, eta: float, w, cursor: int, presentations: int):
     """Rosenblatt's rule: the sample (0..3) whose presentation, from ``cursor`` on, is the first
     the weights get wrong, with the weights before it; None if none is left."""
@@ -115,29 +115,33 @@ def test_the_step_where_the_gradient_falls_below_a_hundredth_is_bptt_worked_by_h
     assert qr.vanishing_step(defaults("rnn") | dict(g_T=2, g_radius=1.0), {}) is None  # never
 
 
-def test_the_step_where_the_keep_gate_is_lowest_is_the_lstm_worked_by_hand(rng):
+def test_the_step_where_the_keep_gate_is_highest_is_the_lstm_worked_by_hand(rng):
     for _ in range(DRAWS):
         s, gates = random_lstm(rng, 2)
         forget = gates[:, 1, min(s["gi_unit"], qg.TOY_UNITS - 1)]
-        q = qg.lowest_keep(s, {})
-        assert q.answer == int(np.argmin(forget)) + 1 and q.shown() == f"t = {q.answer}"
+        q = qg.highest_keep(s, {})
+        assert q.answer == int(np.argmax(forget)) + 1 and q.shown() == f"t = {q.answer}"
         assert q.plot["y"] == pytest.approx(forget.tolist(), abs=1e-9)
-        assert q.tolerance == 0 and [q.correct(t) for t in q.options].count(True) == 1
-    assert qg.lowest_keep(defaults("gates") | dict(gi_kind="SimpleRNN"), {}) is None  # no gate
-    assert qg.lowest_keep(defaults("gates") | dict(gi_toy="0.5"), {}) is None  # one step
-    assert qg.lowest_keep(defaults("gates") | dict(gi_kind="GRU"), {}).fields["gate"] == "z"
+        same = {t for t in q.options if forget.max() - forget[t - 1] <= 0.005}  # one on the figure
+        assert q.tolerance == 0 and {t for t in q.options if q.correct(t)} == same
+    assert qg.highest_keep(defaults("gates") | dict(gi_kind="SimpleRNN"), {}) is None  # no gate
+    assert qg.highest_keep(defaults("gates") | dict(gi_toy="0.5"), {}) is None  # one step
+    assert qg.highest_keep(defaults("gates") | dict(gi_kind="GRU"), {}).fields["gate"] == "z"
 
 
 def test_a_point_answer_names_one_of_the_points_within_the_tolerance_in_steps():
     plot = dict(x=[1, 2, 3], y=[0.5, 0.2, 0.9], labels=["t = 1", "t = 2", "t = 3"])
-    q = Question("gates.lowest_keep", "point", 1, options=(1, 2, 3), tolerance=1, plot=plot)
+    q = Question("gates.highest_keep", "point", 1, options=(1, 2, 3), tolerance=1, plot=plot)
     assert q.correct("1") and q.correct(" 2 ") and q.correct(1) and not q.correct("3")
     assert not q.correct("0") and not q.correct("1.5") and not q.correct("") \
         and not q.correct("t = 1")  # no point of the figure, however near
     assert q.shown() == "t = 1" and q.shown("3") == "t = 3" and q.shown("x") == "x"
+    tied = Question("gates.highest_keep", "point", 1, options=(1, 2, 3), also=(3,), plot=plot)
+    assert tied.correct("3") and not tied.correct("2") and Question.from_json(tied.to_json()) \
+        == tied
     for bad in (dict(answer=4), dict(plot=dict(plot, labels=["t = 1"]))):  # not drawn
         with pytest.raises(ValueError):
-            Question(**(dict(id="gates.lowest_keep", kind="point", answer=1, options=(1, 2, 3),
+            Question(**(dict(id="gates.highest_keep", kind="point", answer=1, options=(1, 2, 3),
                              plot=plot) | bad))
 
 
@@ -146,7 +150,7 @@ def point_questions() -> list[Question]:
     found = [q for page in ("perceptron", "rnn", "gates")
              for q in for_page(page, defaults(page), {"perceptron": 5}) if q.kind == "point"]
     assert {q.id for q in found} == {"perceptron.next_change", "rnn.vanishing_step",
-                                     "gates.lowest_keep"}
+                                     "gates.highest_keep"}
     return found
 
 
@@ -160,7 +164,7 @@ def test_a_click_on_the_figure_is_the_answer():
         assert len(clickable.x) == len(q.options)
         assert (clickable.x[i], clickable.y[i]) == (q.plot["x"][i], q.plot["y"][i])
         assert clicked(q, event((0, i))) == str(q.answer) and q.correct(clicked(q, event((0, i))))
-        wrong = (i + 2) % len(q.options)
+        wrong = next(k for k in range(len(q.options)) if not q.correct(q.options[k]))
         assert clicked(q, event((0, wrong))) == str(q.options[wrong])
         assert not q.correct(clicked(q, event((0, wrong))))
         assert clicked(q, event((0, wrong), (0, i))) == str(q.answer)  # the last one selected
@@ -173,7 +177,7 @@ def test_a_click_on_the_figure_is_the_answer():
 def test_a_room_counts_each_points_clicks_and_reveal_rings_the_true_one():
     from ui.questions import clicked
 
-    q = next(q for q in point_questions() if q.id == "gates.lowest_keep")
+    q = next(q for q in point_questions() if q.id == "gates.highest_keep")
     rooms = lab_room.rooms()
     code = rooms.open().code
     n = rooms.ask(code, q).n
@@ -214,7 +218,7 @@ def test_the_gates_page_draws_a_point_question_and_asks_for_a_click(lang):
     at.switch_page("pages/gates.py")
     at.session_state["lang"] = lang
     at.run()
-    at.radio(key="q_pick_gates").set_value("gates.lowest_keep").run()
+    at.radio(key="q_pick_gates").set_value("gates.highest_keep").run()
     assert not at.exception, [e.message for e in at.exception]
     assert any(c.value.startswith(i18n.t("questions.ui.click", lang)) for c in at.caption)
     next(b for b in at.button if b.label == i18n.t("questions.ui.check", lang)).click().run()
@@ -227,10 +231,10 @@ def test_the_projector_shows_a_point_questions_clicks_and_reveal_tells_the_truth
 
     lecturer = _lecturer("pages/gates.py")
     code = _code(lecturer)
-    lecturer.radio(key="q_pick_gates").set_value("gates.lowest_keep").run()
+    lecturer.radio(key="q_pick_gates").set_value("gates.highest_keep").run()
     next(b for b in lecturer.button if b.label == "Ask the class").click().run()
     q = lab_room.rooms().asked(code).question
-    assert q.id == "gates.lowest_keep"
+    assert q.id == "gates.highest_keep"
     student = _student(code, "pages/gates.py")
     next(b for b in student.button if b.label == "Send").click().run()
     assert any(w.value == "Click a point of the figure first." for w in student.warning)

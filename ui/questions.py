@@ -76,7 +76,7 @@ def option(q: Question, value) -> str:
 def _tolerance(q: Question) -> str:
     if q.kind == "point":
         return (t("questions.ui.point_tolerance", tolerance=f"{q.tolerance:g}") if q.tolerance
-                else t("questions.ui.point_exact"))
+                else t("questions.ui.point_also") if q.also else t("questions.ui.point_exact"))
     if q.kind != "numeric":
         return ""
     if q.tolerance:

@@ -24,8 +24,8 @@ from lab.figures import FIG_HEIGHT, MARGIN, SERIES_COLORS, hline, square_axes
 
 POINT_COLOR = SERIES_COLORS[1]
 TRUTH_COLOR = "#2ca02c"
-MARKER = 12
-CLICKED_GROWTH = 4  # a point clicked by the class grows with its share of the clicks
+MARKER, SMALL_MARKER, MANY = 12, 7, 24  # a point's size; smaller when more than MANY points
+CLICKED_GROWTH = 2  # the most clicked point grows to (1 + this) times its size
 
 
 def point_figure(plot: dict, counts: dict | None = None, truth=None, height: int = FIG_HEIGHT
@@ -36,7 +36,9 @@ def point_figure(plot: dict, counts: dict | None = None, truth=None, height: int
     x, y, labels = list(plot["x"]), list(plot["y"]), [str(v) for v in plot["labels"]]
     clicks = list(counts.values()) if counts else [0] * len(x)
     most = max(clicks, default=0) or 1
-    marker = dict(size=[MARKER + CLICKED_GROWTH * MARKER * c / most for c in clicks],
+    base = MARKER if len(x) <= MANY else SMALL_MARKER
+    sizes = [base * (1 + CLICKED_GROWTH * c / most) for c in clicks]
+    marker = dict(size=sizes,
                   color=plot.get("color") or POINT_COLOR, line=dict(width=1, color="black"))
     data = [go.Scatter(x=x, y=y, mode="lines+markers" if plot.get("connect") else "markers",
                        marker=marker, line=dict(color="gray", width=1), customdata=labels,
@@ -48,7 +50,7 @@ def point_figure(plot: dict, counts: dict | None = None, truth=None, height: int
     if truth is not None:
         data.append(go.Scatter(x=[x[truth]], y=[y[truth]], mode="markers", hoverinfo="skip",
                                name=t("questions.ui.truth"),
-                               marker=dict(size=MARKER * 2.5, color="rgba(0,0,0,0)",
+                               marker=dict(size=sizes[truth] + MARKER, color="rgba(0,0,0,0)",
                                            line=dict(width=4, color=TRUTH_COLOR))))
     shapes = [hline(plot["level"])] if plot.get("level") is not None else []
     if plot.get("segment"):

@@ -1,6 +1,7 @@
 """Questions on the gate inspector, on the toy sequence with the page's cell, seed and bias
 shifts: a gate's value at the step and unit chosen, which gate is closing there, the step
-where the unit's keep gate is lowest (clicked on its curve), and the layer's parameter count (with the lecture's printed GRU count where it differs)."""
+where the unit's keep gate is highest (clicked on its curve), and the layer's parameter count
+(with the lecture's printed GRU count where it differs)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from lab.questions.question import Question, clamp
 
 TOY_UNITS = 4  # the page's toy cell
 KEEP_GATE = {"LSTM": "f", "GRU": "z", "SimpleRNN": "h"}  # what keeps the memory (h: none)
+SAME = 0.005  # gate values this close are one on the figure: either step counts
 
 
 def _trace(s: dict):
@@ -53,9 +55,10 @@ def closing(s: dict, state: dict) -> Question | None:
                     options=gates)
 
 
-def lowest_keep(s: dict, state: dict) -> Question | None:
-    """The step where unit u's keep gate (LSTM f, GRU z) is lowest: where the cell lets most
-    of its memory go. Left out for SimpleRNN (no gate) and a one-step input."""
+def highest_keep(s: dict, state: dict) -> Question | None:
+    """The step where unit u's keep gate (LSTM f, GRU z) is highest: where the cell keeps most
+    of its memory. A step within :data:`SAME` of the highest counts too. Left out for
+    SimpleRNN (no gate) and a one-step input."""
     found = _trace(s)
     if found is None or s["gi_kind"] == "SimpleRNN":
         return None
@@ -64,14 +67,15 @@ def lowest_keep(s: dict, state: dict) -> Question | None:
     keep = [float(v) for v in trace.values[gate][0, :, u]]
     if len(keep) < 2:
         return None
-    t = min(range(len(keep)), key=keep.__getitem__) + 1
+    t = max(range(len(keep)), key=keep.__getitem__) + 1
     steps = list(range(1, len(keep) + 1))
+    also = tuple(i for i in steps if i != t and keep[t - 1] - keep[i - 1] <= SAME)
     plot = dict(x=steps, y=keep, labels=[f"t = {i}" for i in steps], connect=True,
                 x_title="questions.axis.step", y_title="questions.axis.keep_gate")
-    return Question("gates.lowest_keep", "point", t,
+    return Question("gates.highest_keep", "point", t,
                     dict(kind=s["gi_kind"], gate=gate, unit=u, t=t, value=f"{keep[t - 1]:.3f}",
-                         top=f"{max(keep):.3f}"),
-                    options=tuple(steps), plot=plot)
+                         low=f"{min(keep):.3f}", also=", ".join(str(i) for i in also) or "-"),
+                    options=tuple(steps), plot=plot, also=also)
 
 
 def parameters(s: dict, state: dict) -> Question:
@@ -85,4 +89,4 @@ def parameters(s: dict, state: dict) -> Question:
                     dict(kind=kind, d=d, n=n, gates=kinds.gates(kind)), lecture=lecture)
 
 
-QUESTIONS = (gate_value, closing, lowest_keep, parameters)
+QUESTIONS = (gate_value, closing, highest_keep, parameters)

@@ -39,6 +39,7 @@ class Question:
     lecture: float | None = None  # what the lecture prints, where it differs from the truth
     explain: str = "explain"  # the explanation's key: questions.<id>.<explain>
     plot: dict = field(default_factory=dict)  # point: the figure (x, y, labels, one per option)
+    also: tuple = ()  # point: other points counted right (the figure cannot tell them apart)
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -74,6 +75,8 @@ class Question:
         if self.kind == "choice":
             return str(given) == str(self.answer)
         value = self.point(given) if self.kind == "point" else number(given)
+        if value is not None and value in self.also:
+            return True
         return value is not None and abs(value - float(self.answer)) <= self.tolerance + 1e-12
 
     def point(self, given) -> int | None:
@@ -99,6 +102,7 @@ class Question:
     def from_json(cls, text: str) -> "Question":
         data = json.loads(text)
         data["options"] = tuple(data.get("options", ()))
+        data["also"] = tuple(data.get("also", ()))
         return cls(**data)
 
 
