@@ -26,9 +26,9 @@ def generated_csv(n: int = 300, seed: int = 0, header: str = "Date,Open,High,Low
 
 @pytest.fixture
 def samsung(shared_data):
+    """Lecture 002's file: the shared, longer export cut to the lecture's days."""
     data = stock.parse_csv((shared_data / "samsung_005930.csv").read_bytes(), "samsung")
-    data.frame = data.frame.loc["2000-09-01":"2022-09-19"]
-    return data
+    return stock.within(data, *stock.LECTURE_002_DAYS)
 
 
 # --- The lectures' shapes and numbers ----------------------------------------------------------
@@ -59,6 +59,66 @@ def test_lecture_002_samsung_shapes(samsung):
     assert (p.split, len(p.X) - p.split) == (5099, 269)
     r = stock.prepare(samsung, PrepSettings(stock.MA_COLUMNS, "return", 40, 0.95, True))
     assert r.X.shape == (5368, 40, 2) and r.split == 5099
+
+
+def test_the_lecture_002_range_of_a_longer_export_gives_the_lectures_rows(shared_data):
+    """The shared export runs from 2000-01-04 to 2023-07-26 (5,913 rows); the lecture's days
+    keep its 5,528, and its windows of 40 split 5,099 / 269 with the first test forecast on
+    2021-07-27. The moving averages start inside the range, as in the lecture's own file."""
+    whole = stock.parse_csv((shared_data / "samsung_005930.csv").read_bytes(), "005930.KS.csv")
+    assert len(whole.frame) == 5913
+    data = stock.within(whole, *stock.LECTURE_002_DAYS)
+    assert len(data.frame) == 5528 and len(whole.frame) == 5913  # the whole file is kept
+    assert data.summary() == "005930.KS.csv: 5,528 days, 2000-09-01 to 2022-09-19"
+    assert data.notes[-1].text() == "The date range keeps 5,528 of the file's 5,913 rows."
+    assert data.notes[-1].text("ko") == "이 기간에 든 행은 파일의 5,913행 중 5,528행이다."
+    p = stock.prepare(data, SAMSUNG_LECTURE)
+    assert (len(p.frame), p.X.shape, p.split, len(p.X) - p.split) == (
+        5408, (5368, 40, 2), 5099, 269)
+    assert p.dropped == {"zero_volume": 115, "missing": 5}
+    assert f"{p.target_index[p.split]:%Y-%m-%d}" == "2021-07-27"
+    assert stock.within(whole) is whole and stock.within(whole, " ", "") is whole
+
+
+def test_a_range_beyond_the_file_keeps_the_part_inside_it():
+    data = stock.parse_csv(generated_csv(300), "walk.csv")  # business days from 2020-01-01
+    assert stock.within(data, "1990-01-01", "2030-12-31").frame.equals(data.frame)
+    cut = stock.within(data, "", "2020/01/31")  # from the file's first day; / as in KRX files
+    assert (f"{cut.frame.index[0]:%Y-%m-%d}", f"{cut.frame.index[-1]:%Y-%m-%d}") == (
+        "2020-01-01", "2020-01-31")
+    assert len(cut.frame) == 23 and len(stock.within(data, "2020-01-31", "").frame) == 300 - 22
+    hourly = stock.parse_csv(b"Date,Close\n2020-01-01 10:00,1\n2020-01-02 15:30,2\n"
+                             b"2020-01-03 09:00,3\n", "hourly.csv")
+    assert len(stock.within(hourly, "2020-01-02", "2020-01-02").frame) == 1  # all of the day
+
+
+BAD_RANGES = {  # first, last -> the English message, the Korean one
+    "reversed": ("2020-03-01", "2020-02-01", "reversed: 2020-03-01 comes after 2020-02-01",
+                 "기간이 거꾸로다"),
+    "after the file": ("2021-03-01", "", "2021-03-01 to … lies outside the file, which runs "
+                       "from 2020-01-01 to 2021-02-23", "파일 밖이다"),
+    "before the file": ("1999-01-01", "1999-12-31", "lies outside the file", "파일 밖이다"),
+    "no trading day": ("2020-01-04", "2020-01-05", "no trading day lies between 2020-01-04 and "
+                       "2020-01-05", "거래일이 하나도 없다"),
+    "not a day": ("2020-02-30", "", "'2020-02-30' is not a day: write it as YYYY-MM-DD",
+                  "날짜가 아니다"),
+}
+
+
+@pytest.mark.parametrize("name", BAD_RANGES)
+def test_a_bad_range_is_named_in_both_languages(name):
+    first, last, english, korean = BAD_RANGES[name]
+    data = stock.parse_csv(generated_csv(300), "walk.csv")
+    with pytest.raises(DataError) as err:
+        stock.within(data, first, last)
+    assert english in err.value.text() and korean in err.value.text("ko")
+
+
+def test_a_range_needs_dates():
+    data = stock.parse_csv(b"Close\n1\n2\n3\n", "no_dates.csv")
+    assert stock.within(data) is data
+    with pytest.raises(DataError, match="no dates"):
+        stock.within(data, "2020-01-01", "")
 
 
 def test_shifted_moving_averages_and_returns_follow_the_lecture_loop(samsung):

@@ -9,8 +9,9 @@ import dataclasses
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lab.data.stock import LECTURE_000_ORDER
 from lab.models import stock_model
-from tests.conftest import ROOT
+from tests.conftest import ROOT, link_params
 from tests.test_stock import BAD_FILES, generated_csv
 
 APP = str(ROOT / "app.py")
@@ -114,6 +115,70 @@ def test_upload_lecture_000_file(page, shared_data):
     clean(at)
     assert not at.error
     assert "stock_daily.csv: 732 days" in " ".join(c.value for c in at.caption)
+
+
+def captions(at: AppTest) -> str:
+    return " ".join(c.value for c in at.caption).replace("\\", "")  # Markdown's escapes
+
+
+def test_an_upload_cut_to_lecture_002s_days_gives_the_lectures_windows(page, shared_data):
+    """Lecture 002's Samsung window in two clicks: the file, then the lecture's days. Its
+    windows (features, window, split as the lecture's) are cut from those rows only; a bad
+    range is named and the view stays."""
+    at = page
+    at.radio(key="sk_source").set_value("upload").run()
+    at.file_uploader(key="sk_csv").set_value(("005930.KS.csv", (
+        shared_data / "samsung_005930.csv").read_bytes(), "text/csv")).run()
+    assert "5,913 days, 2000-01-04 to 2023-07-26" in captions(clean(at))
+    at.button(key="sk_days").click().run()
+    assert (at.text_input(key="sk_from").value, at.text_input(key="sk_to").value) == (
+        "2000-09-01", "2022-09-19")
+    shown = captions(clean(at))
+    assert "5,528 days, 2000-09-01 to 2022-09-19" in shown, shown
+    assert "The date range keeps 5,528 of the file's 5,913 rows." in shown
+    at.multiselect(key="sk_features").set_value(["3MA_new", "5MA_new"])
+    at.slider(key="sk_window").set_value(40)
+    at.slider(key="sk_train").set_value(95).run()
+    shown = captions(clean(at))
+    assert "5,408 rows kept (dropped: 115 zero volume, 5 missing" in shown, shown
+    assert "X (5368, 40, 2), 5,099 training / 269 test windows" in shown, shown
+    before = metric(at, "Test RMSE, model")
+    at.text_input(key="sk_to").set_value("1999-12-31").run()
+    assert [e.value for e in clean(at).error] == [
+        "The date range is reversed: 2000\\-09-01 comes after 1999\\-12-31. Put the earlier day "
+        "in From."]
+    assert any("Still using the previous data" in i.value for i in at.info)
+    assert metric(at, "Test RMSE, model") == before and "5,528 days" in captions(at)
+    for key in ("sk_from", "sk_to"):
+        at.text_input(key=key).set_value("")
+    at.multiselect(key="sk_features").set_value(list(LECTURE_000_ORDER))
+    at.slider(key="sk_window").set_value(7)
+    at.slider(key="sk_train").set_value(70).run()
+    assert "5,913 days" in captions(clean(at))
+
+
+def test_a_link_opens_an_upload_at_its_days_in_korean(shared_data, monkeypatch, tmp_path):
+    """The range is in the link like every control; its note and its errors read in Korean."""
+    real_train = stock_model.train
+    monkeypatch.setenv("LAB_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(stock_model, "train", lambda p, s, job=None: real_train(
+        p, dataclasses.replace(s, epochs=min(s.epochs, 2)), job))
+    at = AppTest.from_file(APP, default_timeout=240)
+    at.query_params.update(link_params({"sk_source": "upload", "sk_from": "2000-09-01",
+                                        "sk_to": "2022-09-19"}, "ko"))
+    at.switch_page("pages/stock.py")
+    at.run()
+    at.file_uploader(key="sk_csv").set_value(("005930.KS.csv", (
+        shared_data / "samsung_005930.csv").read_bytes(), "text/csv")).run()
+    shown = captions(clean(at))
+    assert "5,528일, 2000-09-01부터 2022-09-19까지" in shown, shown
+    assert "이 기간에 든 행은 파일의 5,913행 중 5,528행이다." in shown
+    at.text_input(key="sk_from").set_value("2030-01-01")
+    at.text_input(key="sk_to").set_value("2030-12-31").run()
+    errors = " ".join(e.value for e in clean(at).error).replace("\\", "")
+    assert "2030-01-01부터 2030-12-31까지는 파일 밖이다. 파일은 2000-01-04부터 2023-07-26까지다" \
+        in errors, errors
+    assert any("이전 데이터를 계속 쓴다" in i.value for i in at.info)
 
 
 @pytest.mark.parametrize("name", ["binary", "non-numeric", "duplicated dates", "constant",

@@ -165,6 +165,9 @@ STOCK = Controls(
     C("sk_ticker", "select", "stock.series", stock.EMBEDDED_TICKERS[0],
       options=tuple(stock.EMBEDDED_TICKERS)),
     C("sk_symbol", "text", "stock.ticker", "005930.KS", max_chars=20),
+    # an upload's days (lab.data.stock.within): empty is the file's first or last day
+    C("sk_from", "text", "stock.range_from", "", max_chars=10),
+    C("sk_to", "text", "stock.range_to", "", max_chars=10),
     C("sk_features", "multiselect", "stock.features", _S["sk_features"],
       options=tuple(stock.FEATURES)),
     C("sk_target", "radio", "stock.target", _S["sk_target"], options=tuple(stock.TARGETS),

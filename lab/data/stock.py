@@ -10,7 +10,8 @@ unless "lecture mode" asks for the lectures' way. Every forecast is scored besid
 
 Data comes from three places, each with a clear message when it fails: prices that ship inside
 the ``bokeh-sampledata`` package (public-domain Quandl WIKI daily prices, 2000-2013), a CSV the
-user uploads, or a ticker fetched online with ``yfinance`` and cached as a plain CSV.
+user uploads (cut to a date range by ``within``), or a ticker fetched online with ``yfinance`` and
+cached as a plain CSV.
 """
 
 from __future__ import annotations
@@ -420,6 +421,48 @@ def load(source: str, ticker: str = "GOOG", raw: bytes | None = None, name: str 
             raise DataUnavailable("stock.choose_csv")
         return parse_csv(raw, name)
     return fetch_online(ticker, start, end)
+
+
+# Lecture 002's Samsung file (005930.KS): 5,528 rows from 2000-09-01, the last on 2022-09-19.
+# A longer export (to 2023 and from 2000-01-04) within these days holds exactly its rows.
+LECTURE_002_DAYS = ("2000-09-01", "2022-09-19")
+
+
+def within(data: StockData, first: str = "", last: str = "") -> StockData:
+    """The rows from day ``first`` to day ``last``, both kept (YYYY-MM-DD; empty: the data's
+    own first or last day), with a note of how many of the rows that keeps. A range that
+    reaches beyond the data keeps the part inside it; one that is reversed, lies wholly
+    outside the data or holds no row raises ``DataError`` saying so. The rows are cut before
+    any feature is computed, as if the file held only them (lecture 002's moving averages
+    start inside its file)."""
+    first, last = first.strip(), last.strip()
+    if not (first or last):
+        return data
+    if not data.has_dates:
+        raise DataError("stock.err.range_no_dates")
+    idx = data.frame.index
+    lo, hi = (_day(text, idx.tz) if text else idx[i].normalize()
+              for text, i in ((first, 0), (last, -1)))
+    days = dict(first=f"{lo:%Y-%m-%d}" if first else "…", last=f"{hi:%Y-%m-%d}" if last
+                else "…", data_first=f"{idx[0]:%Y-%m-%d}", data_last=f"{idx[-1]:%Y-%m-%d}")
+    if first and last and lo > hi:
+        raise DataError("stock.err.range_reversed", **days)
+    if lo > idx[-1] or hi < idx[0].normalize():
+        raise DataError("stock.err.range_outside", **days)
+    frame = data.frame[(idx >= lo) & (idx < hi + pd.Timedelta(days=1))]  # all of day ``hi``
+    if frame.empty:
+        raise DataError("stock.err.range_empty", **days)
+    note = Message("stock.note.range", {"kept": len(frame), "rows": len(idx)})
+    return StockData(frame, data.source, [*data.notes, note])
+
+
+def _day(text: str, tz) -> pd.Timestamp:
+    """A day typed as YYYY-MM-DD (or YYYY/MM/DD), in the data's time zone."""
+    try:
+        day = date.fromisoformat(text.replace("/", "-"))
+    except ValueError:
+        raise DataError("stock.err.range_date", cell=text[:30]) from None
+    return pd.Timestamp(day).tz_localize(tz)
 
 
 def _download(symbol: str, start: date, end: date, path: Path) -> None:

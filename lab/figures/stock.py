@@ -1,9 +1,12 @@
-"""Figures for the stock page: true vs forecast prices with the split marked, forecast vs true
-returns on the test days, and the loss curves while training."""
+"""The stock page's views (pure): true vs forecast prices with the split marked, forecast vs true
+returns on the test days, the loss curves while training, and what the page writes around them
+(the scores and their notes, the scaling comparison, one window). The page draws the controls
+and calls one builder per view."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Mapping
 
 import numpy as np
 import pandas as pd
@@ -11,9 +14,13 @@ import plotly.graph_objects as go
 
 from lab.core import i18n
 from lab.figures import FIG_HEIGHT, LEGEND_BELOW, MARGIN, SERIES_COLORS
-from lab.data.stock import Prepared, beats_naive, evaluate, returns_on_test_days
+from lab.data.stock import (Prepared, PrepSettings, StockData, beats_naive, evaluate,
+                            leak_report, returns_on_test_days)
+from lab.models.stock_model import (Forecast, ForecastSettings, Preset, estimate_seconds,
+                                    scaling_comparison)
 
 SMALL = 340
+LONG_TRAINING_S = 45  # beyond this estimate, training waits for a button press
 TRUE_COLOR, TRAIN_COLOR, TEST_COLOR, NAIVE_COLOR = "#444444", "#9ecae1", "#d62728", "#7f7f7f"
 
 
@@ -85,8 +92,8 @@ class ForecastView:
     metrics: list  # (label, value, delta, delta colour) for each of the four metrics
     better: bool  # beats the naive forecast
     figures: tuple  # price, returns, loss
-    forecast_csv: str
-    scores_csv: str
+    footnote: str  # what a forecast that always says "up" scores
+    downloads: tuple  # (label, bytes, file name, MIME type): the forecasts, the scores
 
 
 def caption(prep: Prepared, forecast) -> str:
@@ -116,10 +123,12 @@ def metrics(table: pd.DataFrame) -> list:
              i18n.t("stock.vs_up", change=direction - table.attrs["always up"]), "normal")]
 
 
-def forecast_view(prep: Prepared, forecast, title: str) -> ForecastView:
+def forecast_view(prep: Prepared, forecast: Forecast) -> ForecastView:
     """Everything the stock page shows of a trained forecast on these windows."""
     table = evaluate(prep, forecast.pred)
     pred_close = prep.to_close(forecast.pred)
+    title = i18n.t("stock.price_title", kind=forecast.settings.kind,
+                   window=prep.settings.window_size)
     figures = (price_figure(prep, pred_close, title),
                returns_figure(*returns_on_test_days(prep, pred_close)),
                loss_figure(forecast.history, forecast.settings.epochs))
@@ -129,12 +138,79 @@ def forecast_view(prep: Prepared, forecast, title: str) -> ForecastView:
     shown = i18n.headers(table, "stock.col").rename(
         index=lambda i: i18n.t(f"stock.row.{i18n.slug(i)}"))
     shown = shown.map(lambda v: "n/a" if pd.isna(v) else f"{v:.4f}")
+    downloads = ((i18n.t("stock.download"), out.to_csv().encode(), "forecast.csv", "text/csv"),
+                 (i18n.t("stock.download_scores"), table.to_csv().encode(),
+                  "forecast_scores.csv", "text/csv"))
     return ForecastView(table, shown, caption(prep, forecast), metrics(table),
-                        beats_naive(table), figures, out.to_csv(), table.to_csv())
+                        beats_naive(table), figures,
+                        i18n.t("stock.always_up", share=table.attrs["always up"]), downloads)
 
 
-def window_table(prep: Prepared, i: int) -> pd.DataFrame:
-    """Window ``i`` as the network reads it: a row per day, a column per feature."""
+def score_notes(view: ForecastView, preset: Preset, prep: Prepared,
+                s: ForecastSettings) -> list[tuple[str, str]]:
+    """The notes under the metrics, each (kind, text) with kind "info" or "warning": the R²
+    the lecture printed beside this run's, when this is the lecture's run (the preset's
+    windows, and its model as the controls ask for it: ``s``), and a warning when the model
+    does no better than the naive forecast."""
+    notes = []
+    target = prep.settings.target
+    if preset.lecture_r2 is not None and (prep.settings, s) == (preset.prep, preset.model):
+        ours = view.table.loc["model", "R² (return)" if target == "return" else "R² (price)"]
+        notes.append(("info", i18n.t("stock.lecture_result", printed=preset.lecture_r2,
+                                     ours=ours, what=i18n.t(f"stock.target_option.{target}"))))
+    if not view.better:
+        notes.append(("warning", i18n.t("stock.no_better",
+                                        r2=view.table.loc["naive", "R² (price)"])))
+    return notes
+
+
+def scaling_view(data: StockData, prep: Prepared, s: ForecastSettings,
+                 forecast: Forecast) -> tuple[str, pd.DataFrame | None]:
+    """What lecture mode changes: the scaler's Close range fitted each way (Markdown), and the
+    test scores of both ways side by side once the model of settings ``s`` is trained the
+    other way too (else None)."""
+    text = i18n.t("stock.scaling_text", **leak_report(prep))
+    both = scaling_comparison(data, prep, s, forecast)
+    if both is not None:
+        both = i18n.headers(both.rename(index={"lecture": i18n.t("stock.lecture_mode_short"),
+                                               "train_only": i18n.t("stock.train_only")}),
+                            "stock.col")
+    return text, both
+
+
+def window_view(prep: Prepared, i: int) -> tuple[pd.DataFrame, str]:
+    """Window ``i`` as the network reads it (a row per day, a column per feature) and the
+    scaled target it is trained to forecast (Markdown)."""
     shown = pd.DataFrame(prep.X[i], columns=list(prep.settings.features))
     shown.index.name = i18n.t("stock.day_in_window")
-    return shown
+    return shown, i18n.t("stock.window_target", y=prep.y[i], when=prep.target_index[i],
+                         what=i18n.t(f"stock.target_option.{prep.settings.target}"))
+
+
+def settings_from(v: Mapping, patience: int) -> tuple[PrepSettings, ForecastSettings]:
+    """The windows' and the model's settings that the page's control values ``v`` name (keyed
+    as ``ui.settings.STOCK``); ``patience`` is the preset's."""
+    prep = PrepSettings(tuple(v["sk_features"]), v["sk_target"], v["sk_window"],
+                        v["sk_train"] / 100, v["sk_lecture"])
+    return prep, ForecastSettings(
+        kind=v["sk_kind"], units=v["sk_units"], activation=v["sk_act"], epochs=v["sk_epochs"],
+        lr=v["sk_lr"], batch_size=v["sk_batch"], patience=patience,
+        validation=ForecastSettings.validation if v["sk_early"] else 0.0)
+
+
+def long_training(prep: Prepared, s: ForecastSettings) -> tuple[str, str] | None:
+    """(the button's label, a note) when these settings are estimated to train for longer
+    than ``LONG_TRAINING_S``, so that the page waits for the button; else None."""
+    seconds = estimate_seconds(prep, s)
+    if seconds <= LONG_TRAINING_S:
+        return None
+    minutes = seconds / 60
+    return (i18n.t("stock.train_now", kind=s.kind, units=s.units, minutes=minutes),
+            i18n.t("stock.long_training", minutes=minutes, epochs=s.epochs, windows=prep.split))
+
+
+def features_kept(chosen: list[str], available: list[str]) -> list[str]:
+    """The chosen features that new data still has; Close when it has none of them (an empty
+    choice stays empty, and the page says to pick one)."""
+    kept = [f for f in chosen if f in available]
+    return kept or (["Close"] if chosen else [])
