@@ -297,6 +297,8 @@ NOT_UNIT = {
     "test_parameter_counts_equal_keras_and_the_lecture",
     "test_every_experiment_trains_on_the_reference_subset", "test_gru_counts_equal_keras",
     "test_the_id_rule_is_keras_own", "test_todays_keras_on_the_lectures_old_arguments",
+    "test_training_stops_on_the_fits_monitor", "test_lecture_004_stores_the_epoch_it_stopped_at",
+    "test_lecture_003_stores_the_best_epoch",
     # over 2 s alone
     "test_a_million_row_upload_keeps_its_last_rows",
     "test_other_delimiters_unsorted_dates_and_very_long_files", "test_the_work_budget_caps_epochs",

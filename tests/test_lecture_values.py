@@ -4,6 +4,7 @@ the lab computes, the page that shows it, and the lecture's printed value beside
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -190,11 +191,93 @@ def test_lecture_003_stops_on_validation_loss_and_the_page_says_so():
         assert i18n.t("experiments.monitor.val_loss", lang) in text, lang
 
 
-def test_the_kept_epoch_follows_the_monitor():
+def test_the_kept_epoch_follows_the_monitor_and_the_restore():
     r = ex.Result("n", {"val_loss": [0.6, 0.5, 0.55, 0.56], "val_accuracy": [0.6, 0.7, 0.75, 0.72],
                         "loss": [1, 1, 1, 1]}, np.zeros(2), 1, 0.0)
     assert (r.kept_epoch("val_loss"), r.best_val("val_loss")) == (2, 0.7)
     assert (r.kept_epoch("val_accuracy"), r.best_val("val_accuracy")) == (3, 0.75)
+    assert (r.kept_epoch("val_accuracy", False), r.best_val("val_accuracy", False)) == (4, 0.72)
+
+
+# --- Which epoch's weights a run ends with: the lecture's callback ------------------------------
+def test_each_lecture_keeps_the_weights_its_callback_leaves():
+    """003: EarlyStopping(patience=3, restore_best_weights=True); 004: EarlyStopping(
+    monitor='val_acc'), patience 0, the last epoch's weights; 000 and 001: no callback."""
+    fits = {e.id: (e.fit.monitor, e.fit.patience, e.fit.restore) for e in ex.EXPERIMENTS.values()}
+    assert fits["one_hot_vs_embedding"] == ("val_loss", 3, True)
+    assert fits["four_architectures"] == ("val_accuracy", 0, False)
+    for e in ("lecture_001", "lecture_000"):  # no early stopping: a patience no run reaches
+        fit = ex.EXPERIMENTS[e].fit
+        assert not fit.restore and fit.patience >= fit.epochs
+    assert not ex.EXPERIMENTS["lecture_001"].nets[1].fit.restore
+    kept = {n.id: ex.lecture_kept(n, n.fit or e.fit)
+            for e in ex.EXPERIMENTS.values() for n in e.nets}
+    assert [kept[i] for i in ("one_hot_simplernn", "embedding_simplernn", "embedding_lstm")] == [
+        (33, None), (37, None), (24, None)]  # 36, 40, 27 printed: 3 epochs back, not printed
+    assert [kept[i] for i in ("one_hot_simplernn32", "embedding1000_simplernn")] == [
+        (20, 0.7160), (10, 0.8158)]
+    assert [kept[i] for i in ("feed_forward", "lstm1", "lstm32_dense", "lstm4_sequences")] == [
+        (10, 0.7590), (16, 0.7288), (7, 0.7486), (None, None)]  # the last printed, not the best
+
+
+def test_the_results_table_puts_the_kept_epoch_beside_the_lectures():
+    e = ex.EXPERIMENTS["four_architectures"]
+    net = e.nets[0]
+    r = ex.Result(net.id, {"val_loss": [0.6, 0.5, 0.55], "val_accuracy": [0.6, 0.75, 0.7],
+                           "loss": [1, 1, 1]}, np.array([0.9, 0.1]), 1, 0.0)
+    fit = ex.capped(e, 30)
+    row = ex.results_table(e, {net.id: fit}, {net.id: r}, np.array([1, 1])).iloc[0]
+    assert (row.kept_epoch, row.best_val, row.test_accuracy) == (3, 0.7, 0.5)  # the last epoch
+    assert (row.lecture_kept_epoch, row.lecture_kept_val, row.lecture_val) == (10, 0.7590, 0.7600)
+    e3 = ex.EXPERIMENTS["one_hot_vs_embedding"]
+    row = ex.results_table(e3, {e3.nets[0].id: ex.capped(e3, 30)},
+                           {e3.nets[0].id: r}, np.array([1, 1])).iloc[0]
+    assert (row.kept_epoch, row.best_val, row.lecture_kept_epoch) == (2, 0.75, 33)
+    assert row.lecture_kept_val is pd.NA and row.lecture_val == 0.7944
+
+
+def trained_seeing_every_epoch(monkeypatch, net, fit, data):
+    """``ex.train`` on ``data``, and the test reviews' probabilities after each epoch (by a
+    callback in TerminateOnNaN's place: it runs before early stopping's)."""
+    import keras
+
+    x_train, x_test, words, _ = ex.prepare(data, net)
+    seen = []
+
+    class EveryEpoch(keras.callbacks.TerminateOnNaN):
+        def on_epoch_end(self, epoch, logs=None):
+            seen.append(self.model.predict(x_test, verbose=0, batch_size=512)[:, 0])
+    monkeypatch.setattr(keras.callbacks, "TerminateOnNaN", EveryEpoch)
+    return ex.train(net, fit, x_train, data.y_train, x_test, words), seen
+
+
+def test_lecture_004_stores_the_epoch_it_stopped_at(monkeypatch, shared_data):
+    """Patience 0 stops at the first epoch that does not improve the validation accuracy, and
+    without restore_best_weights the model keeps that epoch's weights, not the best's."""
+    e = ex.EXPERIMENTS["four_architectures"]
+    data = ex.subset(imdb.load_npz(shared_data / "imdb_keras_subset_num500.npz", 10**6), (600, 200))
+    r, seen = trained_seeing_every_epoch(monkeypatch, e.nets[0], ex.capped(e, 30), data)
+    run, accuracy = len(r.history["loss"]), r.history["val_accuracy"]
+    assert 1 < run < 30 and accuracy[-1] <= max(accuracy[:-1])  # stopped early
+    best = r.kept_epoch("val_accuracy")
+    assert r.kept_epoch("val_accuracy", restore=False) == run > best
+    np.testing.assert_allclose(r.p_test, seen[run - 1], atol=1e-6)
+    assert np.abs(r.p_test - seen[best - 1]).max() > 1e-4
+
+
+def test_lecture_003_stores_the_best_epoch(monkeypatch, shared_data):
+    """Patience 3 on the validation loss, the best epoch's weights restored. At the lecture's
+    RMSprop 1e-4 a few hundred reviews take too long to overfit, so 1e-2 here."""
+    from dataclasses import replace
+
+    e = ex.EXPERIMENTS["one_hot_vs_embedding"]
+    data = ex.subset(imdb.load_npz(shared_data / "imdb_keras_subset_num500.npz", 10**6), (600, 200))
+    fit = replace(ex.capped(e, 20), lr=1e-2)
+    r, seen = trained_seeing_every_epoch(monkeypatch, e.nets[1], fit, data)
+    run, kept = len(r.history["loss"]), r.kept_epoch("val_loss")
+    assert run < 20 and kept == run - 3  # stopped by the patience
+    np.testing.assert_allclose(r.p_test, seen[kept - 1], atol=1e-6)
+    assert np.abs(r.p_test - seen[run - 1]).max() > 1e-4
 
 
 def test_the_new_rule_is_a_new_key_and_the_other_keys_stay():
@@ -202,13 +285,18 @@ def test_the_new_rule_is_a_new_key_and_the_other_keys_stay():
     (results cached then stay valid); lecture 003's val_loss is a new key."""
     from dataclasses import asdict
 
-    e = ex.EXPERIMENTS["four_architectures"]
+    e = ex.EXPERIMENTS["stacking"]
     net, fit = e.nets[0], ex.capped(e, 1)
-    old_net = {k: v for k, v in asdict(net).items() if k != "lecture_epochs"}
-    old_fit = {k: v for k, v in asdict(fit).items() if k != "monitor"}
+    old_net = {k: v for k, v in asdict(net).items() if k not in (
+        "lecture_epochs", "lecture_last", "lecture_cut")}
+    old_fit = {k: v for k, v in asdict(fit).items() if k not in ("monitor", "restore")}
     assert ex.key("s", "f", net, fit) == f"s|f|{old_net}|{old_fit}"
     e3 = ex.EXPERIMENTS["one_hot_vs_embedding"]
     assert "'monitor': 'val_loss'" in ex.key("s", "f", e3.nets[0], ex.capped(e3, 1))
+    assert "'restore'" not in ex.key("s", "f", e3.nets[0], ex.capped(e3, 1))
+    e4 = ex.EXPERIMENTS["four_architectures"]  # trained with the best epoch kept before
+    assert "'restore': False" in ex.key("s", "f", e4.nets[3], ex.capped(e4, 1))
+    assert "lecture_cut" not in ex.key("s", "f", e4.nets[3], ex.capped(e4, 1))
 
 
 def test_training_stops_on_the_fits_monitor(monkeypatch, shared_data):
@@ -221,11 +309,14 @@ def test_training_stops_on_the_fits_monitor(monkeypatch, shared_data):
                         lambda **kw: made.append(kw) or real(**kw))
     data = ex.subset(imdb.load_npz(shared_data / "imdb_keras_subset_num500.npz", 10**6), (300, 50))
     e = ex.EXPERIMENTS["one_hot_vs_embedding"]
-    for experiment, expected in ((e, "val_loss"), (ex.EXPERIMENTS["stacking"], "val_accuracy")):
-        net = experiment.nets[-1]
+    e4 = ex.EXPERIMENTS["four_architectures"]
+    for experiment, net, monitor, restore in (
+            (e, e.nets[-1], "val_loss", True),
+            (ex.EXPERIMENTS["stacking"], ex.EXPERIMENTS["stacking"].nets[-1], "val_accuracy", True),
+            (e4, e4.nets[0], "val_accuracy", False)):
         x_train, x_test, words, _ = ex.prepare(data, net)
         ex.train(net, ex.capped(experiment, 1, net), x_train, data.y_train, x_test, words)
-        assert made[-1]["monitor"] == expected and made[-1]["restore_best_weights"]
+        assert (made[-1]["monitor"], made[-1]["restore_best_weights"]) == (monitor, restore)
 
 
 # --- Lecture 002's sine section: shapes, parameters, five predictions and labels ------------------
@@ -401,6 +492,19 @@ def test_the_experiments_page_shows_the_data_printouts(lang, shared_data, monkey
 
 
 # --- Lecture 001's NumPy RecurrentNetwork on IMDB (TBPTT over 10 steps) ---------------------------
+def test_the_numpy_network_has_the_lectures_settings_those_of_its_keras_twin():
+    """RecurrentNetwork(n_cells=32, batch_size=32, learning_rate=0.01), fit for 20 epochs on
+    100 words (top 20 skipped), maxlen 100: the same as the lecture's Keras SimpleRNN(32) on
+    one-hot, compiled with 'sgd' (0.01), batch 32, 20 epochs, no callback."""
+    from dataclasses import astuple
+
+    from lab.models import numpy_imdb as ni
+
+    assert astuple(ni.Setup()) == (100, 20, 100, 32, 32, 0.01, 20, 10, 42, 0)
+    assert (ni.TWIN_FIT.optimizer, ni.TWIN_FIT.restore, ni.TWIN.drop_oov) == ("sgd", False, True)
+    assert ni.setup(5).epochs == 5 and ni.setup(50).epochs == 20
+
+
 def test_the_numpy_networks_input_split_and_update_are_the_lectures(shared_data):
     import keras
 

@@ -4,14 +4,21 @@ each experiment is a few models trained on the same reviews and compared.
 * lecture 003: SimpleRNN(8) on one-hot input against Embedding(500, 16) + SimpleRNN(8), then
   an LSTM(8); RMSprop 1e-4, batch 64, maxlen 100, 500 words, and the lecture's
   ``EarlyStopping(patience=3, restore_best_weights=True)``, which watches Keras's default,
-  the validation loss;
+  the validation loss, and leaves the best epoch's weights;
 * lecture 001: SimpleRNN(32) on one-hot (100 words, the top 20 skipped and the ids left at 2
-  dropped) against Embedding(1000, 32) + SimpleRNN(8);
+  dropped) against Embedding(1000, 32) + SimpleRNN(8), no early stopping;
 * lecture 004, maxlen 20, the full vocabulary: Embedding(·, 8) + Flatten + Dense (feed-forward),
   LSTM(1, sigmoid) as the output itself, LSTM(32) + Dense, LSTM(4, return_sequences) + Flatten +
-  Dense; RMSprop, batch 128, early stopping on val accuracy with Keras's default patience 0;
+  Dense; RMSprop, batch 128, ``EarlyStopping(monitor='val_acc')``: Keras's default patience 0
+  and no ``restore_best_weights``, so training stops at the first epoch that does not improve
+  and the model keeps that epoch's weights, one epoch past the best;
 * stacking (lectures 000, 002): one LSTM(8) against LSTM(8, return_sequences=True) + LSTM(8);
-* lecture 000: Embedding(10000, 128) + LSTM(128), maxlen 80, batch 32, 3 epochs ("about 83%").
+* lecture 000: Embedding(10000, 128) + LSTM(128), maxlen 80, batch 32, 3 epochs ("about 83%"),
+  no early stopping.
+
+A lecture without early stopping keeps its last epoch's weights (``Fit.restore`` False, a
+patience no run reaches); the lab's own stacking experiment keeps the best epoch's. The results
+table puts the epoch whose weights are scored beside the one the lecture's callback leaves.
 
 Each model trains through ``STORE`` (``lab.training.store``): once per setting for the whole server, off
 the page's thread, with progress. One-hot input is made inside the model (Keras's
@@ -63,6 +70,8 @@ class Net:
     lecture_params: int | None = None
     lecture_accuracy: float | None = None  # the lecture's best printed val accuracy
     lecture_epochs: int | None = None  # the last epoch the lecture's printout shows
+    lecture_last: float | None = None  # the val accuracy printed there, if not the best
+    lecture_cut: bool = False  # the printout ends while training goes on (kept epoch unknown)
     fit: "Fit | None" = None  # the lecture compiles this model its own way (else the experiment's)
 
 
@@ -75,6 +84,7 @@ class Fit:
     patience: int
     seed: int = 0
     monitor: str = "val_accuracy"  # what early stopping watches (lecture 003: val_loss)
+    restore: bool = True  # restore_best_weights: the best epoch's weights kept, else the last's
 
 
 @dataclass(frozen=True)
@@ -96,27 +106,29 @@ EXPERIMENTS: dict[str, Experiment] = {e.id: e for e in (
             lecture_accuracy=0.7870, lecture_epochs=40),
         Net("embedding_lstm", (E("LSTM", 8),), embedding=16, lecture_params=8_809,
             lecture_accuracy=0.8024, lecture_epochs=27)), "20,000 / 5,000"),
-    Experiment("lecture_001", "001", Fit("sgd", 0.01, 32, 20, 20), (
+    Experiment("lecture_001", "001", Fit("sgd", 0.01, 32, 20, 20, restore=False), (
         Net("one_hot_simplernn32", (E("SimpleRNN", 32),), num_words=100, skip_top=20,
             drop_oov=True, lecture_params=4_289, lecture_accuracy=0.7160, lecture_epochs=20),
         Net("embedding1000_simplernn", (E("SimpleRNN", 8),), embedding=32, num_words=1000,
             skip_top=20, drop_oov=True, lecture_params=32_337, lecture_accuracy=0.8158,
-            lecture_epochs=10, fit=Fit("adam", 1e-3, 32, 10, 10))), "20,000 / 5,000"),
-    Experiment("four_architectures", "004", Fit("rmsprop", 1e-3, 128, 30, 0), (
+            lecture_epochs=10, fit=Fit("adam", 1e-3, 32, 10, 10, restore=False))),
+        "20,000 / 5,000"),
+    Experiment("four_architectures", "004", Fit("rmsprop", 1e-3, 128, 30, 0, restore=False), (
         Net("feed_forward", (), embedding=8, head="flatten", num_words=0, maxlen=20,
-            lecture_params=708_793, lecture_accuracy=0.7600, lecture_epochs=10),
+            lecture_params=708_793, lecture_accuracy=0.7600, lecture_epochs=10,
+            lecture_last=0.7590),
         Net("lstm1", (E("LSTM", 1, "sigmoid"),), embedding=8, head="none", num_words=0,
             maxlen=20, lecture_params=708_672, lecture_accuracy=0.7288, lecture_epochs=16),
         Net("lstm32_dense", (E("LSTM", 32),), embedding=8, num_words=0, maxlen=20,
-            lecture_accuracy=0.7556, lecture_epochs=7),
+            lecture_accuracy=0.7556, lecture_epochs=7, lecture_last=0.7486),
         Net("lstm4_sequences", (E("LSTM", 4, sequences=True),), embedding=8, head="flatten",
             num_words=0, maxlen=20, lecture_params=708_921, lecture_accuracy=0.7258,
-            lecture_epochs=3)),
+            lecture_epochs=3, lecture_cut=True)),  # its epoch 4 is a progress line
         "20,000 / 5,000, 88,579 words"),
     Experiment("stacking", "000, 002", Fit("adam", 3e-3, 128, 8, 3), (
         Net("one_lstm", (E("LSTM", 8),), embedding=16),
         Net("two_lstms", (E("LSTM", 8, sequences=True), E("LSTM", 8)), embedding=16)), "-"),
-    Experiment("lecture_000", "000", Fit("adam", 1e-3, 32, 3, 3), (
+    Experiment("lecture_000", "000", Fit("adam", 1e-3, 32, 3, 3, restore=False), (
         Net("embedding128_lstm128", (E("LSTM", 128),), embedding=128, num_words=10_000,
             maxlen=80, lecture_accuracy=0.83),), "25,000 / 25,000"),
 )}
@@ -228,21 +240,26 @@ class Result(Stored, prefix="experiment"):
     params: int
     seconds: float
 
-    def kept_epoch(self, monitor: str = "val_accuracy") -> int:
-        """The epoch (from 1) whose weights early stopping kept: the best of ``monitor``."""
+    def kept_epoch(self, monitor: str = "val_accuracy", restore: bool = True) -> int:
+        """The epoch (from 1) whose weights the model ends with: the best of ``monitor`` when
+        early stopping restores the best weights, else the last epoch run."""
         values = self.history.get(monitor) or [float("nan")]
+        if not restore:
+            return len(values)
         return 1 + int(np.nanargmin(values) if monitor.endswith("loss") else np.nanargmax(values))
 
-    def best_val(self, monitor: str = "val_accuracy") -> float:
-        """The validation accuracy of the kept epoch (the best one when watching accuracy)."""
+    def best_val(self, monitor: str = "val_accuracy", restore: bool = True) -> float:
+        """The validation accuracy of the kept epoch (the best one when watching accuracy and
+        restoring)."""
         accuracy = self.history.get("val_accuracy") or [float("nan")]
-        return accuracy[min(self.kept_epoch(monitor), len(accuracy)) - 1]
+        return accuracy[min(self.kept_epoch(monitor, restore), len(accuracy)) - 1]
 
 
 def train(net: Net, fit: Fit, x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray,
           words: int, job: Job | None = None) -> Result:
     """Fit with the lecture's optimizer, batch and early stopping (on ``fit.monitor``; the
-    best epoch's weights are kept), the last 20% of the training reviews held out."""
+    best epoch's weights are kept if ``fit.restore``, else the last epoch's), the last 20% of
+    the training reviews held out."""
     import keras
 
     job = job or Job("", fit.epochs)
@@ -250,44 +267,68 @@ def train(net: Net, fit: Fit, x_train: np.ndarray, y_train: np.ndarray, x_test: 
     model = build(net, words)
     history, seconds = fit_classifier(model, fit.optimizer, fit.lr, x_train, y_train,
                                       fit.epochs, fit.batch_size, VALIDATION, fit.patience, job,
-                                      monitor=fit.monitor)
+                                      monitor=fit.monitor, restore=fit.restore)
     p_test = model.predict(x_test, verbose=0, batch_size=512)[:, 0].astype(float)
     return Result(net.id, history, p_test, int(model.count_params()), seconds)
 
 
 def results_table(experiment: Experiment, fits: dict[str, Fit], results: dict[str, Result],
                   y_test: np.ndarray) -> pd.DataFrame:
-    """One row per trained net (``results`` by net id): parameters, the epochs run and the
-    kept one beside the last epoch the lecture printed, the kept epoch's validation accuracy
-    beside the lecture's, the test accuracy at threshold 0.5, seconds."""
+    """One row per trained net (``results`` by net id): parameters, the epochs run beside the
+    last epoch the lecture printed, the epoch whose weights are scored beside the one the
+    lecture's callback leaves (``lecture_kept``), the kept epoch's validation accuracy beside
+    the lecture's at its kept epoch and its best, the test accuracy at threshold 0.5 (of the
+    kept weights), seconds."""
     rows = []
     for net in experiment.nets:
         if net.id not in results:
             continue
-        r, monitor = results[net.id], fits[net.id].monitor
+        r, fit = results[net.id], fits[net.id]
+        lecture_epoch, lecture_val = lecture_kept(net, net.fit or experiment.fit)
         rows.append({
             "model": i18n.t(f"experiments.net.{net.id}"), "parameters": r.params,
-            "epochs_run": len(r.history.get("loss", [])), "kept_epoch": r.kept_epoch(monitor),
-            "lecture_epochs": net.lecture_epochs, "best_val": r.best_val(monitor),
+            "epochs_run": len(r.history.get("loss", [])), "lecture_epochs": net.lecture_epochs,
+            "kept_epoch": r.kept_epoch(fit.monitor, fit.restore),
+            "lecture_kept_epoch": lecture_epoch,
+            "best_val": r.best_val(fit.monitor, fit.restore), "lecture_kept_val": lecture_val,
             "lecture_val": net.lecture_accuracy,
             "test_accuracy": float(((r.p_test >= 0.5) == np.asarray(y_test)).mean()),
             "seconds": r.seconds})
-    return pd.DataFrame(rows).astype({"lecture_epochs": "Int64", "lecture_val": "Float64"})
+    return pd.DataFrame(rows).astype({"lecture_epochs": "Int64", "lecture_kept_epoch": "Int64",
+                                      "lecture_kept_val": "Float64", "lecture_val": "Float64"})
+
+
+def lecture_kept(net: Net, fit: Fit) -> tuple[int | None, float | None]:
+    """(epoch, validation accuracy printed for it) of the weights the lecture's own run ends
+    with, by its callback (``fit`` uncapped): the last epoch it printed, or after an early stop
+    with ``restore_best_weights`` the epoch ``patience`` before it, whose accuracy the notes
+    do not print (lecture 003). None where the printout ends before training does."""
+    if net.lecture_epochs is None or net.lecture_cut:
+        return None, None
+    if fit.restore and net.lecture_epochs < fit.epochs:
+        return net.lecture_epochs - fit.patience, None
+    last = net.lecture_last if net.lecture_last is not None else net.lecture_accuracy
+    return net.lecture_epochs, last
 
 
 def best_result(fits: dict[str, Fit], results: dict[str, Result]) -> str:
     """The id of the trained net with the highest kept validation accuracy."""
-    return max(results, key=lambda i: results[i].best_val(fits[i].monitor))
+    return max(results, key=lambda i: results[i].best_val(fits[i].monitor, fits[i].restore))
 
 
 MAX_RESULTS = 16
 STORE: Store[Result] = Result.store("experiments", MAX_RESULTS)
 
 
+PRINTED_ONLY = ("lecture_epochs", "lecture_last", "lecture_cut")  # printouts, not settings
+AS_CACHED = (("monitor", "val_accuracy"), ("restore", True))  # new fields, as before they existed
+
+
 def key(source: str, fingerprint: str, net: Net, fit: Fit) -> str:
     """The store's key: the data and every setting that changes the training. The printed
-    epochs are no setting, and a fit that watches validation accuracy keys as it did before
-    ``monitor`` existed, so results cached then stay valid; lecture 003's new rule is a new key."""
+    epochs are no setting, and a fit that watches validation accuracy and keeps the best epoch
+    keys as it did before ``monitor`` and ``restore`` existed, so results cached then stay
+    valid; lecture 003's monitor and the last-epoch fits of lectures 000, 001, 004 are new keys."""
     return f"{source}|{fingerprint}|{_as_keyed(asdict(net))}|{_as_keyed(asdict(fit))}"
 
 
@@ -295,7 +336,7 @@ def _as_keyed(fields: dict) -> dict:
     """``fields`` (and a net's own fit inside) without the fields added after results were cached
     while they have the value all of those results had."""
     return {k: _as_keyed(v) if isinstance(v, dict) else v for k, v in fields.items()
-            if k != "lecture_epochs" and (k, v) != ("monitor", "val_accuracy")}
+            if k not in PRINTED_ONLY and (k, v) not in AS_CACHED}
 
 
 def request(source: str, data: imdb.Dataset, net: Net, fit: Fit, restart: bool = False):

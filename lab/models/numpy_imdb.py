@@ -31,21 +31,26 @@ from lab.training.jobs import Job
 
 LECTURE_SCORE = 0.7002  # rn.score(x_val_onehot, y_val)
 NET_ID = "numpy_recurrent_network"
+# The Keras model the lecture trains next on the same reviews with the same fit:
+# SimpleRNN(32) on one-hot, SGD 0.01, batch 32, 20 epochs, no early stopping.
+TWIN = ex.EXPERIMENTS["lecture_001"].nets[0]
+TWIN_FIT = ex.EXPERIMENTS["lecture_001"].fit
 
 
 @dataclass(frozen=True)
 class Setup:
-    """The lecture's settings."""
-    num_words: int = 100
-    skip_top: int = 20
-    maxlen: int = 100
-    n_cells: int = 32
-    batch_size: int = 32
-    lr: float = 0.01
-    epochs: int = 20
+    """The lecture's settings: its Keras twin's reviews, cells and fit, and the two that only
+    the NumPy class has."""
+    num_words: int = TWIN.num_words  # 100, the top 20 skipped
+    skip_top: int = TWIN.skip_top
+    maxlen: int = TWIN.maxlen
+    n_cells: int = TWIN.layers[0].units
+    batch_size: int = TWIN_FIT.batch_size
+    lr: float = TWIN_FIT.lr
+    epochs: int = TWIN_FIT.epochs
     truncate: int = 10  # backprop through the last 10 steps only
     split_seed: int = 42  # np.random.seed(42); np.random.permutation(len(x_train_all))
-    seed: int = 0  # the network's initial weights (the lecture's are unseeded)
+    seed: int = TWIN_FIT.seed  # the network's initial weights (the lecture's are unseeded)
 
 
 class OneHot:
