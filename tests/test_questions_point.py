@@ -200,9 +200,12 @@ def test_a_room_counts_each_points_clicks_and_reveal_rings_the_true_one():
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_point_questions_read_in_both_languages(lang):
-    for q in point_questions():
+    flat = qg.highest_keep(defaults("gates") | dict(gi_toy="0, 0, 0, 0"), {})  # a tie
+    assert flat.also == (2, 3, 4) and flat.explain == "explain_ties"
+    assert all(flat.correct(t) for t in flat.options)
+    for q in (*point_questions(), flat):
         for text in (i18n.t(f"questions.{q.id}.prompt", lang, **q.fields),
-                     i18n.t(f"questions.{q.id}.explain", lang, **q.fields, answer=q.shown())):
+                     i18n.t(f"questions.{q.id}.{q.explain}", lang, **q.fields, answer=q.shown())):
             assert "{" not in text and q.id not in text, (q.id, lang)
         for key in (q.plot["x_title"], q.plot["y_title"]):
             assert i18n.t(key, lang) != key

@@ -74,8 +74,9 @@ def highest_keep(s: dict, state: dict) -> Question | None:
                 x_title="questions.axis.step", y_title="questions.axis.keep_gate")
     return Question("gates.highest_keep", "point", t,
                     dict(kind=s["gi_kind"], gate=gate, unit=u, t=t, value=f"{keep[t - 1]:.3f}",
-                         low=f"{min(keep):.3f}", also=", ".join(str(i) for i in also) or "-"),
-                    options=tuple(steps), plot=plot, also=also)
+                         low=f"{min(keep):.3f}", also=", ".join(str(i) for i in also)),
+                    options=tuple(steps), plot=plot, also=also,
+                    explain="explain_ties" if also else "explain")
 
 
 def parameters(s: dict, state: dict) -> Question:
