@@ -86,7 +86,7 @@ def data_section(data: imdb.Dataset, preset: str, padded_first) -> None:
             st.markdown(shape)
 
 
-def classifier(c: figures.Classifier):
+def trained_model(c: figures.Classifier):
     """The trained classifier (None while it trains, its progress drawn here). A new one
     starts within the budget: the default at once, other settings on the Train button."""
     if c.found is None:
@@ -143,7 +143,7 @@ settings = ModelSettings(*row(C, ("im_kind", "im_emb", "im_units", "im_epochs", 
                                   "im_lr")))  # kind, embedding, units, epochs, optimizer, lr
 model = figures.classifier(model_key(data.source, fingerprint, preset, settings), x_train,
                            data.y_train, x_test, imdb.PRESETS[preset][0], settings)
-trained = classifier(model)
+trained = trained_model(model)
 if trained is None:  # training: its progress is on the page
     st.stop()
 if trained.diverged:
