@@ -11,6 +11,10 @@ their page. Rows (each beside a baseline measured in the same run, with the rati
 
 * follow slider: the lecturer moves a slider of the gate inspector; the time from the move to
   each follower's page drawing the new value. Baseline: the lecturer's own run of that move.
+* follow CPU: where the server's time goes (its processes' CPU, ``/proc``, which the machine's
+  load does not change as it does the seconds): per move, the lecturer's own run, each
+  follower's rerun, and the followers' polls between moves. Baseline: the lecturer's own run's
+  CPU, measured alone before anyone joins.
 * follow page: the lecturer opens another page; the time to each follower drawing it.
   Baseline: the lecturer's own page open.
 * hostile: one student races the stock page's window slider, then another's new move waits
@@ -39,6 +43,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.cpu import cpu_s  # noqa: E402
 from bench.table import pct, row, run_sections  # noqa: E402
 from bench.ws_session import Run, Session, arrive, click, slider, text  # noqa: E402
 from deploy import launch  # noqa: E402
@@ -49,6 +54,8 @@ PAGE, CONTROL = "gates", "gi_t"  # the lecturer's page and the slider moved (a t
 MOVES = (5, 9, 3, 12, 7, 4, 10, 6)  # values of gi_t, each new to the room
 OTHER_PAGE, OTHER_CONTROL = "perceptron", "pc_eta"  # the page switched to, and a control on it
 WAIT_S = 20.0  # the longest a follower may take to show a move before it counts as missed
+ALONE = (2, 8, 2, 8)  # the lecturer's moves before anyone joins (the CPU baseline)
+IDLE_S = 4.0  # the followers poll this long with nothing to follow (their polls' CPU)
 CODE = re.compile(r"\*\*([A-Z2-9]{5})\*\*")
 
 
@@ -128,20 +135,43 @@ async def wait_for(followers: list[Follower], key: str, after: float, value=None
     raise RuntimeError(f"{missed} of {len(followers)} followers never showed {key}={value}")
 
 
-async def bench_follow(url: str, followers_n: int, cookies: list[str]) -> None:
+def cpu(pids: list[int]) -> float:
+    """The server's CPU seconds so far (every process of it)."""
+    return sum(cpu_s(p) for p in pids)
+
+
+async def bench_follow(url: str, followers_n: int, cookies: list[str], pids: list[int]) -> None:
     lecturer, code = await open_room(url, cookies[0] if cookies else "")
+    await lecturer.settle()
+    c0 = cpu(pids)
+    for value in ALONE:
+        await lecturer.set(CONTROL, slider(value), fragment=False)
+    alone_cpu = (cpu(pids) - c0) / len(ALONE)
     followers = [Follower(url, code, cookies[i % len(cookies)] if cookies else "")
                  for i in range(followers_n)]
     for f in followers:  # they arrive one after another, as a class scanning the QR code
         await f.join()
     await asyncio.sleep(2)
+    c0, t0 = cpu(pids), time.perf_counter()
+    await asyncio.sleep(IDLE_S)
+    polls_cpu = (cpu(pids) - c0) / (time.perf_counter() - t0)  # per second
     try:
         delays, own = [], []
+        c0, w0 = cpu(pids), time.perf_counter()
         for value in MOVES:
             t0 = time.perf_counter()
             run = await lecturer.set(CONTROL, slider(value), fragment=False)
             own.append(run.seconds)
             delays += await wait_for(followers, CONTROL, t0, value)
+        await asyncio.sleep(0.5)  # the last reruns' ends
+        moves_cpu = cpu(pids) - c0 - polls_cpu * (time.perf_counter() - w0)
+        rerun = (moves_cpu / len(MOVES) - alone_cpu) / followers_n
+        row(f"follow CPU: the server's CPU per move of the lecturer's slider, {followers_n} "
+            f"followers", f"{moves_cpu / len(MOVES) * 1000:.0f} ms: {rerun * 1000:.0f} ms a "
+            f"follower's rerun; polls between moves {polls_cpu * 1000:.0f} ms a second "
+            f"({polls_cpu / followers_n * 1000:.1f} ms a follower)",
+            f"the lecturer's run alone {alone_cpu * 1000:.0f} ms",
+            f"{rerun / alone_cpu:.2f}x a follower", "30 followers' reruns in 1 s: 33 ms each")
         base = statistics.median(own)
         p95 = pct(delays, 95)
         row(f"follow slider: {followers_n} followers, {len(MOVES)} moves of the lecturer's "
@@ -217,7 +247,7 @@ async def answer(student: Follower, n: int, value: str) -> float:
     return sent
 
 
-async def bench_reveal(url: str, students_n: int, cookies: list[str]) -> None:
+async def bench_reveal(url: str, students_n: int, cookies: list[str], pids: list[int]) -> None:
     lecturer, code = await open_room(url, cookies[0] if cookies else "")
     students = [Follower(url, code, cookies[i % len(cookies)] if cookies else "")
                 for i in range(students_n)]
@@ -266,14 +296,14 @@ async def bench_reveal(url: str, students_n: int, cookies: list[str]) -> None:
 
 
 def run_section(processes: int, followers: int, bench=bench_follow) -> None:
-    """``bench(url, followers, cookies)`` on a server of its own: one ``streamlit run``, or
-    ``deploy.serve``'s processes behind nginx with Redis."""
+    """``bench(url, followers, cookies, pids)`` on a server of its own: one ``streamlit run``,
+    or ``deploy.serve``'s processes behind nginx with Redis (``pids``: the server's)."""
     cache = tempfile.mkdtemp(prefix="lab-room-")
     env = dict(os.environ, LAB_CACHE_DIR=cache, LAB_LECTURER_KEY=KEY)
     if processes == 1:
         server = launch.start("app.py", env)
         try:
-            asyncio.run(bench(server.url, followers, []))
+            asyncio.run(bench(server.url, followers, [], [server.proc.pid]))
         finally:
             server.stop()
         return
@@ -282,7 +312,7 @@ def run_section(processes: int, followers: int, bench=bench_follow) -> None:
     with serve.start(processes, cache_dir=cache, env={"LAB_LECTURER_KEY": KEY},
                      name_process=True) as dep:
         cookies = [arrive(dep.url)[0] for _ in range(max(8, processes * 4))]
-        asyncio.run(bench(dep.url, followers, cookies))
+        asyncio.run(bench(dep.url, followers, cookies, dep.pids()))
 
 
 def main() -> int:
