@@ -24,7 +24,8 @@ from tests.conftest import ROOT, lab_failures
 from ui.catalog import LESSONS
 
 APP = str(ROOT / "app.py")
-RUNS = {False: 50, True: 6}  # runs per page: NumPy pages, pages that train Keras models
+RUNS = {False: 35, True: 5}  # runs per page: NumPy pages, pages that train Keras models (a new
+# seed each run: the suite's runs add up)
 # Left alone: a long training (test_stock_page presses it), the memory experiment's Run (three
 # Keras models per length; test_pages runs it), downloads (nothing changes server-side).
 SKIP_KEYS = ("train_now", "gm_run", "download")
