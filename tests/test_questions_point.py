@@ -129,6 +129,23 @@ def test_the_step_where_the_keep_gate_is_highest_is_the_lstm_worked_by_hand(rng)
     assert qg.highest_keep(defaults("gates") | dict(gi_kind="GRU"), {}).fields["gate"] == "z"
 
 
+def test_the_cell_where_the_hidden_state_is_farthest_from_0_is_the_lstm_worked_by_hand(rng):
+    for _ in range(DRAWS):
+        s, gates = random_lstm(rng, 2)
+        c, h = 0.0, []
+        for i, f, g, o in gates:  # c_t = f c_{t-1} + i g, h_t = o tanh(c_t)
+            c = f * c + i * g
+            h.append(o * np.tanh(c))
+        h = np.abs(np.array(h))  # (steps, units)
+        q = qg.largest_state(s, {})
+        t, u = np.unravel_index(int(np.argmax(h)), h.shape)
+        assert q.shown() == f"(t = {t + 1}, u = {u})" and q.answer == t * qg.TOY_UNITS + u
+        assert np.abs(q.plot["values"]) == pytest.approx(h.ravel().tolist(), abs=1e-9)
+        right = {(k // qg.TOY_UNITS, k % qg.TOY_UNITS) for k in q.options if q.correct(k)}
+        assert right == {(a, b) for a, b in zip(*np.nonzero(h.max() - h <= 0.005))}
+        assert (q.plot["x"][q.answer], q.plot["y"][q.answer]) == (t + 1, u)  # where it is drawn
+
+
 def test_a_point_answer_names_one_of_the_points_within_the_tolerance_in_steps():
     plot = dict(x=[1, 2, 3], y=[0.5, 0.2, 0.9], labels=["t = 1", "t = 2", "t = 3"])
     q = Question("gates.highest_keep", "point", 1, options=(1, 2, 3), tolerance=1, plot=plot)
@@ -150,7 +167,7 @@ def point_questions() -> list[Question]:
     found = [q for page in ("perceptron", "rnn", "gates")
              for q in for_page(page, defaults(page), {"perceptron": 5}) if q.kind == "point"]
     assert {q.id for q in found} == {"perceptron.next_change", "rnn.vanishing_step",
-                                     "gates.highest_keep"}
+                                     "gates.highest_keep", "gates.largest_state"}
     return found
 
 

@@ -9,6 +9,8 @@ from the live model), so a student's laptop draws the lecturer's figure:
   clicked: a click's ``point_index`` is the option's index);
 - ``labels``: each point's name (its hover, and the answer as shown);
 - ``color``: optional, one colour per point (a sample's class);
+- ``values`` with ``cells``: a grid of squares (x a time step, y a unit), coloured by value
+  around 0 (a hidden state's), with its colour bar;
 - ``x_title``, ``y_title``: locale keys; ``log_y``: a log axis; ``connect``: a line through
   the points (a series over time); ``square``: equal axes over the input plane;
 - ``segment``: optional ``[[x0, x1], [y0, y1]]``, a line drawn under the points (a decision
@@ -26,6 +28,7 @@ POINT_COLOR = SERIES_COLORS[1]
 TRUTH_COLOR = "#2ca02c"
 MARKER, SMALL_MARKER, MANY = 12, 7, 24  # a point's size; smaller when more than MANY points
 CLICKED_GROWTH = 2  # the most clicked point grows to (1 + this) times its size
+CELL, CELLS_WIDE = 24, 600  # a grid's squares: at most CELL px, CELLS_WIDE px for every step
 
 
 def point_figure(plot: dict, counts: dict | None = None, truth=None, height: int = FIG_HEIGHT
@@ -37,9 +40,14 @@ def point_figure(plot: dict, counts: dict | None = None, truth=None, height: int
     clicks = list(counts.values()) if counts else [0] * len(x)
     most = max(clicks, default=0) or 1
     base = MARKER if len(x) <= MANY else SMALL_MARKER
+    if plot.get("cells"):  # squares side by side along the steps
+        base = max(SMALL_MARKER, min(CELL, CELLS_WIDE // len(set(x))))
     sizes = [base * (1 + CLICKED_GROWTH * c / most) for c in clicks]
     marker = dict(size=sizes,
                   color=plot.get("color") or POINT_COLOR, line=dict(width=1, color="black"))
+    if plot.get("cells"):
+        marker |= dict(symbol="square", color=plot["values"], colorscale="RdBu", cmid=0,
+                       showscale=True, line=dict(width=0.5, color="gray"))
     data = [go.Scatter(x=x, y=y, mode="lines+markers" if plot.get("connect") else "markers",
                        marker=marker, line=dict(color="gray", width=1), customdata=labels,
                        text=[str(c) if c else "" for c in clicks] if counts else None,
@@ -65,5 +73,6 @@ def point_figure(plot: dict, counts: dict | None = None, truth=None, height: int
         layout |= dict(xaxis=dict(title=t(plot["x_title"])),
                        yaxis=dict(title=t(plot["y_title"]),
                                   type="log" if plot.get("log_y") else "linear",
-                                  exponentformat="power"))
+                                  exponentformat="power",
+                                  **(dict(dtick=1, zeroline=False) if plot.get("cells") else {})))
     return go.Figure(data, layout)

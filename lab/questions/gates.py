@@ -1,9 +1,12 @@
 """Questions on the gate inspector, on the toy sequence with the page's cell, seed and bias
 shifts: a gate's value at the step and unit chosen, which gate is closing there, the step
-where the unit's keep gate is highest (clicked on its curve), and the layer's parameter count
-(with the lecture's printed GRU count where it differs)."""
+where the unit's keep gate is highest (clicked on its curve), the cell (step, unit) where the
+hidden state is farthest from 0 (clicked on its grid), and the layer's parameter count (with
+the lecture's printed GRU count where it differs)."""
 
 from __future__ import annotations
+
+import numpy as np
 
 from lab.data import sequences as sq
 from lab.maths import kinds
@@ -79,6 +82,30 @@ def highest_keep(s: dict, state: dict) -> Question | None:
                     explain="explain_ties" if also else "explain")
 
 
+def largest_state(s: dict, state: dict) -> Question | None:
+    """The cell (time step t, unit u) where the hidden state h is farthest from 0; a cell
+    within :data:`SAME` of it counts too. A cell's id is (t - 1) * units + u."""
+    found = _trace(s)
+    if found is None:
+        return None
+    h = found[0].values["h"][0]  # (steps, units)
+    units = h.shape[1]
+    size = np.abs(h).ravel()
+    best = int(np.argmax(size))
+    also = tuple(int(i) for i in np.flatnonzero(size[best] - size <= SAME) if i != best)
+    cells_at = [(i // units + 1, i % units) for i in range(size.size)]
+    plot = dict(x=[t for t, _ in cells_at], y=[u for _, u in cells_at],
+                labels=[f"(t = {t}, u = {u})" for t, u in cells_at],
+                values=[float(v) for v in h.ravel()], cells=True,
+                x_title="questions.axis.step", y_title="questions.axis.unit")
+    t, u = cells_at[best]
+    return Question("gates.largest_state", "point", best,
+                    dict(kind=s["gi_kind"], t=t, unit=u, value=f"{h[t - 1, u]:.3f}",
+                         also=", ".join(plot["labels"][i] for i in also)),
+                    options=tuple(range(size.size)), plot=plot, also=also,
+                    explain="explain_ties" if also else "explain")
+
+
 def parameters(s: dict, state: dict) -> Question:
     """The page's layer (SimpleRNN, LSTM or GRU) with n units on d features, as Keras counts."""
     kind, d, n = s["gi_kind"], int(s["gp_d"]), int(s["gp_n"])
@@ -90,4 +117,4 @@ def parameters(s: dict, state: dict) -> Question:
                     dict(kind=kind, d=d, n=n, gates=kinds.gates(kind)), lecture=lecture)
 
 
-QUESTIONS = (gate_value, closing, highest_keep, parameters)
+QUESTIONS = (gate_value, closing, highest_keep, largest_state, parameters)
