@@ -236,6 +236,19 @@ def test_the_results_table_puts_the_kept_epoch_beside_the_lectures():
     assert row.lecture_kept_val is pd.NA and row.lecture_val == 0.7944
 
 
+def test_the_experiments_notebook_writes_each_lectures_callback():
+    from lab.notebooks import experiments as nb
+
+    def code(experiment: str) -> str:
+        book = nb.build(nb.Settings(experiment, 3), None, "en")
+        return "\n".join(c.source for c in book.cells if c.cell_type == "code")
+    lecture_004, lecture_003 = code("four_architectures"), code("one_hot_vs_embedding")
+    assert "monitor='val_accuracy', patience=0," in lecture_004
+    assert "restore_best_weights=False" in lecture_004 and "weights=True" not in lecture_004
+    assert "monitor='val_loss', patience=3," in lecture_003
+    assert "restore_best_weights=True" in lecture_003
+
+
 def trained_seeing_every_epoch(monkeypatch, net, fit, data):
     """``ex.train`` on ``data``, and the test reviews' probabilities after each epoch (by a
     callback in TerminateOnNaN's place: it runs before early stopping's)."""

@@ -64,7 +64,7 @@ def build(s: Settings, shown: dict | None, language: str):
             f"keras.utils.set_random_seed({fit.seed})",
             model_code(net),
             classifier_fit(fit.optimizer, fit.lr, fit.epochs, fit.batch_size, ex.VALIDATION,
-                           fit.patience),
+                           fit.patience, monitor=fit.monitor, restore=fit.restore),
             f"{snippet('experiments', 'score')}\nresults[{net.id!r}] = score")
     book.results({n.id: f"results[{n.id!r}]" for n in e.nets})
     return book.notebook()

@@ -39,17 +39,18 @@ def optimizer(name: str, lr: float) -> str:
 
 
 def classifier_fit(optimizer_name: str, lr: float, epochs: int, batch_size: int,
-                   validation: float, patience: int, name: str = "model") -> str:
+                   validation: float, patience: int, name: str = "model",
+                   monitor: str = "val_accuracy", restore: bool = True) -> str:
     """Compile and fit as ``lab.training.keras_fit.fit_classifier`` does: binary cross-entropy,
     accuracy, the last ``validation`` of the training reviews held out, early stopping on
-    validation accuracy with the best epoch's weights kept."""
+    ``monitor`` with the best epoch's weights kept if ``restore`` (else the last epoch's)."""
     return (f"{name}.compile(optimizer={optimizer(optimizer_name, lr)},\n"
             f"              loss='binary_crossentropy', metrics=['accuracy'])\n"
             f"history = {name}.fit(x_train, y_train, epochs={epochs}, batch_size={batch_size},\n"
             f"                    validation_split={validation}, shuffle=True, verbose=2,\n"
             f"                    callbacks=[keras.callbacks.EarlyStopping(\n"
-            f"                        monitor='val_accuracy', patience={patience},\n"
-            f"                        restore_best_weights=True)])")
+            f"                        monitor={monitor!r}, patience={patience},\n"
+            f"                        restore_best_weights={restore})])")
 
 
 class Name(str):
