@@ -90,8 +90,8 @@ st.markdown(t("stock.intro"))
 
 # --- Presets and data ------------------------------------------------------------------------
 preset = PRESETS[C.draw("sk_preset", on_change=apply_preset)]
-if preset.data != "any series":
-    st.caption(t("stock.lecture_data", data=preset.data))
+if figures.lecture_data(preset):
+    st.caption(figures.lecture_data(preset))
 data = or_last("sk_last_data", prices, lambda last: t(
     "stock.previous_data", summary=safe_text(last.summary_message())))
 st.caption(f"{safe_text(data.summary_message())}. " + " ".join(safe_text(n) for n in data.notes))

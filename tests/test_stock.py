@@ -318,6 +318,18 @@ def test_online_fetch_offline_and_bad_symbols(monkeypatch, tmp_path):
     assert len(stock.fetch_online("goog", date(2020, 1, 1), date(2021, 1, 1)).frame) == 60
 
 
+def test_the_pages_control_values_name_each_presets_settings():
+    """lab.figures.stock.settings_from reads the controls as ui.settings.stock_preset writes
+    a preset into them: every preset comes back as its windows' and model's settings."""
+    from lab.figures.stock import settings_from
+    from lab.models.stock_model import PRESETS
+    from ui.settings import stock_preset
+
+    for name, preset in PRESETS.items():
+        assert settings_from(stock_preset(preset), preset.model.patience) == (
+            preset.prep, preset.model), name
+
+
 # --- The Keras forecaster ------------------------------------------------------------------
 def test_lecture_002_parameter_counts():
     from lab.models.stock_model import PRESETS, build

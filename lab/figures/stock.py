@@ -14,9 +14,9 @@ import plotly.graph_objects as go
 
 from lab.core import i18n
 from lab.figures import FIG_HEIGHT, LEGEND_BELOW, MARGIN, SERIES_COLORS
-from lab.data.stock import (Prepared, PrepSettings, StockData, beats_naive, evaluate,
-                            leak_report, returns_on_test_days)
-from lab.models.stock_model import (Forecast, ForecastSettings, Preset, estimate_seconds,
+from lab.data.stock import (LECTURE_002_DAYS, Prepared, PrepSettings, StockData, beats_naive,
+                            evaluate, leak_report, returns_on_test_days)
+from lab.models.stock_model import (SAMSUNG, Forecast, ForecastSettings, Preset, estimate_seconds,
                                     scaling_comparison)
 
 SMALL = 340
@@ -185,6 +185,16 @@ def window_view(prep: Prepared, i: int) -> tuple[pd.DataFrame, str]:
     shown.index.name = i18n.t("stock.day_in_window")
     return shown, i18n.t("stock.window_target", y=prep.y[i], when=prep.target_index[i],
                          what=i18n.t(f"stock.target_option.{prep.settings.target}"))
+
+
+def lecture_data(preset: Preset) -> str | None:
+    """What the page says of the data the preset's lecture used, and how to get it (None for
+    the page's own default). Lecture 002's file is a window of a longer export: its days."""
+    if preset.data == "any series":
+        return None
+    first, last = LECTURE_002_DAYS
+    return i18n.t("stock.lecture_data_days" if preset.data == SAMSUNG else "stock.lecture_data",
+                  data=preset.data, first=first, last=last)
 
 
 def settings_from(v: Mapping, patience: int) -> tuple[PrepSettings, ForecastSettings]:
