@@ -103,6 +103,12 @@ def test_the_page_runs_lecture_004s_comparison(lang, tmp_path, monkeypatch):
     assert results[i18n.t("experiments.col.best_val", lang)].between(0, 1).all()
     printed = [n.lecture_epochs or pd.NA for n in nets]  # beside the epochs this run kept
     assert results[i18n.t("experiments.col.lecture_epochs", lang)].tolist() == printed
+    # the epochs whose weights the lecture's run ends with (patience 0, the last), and their
+    # printed validation accuracy: not the best (0.7600, 0.7556); LSTM(4)'s printout is cut
+    assert results[i18n.t("experiments.col.lecture_kept_epoch", lang)].tolist() == [
+        10, 16, 7, pd.NA]
+    assert results[i18n.t("experiments.col.lecture_kept_val", lang)].tolist() == [
+        0.7590, 0.7288, 0.7486, pd.NA]
     assert len(at.get("plotly_chart")) >= 2  # the lengths and the curves
 
 
