@@ -9,10 +9,15 @@ import json
 import threading
 import time
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lab.figures.perceptron import history_figure
+from lab.figures.rnn import forecast_figure
+from lab.figures.xor import decades, loss_figure
 from lab.lessons import rnn_play
+from lab.lessons.perceptron_play import PerceptronPlayback, rule_run
 from lab.lessons.xor_play import XorPlayback
 from tests.conftest import ROOT, link_params
 from ui import frames_player
@@ -258,3 +263,49 @@ def test_the_words_demo_stops_once_learned_and_a_rate_moved_mid_play_continues()
     at.run()  # no report: the clock says the browser has shown the end
     assert at.button(key="words__play").label == "Play" and not at.exception
     assert at.session_state["words_state"].finished()
+
+
+def _axes(fig: dict) -> dict:
+    return {k: v for k, v in fig["layout"].items() if k[1:].startswith("axis")}
+
+
+def _moving(frames: list) -> float:
+    """The share of frames after the first whose every figure keeps the frame before's layout
+    (all but its title and template): the browser moves their data alone (index.html)."""
+    def kept(fig):
+        return json.dumps({k: v for k, v in fig["layout"].items() if k not in ("title",
+                                                                               "template")})
+    same = [all(kept(a) == kept(b) for a, b in zip(before["figs"], now["figs"]))
+            for before, now in zip(frames, frames[1:])]
+    return sum(same) / len(same)
+
+
+@pytest.mark.parametrize("lesson", [
+    XorPlayback(preset=False, hidden=2, seed=0, lr=0.5, steps_per_frame=1, heatmap=True),
+    PerceptronPlayback(gate="XOR", eta=0.1, passes=200, init="zeros", seed=0, per_frame=1),
+    rnn_play.WordsPlayback(units=8, lr=0.001, seed=0)], ids=["xor", "perceptron", "words"])
+def test_played_figures_set_every_axis_range_and_keep_their_layout(lesson):
+    """Every axis of a played figure has its range (the browser need not redo an autorange,
+    index.html's moving frames), and nearly every frame keeps the layout of the one before."""
+    frames = json.loads(frames_player.encode(lesson.frames_after(lesson.start(), 30)))
+    for frame in frames:
+        for fig in frame["figs"]:
+            axes = _axes(fig)
+            assert axes and all(isinstance(a.get("range"), list) for a in axes.values())
+    assert _moving(frames) >= 0.8
+
+
+def test_fixed_ranges_hold_what_the_figures_draw():
+    """The ranges that stand still while a run plays still hold all of its data: the XOR
+    loss in whole decades, the perceptron's every weight, the sine forecast's every value."""
+    losses = np.geomspace(0.7, 0.003, 500)
+    low, high = loss_figure(losses).layout.yaxis.range
+    assert low <= np.log10(losses.min()) and high >= np.log10(losses.max()) and high > low
+    assert decades([1.0]) == [0.0, 1.0] and decades([]) == [-2, 0.5]
+    run = rule_run("XOR", 0.1, 50, "zeros", 0)
+    low, high = history_figure(run, 3).layout.yaxis.range
+    weights = run.updates[["w0", "w1", "w2"]].to_numpy()
+    assert low < weights.min() and high > weights.max()
+    t = np.linspace(0, 10, 100)
+    low, high = forecast_figure(t, np.sin(t), 3 * np.cos(t[60:]), 60).layout.yaxis.range
+    assert low <= -3 and high >= 3

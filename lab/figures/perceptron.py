@@ -74,10 +74,14 @@ def history_figure(run: PerceptronRun, upto: int | None = None) -> go.Figure:
     data.append(go.Bar(x=done.index - 0.5, y=done["errors"], name=i18n.t("fig.perceptron.errors_in_pass"),
                        marker_color="#d62728", width=0.8, xaxis="x2", yaxis="y2"))
     n_pass = len(run.passes)
+    # The weights' axis spans the whole run's weights, so it stands still while the run plays.
+    every = np.r_[run.w_init, run.updates[["w0", "w1", "w2"]].to_numpy().ravel()]
+    pad = max(0.1, 0.05 * float(every.max() - every.min()))
     return go.Figure(data, dict(
         height=FIG_HEIGHT, margin=MARGIN, legend=dict(orientation="h", y=1.12),
         xaxis=dict(range=[0, n_pass], anchor="y", showticklabels=False, matches="x2"),
-        yaxis=dict(title=i18n.t("fig.perceptron.weight"), domain=[0.4, 1.0]),
+        yaxis=dict(title=i18n.t("fig.perceptron.weight"), domain=[0.4, 1.0],
+                   range=[float(every.min()) - pad, float(every.max()) + pad]),
         xaxis2=dict(range=[0, n_pass], title=i18n.t("fig.perceptron.pass"), anchor="y2"),
         yaxis2=dict(title=i18n.t("fig.perceptron.errors"), range=[0, 4.2], domain=[0.0, 0.3])))
 

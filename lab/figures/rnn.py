@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 from lab.core import i18n
 from lab.data import sequences as sq
 from lab.figures import FIG_HEIGHT, LEGEND_BELOW, MARGIN, SERIES_COLORS, vline
+from lab.figures.xor import decades
 from lab.networks.rnn import RNN, Flow, Trace
 from lab.models.rnn_demos import SineDemo, WordsDemo
 
@@ -111,7 +112,8 @@ def loss_curves_figure(train: list[float], test: list[float] | None = None,
     n = max(len(train), 1)
     return go.Figure(data, dict(title=title, height=300, margin=MARGIN, legend=LEGEND_BELOW,
                                 xaxis=dict(title=i18n.t("fig.rnn.epoch"), range=[0, 2 ** int(np.ceil(np.log2(max(n, 16))))]),
-                                yaxis=dict(type="log", title=i18n.t("fig.rnn.loss"))))
+                                yaxis=dict(type="log", title=i18n.t("fig.rnn.loss"),
+                                           range=decades(list(train) + list(test or [])))))
 
 
 def forecast_figure(time: np.ndarray, truth: np.ndarray, pred_test: np.ndarray,
@@ -125,7 +127,18 @@ def forecast_figure(time: np.ndarray, truth: np.ndarray, pred_test: np.ndarray,
     return go.Figure(data, dict(title=i18n.t("fig.rnn.forecast_title"),
                                 height=FIG_HEIGHT, margin=MARGIN, legend=LEGEND_BELOW,
                                 shapes=[vline(float(time[test_start]), dash="dot")],
-                                xaxis=dict(title="x"), yaxis=dict(title="y")))
+                                xaxis=dict(title="x", range=[float(time[0]), float(time[-1])]),
+                                yaxis=dict(title="y", range=_halves(truth, pred_test))))
+
+
+def _halves(*series) -> list[float]:
+    """A y range in whole halves around every finite value of ``series`` (it stands still
+    while the forecast moves within it)."""
+    values = np.concatenate([np.ravel(s) for s in series]).astype(float)
+    values = values[np.isfinite(values)]
+    if not len(values):
+        return [-1.0, 1.0]
+    return [float(np.floor(values.min() * 2 - 0.2) / 2), float(np.ceil(values.max() * 2 + 0.2) / 2)]
 
 
 # --- The training demos' status lines, paused or played in the browser (lab.lessons.rnn_play) ----------

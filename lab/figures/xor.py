@@ -46,13 +46,28 @@ def loss_figure(losses: np.ndarray, converged_at: float | None = 0.05,
     shapes = [hline(converged_at)] if converged_at else []
     # The x range doubles when the curve reaches its end rather than growing every frame, so
     # the browser re-lays the axes out only now and then while training runs.
+    # Likewise the y range is in whole decades around the curve and the level: the player
+    # moves the curve alone, with no axis to lay out again, until the curve leaves a decade.
     x_max = 2 ** int(np.ceil(np.log2(max(len(losses), 64))))
     return go.Figure(data, dict(
         height=280, margin=MARGIN,
         title=i18n.t("fig.xor.loss_title", level=converged_at) if converged_at else i18n.t("fig.xor.loss"),
         xaxis=dict(title=i18n.t("fig.xor.step"), range=[0, x_max]),
-        yaxis=dict(type="log", dtick=1, **({} if len(losses) else {"range": [-2, 0.5]})),
+        yaxis=dict(type="log", dtick=1, range=decades(losses, converged_at)),
         showlegend=False, shapes=shapes, **_template(template)))
+
+
+def decades(losses, level: float | None = None) -> list[float]:
+    """A log axis's range (powers of ten) in whole decades holding the finite positive losses
+    and the level; [-2, 0.5] with none."""
+    losses = np.asarray(losses, dtype=float)
+    seen = losses[np.isfinite(losses) & (losses > 0)]
+    if not len(seen):
+        return [-2, 0.5]
+    if level:
+        seen = np.append(seen, level)
+    low = float(np.floor(np.log10(seen.min())))
+    return [low, max(low + 1, float(np.ceil(np.log10(seen.max()))))]
 
 
 def _template(name: str | None) -> dict:
