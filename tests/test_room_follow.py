@@ -32,6 +32,19 @@ def test_a_followers_page_run_does_not_wait_on_the_room(monkeypatch):
     assert waits and set(waits) == {0.0}, waits
 
 
+def test_the_poll_waits_only_when_it_reruns_alone(monkeypatch):
+    """Its timer's rerun waits for the lecturer; a page run, or a rerun that also holds the
+    class question's fragment (queued together), only looks."""
+    from types import SimpleNamespace
+
+    from ui import room
+
+    for ids, alone in ((["poll"], True), (["poll", "question"], False), (None, False)):
+        monkeypatch.setattr(room, "get_script_run_ctx",
+                            lambda ids=ids: SimpleNamespace(fragment_ids_this_run=ids))
+        assert room._alone() is alone, ids
+
+
 class _Socket:
     """A server that answers each rerun request with the messages given for it, in order, and
     never answers a request beyond them (as Streamlit ignores a rerun of a fragment it no

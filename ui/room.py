@@ -346,9 +346,10 @@ def _student_panel(me: dict) -> None:
 
 
 def _alone() -> bool:
-    """Whether this run is a fragment's own rerun (its timer's), not the whole page's."""
+    """Whether this run reruns one fragment alone (its timer's): not the whole page, nor other
+    fragments queued with it (the class question's, whose tick would wait behind the poll)."""
     ctx = get_script_run_ctx()
-    return bool(ctx and ctx.fragment_ids_this_run)
+    return ctx is not None and len(ctx.fragment_ids_this_run or ()) == 1
 
 
 @st.fragment(run_every=POLL_SECONDS)
