@@ -95,14 +95,15 @@ def trained(plan: figures.Plan) -> dict[str, ex.Result]:
 
 
 def results_section(plan: figures.Plan) -> None:
-    """The run, once Run is pressed: curves, results, and lecture 002's sweep on the best."""
+    """The run, once Run is pressed: curves, results, and lecture 002's sweep on the best
+    (the page's run ends before, as every page's does while a training is asked for or runs)."""
     if not asked("ex_run", "ex_asked", t("experiments.run"), plan.asked, plan.new_cost,
                  type="primary"):
         st.info(t("experiments.press_run"))
-        return
+        st.stop()
     results = trained(plan)
     if not results:
-        return
+        st.stop()
     view = figures.results_view(plan, results)
     chart(view.curves, key="ex_curves")
     table(view.table, "experiments.col", {
