@@ -13,8 +13,10 @@ from ui.charts import chart
 from ui.entry import ensure_app_navigation
 from ui.fallback import or_last
 from ui.prices import prices
+from ui.row import row
 from ui.safe import text as safe_text
 from ui.settings import STOCK as C, stock_preset
+from ui.tables import printed
 from ui.training import result_or_progress, within_budget
 
 ensure_app_navigation()
@@ -70,7 +72,7 @@ def setting_values(data: stock.StockData, patience: int) -> dict:
     values = {"sk_features": C.draw("sk_features", first, options=options)}
     values |= {key: C.draw(key, where) for key, where in zip(WINDOWS, beside)}
     values["sk_lecture"] = C.draw("sk_lecture")
-    values |= {key: C.draw(key, where) for key, where in zip(MODEL, st.columns(6))}
+    values |= dict(zip(MODEL, row(C, MODEL)))
     values["sk_early"] = C.draw("sk_early", label=t("stock.early", patience=patience))
     return values
 
@@ -126,6 +128,11 @@ with st.expander(t("stock.scaling")):
     st.markdown(text)
     if both is not None:
         st.dataframe(both.style.format("{:.4f}"), width="stretch")
+
+if figures.lecture_printouts(preset, prep):
+    with st.expander(t("printed.stock_title")):
+        st.caption(t("printed.stock_note"))
+        printed(figures.lecture_printouts(preset, prep))
 
 with st.expander(t("training.keras_code")):
     st.code(keras_code(prep, forecast.settings), language="python")

@@ -318,6 +318,23 @@ def test_online_fetch_offline_and_bad_symbols(monkeypatch, tmp_path):
     assert len(stock.fetch_online("goog", date(2020, 1, 1), date(2021, 1, 1)).frame) == 60
 
 
+def test_lecture_002s_printouts_beside_the_lectures_days_of_a_longer_export(samsung):
+    """The stock page's table of what lecture 002 prints: each number comes out of the
+    lecture's days of the shared export, and the first forecast day is the true one."""
+    from lab.figures.stock import lecture_printouts
+    from lab.models.stock_model import PRESETS
+
+    assert lecture_printouts(PRESETS["page default"], stock.prepare(samsung, PrepSettings())) \
+        is None
+    for name in ("lecture 002 LSTM", "lecture 002 returns", "lecture 002 GRU"):
+        rows = lecture_printouts(PRESETS[name], stock.prepare(samsung, PRESETS[name].prep))
+        assert [(what, printed, run, true) for what, printed, run, true in rows] == [
+            ("stock_zero_volume", 115, 115, None), ("stock_rows", 5408, 5408, None),
+            ("stock_windows", (5368, 40, 2), (5368, 40, 2), None),
+            ("stock_split", (5099, 269), (5099, 269), None),
+            ("stock_first_test_day", "2021-06-01", "2021-07-27", "2021-07-27")], name
+
+
 def test_the_pages_control_values_name_each_presets_settings():
     """lab.figures.stock.settings_from reads the controls as ui.settings.stock_preset writes
     a preset into them: every preset comes back as its windows' and model's settings."""
