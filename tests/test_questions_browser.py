@@ -85,6 +85,16 @@ def test_the_class_answers_on_the_projector_in_both_languages(room_url, browser)
         page.close()
 
 
+def _click_point(page, figure_key: str, index: int) -> None:
+    """A click on the ``index``-th point of a question's figure (Plotly's own click)."""
+    figure = page.locator(f'[class*="st-key-{figure_key}"]').first
+    figure.locator(".main-svg").first.wait_for(timeout=30_000)
+    figure.scroll_into_view_if_needed()
+    point = figure.locator(".scatterlayer .trace").first.locator("path.point").nth(index) \
+        .bounding_box()
+    page.mouse.click(point["x"] + point["width"] / 2, point["y"] + point["height"] / 2)
+
+
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_a_point_question_is_answered_by_clicking_its_point(app_url, browser, lang):  # noqa: F811
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -95,12 +105,7 @@ def test_a_point_question_is_answered_by_clicking_its_point(app_url, browser, la
     page.get_by_text(i18n.t("questions.ui.title", lang), exact=True).first.click()
     page.locator(".st-key-q_pick_gates").get_by_text("3", exact=True).click()  # the third
     page.get_by_text(i18n.t("questions.ui.click", lang)).first.wait_for(timeout=30_000)
-    figure = page.locator('[class*="st-key-q_point_gates"]').first
-    figure.locator(".main-svg").first.wait_for(timeout=30_000)
-    figure.scroll_into_view_if_needed()
-    point = figure.locator(".scatterlayer .trace").first.locator("path.point") \
-        .nth(q.options.index(q.answer)).bounding_box()
-    page.mouse.click(point["x"] + point["width"] / 2, point["y"] + point["height"] / 2)
+    _click_point(page, "q_point_gates", q.options.index(q.answer))
     page.get_by_text(i18n.t("questions.ui.clicked", lang, answer=q.shown())).wait_for(
         timeout=30_000)
     page.get_by_role("button", name=i18n.t("questions.ui.check", lang)).click()
@@ -109,3 +114,42 @@ def test_a_point_question_is_answered_by_clicking_its_point(app_url, browser, la
     page.screenshot(path=str(SHOTS / f"{lang}_point.png"))
     assert page.locator('[data-testid="stException"]').count() == 0
     page.close()
+
+
+@pytest.mark.timeout(600)
+def test_the_class_clicks_a_point_question_on_the_projector(room_url, browser):  # noqa: F811
+    """Two students click points (one the true one) on their laptops and send; the lecturer's
+    projector (presenter mode) counts the clicks on the figure; Reveal rings the true point."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    q = by_id("gates.highest_keep", defaults("gates"))
+    lecturer = _lecturer(browser, room_url, "en")
+    code = re.search(r"Room ([A-Z2-9]{5})", lecturer.locator('[data-testid="stSidebar"]')
+                     .inner_text())[1]
+    students = [browser.new_page(viewport={"width": 1000, "height": 900}) for _ in range(2)]
+    for student in students:
+        student.goto(f"{room_url}/?room={code}")
+        student.wait_for_selector(".main-svg", timeout=90_000)
+    lecturer.get_by_text(i18n.t("questions.ui.title", "en"), exact=True).first.click()
+    lecturer.locator(".st-key-q_pick_gates").get_by_text("3", exact=True).click()
+    lecturer.get_by_role("button", name=i18n.t("questions.ui.ask", "en")).click()
+    right = q.options.index(q.answer)
+    for student, index in zip(students, (right, right + 1)):
+        student.get_by_text(i18n.t("questions.ui.click", "en")).first.wait_for(timeout=30_000)
+        _click_point(student, "q_room_point_", index)
+        student.get_by_text(i18n.t("questions.ui.clicked", "en",
+                                   answer=q.shown(q.options[index]))).wait_for(timeout=30_000)
+        student.get_by_role("button", name=i18n.t("questions.ui.send", "en")).click()
+        student.get_by_text(re.compile("^Sent: t = ")).wait_for(timeout=30_000)
+    lecturer.get_by_text(i18n.t("questions.ui.answers", "en", n=2)).wait_for(timeout=30_000)
+    heading = lecturer.get_by_text(i18n.t("questions.ui.asked", "en", n=1))
+    heading.evaluate(TOP)
+    lecturer.screenshot(path=str(SHOTS / "en_point_answers.png"))
+    lecturer.get_by_role("button", name=i18n.t("questions.ui.reveal", "en")).click()
+    lecturer.get_by_text(i18n.t("questions.ui.right_count", "en", right=1, n=2)).wait_for(
+        timeout=30_000)
+    lecturer.wait_for_timeout(800)  # the figure redraws with the true point ringed
+    heading.evaluate(TOP)
+    lecturer.screenshot(path=str(SHOTS / "en_point_revealed.png"))
+    for page in (lecturer, *students):
+        assert page.locator('[data-testid="stException"]').count() == 0
+        page.close()

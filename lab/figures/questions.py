@@ -28,6 +28,7 @@ POINT_COLOR = SERIES_COLORS[1]
 TRUTH_COLOR = "#2ca02c"
 MARKER, SMALL_MARKER, MANY = 12, 7, 24  # a point's size; smaller when more than MANY points
 CLICKED_GROWTH = 2  # the most clicked point grows to (1 + this) times its size
+RING = 8  # the true point's ring, this much wider than the point (the count above stays clear)
 CELL, CELLS_WIDE = 24, 600  # a grid's squares: at most CELL px, CELLS_WIDE px for every step
 
 
@@ -51,15 +52,16 @@ def point_figure(plot: dict, counts: dict | None = None, truth=None, height: int
     data = [go.Scatter(x=x, y=y, mode="lines+markers" if plot.get("connect") else "markers",
                        marker=marker, line=dict(color="gray", width=1), customdata=labels,
                        text=[str(c) if c else "" for c in clicks] if counts else None,
-                       textposition="top center", hovertemplate="%{customdata}<extra></extra>",
+                       textposition="top center", textfont=dict(size=15),
+                       hovertemplate="%{customdata}<extra></extra>",
                        name="")]
     if counts:
         data[0].mode += "+text"
     if truth is not None:
         data.append(go.Scatter(x=[x[truth]], y=[y[truth]], mode="markers", hoverinfo="skip",
                                name=t("questions.ui.truth"),
-                               marker=dict(size=sizes[truth] + MARKER, color="rgba(0,0,0,0)",
-                                           line=dict(width=4, color=TRUTH_COLOR))))
+                               marker=dict(size=sizes[truth] + RING, color="rgba(0,0,0,0)",
+                                           line=dict(width=3, color=TRUTH_COLOR))))
     shapes = [hline(plot["level"])] if plot.get("level") is not None else []
     if plot.get("segment"):
         (x0, x1), (y0, y1) = plot["segment"]
