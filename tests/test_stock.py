@@ -332,6 +332,7 @@ def test_lecture_002s_printouts_beside_the_lectures_days_of_a_longer_export(sams
             ("stock_zero_volume", 115, 115, None), ("stock_rows", 5408, 5408, None),
             ("stock_windows", (5368, 40, 2), (5368, 40, 2), None),
             ("stock_split", (5099, 269), (5099, 269), None),
+            ("stock_x_split", "range(5100, 5369)", "range(5099, 5368)", "range(5099, 5368)"),
             ("stock_first_test_day", "2021-06-01", "2021-07-27", "2021-07-27")], name
 
 

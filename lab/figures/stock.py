@@ -21,9 +21,11 @@ from lab.models.stock_model import (SAMSUNG, Forecast, ForecastSettings, Preset,
 
 SMALL = 340
 # What lecture 002 prints of its Samsung file (5,528 rows from 2000-09-01) and its windows,
-# and where it errs: the first forecast day is 40 days after the split index's date.
+# and where it errs: its test windows' indices are one step late, and the first forecast day
+# is 40 trading days after the split index's date.
 LECTURE_002_PRINTS = (("stock_zero_volume", 115, None), ("stock_rows", 5408, None),
                       ("stock_windows", (5368, 40, 2), None), ("stock_split", (5099, 269), None),
+                      ("stock_x_split", "range(5100, 5369)", "range(5099, 5368)"),
                       ("stock_first_test_day", "2021-06-01", "2021-07-27"))
 LONG_TRAINING_S = 45  # beyond this estimate, training waits for a button press
 TRUE_COLOR, TRAIN_COLOR, TEST_COLOR, NAIVE_COLOR = "#444444", "#9ecae1", "#d62728", "#7f7f7f"
@@ -205,12 +207,13 @@ def lecture_data(preset: Preset) -> str | None:
 def lecture_printouts(preset: Preset, prep: Prepared) -> list[tuple] | None:
     """(what, the lecture's printout, this run's, true) for lecture 002's Samsung presets
     (``lab.lessons.errata.printed_table``): the zero-volume rows, the rows kept, the windows'
-    shape, the split and the first forecast day. None for the other presets."""
+    shape, the split, the test windows' indices and the first forecast day. None for the
+    other presets."""
     if preset.data != SAMSUNG:
         return None
     day = prep.target_index[prep.split]
     run = (prep.dropped["zero_volume"], len(prep.frame), prep.X.shape,
-           (prep.split, len(prep.X) - prep.split),
+           (prep.split, len(prep.X) - prep.split), f"range({prep.split}, {len(prep.X)})",
            f"{day:%Y-%m-%d}" if hasattr(day, "strftime") else str(day))
     return [(what, printed, ours, true)
             for (what, printed, true), ours in zip(LECTURE_002_PRINTS, run)]
