@@ -92,8 +92,8 @@ st.markdown(t("stock.intro"))
 
 # --- Presets and data ------------------------------------------------------------------------
 preset = PRESETS[C.draw("sk_preset", on_change=apply_preset)]
-if figures.lecture_data(preset):
-    st.caption(figures.lecture_data(preset))
+if lecture_data := figures.lecture_data(preset):
+    st.caption(lecture_data)
 data = or_last("sk_last_data", prices, lambda last: t(
     "stock.previous_data", summary=safe_text(last.summary_message())))
 st.caption(f"{safe_text(data.summary_message())}. " + " ".join(safe_text(n) for n in data.notes))
@@ -129,10 +129,10 @@ with st.expander(t("stock.scaling")):
     if both is not None:
         st.dataframe(both.style.format("{:.4f}"), width="stretch")
 
-if figures.lecture_printouts(preset, prep):
+if prints := figures.lecture_printouts(preset, prep):
     with st.expander(t("printed.stock_title")):
         st.caption(t("printed.stock_note"))
-        printed(figures.lecture_printouts(preset, prep))
+        printed(prints)
 
 with st.expander(t("training.keras_code")):
     st.code(keras_code(prep, forecast.settings), language="python")
