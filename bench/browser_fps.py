@@ -10,11 +10,17 @@ a timer that draws one number (the way the lab's pages played before the browser
   ``WINDOW_S`` seconds after ``WARM_UP_S``. Baseline: the empty frame's fragment reruns a
   second (the ceiling of that server loop on this machine).
 
-Run alone: ``python -m bench.browser_fps`` (a table row per figure, bench/table.py).
+- The player's page alone (no server, rows "... alone"): the frames a second it draws handed
+  a lesson's chunks at once, beside the same chunks with every frame by ``Plotly.react``
+  (``index.html#full``), in the same run: what the browser's side costs.
+
+Run alone: ``python -m bench.browser_fps`` (a table row per figure, bench/table.py);
+``--alone`` for the player's page alone only.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -24,6 +30,8 @@ from deploy import launch
 
 WARM_UP_S = 2
 WINDOW_S = 8
+CHUNKS_ALONE = 4  # chunks handed to the player's page alone (bench rows "... alone")
+ALONE_S = 4  # frames counted over this while it plays them
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
@@ -96,6 +104,80 @@ def _empty_frame(browser, url: str) -> tuple[float, float]:
     return first, (s1 - s0) / (t2 - t1)
 
 
+def _lessons() -> dict:
+    """The played lessons of ``PAGES`` at the settings their rows name, for the browser alone."""
+    from lab.lessons.perceptron_play import PerceptronPlayback
+    from lab.lessons.rnn_play import SinePlayback, WordsPlayback
+    from lab.lessons.xor_play import XorPlayback
+    return {"XOR": XorPlayback(preset=False, hidden=2, seed=0, lr=0.5, steps_per_frame=1,
+                               heatmap=True),
+            "perceptron": PerceptronPlayback(gate="XOR", eta=0.1, passes=200, init="zeros",
+                                             seed=0, per_frame=1),
+            "RNN words": WordsPlayback(units=8, lr=0.001, seed=0),
+            "RNN sine": SinePlayback(time_steps=10, units=16, lr=0.01, seed=0)}
+
+
+def _chunks(lesson, n: int = CHUNKS_ALONE) -> list[str]:
+    """``n`` chunks of frames in play order, encoded as the player hands them over."""
+    from ui.frames_player import encode
+    out, state = [], lesson.start()
+    for _ in range(n):
+        frames = lesson.frames_after(state, 50)
+        if not frames:
+            break
+        out.append(encode(frames, False))
+        state = frames[-1].state
+    return out
+
+
+def _alone(browser, folder: str, chunks: list[str], full: bool) -> float:
+    """Frames a second the player's page draws (ui/frames_player_frontend, served from
+    ``folder`` beside Plotly.js) handed ``chunks`` at once, one after the other, with no
+    server: every frame by Plotly.react when ``full`` (the baseline), else as it plays."""
+    from ui.frames_player import FPS
+    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    page.goto(f"file://{folder}/index.html" + ("#full" if full else ""))
+    page.wait_for_function("() => window.Plotly !== undefined", timeout=60_000)
+    page.wait_for_timeout(500)
+    post = """([chunk, frames, after, final, fps]) => window.postMessage({type: "streamlit:render",
+        args: {playing: true, frames, chunk, after, final, fps, titles: [], wide: [], big: false,
+               config: "{}"}}, "*")"""
+    for i, frames in enumerate(chunks):
+        page.evaluate(post, [f"c{i}", frames, f"c{i - 1}" if i else "", i == len(chunks) - 1,
+                             FPS])
+    page.wait_for_function("() => Number(document.body.dataset.shown || 0) >= 1")
+    n0, t0 = int(page.evaluate("() => document.body.dataset.shown")), time.monotonic()
+    held = sum(len(json.loads(frames)) for frames in chunks)  # counted while frames remain
+    page.wait_for_timeout(min(ALONE_S, 0.8 * held / FPS) * 1000)
+    n1, t1 = int(page.evaluate("() => document.body.dataset.shown")), time.monotonic()
+    page.close()
+    return (n1 - n0) / (t1 - t0)
+
+
+def measure_alone() -> dict | None:
+    """{lesson: (frames/s moving, frames/s all by Plotly.react)}, the browser alone, or None
+    without Chromium."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        return None
+    from playwright.sync_api import sync_playwright
+
+    from ui.live_plot import _PLOTLY_JS
+    from ui.frames_player import _PAGE
+    folder = tempfile.mkdtemp(prefix="lab-bench-player-")
+    for src in (_PAGE, _PLOTLY_JS):
+        shutil.copyfile(src, os.path.join(folder, src.name))
+    chunks = {name: _chunks(lesson) for name, lesson in _lessons().items()}
+    out = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        for name, got in chunks.items():
+            out[name] = (_alone(browser, folder, got, False), _alone(browser, folder, got, True))
+        browser.close()
+    shutil.rmtree(folder, ignore_errors=True)
+    return out
+
+
 def measure() -> dict | None:
     """{page name: (first frame s, frames/s)} with the baseline under "empty frame", or None
     without Chromium. The lab's server is started for this run: XOR's Play is the first on
@@ -158,6 +240,21 @@ def rows(row) -> None:
             f"2 cores; {load}")
 
 
+def rows_alone(row) -> None:
+    """The player's page alone in Chromium: frames a second as it plays (a frame that keeps
+    the layout before it moves its data alone) beside every frame by Plotly.react, the same
+    chunks in the same run."""
+    got = measure_alone()
+    if got is None:
+        row("Player alone in headless Chromium", "skipped", "-", "-", "chromium not found")
+        return
+    load = "load %.2f %.2f %.2f" % os.getloadavg()
+    for name, (moving, full) in got.items():
+        row(f"{name}: frames drawn a second, the player's page alone", f"{moving:.1f}/s",
+            f"every frame by Plotly.react: {full:.1f}/s", f"{moving / full:.1f}x",
+            f"player rate {_fps_setting()}; no server; {load}")
+
+
 def _fps_setting() -> int:
     from ui.frames_player import FPS
     return FPS
@@ -166,5 +263,9 @@ def _fps_setting() -> int:
 if __name__ == "__main__":
     from bench.table import HEADER, row as print_row
 
+    import sys
+
     print(HEADER, flush=True)
-    rows(print_row)
+    if "--alone" not in sys.argv[1:]:
+        rows(print_row)
+    rows_alone(print_row)
