@@ -13,6 +13,7 @@ from lab.core import i18n
 from lab.data.stock import LECTURE_000_ORDER
 from lab.models import stock_model
 from tests.conftest import ROOT, link_params
+from ui.controls import LOCKED
 from tests.test_stock import BAD_FILES, generated_csv
 
 APP = str(ROOT / "app.py")
@@ -188,6 +189,9 @@ def test_a_link_opens_an_upload_at_its_days_in_korean(shared_data, monkeypatch, 
     assert "2030-01-01부터 2030-12-31까지는 파일 밖이다. 파일은 2000-01-04부터 2023-07-26까지다" \
         in errors, errors
     assert any("이전 데이터를 계속 쓴다" in i.value for i in at.info)
+    assert not at.button(key="sk_days").disabled
+    at.session_state[LOCKED] = frozenset({"sk_to"})  # a room's lecturer locked the range
+    assert at.run().button(key="sk_days").disabled and at.text_input(key="sk_to").disabled
 
 
 @pytest.mark.parametrize("name", ["binary", "non-numeric", "duplicated dates", "constant",

@@ -9,7 +9,10 @@ import streamlit as st
 
 from lab.core.i18n import t
 from lab.data import stock
+from ui.controls import LOCKED
 from ui.settings import STOCK as C
+
+DAYS = ("sk_from", "sk_to")  # the range boxes
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -22,7 +25,7 @@ def load(source: str, ticker: str, raw: bytes | None, name: str, start: date, en
 
 def lecture_days() -> None:
     """Put lecture 002's days into the range boxes (a callback: runs before they are drawn)."""
-    C.apply(dict(zip(("sk_from", "sk_to"), stock.LECTURE_002_DAYS)))
+    C.apply(dict(zip(DAYS, stock.LECTURE_002_DAYS)))
 
 
 def source_controls():
@@ -51,7 +54,8 @@ def date_range(data: stock.StockData) -> stock.StockData:
     start = C.draw("sk_from", c1, placeholder=f"{idx[0]:%Y-%m-%d}")
     end = C.draw("sk_to", c2, placeholder=f"{idx[-1]:%Y-%m-%d}")
     c3.button(t("stock.range_lecture", first=first, last=last), key="sk_days",
-              on_click=lecture_days, help=t("stock.range_lecture_help", first=first, last=last))
+              on_click=lecture_days, help=t("stock.range_lecture_help", first=first, last=last),
+              disabled=bool(set(DAYS) & st.session_state.get(LOCKED, frozenset())))  # by a room
     return stock.within(data, start, end)
 
 
