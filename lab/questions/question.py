@@ -39,7 +39,8 @@ class Question:
     lecture: float | None = None  # what the lecture prints, where it differs from the truth
     explain: str = "explain"  # the explanation's key: questions.<id>.<explain>
     plot: dict = field(default_factory=dict)  # point: the figure (x, y, labels, one per option)
-    also: tuple = ()  # point: other points counted right (the figure cannot tell them apart)
+    also: tuple = ()  # point: other points counted right (the figure cannot tell them apart);
+    # choice: other options as right as the answer (a tie)
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -47,7 +48,7 @@ class Question:
         if self.kind != "numeric" and self.answer not in self.options:
             raise ValueError(self.id, self.answer, self.options)  # its answer must be offered
         if self.kind == "point" and len(self.plot.get("labels", ())) != len(self.options):
-            raise ValueError(self.id, "one label per point")
+            raise ValueError(self.id, len(self.plot.get("labels", ())), len(self.options))  # a label per point
 
     @property
     def page(self) -> str:
@@ -73,7 +74,7 @@ class Question:
     def correct(self, given) -> bool:
         """Whether ``given`` (a number, an option, a point) is right within the tolerance."""
         if self.kind == "choice":
-            return str(given) == str(self.answer)
+            return str(given) in (str(self.answer), *map(str, self.also))
         value = self.point(given) if self.kind == "point" else number(given)
         if value is not None and value in self.also:
             return True
