@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from lab.core.cache import cache_dir
+from lab.core import i18n
 from lab.core.i18n import t
 from lab.data import imdb
 from lab.figures import experiments as ex_views, imdb as imdb_views, text as text_views
@@ -48,6 +49,18 @@ def test_a_plan_caps_each_fit_and_names_the_models_own():
     assert t("experiments.net.embedding1000_simplernn") in own and "adam" in own
     assert len(ex_views.plan("generated", data, "four_architectures", 5).captions()) == 1
     assert short.asked != ex_views.plan("keras", data, "lecture_001", 5).asked != long.asked
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_fit_says_early_stopping_only_where_the_lecture_has_a_callback(lang):
+    """Lectures 000 and 001 compile no EarlyStopping: their caption says the last epoch is kept;
+    003's and 004's name what their callback watches."""
+    data, say = reviews(), lambda e: ex_views.plan("generated", data, e, 5).captions()[0]
+    no_stop = {"en": "with no early stopping", "ko": "조기 종료 없이"}[lang]
+    with i18n.using(lang):
+        assert no_stop in say("lecture_001") and no_stop in say("lecture_000")
+        for e in ("one_hot_vs_embedding", "four_architectures"):
+            assert no_stop not in say(e) and "patience" in say(e)
 
 
 def test_the_plan_table_counts_each_models_parameters_for_the_datas_words():

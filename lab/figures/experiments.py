@@ -81,7 +81,8 @@ class Plan:
     def captions(self) -> list[str]:
         """The fit the lecture uses, capped, then each model's own fit."""
         fit, e = self.fit, self.experiment
-        lines = [i18n.t("experiments.fit", lecture=e.lecture, optimizer=fit.optimizer,
+        lines = [i18n.t("experiments.fit" if e.fit.stops_early else "experiments.fit_no_stop",
+                        lecture=e.lecture, optimizer=fit.optimizer,
                         lr=fit.lr, batch=fit.batch_size, epochs=fit.epochs,
                         lecture_epochs=e.fit.epochs, patience=fit.patience,
                         data=e.lecture_data,

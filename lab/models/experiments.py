@@ -86,6 +86,12 @@ class Fit:
     monitor: str = "val_accuracy"  # what early stopping watches (lecture 003: val_loss)
     restore: bool = True  # restore_best_weights: the best epoch's weights kept, else the last's
 
+    @property
+    def stops_early(self) -> bool:
+        """Whether the lecture's run has an early-stopping callback (lectures 000 and 001 have
+        none: their patience is their epochs, so no run stops before its last)."""
+        return self.restore or self.patience < self.epochs
+
 
 @dataclass(frozen=True)
 class Experiment:
