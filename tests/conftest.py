@@ -280,7 +280,8 @@ UNIT_FILES = {"test_charseq.py", "test_errata.py", "test_experiments.py", "test_
               "test_gates.py", "test_imdb.py", "test_kernel.py", "test_korean.py",
               "test_layers.py", "test_page_views.py",
               "test_lecture_values.py", "test_maths.py", "test_mlp.py", "test_perceptron.py",
-              "test_queue.py", "test_questions.py", "test_questions_point.py", "test_rnn.py",
+              "test_queue.py", "test_questions.py", "test_questions_point.py",
+              "test_questions_trained.py", "test_rnn.py",
               "test_room.py", "test_room_follow.py",
               "test_room_questions.py", "test_seqnet.py", "test_stock.py", "test_store.py",
               "test_stored.py", "test_text.py", "test_views.py", "test_walkthroughs.py"}

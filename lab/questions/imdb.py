@@ -1,11 +1,21 @@
 """Questions on the IMDB page: the classifier's parameter count, the threshold that costs least
-for a calibrated model, and which way to move the threshold from 0.5 with the page's costs."""
+for a calibrated model, which way to move the threshold from 0.5 with the page's costs, and,
+once the page's classifier is trained (found in ``lab.models.imdb_model.STORE``, never trained
+here), which of a few thresholds of its sweep makes the fewest mistakes on the test reviews."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+import numpy as np
+
 from lab.data import imdb
-from lab.maths import kinds
+from lab.figures.imdb import load_args
+from lab.maths import kinds, threshold as th
+from lab.models import imdb_model
 from lab.questions.question import Question
+
+THRESHOLDS = tuple(f"{k / 10:.1f}" for k in range(1, 10))  # the options: 0.1 .. 0.9 of the sweep
 
 
 def parameters(s: dict, state: dict) -> Question:
@@ -43,4 +53,51 @@ def direction(s: dict, state: dict) -> Question | None:
                     options=("lower", "keep", "higher"), worded=True)
 
 
-QUESTIONS = (parameters, best_threshold, direction)
+@lru_cache(maxsize=4)
+def _reviews(source: str, preset: str) -> tuple[str, str, np.ndarray]:
+    """(the reviews' source name, the padded data's fingerprint, the test labels): what names
+    the page's model and scores it. The reviews are read as the page reads them, once per
+    process; only these are kept."""
+    source, num_words, skip_top, maxlen, csv, folder, without_oov = load_args(
+        source, preset, None, "", False)  # an upload or a folder: DataUnavailable
+    data = imdb.load(source, num_words, skip_top, csv, folder, without_oov)
+    y_test = np.array(data.y_test)
+    y_test.flags.writeable = False
+    return data.source, imdb.padded(data, maxlen)[2], y_test
+
+
+def _trained(s: dict) -> tuple[np.ndarray, imdb_model.Trained] | None:
+    """(test labels, the page's trained classifier) from the store's memory or disk; None
+    while nothing (or a diverged model) is stored for these settings, or for Keras's reviews
+    before they are on this machine (never downloaded here)."""
+    if s["im_source"] == "keras" and not imdb.KERAS_FILE.exists():
+        return None
+    source, fingerprint, y_test = _reviews(s["im_source"], s["im_preset"])
+    settings = imdb_model.ModelSettings(s["im_kind"], s["im_emb"], s["im_units"],
+                                        s["im_epochs"], s["im_opt"], s["im_lr"])
+    found = imdb_model.STORE.get(imdb_model.model_key(source, fingerprint, s["im_preset"],
+                                                      settings))
+    return None if found is None or found.diverged else (y_test, found)
+
+
+def fewest_mistakes(s: dict, state: dict) -> Question | None:
+    """Of :data:`THRESHOLDS`, the one whose predictions (positive where p >= threshold) are
+    wrong on the fewest test reviews; every threshold as few counts (a tie, named)."""
+    found = _trained(s)
+    if found is None:
+        return None
+    y, model = found
+    _, rate, _ = th.sweep(y, model.p_test, np.array([float(v) for v in THRESHOLDS]))
+    wrong = np.rint(rate * len(y)).astype(int)
+    tied = [v for v, w in zip(THRESHOLDS, wrong) if w == wrong.min()]
+    every, every_rate, _ = th.sweep(y, model.p_test)
+    return Question("imdb.fewest_mistakes", "choice", tied[0],
+                    dict(n=len(y), kind=model.settings.kind, units=model.settings.units,
+                         mistakes=", ".join(f"{v}: {w:,}" for v, w in zip(THRESHOLDS, wrong)),
+                         fewest=f"{wrong.min():,}", tied=", ".join(tied),
+                         sweep=f"{th.best(every, every_rate):.3f}"),
+                    options=THRESHOLDS, also=tuple(tied[1:]),
+                    explain="explain_ties" if len(tied) > 1 else "explain")
+
+
+QUESTIONS = (parameters, best_threshold, direction, fewest_mistakes)

@@ -1,13 +1,20 @@
 """Questions on the stock page: how many windows the prices make, the model's parameter count,
-and how much of the test period lies outside the prices the scaler was fitted on."""
+how much of the test period lies outside the prices the scaler was fitted on, and, once the
+page's forecast is trained (found in ``lab.models.stock_model.STORE``, never trained here),
+whether it beats tomorrow = today on the test part and the test day where its error is
+largest."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 
+import numpy as np
+
 from lab.core.errors import LabError
 from lab.data import stock
+from lab.figures.stock import settings_from
 from lab.maths import kinds
+from lab.models import stock_model
 from lab.questions.question import Question
 
 load_embedded = lru_cache(maxsize=len(stock.EMBEDDED_TICKERS))(stock.load_embedded)
@@ -19,14 +26,24 @@ def _prepared(s: dict) -> stock.Prepared | None:
     if s["sk_source"] != "embedded":
         return None
     try:
-        return stock.prepared(load_embedded(s["sk_ticker"]), _settings(s))
+        return stock.prepared(load_embedded(s["sk_ticker"]), _settings(s)[0])
     except LabError:
         return None
 
 
-def _settings(s: dict) -> stock.PrepSettings:
-    return stock.PrepSettings(tuple(s["sk_features"]), s["sk_target"], int(s["sk_window"]),
-                              int(s["sk_train"]) / 100, bool(s["sk_lecture"]))
+def _settings(s: dict) -> tuple[stock.PrepSettings, stock_model.ForecastSettings]:
+    """The windows' and the model's settings, as the page reads them from its controls."""
+    return settings_from(s, stock_model.PRESETS[s["sk_preset"]].model.patience)
+
+
+def _trained(s: dict) -> tuple[stock.Prepared, stock_model.Forecast] | None:
+    """The page's windows and its trained forecast, from the store's memory or disk; None
+    while nothing (or a diverged forecast) is stored for these settings."""
+    p = _prepared(s)
+    if p is None:
+        return None
+    found = stock_model.STORE.get(stock_model.model_key(p, _settings(s)[1]))
+    return None if found is None or found.diverged else (p, found)
 
 
 def windows(s: dict, state: dict) -> Question | None:
@@ -65,4 +82,49 @@ def outside(s: dict, state: dict) -> Question | None:
                     options=("none", "some", "most"), worded=True)
 
 
-QUESTIONS = (windows, parameters, outside)
+def beats_naive(s: dict, state: dict) -> Question | None:
+    """Whether the trained forecast's test RMSE on the prices is below that of tomorrow =
+    today, as the page's scores say (``lab.data.stock.evaluate``, ``beats_naive``)."""
+    found = _trained(s)
+    if found is None:
+        return None
+    p, f = found
+    table = stock.evaluate(p, f.pred)
+    model, naive = table.loc["model", "RMSE (price)"], table.loc["naive", "RMSE (price)"]
+    return Question("stock.beats_naive", "choice", "yes" if stock.beats_naive(table) else "no",
+                    dict(kind=f.settings.kind, n=f.settings.units, w=p.settings.window_size,
+                         days=len(p.X) - p.split, model=f"{model:,.3f}", naive=f"{naive:,.3f}",
+                         change=f"{model / naive - 1:+.1%}"),
+                    options=("yes", "no"), worded=True)
+
+
+SAME = 0.005  # errors within this share of the largest are one on the figure: each counts
+NAMED = 5  # of those, the explanation names the first few
+
+
+def largest_error(s: dict, state: dict) -> Question | None:
+    """The test day where |forecast - close| is largest (a point per test day, its error); a
+    day within :data:`SAME` of the largest error counts too."""
+    found = _trained(s)
+    if found is None:
+        return None
+    p, f = found
+    close, forecast = p.close[p.split:], p.to_close(f.pred)[p.split:]
+    error = np.abs(forecast - close)
+    best = int(np.argmax(error))
+    also = tuple(int(i) for i in np.flatnonzero(error[best] - error <= SAME * error[best])
+                 if i != best)
+    days = [f"{d:%Y-%m-%d}" for d in p.target_index[p.split:]]  # the embedded prices' dates
+    plot = dict(x=days, y=[float(e) for e in error], labels=days, connect=True,
+                x_title="questions.axis.test_day", y_title="questions.axis.abs_error")
+    return Question("stock.largest_error", "point", best,
+                    dict(kind=f.settings.kind, n=f.settings.units, days=len(days),
+                         forecast=f"{forecast[best]:,.2f}", close=f"{close[best]:,.2f}",
+                         error=f"{error[best]:,.2f}", mean=f"{error.mean():,.2f}",
+                         also=", ".join([days[i] for i in also[:NAMED]]
+                                        + ["…"] * (len(also) > NAMED))),
+                    options=tuple(range(len(days))), plot=plot, also=also,
+                    explain="explain_ties" if also else "explain")
+
+
+QUESTIONS = (windows, parameters, outside, beats_naive, largest_error)
