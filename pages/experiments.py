@@ -10,7 +10,7 @@ from lab.figures.experiments import lengths_figure
 from lab.figures.imdb import training_figure
 from lab.models import experiments as ex, lecture_printouts, numpy_imdb
 from ui.asked import asked
-from ui.attempt import attempt
+from ui.fallback import attempt
 from ui.charts import chart
 from ui.entry import ensure_app_navigation
 from ui.row import row

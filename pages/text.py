@@ -9,7 +9,7 @@ from lab.figures import text as figures
 from lab.figures.imdb import default_classifier
 from lab.figures.text import one_hot_figure, weight_figure
 from lab.models import imdb_model
-from ui.attempt import attempt
+from ui.fallback import attempt
 from ui.charts import chart
 from ui.classifier import trained_or_training
 from ui.entry import ensure_app_navigation

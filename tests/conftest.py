@@ -8,6 +8,7 @@ import os
 import re
 import sys
 import tempfile
+import time
 import types
 from pathlib import Path
 
@@ -156,19 +157,24 @@ RAW_RUN = AppTest._run
 MAX_SETTLE_RERUNS = 5
 
 
-def _active_jobs():
+def _active_jobs(since: float = float("inf")):
+    """Jobs queued or running, and (``since``) those that finished after that moment: a run
+    may have drawn a training's progress that ended before this looked."""
     from lab.training import store
     from lab.training.jobs import QUEUED, RUNNING
 
-    return [j for s in store._stores for j in list(s._jobs.values()) if j.state in (QUEUED, RUNNING)]
+    return [j for s in store._stores for j in list(s._jobs.values())
+            if j.state in (QUEUED, RUNNING) or j._finished >= since]
 
 
 def _run_until_trained(self, widget_state=None, timeout=None):
+    since = time.monotonic()
     out = _noted(RAW_RUN(self, widget_state, timeout))
     for _ in range(MAX_SETTLE_RERUNS):
-        active = _active_jobs()
+        active = _active_jobs(since)
         if not active:
             break
+        since = time.monotonic()
         for job in active:
             if not job.wait(timeout or self.default_timeout):
                 raise TimeoutError(f"training {job.key!r} did not finish")
