@@ -227,15 +227,19 @@ def figure_json(fig, first: bool) -> dict:
     """A frame's Plotly figure made small for the wire, read from the figure as it stands
     (no deep copy, no second validation: Plotly's own ``to_json`` spent a quarter of a frame's
     server time there): NumPy arrays as Plotly's typed arrays, floats as float32 (7
-    significant digits are more than the screen shows), NaN as null, and Plotly's template
-    (7 KB a figure) with the first frame only (the player keeps it)."""
+    significant digits are more than the screen shows), NaN as null, a title as its text in
+    the form Plotly's checks give it (a figure built without them, ``lab.figures.xor``, has the
+    string) and keys sorted (so both forms are written alike), and Plotly's template (7 KB a figure) with the first frame only (the player keeps
+    it)."""
     layout = {k: v for k, v in fig._layout.items() if first or k != "template"}
     return {"data": _wire(fig._data), "layout": _wire(layout)}
 
 
 def _wire(value, key: str = ""):
-    if isinstance(value, dict):
-        return {k: _wire(v, k) for k, v in value.items()}
+    if key == "title" and isinstance(value, str):  # as Plotly's checks write it (unchecked figures)
+        return {"text": value}
+    if isinstance(value, dict):  # keys in order: a checked figure and an unchecked one alike
+        return {k: _wire(value[k], k) for k in sorted(value)}
     if isinstance(value, (list, tuple)):
         return [_wire(v) for v in value]
     if isinstance(value, np.ndarray):
