@@ -223,3 +223,27 @@ def test_questions_on_trained_models_read_in_both_languages(lang):
     for axis in (tied.plot["x_title"], tied.plot["y_title"]):
         assert i18n.t(axis, lang) != axis
     assert i18n.t("questions.option.yes", lang) != "questions.option.yes"
+
+
+# --- On the page ----------------------------------------------------------------------------------
+def test_the_stock_page_asks_about_the_forecast_it_trained_and_checks_the_answer():
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_questions import APP
+
+    stock_model.STORE.clear()  # (a test above keeps a diverged forecast of these settings)
+    at = AppTest.from_file(APP, default_timeout=240)
+    at.switch_page("pages/stock.py")
+    at.run()  # trains the page's model (AppTest's run waits for it), then reruns
+    assert not at.exception, [e.message for e in at.exception]
+    assert len(at.radio(key="q_pick_stock").options) == 5  # three on the settings, two on it
+    at.radio(key="q_pick_stock").set_value("stock.beats_naive").run()
+    q = qs.beats_naive(defaults("stock"), {})  # the page's model, found as the page found it
+    assert any(m.value == i18n.t("questions.stock.beats_naive.prompt", "en", **q.fields)
+               for m in at.markdown)
+    at.radio(key="q_given_stock.beats_naive").set_value(q.answer)
+    next(b for b in at.button if b.label == i18n.t("questions.ui.check", "en")).click().run()
+    assert any(m.value.startswith("Right") for m in at.success), [m.value for m in at.success]
+    at.radio(key="q_pick_stock").set_value("stock.largest_error").run()
+    assert not at.exception and any(c.value.startswith(i18n.t("questions.ui.click", "en"))
+                                    for c in at.caption)
