@@ -273,6 +273,23 @@ def test_stock_notebook_reproduces_the_page(shared_data, tmp_path, monkeypatch):
     check_stock(run_here(nb, tmp_path, monkeypatch), page)
 
 
+def test_a_ranged_upload_notebook_cuts_the_pages_rows(shared_data, tmp_path, monkeypatch):
+    """Lecture 002's Samsung days on the uploaded file: the notebook's windows are the page's
+    (5,528 of the file's 5,913 rows), not the whole file's."""
+    shutil.copy(shared_data / "samsung_005930.csv", tmp_path)
+    data = stock.parse_csv((shared_data / "samsung_005930.csv").read_bytes(), "samsung.csv")
+    prep = stock_model.PRESETS["lecture 002 LSTM"].prep
+    windows = stock.prepare(stock.within(data, *stock.LECTURE_002_DAYS), prep)
+    source = nb_stock.Source("upload", file_name="samsung_005930.csv",
+                             first=stock.LECTURE_002_DAYS[0], last=stock.LECTURE_002_DAYS[1])
+    one_epoch = dataclasses.replace(STOCK_SMALL, epochs=1)
+    got = run_here(nb_stock.build(nb_stock.Settings(source, prep, one_epoch), None, "en"),
+                   tmp_path, monkeypatch)
+    assert got["windows"] == list(windows.X.shape) and got["train_windows"] == windows.split
+    assert got["scaled_sum"] == pytest.approx(float(windows.X.astype(float).sum()),
+                                              rel=nb_stock.NAIVE_TOLERANCE)
+
+
 def test_imdb_notebook_reproduces_the_page(keras_imdb_prepared, tmp_path, monkeypatch):
     nb, page = imdb_case()
     check_imdb(run_here(nb, tmp_path, monkeypatch), page)

@@ -22,6 +22,7 @@ import streamlit as st
 from lab.core.i18n import current, t
 from lab.data import imdb
 from lab.data import stock as stock_data
+from lab.figures import stock as stock_views
 from lab.models import experiments as ex, imdb_model, memory, rnn_demos, stock_model
 from lab.networks import charseq as cs
 from lab.notebooks import (charseq as nb_charseq, experiments as nb_experiments,
@@ -110,14 +111,10 @@ def _stock(state: Mapping) -> Maker:
         kind, v("sk_symbol") if kind == "online" else v("sk_ticker"),
         upload.name if upload is not None else "prices.csv",
         state["sk_start"] if "sk_start" in state else date(2015, 1, 1),
-        state["sk_end"] if "sk_end" in state else date.today())
-    patience = stock_model.PRESETS[v("sk_preset")].model.patience
-    model = stock_model.ForecastSettings(
-        kind=v("sk_kind"), units=v("sk_units"), activation=v("sk_act"), epochs=v("sk_epochs"),
-        lr=v("sk_lr"), batch_size=v("sk_batch"), patience=patience,
-        validation=stock_model.ForecastSettings.validation if v("sk_early") else 0.0)
-    prep = stock_data.PrepSettings(tuple(v("sk_features")), v("sk_target"), v("sk_window"),
-                                   v("sk_train") / 100, v("sk_lecture"))
+        state["sk_end"] if "sk_end" in state else date.today(),
+        **(dict(first=v("sk_from"), last=v("sk_to")) if kind == "upload" else {}))
+    prep, model = stock_views.settings_from({c.key: v(c.key) for c in S.STOCK},
+                                            stock_model.PRESETS[v("sk_preset")].model.patience)
     data = state["sk_last_data"] if "sk_last_data" in state else None
     s = nb_stock.Settings(source, prep, model)
 

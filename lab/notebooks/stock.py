@@ -34,6 +34,8 @@ class Source:
     kind: str  # "embedded", "upload" or "online" (the page's sk_source)
     ticker: str = "GOOG"  # embedded series or online symbol
     file_name: str = ""  # the uploaded file's name
+    first: str = ""  # the uploaded prices' date range (YYYY-MM-DD; empty: the file's own end)
+    last: str = ""
     start: date = date(2015, 1, 1)  # online
     end: date = date(2026, 1, 1)
 
@@ -61,7 +63,8 @@ def build(s: Settings, shown: dict | None, language: str):
     p, m = s.prep, s.model
     book = Book("stock", language)
     where = {"embedded": {"TICKER": s.source.ticker},
-             "upload": {"CSV_FILE": s.source.file_name},
+             "upload": {"CSV_FILE": s.source.file_name, "FIRST_DAY": s.source.first,
+                        "LAST_DAY": s.source.last},
              "online": {"SYMBOL": s.source.ticker, "START": f"{s.source.start:%Y-%m-%d}",
                         "END": f"{s.source.end:%Y-%m-%d}"}}[s.source.kind]
     book.settings(where | {"FEATURES": list(p.features), "TARGET": p.target,

@@ -24,6 +24,8 @@ def read_prices(path):
 
 
 prices = read_prices(CSV_FILE)
+if FIRST_DAY or LAST_DAY:  # the page's date range: its rows only, before any feature
+    prices = prices.loc[FIRST_DAY or None:LAST_DAY or None]
 prices.tail()
 
 # %% embedded
