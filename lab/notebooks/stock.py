@@ -34,10 +34,10 @@ class Source:
     kind: str  # "embedded", "upload" or "online" (the page's sk_source)
     ticker: str = "GOOG"  # embedded series or online symbol
     file_name: str = ""  # the uploaded file's name
-    first: str = ""  # the uploaded prices' date range (YYYY-MM-DD; empty: the file's own end)
-    last: str = ""
     start: date = date(2015, 1, 1)  # online
     end: date = date(2026, 1, 1)
+    first: str = ""  # the uploaded prices' date range (YYYY-MM-DD; empty: the file's own end)
+    last: str = ""
 
 
 @dataclass(frozen=True)
