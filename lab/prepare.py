@@ -4,6 +4,7 @@
     python -m lab.prepare --clear    # remove everything it (and the pages) cached
     python -m lab.prepare --lang ko  # its messages in Korean (or LAB_LANG=ko)
     python -m lab.prepare --experiments  # also every IMDB experiment (minutes: bench/RESULTS.md)
+    python -m lab.prepare --glove PATH   # copy lecture 002's glove.6B.100d.txt into the cache
     python -m lab.prepare --grid stock-windows  # also the stock page's every window (an
                                                 # exploration grid; or stock-units-kinds)
 
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Callable
 
 from lab.core import i18n
-from lab.data import imdb, stock
+from lab.data import glove, imdb, stock
 from lab.core.errors import DataUnavailable, LabError, text_of
 from lab.core.cache import MARKER, cache_dir, cache_root, is_lab_cache
 from lab.training.jobs import DONE, FAILED, Job
@@ -132,7 +133,7 @@ def experiments(progress: Progress) -> str:
     from lab.models import experiments as ex
 
     data = ex.reviews("keras")
-    nets = [(e, n) for e in ex.EXPERIMENTS.values() for n in e.nets]
+    nets = [(e, n) for e in ex.EXPERIMENTS.values() for n in e.nets if ex.runnable(n, data)]
     for i, (e, net) in enumerate(nets):
         progress(i, len(nets), net.id)
         progress.follow(ex.request("keras", data, net, ex.capped(e, ex.PAGE_EPOCHS, net)))
@@ -214,6 +215,7 @@ def main(argv: list[str] | None = None) -> int:
                         help=i18n.t("prepare.experiments_help"))
     parser.add_argument("--grid", action="append", default=[], choices=GRIDS,
                         help=i18n.t("prepare.grid_help"))
+    parser.add_argument("--glove", metavar="PATH", help=i18n.t("raw_text.glove_help"))
     parser.add_argument("--lang", choices=list(i18n.languages()),
                         default=os.environ.get("LAB_LANG", i18n.DEFAULT))
     args = parser.parse_args(argv)
@@ -223,6 +225,13 @@ def main(argv: list[str] | None = None) -> int:
             clear()
         except LabError as err:
             print(err.text(), file=sys.stderr)
+            return 1
+        return 0
+    if args.glove:  # lecture 002's vectors, which the lab cannot download for the user
+        try:
+            print(i18n.t("raw_text.glove_copied", path=glove.install(args.glove)))
+        except (LabError, OSError) as err:
+            print(err.text() if isinstance(err, LabError) else str(err), file=sys.stderr)
             return 1
         return 0
     results = prepare(STEPS + ([Step("experiments", experiments)] if args.experiments else [])

@@ -1,4 +1,4 @@
-"""IMDB experiments (lectures 000, 001, 003, 004): the lectures' text models trained side by
+"""IMDB experiments (lectures 000 to 004): the lectures' text models trained side by
 side on the same reviews, beside what each lecture printed; choosing maxlen."""
 
 import streamlit as st
@@ -60,8 +60,12 @@ def plan_section(source: str, data: imdb.Dataset) -> figures.Plan:
     st.markdown(t(f"experiments.about.{plan.experiment.id}"))
     for line in plan.captions():
         st.caption(line)
-    table(plan.table(), "experiments.col", {"input_memory_mb": "{:,.1f}", "parameters": "{:,}",
-                                            "lecture_parameters": "{:,}"}, na_rep="–")
+    if (why := plan.missing()) is not None:
+        st.info(why)
+    frame = plan.table()  # a frozen embedding's experiment adds its trainable parameters
+    table(frame, "experiments.col", {c: f for c, f in (
+        ("input_memory_mb", "{:,.1f}"), ("parameters", "{:,}"), ("lecture_parameters", "{:,}"),
+        ("trainable_parameters", "{:,}")) if c in frame}, na_rep="–")
     st.caption(t("experiments.memory_note", reviews=figures.LECTURE_REVIEWS))
     return plan
 
@@ -84,7 +88,7 @@ def trained(plan: figures.Plan) -> dict[str, ex.Result]:
     """The results so far by net id (each model trains once per setting for the whole
     server), with the progress of those still training."""
     results = {}
-    for net in plan.experiment.nets:
+    for net in plan.nets:
         found = result_or_progress(
             plan.request(net), plan.name(net),
             lambda h, n=net: training_figure(h, plan.fits[n.id].epochs), key=f"ex_live_{net.id}",

@@ -106,6 +106,14 @@ def keras_tokens(samples: list[str]) -> Tokenized:
     return Tokenized(tokens, {w: i for i, w in enumerate(ranked, start=1)})
 
 
+def keras_sequences(index: dict[str, int], samples: list[str], num_words: int) -> list[list[int]]:
+    """Keras's ``texts_to_sequences`` for a tokenizer fitted to ``index`` with ``num_words``:
+    the same lower case and filters, words it has not seen and ids >= ``num_words`` dropped."""
+    table = str.maketrans({c: " " for c in KERAS_FILTERS})
+    return [[i for i in (index.get(w) for w in s.lower().translate(table).split())
+             if i is not None and i < num_words] for s in samples]
+
+
 def one_hot(tok: Tokenized, max_length: int) -> np.ndarray:
     """The lecture's tensor: (samples, max_length, largest id + 1), a 1 at each token's id,
     tokens past ``max_length`` dropped, short samples followed by rows of zeros."""

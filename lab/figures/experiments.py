@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lab.core import i18n
-from lab.data import imdb
+from lab.data import glove, imdb
 from lab.figures import LEGEND_BELOW, MARGIN, SERIES_COLORS, vline
 from lab.models import experiments as ex, lecture_sweep, numpy_imdb
 from lab.training import budget
@@ -90,7 +90,34 @@ class Plan:
         return lines + [i18n.t("experiments.own_fit", model=self.name(n), optimizer=n.fit.optimizer,
                                lr=n.fit.lr, batch=n.fit.batch_size,
                                epochs=self.fits[n.id].epochs, lecture_epochs=n.fit.epochs)
-                        for n in e.nets if n.fit is not None]
+                        for n in e.nets if n.fit is not None] + self.raw_text_lines()
+
+    def raw_text_lines(self) -> list[str]:
+        """Lecture 002's tokenizer and vectors: what was found beside what the lecture printed."""
+        raw = next((n for n in self.experiment.nets if n.raw_text), None)
+        if raw is None or self.data.word_index is None:
+            return []
+        lines = [i18n.t("raw_text.tokens", found=len(ex.raw_text(self.data, raw).index),
+                        lecture=glove.LECTURE_TOKENS)]
+        for n in self.experiment.nets:
+            if n.glove and (found := ex.vectors(self.data, n)) is not None:
+                lines.append(i18n.t("raw_text.vectors", found=found.total,
+                                    lecture=glove.LECTURE_VECTORS, words=len(found.vectors),
+                                    num_words=n.num_words))
+        return lines
+
+    def missing(self) -> str | None:
+        """Why a model of the experiment cannot train here (and how to make it train)."""
+        if any(n.raw_text for n in self.experiment.nets) and self.data.word_index is None:
+            return i18n.t("raw_text.no_index")
+        if any(n.glove for n in self.experiment.nets) and ex.glove_file() is None:
+            return i18n.t("raw_text.no_glove", url=glove.URL, file=glove.FILE)
+        return None
+
+    @property
+    def nets(self) -> list[ex.Net]:
+        """The experiment's models that can train on these reviews (``ex.runnable``)."""
+        return [n for n in self.experiment.nets if ex.runnable(n, self.data)]
 
     def table(self) -> pd.DataFrame:
         """Each model's shapes, parameters (beside the lecture's) and the memory its input
@@ -101,7 +128,9 @@ class Plan:
             rows.append({"model": self.name(n), "shapes": " → ".join(
                 f"{name} {shape}" for name, shape in ex.shapes(n, words)),
                 "parameters": ex.param_count(n, words), "lecture_parameters": n.lecture_params,
-                "input_memory_mb": ex.input_bytes(n, words, LECTURE_REVIEWS) / 1e6})
+                "input_memory_mb": ex.input_bytes(n, words, LECTURE_REVIEWS) / 1e6}
+                | ({"trainable_parameters": ex.trainable_count(n, words)}
+                   if any(m.glove for m in self.experiment.nets) else {}))
         return pd.DataFrame(rows).astype({"lecture_parameters": "Int64"})  # blanks are <NA>
 
     def cost(self, net: ex.Net) -> float:
@@ -119,7 +148,7 @@ class Plan:
 
     def new_cost(self) -> float:
         """What pressing Run starts: the models neither trained nor training."""
-        return sum(self.cost(net) for net in self.experiment.nets if self.is_new(net))
+        return sum(self.cost(net) for net in self.nets if self.is_new(net))
 
     def request(self, net: ex.Net, restart: bool = False):
         """``net`` trained (``ex.Result``) or the shared job training it."""

@@ -1,4 +1,4 @@
-"""The lectures' text-model experiments on IMDB reviews (lectures 000, 001, 003, 004), as data:
+"""The lectures' text-model experiments on IMDB reviews (lectures 000 to 004), as data:
 each experiment is a few models trained on the same reviews and compared.
 
 * lecture 003: SimpleRNN(8) on one-hot input against Embedding(500, 16) + SimpleRNN(8), then
@@ -14,7 +14,11 @@ each experiment is a few models trained on the same reviews and compared.
   and the model keeps that epoch's weights, one epoch past the best;
 * stacking (lectures 000, 002): one LSTM(8) against LSTM(8, return_sequences=True) + LSTM(8);
 * lecture 000: Embedding(10000, 128) + LSTM(128), maxlen 80, batch 32, 3 epochs ("about 83%"),
-  no early stopping.
+  no early stopping;
+* lecture 002, raw texts (``lab.data.glove``): Tokenizer(num_words=10000), maxlen 100,
+  Embedding(10000, 100) + Flatten + Dense(32, relu) + Dense, rmsprop, batch 32, 20 epochs, against
+  the same model whose embedding is set from GloVe's 100-d vectors and frozen, 30 epochs; the
+  frozen model trains only where the vector file is in the cache (``glove_file``).
 
 A lecture without early stopping keeps its last epoch's weights (``Fit.restore`` False, a
 patience no run reaches); the lab's own stacking experiment keeps the best epoch's. The results
@@ -34,9 +38,10 @@ import numpy as np
 import pandas as pd
 
 from lab.core import i18n
-from lab.data import imdb
+from lab.data import glove, imdb
 from lab.maths import kinds
 from lab.core.cache import digest
+from lab.core.errors import LabError
 from lab.training.jobs import Job
 from lab.training.keras_fit import fit_classifier
 from lab.training.store import Store
@@ -73,6 +78,9 @@ class Net:
     lecture_last: float | None = None  # the val accuracy printed there, if not the best
     lecture_cut: bool = False  # the printout ends while training goes on (kept epoch unknown)
     fit: "Fit | None" = None  # the lecture compiles this model its own way (else the experiment's)
+    hidden: int = 0  # a Dense(hidden, relu) between Flatten and the output (lecture 002)
+    raw_text: bool = False  # ids from a Keras Tokenizer fitted on the decoded texts (lecture 002)
+    glove: bool = False  # the embedding set from GloVe's vectors and frozen (raw_text too)
 
 
 @dataclass(frozen=True)
@@ -137,6 +145,13 @@ EXPERIMENTS: dict[str, Experiment] = {e.id: e for e in (
     Experiment("lecture_000", "000", Fit("adam", 1e-3, 32, 3, 3, restore=False), (
         Net("embedding128_lstm128", (E("LSTM", 128),), embedding=128, num_words=10_000,
             maxlen=80, lecture_accuracy=0.83),), "25,000 / 25,000"),
+    Experiment("raw_text_glove", "002", Fit("rmsprop", 1e-3, 32, 20, 20, restore=False), (
+        Net("raw_text_dense", (), embedding=100, head="flatten", hidden=32, num_words=10_000,
+            raw_text=True, lecture_params=1_320_065, lecture_accuracy=0.8188),
+        Net("glove_frozen", (), embedding=100, head="flatten", hidden=32, num_words=10_000,
+            raw_text=True, glove=True, lecture_params=1_320_065, lecture_accuracy=0.6824,
+            fit=Fit("rmsprop", 1e-3, 32, 30, 30, restore=False))),
+        "20,000 / 5,000 (aclImdb)"),
 )}
 
 
@@ -155,7 +170,8 @@ def shapes(net: Net, words: int) -> list[tuple[str, tuple]]:
         out.append((name, (None, T, layer.units) if layer.sequences else (None, layer.units)))
     if net.head == "flatten":
         width = int(np.prod([d for d in out[-1][1][1:]]))
-        out += [("Flatten", (None, width)), ("Dense", (None, 1))]
+        out += [("Flatten", (None, width))] + [(f"Dense({net.hidden})", (None, net.hidden))] * (
+            net.hidden > 0) + [("Dense", (None, 1))]
     elif net.head == "dense":
         out.append(("Dense", (None, 1)))
     return out
@@ -169,10 +185,16 @@ def param_count(net: Net, words: int) -> int:
         total += kinds.param_count(layer.kind, width, layer.units)
         width = layer.units
     if net.head == "flatten":
-        total += (net.maxlen * width if net.layers else net.maxlen * net.embedding) + 1
+        flat = net.maxlen * width if net.layers else net.maxlen * net.embedding
+        total += (flat * net.hidden + net.hidden + net.hidden + 1) if net.hidden else flat + 1
     elif net.head == "dense":
         total += width + 1
     return total
+
+
+def trainable_count(net: Net, words: int) -> int:
+    """The weights training changes: all but a frozen (GloVe) embedding's."""
+    return param_count(net, words) - (words * net.embedding if net.glove else 0)
 
 
 def input_bytes(net: Net, words: int, reviews: int) -> int:
@@ -185,6 +207,10 @@ def input_bytes(net: Net, words: int, reviews: int) -> int:
 def prepare(data: imdb.Dataset, net: Net) -> tuple[np.ndarray, np.ndarray, int, str]:
     """(padded training ids, padded test ids, vocabulary width, fingerprint) for one net, from
     data loaded with the whole vocabulary: its own ``num_words``, ``skip_top`` and ``drop_oov``."""
+    if net.raw_text:
+        raw = raw_text(data, net)
+        return raw.x_train, raw.x_test, net.num_words, glove.fingerprint(
+            raw, glove_file() if net.glove else None) + digest(data.y_train, data.y_test)
     words = max(max((max(s) for s in data.x_train if s), default=2) + 1, 3)
     width = vocabulary(net, words)
 
@@ -193,6 +219,52 @@ def prepare(data: imdb.Dataset, net: Net) -> tuple[np.ndarray, np.ndarray, int, 
         return imdb.drop_oov(seqs) if net.drop_oov else seqs
     x_train, x_test = imdb.pad(cut(data.x_train), net.maxlen), imdb.pad(cut(data.x_test), net.maxlen)
     return x_train, x_test, width, digest(x_train, x_test, data.y_train, data.y_test)
+
+
+_RAW: dict = {}  # (id of the reviews, num_words, maxlen) -> (reviews, RawText); the last few
+
+
+def raw_text(data: imdb.Dataset, net: Net) -> glove.RawText:
+    """Lecture 002's input for ``net``: the reviews decoded to texts and tokenized the Keras way
+    (kept for the last reviews asked, as each page run prepares every model)."""
+    k = (id(data), net.num_words, net.maxlen)
+    if k not in _RAW or _RAW[k][0] is not data:
+        if data.word_index is None:
+            raise LabError("raw_text.err.no_index")
+        if len(_RAW) > 3:
+            _RAW.clear()
+        _RAW[k] = (data, glove.tokenized(glove.decoded(data.x_train, data.word_index),
+                                         glove.decoded(data.x_test, data.word_index),
+                                         net.num_words, net.maxlen))
+    return _RAW[k][1]
+
+
+def glove_file():
+    """The GloVe vector file in the cache, or None (``lab.data.glove.found``)."""
+    return glove.found()
+
+
+_VECTORS: dict = {}  # (file stamp, num_words, id of the index) -> Vectors; the last one
+
+
+def vectors(data: imdb.Dataset, net: Net) -> glove.Vectors | None:
+    """The cached file's vectors of the words ``net`` reads, or None without the file."""
+    p = glove_file()
+    if p is None:
+        return None
+    raw = raw_text(data, net)
+    k = (str(p), glove.stamp(p), net.num_words, id(raw))
+    if k not in _VECTORS:
+        _VECTORS.clear()
+        _VECTORS[k] = glove.load(p, [w for w, i in raw.index.items() if i < net.num_words])
+    return _VECTORS[k]
+
+
+def runnable(net: Net, data: imdb.Dataset) -> bool:
+    """Whether ``net`` can train on ``data``: a raw-text net needs the reviews' word index, a
+    GloVe net the vector file too."""
+    return not net.raw_text or (data.word_index is not None and (not net.glove or
+                                                                 glove_file() is not None))
 
 
 def reviews(source: str) -> imdb.Dataset:
@@ -217,13 +289,14 @@ def subset(data: imdb.Dataset, n: tuple[int, int] = SUBSET) -> imdb.Dataset:
 
 
 # --- Keras ------------------------------------------------------------------------------------------
-def build(net: Net, words: int):
-    """The Keras model of ``net`` for a vocabulary of ``words``."""
+def build(net: Net, words: int, weights: np.ndarray | None = None):
+    """The Keras model of ``net`` for a vocabulary of ``words``; ``weights``: the embedding's
+    (a GloVe net's, frozen)."""
     import keras
 
     parts = [keras.Input((net.maxlen,), dtype="int32")]
     if net.embedding:
-        parts.append(keras.layers.Embedding(words, net.embedding))
+        parts.append(keras.layers.Embedding(words, net.embedding, trainable=not net.glove))
     else:  # one-hot inside the model: no weights, nothing materialised
         parts.append(keras.layers.CategoryEncoding(words, output_mode="one_hot"))
     for layer in net.layers:
@@ -231,9 +304,14 @@ def build(net: Net, words: int):
                                                    return_sequences=layer.sequences))
     if net.head == "flatten":
         parts.append(keras.layers.Flatten())
+        if net.hidden:
+            parts.append(keras.layers.Dense(net.hidden, activation="relu"))
     if net.head in ("flatten", "dense"):
         parts.append(keras.layers.Dense(1, activation="sigmoid"))
-    return keras.Sequential(parts)
+    model = keras.Sequential(parts)
+    if weights is not None:
+        model.layers[0].set_weights([weights])
+    return model
 
 
 @dataclass
@@ -262,7 +340,7 @@ class Result(Stored, prefix="experiment"):
 
 
 def train(net: Net, fit: Fit, x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray,
-          words: int, job: Job | None = None) -> Result:
+          words: int, job: Job | None = None, weights: np.ndarray | None = None) -> Result:
     """Fit with the lecture's optimizer, batch and early stopping (on ``fit.monitor``; the
     best epoch's weights are kept if ``fit.restore``, else the last epoch's), the last 20% of
     the training reviews held out."""
@@ -270,7 +348,7 @@ def train(net: Net, fit: Fit, x_train: np.ndarray, y_train: np.ndarray, x_test: 
 
     job = job or Job("", fit.epochs)
     keras.utils.set_random_seed(fit.seed)
-    model = build(net, words)
+    model = build(net, words, weights)
     history, seconds = fit_classifier(model, fit.optimizer, fit.lr, x_train, y_train,
                                       fit.epochs, fit.batch_size, VALIDATION, fit.patience, job,
                                       monitor=fit.monitor, restore=fit.restore)
@@ -327,7 +405,8 @@ STORE: Store[Result] = Result.store("experiments", MAX_RESULTS)
 
 
 PRINTED_ONLY = ("lecture_epochs", "lecture_last", "lecture_cut")  # printouts, not settings
-AS_CACHED = (("monitor", "val_accuracy"), ("restore", True))  # new fields, as before they existed
+AS_CACHED = (("monitor", "val_accuracy"), ("restore", True), ("hidden", 0), ("raw_text", False),
+             ("glove", False))  # new fields, as before they existed
 
 
 def key(source: str, fingerprint: str, net: Net, fit: Fit) -> str:
@@ -348,9 +427,17 @@ def _as_keyed(fields: dict) -> dict:
 def request(source: str, data: imdb.Dataset, net: Net, fit: Fit, restart: bool = False):
     """The trained ``net`` from memory or disk, or the shared job that trains it."""
     x_train, x_test, words, fingerprint = prepare(data, net)
+
+    def run(job):
+        weights = None
+        if net.glove:
+            raw, found = raw_text(data, net), vectors(data, net)
+            if found is None:
+                raise LabError("raw_text.err.no_glove")
+            weights = glove.matrix(raw.index, found, words)
+        return train(net, fit, x_train, data.y_train, x_test, words, job, weights)
     return STORE.request(
-        key(source, fingerprint, net, fit),
-        lambda job: train(net, fit, x_train, data.y_train, x_test, words, job),
+        key(source, fingerprint, net, fit), run,
         fit.epochs, restart=restart)
 
 
