@@ -228,15 +228,16 @@ def raw_text(data: imdb.Dataset, net: Net) -> glove.RawText:
     """Lecture 002's input for ``net``: the reviews decoded to texts and tokenized the Keras way
     (kept for the last reviews asked, as each page run prepares every model)."""
     k = (id(data), net.num_words, net.maxlen)
-    if k not in _RAW or _RAW[k][0] is not data:
+    kept = _RAW.get(k)  # read once: a page's thread and a training's may both be here
+    if kept is None or kept[0] is not data:
         if data.word_index is None:
             raise LabError("raw_text.err.no_index")
         if len(_RAW) > 3:
             _RAW.clear()
-        _RAW[k] = (data, glove.tokenized(glove.decoded(data.x_train, data.word_index),
-                                         glove.decoded(data.x_test, data.word_index),
-                                         net.num_words, net.maxlen))
-    return _RAW[k][1]
+        kept = _RAW[k] = (data, glove.tokenized(glove.decoded(data.x_train, data.word_index),
+                                                glove.decoded(data.x_test, data.word_index),
+                                                net.num_words, net.maxlen))
+    return kept[1]
 
 
 def glove_file():
@@ -254,10 +255,12 @@ def vectors(data: imdb.Dataset, net: Net) -> glove.Vectors | None:
         return None
     raw = raw_text(data, net)
     k = (str(p), glove.stamp(p), net.num_words, id(raw))
-    if k not in _VECTORS:
+    found = _VECTORS.get(k)
+    if found is None:
         _VECTORS.clear()
-        _VECTORS[k] = glove.load(p, [w for w, i in raw.index.items() if i < net.num_words])
-    return _VECTORS[k]
+        found = _VECTORS[k] = glove.load(p, [w for w, i in raw.index.items()
+                                             if i < net.num_words])
+    return found
 
 
 def runnable(net: Net, data: imdb.Dataset) -> bool:
