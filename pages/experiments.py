@@ -112,7 +112,8 @@ def results_section(plan: figures.Plan) -> None:
     chart(view.curves, key="ex_curves")
     table(view.table, "experiments.col", {
         "seconds": "{:.1f}", "best_val": "{:.4f}", "test_accuracy": "{:.4f}",
-        "lecture_val": "{:.4f}", "lecture_kept_val": "{:.4f}", "parameters": "{:,}"}, na_rep="-")
+        "lecture_val": "{:.4f}", "lecture_kept_val": "{:.4f}", "lecture_test": "{:.4f}",
+        "parameters": "{:,}"}, na_rep="-")
     if view.diverged:
         st.error(t("experiments.diverged"))
     st.caption(view.why_differ)

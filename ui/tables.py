@@ -20,7 +20,7 @@ def table(frame: pd.DataFrame, prefix: str, formats: dict[str, str] | str | None
     if formats or na_rep is not None:
         names = dict(zip(frame.columns, shown.columns))
         if isinstance(formats, dict):
-            formats = {names[c]: f for c, f in formats.items()}
+            formats = {names[c]: f for c, f in formats.items() if c in names}  # shown ones
         shown = shown.style.format(formats, na_rep=na_rep)
     (where or st).dataframe(shown, hide_index=hide_index, width="stretch")
 
