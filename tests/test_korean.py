@@ -26,6 +26,17 @@ def test_no_space_before_a_particle(korean):
     assert not found, found[:10]
 
 
+# Bold closed by punctuation (a percentage, a bracket) right before a particle: Markdown's rule
+# for a closing ``**`` (punctuation before it needs a space or punctuation after it) leaves it
+# open, and the page shows "**0.0%**가" with its asterisks.
+BOLD_BEFORE_PARTICLE = re.compile(r"\*\*[^*]*(?:%\}|[%)\]'\".,:;!?])\*\*[가-힣]")
+
+
+def test_bold_text_closes_before_a_particle(korean):
+    found = [(k, m.group()) for k, v in korean.items() for m in BOLD_BEFORE_PARTICLE.finditer(v)]
+    assert not found, found[:10]
+
+
 @pytest.mark.parametrize("lectures, other", ONE_TERM)
 def test_one_term_per_idea(korean, lectures, other):
     assert not [k for k, v in korean.items() if other in v], (lectures, other)
