@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from lab.core.errors import sentence
 from lab.core.i18n import current, t
 from lab.data import imdb
 from lab.figures import imdb as figures
@@ -11,6 +10,7 @@ from lab.models.imdb_model import ModelSettings, model_key
 from ui.charts import chart
 from ui.classifier import trained_or_training
 from ui.entry import ensure_app_navigation
+from ui.fallback import say
 from ui.row import row
 from ui.safe import text as safe_text
 from ui.server import folders_allowed
@@ -18,15 +18,6 @@ from ui.settings import IMDB as C
 from ui.training import within_budget
 
 ensure_app_navigation()
-
-
-@st.cache_resource(show_spinner=False, max_entries=6)  # shared, never copied: read only
-def load(source: str, num_words: int, skip_top: int, maxlen: int, csv: bytes | None,
-         folder: str = "", without_oov: bool = False):
-    """(data set, padded training ids, padded test ids, fingerprint of the data), shared by
-    the room (``lab.data.imdb.load``)."""
-    data = imdb.load(source, num_words, skip_top, csv, folder, without_oov)
-    return (data, *imdb.padded(data, maxlen))
 
 
 @st.cache_resource(max_entries=128, show_spinner=False)
@@ -54,19 +45,20 @@ def source_controls() -> tuple:
 
 
 def reviews() -> tuple:
-    """(preset, loaded) for the reviews the controls name, or the last ones that loaded."""
+    """(preset, loaded) for the reviews the controls name (read once for the room by
+    ``lab.data.imdb.loaded``), or the last ones that loaded."""
     source, preset, csv, folder = source_controls()
     try:
         asked = figures.load_args(source, preset, csv, folder, folders_allowed())
         with st.spinner(t("imdb.loading")):
-            loaded = load(*asked)
+            loaded = imdb.loaded(*asked)
         st.session_state.im_last_data = (preset, asked)  # what names the data, not its arrays
     except imdb.DataUnavailable as err:
-        st.warning(sentence(safe_text(err)))
+        say(err)
         if "im_last_data" not in st.session_state:
             st.stop()
         preset, asked = st.session_state.im_last_data
-        loaded = load(*asked)  # from the shared cache (read again if it was dropped)
+        loaded = imdb.loaded(*asked)  # kept for the room (read again if it was dropped)
         st.info(t("imdb.previous_data", summary=safe_text(loaded[0].summary_message())))
     return preset, loaded
 

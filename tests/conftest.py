@@ -242,14 +242,16 @@ def lab_failures(at) -> list[str]:
 
 @pytest.fixture(autouse=True, scope="module")
 def _fresh_model_stores():
-    """Each test module starts with empty in-memory model stores and Streamlit caches (the
-    disk is per fixture), so what one module trained or loaded never answers another."""
+    """Each test module starts with empty in-memory model stores, reviews and Streamlit caches
+    (the disk is per fixture), so what one module trained or loaded never answers another."""
     import streamlit as st
 
+    from lab.data import imdb
     from lab.training import store
 
     def clear():
         store.clear_all()
+        imdb.forget_loaded()
         st.cache_data.clear()
         st.cache_resource.clear()
     clear()

@@ -1,7 +1,7 @@
 """The experiments, IMDB and text pages' view builders without a page (the plan of an
 experiment and what a run shows, the reviews a page's controls name, the tokenizer's rules, the
 threshold section, the classifier a page trains or reads, the embedding's note), and that every
-page stays thin: no function over 25 lines, no NumPy."""
+page stays thin: no page over 150 lines, no function over 25, no NumPy."""
 
 import ast
 
@@ -18,6 +18,7 @@ from lab.training import budget
 from tests.conftest import ROOT
 
 MAX_PAGE_FUNCTION_LINES = 25
+MAX_PAGE_LINES = 150
 
 
 def reviews(n: int = 50, longest: int = 30, top_id: int = 40) -> imdb.Dataset:
@@ -122,6 +123,31 @@ def test_the_controls_name_reviews_or_say_what_is_missing():
     assert imdb_views.load_args("csv", "lecture_003", b"x", "", False)[-1] is False
 
 
+def test_the_reviews_are_read_once_for_every_session(monkeypatch):
+    """``imdb.loaded`` reads (and pads) the reviews once per process: the same arguments, or an
+    upload of the same bytes, get the same arrays, also for threads asking at once."""
+    import threading
+    import time
+
+    reads, real = [], imdb.load
+    monkeypatch.setattr(imdb, "load", lambda *a: reads.append(a) or time.sleep(0.05) or real(*a))
+    imdb.forget_loaded()
+    csv = b"review,sentiment\n" + b"".join(b"a great film %d,positive\nawful %d,negative\n"
+                                           % (i, i) for i in range(20))
+    asked = ("csv", 500, 0, 20, csv, "", False)
+    threads = [threading.Thread(target=imdb.loaded, args=asked) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    first = imdb.loaded(*asked)
+    assert imdb.loaded("csv", 500, 0, 20, bytes(bytearray(csv)), "", False) is first
+    assert len(reads) == 1 and first[1].shape == (32, 20)
+    assert imdb.loaded("csv", 500, 0, 10, csv, "", False)[1].shape == (32, 10)  # a new maxlen
+    assert len(reads) == 2
+    imdb.forget_loaded()
+
+
 def test_the_tokenizer_view_follows_the_preset():
     data = reviews()
     padded = np.array([0, 0, 1, 14])
@@ -177,9 +203,11 @@ PAGES = sorted((ROOT / "pages").glob("*.py"))
 
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
 def test_a_page_is_thin(path):
-    """Controls, one lab call per view and figures (issue 24): no function over 25 lines,
-    and no NumPy (its maths lives in lab)."""
-    tree = ast.parse(path.read_text())
+    """Controls, one lab call per view and figures (issue 24): no page over 150 lines, no
+    function over 25, and no NumPy (its maths lives in lab)."""
+    source = path.read_text()
+    assert len(source.splitlines()) <= MAX_PAGE_LINES, f"{len(source.splitlines())} lines"
+    tree = ast.parse(source)
     long = [f"{node.name}: {node.end_lineno - node.lineno + 1} lines"
             for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
             and node.end_lineno - node.lineno + 1 > MAX_PAGE_FUNCTION_LINES]

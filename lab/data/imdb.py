@@ -14,6 +14,8 @@ Sources, each failing with :class:`DataUnavailable` and a message that says what
 * :func:`load_aclimdb`: a folder in the ``aclImdb`` layout (train/pos, train/neg, test/...);
 * :func:`generated_corpus`: short reviews this module writes from word lists, so the page
   works on a machine with no data at all. They are not real reviews, and the page says so.
+
+:func:`loaded` reads them once per process, padded, for every session, question and notebook.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import json
 import os
 import pickle
 import re
+import threading
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -32,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from lab.data import sequences
+from lab.core.byte_cache import ByteLRU
 from lab.core.cache import digest
 from lab.core.errors import DataUnavailable, Message
 from lab.core import i18n
@@ -347,3 +351,34 @@ def load(source: str, num_words: int, skip_top: int = 0, csv: bytes | None = Non
     if without_oov:
         data = replace(data, x_train=drop_oov(data.x_train), x_test=drop_oov(data.x_test))
     return data
+
+
+LOADED_SETS = 6  # the data sets :func:`loaded` keeps (counted, not weighed)
+_LOADED = ByteLRU(LOADED_SETS, lambda _: 1)
+_reading = threading.Lock()
+
+
+def loaded(source: str, num_words: int, skip_top: int, maxlen: int, csv: bytes | None = None,
+           folder: str = "", without_oov: bool = False) -> tuple[Dataset, np.ndarray,
+                                                                 np.ndarray, str]:
+    """(data set, padded training ids, padded test ids, fingerprint): :func:`load` then
+    :func:`padded`, read once per process for the page's sessions, its questions and notebooks
+    (shared: never to be changed). An upload is named by its digest (its bytes are not kept);
+    one read at a time, so a class opening the page together reads the reviews once, while
+    the data sets already read are handed out at once."""
+    key = (source, num_words, skip_top, maxlen, None if csv is None else digest(csv), folder,
+           without_oov)
+
+    def read():
+        data = load(source, num_words, skip_top, csv, folder, without_oov)
+        return (data, *padded(data, maxlen))
+
+    def read_alone():
+        with _reading:
+            return _LOADED.get(key, read)  # another session may have read it meanwhile
+    return _LOADED.get(key, read_alone)
+
+
+def forget_loaded() -> None:
+    """Drop what :func:`loaded` keeps (tests start from here)."""
+    _LOADED.clear()
