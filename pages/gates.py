@@ -9,11 +9,12 @@ from lab.maths import kinds
 from lab.models import memory
 from lab.networks import cells
 from lab.training import budget
+from ui.asked import asked
 from ui.charts import chart
 from ui.entry import ensure_app_navigation
 from ui.safe import md, text as safe_text
 from ui.settings import GATES as C
-from ui.training import result_or_progress, within_budget
+from ui.training import result_or_progress
 
 ensure_app_navigation()
 
@@ -99,18 +100,18 @@ with tab_memory:
     n_train, forget_bias = C.draw("gm_n", c4), C.draw("gm_fb", c5)
     settings = memory.MemorySettings(units=units, epochs=epochs, n_train=n_train,
                                      lstm_forget_bias=forget_bias)
-    if st.button(t("gates.run"), key="gm_run", type="primary", disabled=not lengths) and \
-            within_budget(budget.memory(lengths, n_train, units, epochs)):
-        st.session_state.gm_asked = (tuple(sorted(lengths)), settings)
+    asked("gm_run", "gm_asked", t("gates.run"), (tuple(sorted(lengths)), settings),
+          lambda: budget.memory(lengths, n_train, units, epochs), type="primary",
+          disabled=not lengths)  # the last run asked stays shown, its settings named
     if not lengths:
         st.warning(t("gates.pick_length"))
     found = None
     if "gm_asked" in st.session_state:  # trained once per setting for the whole server
-        asked_lengths, asked = st.session_state.gm_asked
+        asked_lengths, asked_settings = st.session_state.gm_asked
         found = result_or_progress(
-            memory.request(asked_lengths, asked), t("gates.experiment"),
+            memory.request(asked_lengths, asked_settings), t("gates.experiment"),
             lambda h: partial_figure(list(asked_lengths), h), key="gm_live",
-            retry=lambda: memory.request(asked_lengths, asked, restart=True),
+            retry=lambda: memory.request(asked_lengths, asked_settings, restart=True),
             progress_key="training.progress_models")
     if found is not None:
         done_lengths, done_settings, results = found.lengths, found.settings, found.accuracy

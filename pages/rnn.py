@@ -15,13 +15,13 @@ from lab.figures.rnn import (flow_table, flow_text, forecast_figure, gradient_fl
 from lab.core.i18n import headers, t
 from lab.data.imdb import one_hot_bytes
 from lab.models.rnn_demos import SineDemo, WordsDemo
-from lab.lessons.errata import printed_table
 from lab.lessons.rnn_play import SinePlayback, WordsPlayback
 from ui import frames_player
 from ui.charts import chart, live_chart
 from ui.entry import ensure_app_navigation
 from ui.safe import md, text as safe_text
 from ui.settings import RNN as C, SHAPE_PRESETS
+from ui.tables import printed
 
 ensure_app_navigation()
 
@@ -65,8 +65,7 @@ def sine_paused(d: SineDemo) -> None:
     st.download_button(t("rnn.download_forecast"), d.forecast_table().to_csv(index=False).encode(),
                        "rnn_sine_forecast.csv", "text/csv", key="s_download")
     st.markdown(f"**{t('printed.sine_title')}**")
-    st.dataframe(headers(printed_table(d.printouts()), "printed.col"), hide_index=True,
-                 width="stretch")
+    printed(d.printouts())
     st.caption(t("printed.sine_note"))
 
 

@@ -4,14 +4,14 @@ outputs, then generating step by step."""
 
 import streamlit as st
 
-from lab.core.errors import LabError, sentence
 from lab.core.i18n import headers, t
 from lab.figures import structures as figures
 from lab.figures.structures import EXAMPLES, generation_figure, structure_figure, training_figure
 from lab.networks import charseq as cs
 from ui.charts import chart
 from ui.entry import ensure_app_navigation
-from ui.safe import md, text as safe_text
+from ui.fallback import or_last
+from ui.safe import md
 from ui.settings import STRUCTURE as C
 
 ensure_app_navigation()
@@ -26,16 +26,8 @@ def trained(words: tuple[str, ...], units: int, lr: float, epochs: int, seed: in
 
 def typed_words(text: str) -> list[str]:
     """The words in ``text``, or the last ones that could be read (with a note why)."""
-    try:
-        words = cs.parse_words(text)
-    except LabError as err:
-        st.warning(sentence(safe_text(err)))
-        if "sq_last_words" not in st.session_state:
-            st.stop()
-        words = st.session_state.sq_last_words
-        st.info(t("structures.previous_words", words=md(", ".join(words))))
-    st.session_state.sq_last_words = words
-    return words
+    return or_last("sq_last_words", lambda: cs.parse_words(text), lambda words: t(
+        "structures.previous_words", words=md(", ".join(words))), box=st.warning)
 
 
 st.title(t("lesson.structures.title"))

@@ -32,15 +32,15 @@ def attempt(compute: Callable[..., V], *args, errors: type[Exception] = LabError
         return None
 
 
-def or_last(name: str, make: Callable[[], Any], note: Callable[[Any], str]):
-    """``make()``, kept in the session under ``name``. When it raises a lab error (shown: a
-    warning for data that is not there, an error for anything else) or returns None (not
-    ready yet), the session's previous one, under an info box ``note(previous)``; the page
-    stops when there is none."""
+def or_last(name: str, make: Callable[[], Any], note: Callable[[Any], str], box=None):
+    """``make()``, kept in the session under ``name``. When it raises a lab error (shown in
+    ``box``, else a warning for data that is not there, an error for anything else) or
+    returns None (not ready yet), the session's previous one, under an info box
+    ``note(previous)``; the page stops when there is none."""
     try:
         made = make()
     except LabError as err:
-        say(err, st.warning if isinstance(err, DataUnavailable) else st.error)
+        say(err, box or (st.warning if isinstance(err, DataUnavailable) else st.error))
         made = None
     if made is not None:
         st.session_state[name] = made
