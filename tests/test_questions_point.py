@@ -5,6 +5,11 @@ chart's selection event becomes the answer (``ui.questions.clicked``: AppTest ca
 chart); a room counts each point's clicks and Reveal rings the true one; the words read in
 English and Korean."""
 
+import csv
+import io
+import json
+import zlib
+
 import numpy as np
 import pytest
 from streamlit.elements.plotly_chart import PlotlySelectionState, PlotlyState
@@ -14,7 +19,7 @@ from lab.classroom import room as lab_room
 from lab.core import i18n
 from lab.figures.questions import point_figure
 from lab.networks import perceptron as pc, rnn
-from lab.questions import for_page
+from lab.questions import by_id, for_page
 from lab.questions import gates as qg, perceptron as qp, rnn as qr
 from lab.questions.question import Question
 from tests.test_questions import APP, DRAWS, defaults, random_lstm, rng  # noqa: F401 (a fixture)
@@ -269,3 +274,101 @@ def test_the_projector_shows_a_point_questions_clicks_and_reveal_tells_the_truth
     assert any("2 of 3 right" in c.value for c in lecturer.caption)
     student.run()
     assert any(f"The answer: t = {q.answer}" in m.value for m in student.success)
+
+
+def _traces(at: AppTest, key: str) -> list[dict]:
+    """The traces of the question's figure on the page (the chart keyed ``key``...)."""
+    found = [c for c in at.get("plotly_chart") if f"-{key}" in c.proto.id]
+    assert len(found) == 1, [c.proto.id for c in at.get("plotly_chart")]
+    return json.loads(found[0].proto.spec)["data"]
+
+
+def _marks(at: AppTest, key: str, lang: str) -> dict[str, list]:
+    """Where the figure crosses the student's point and rings the true one (name -> x)."""
+    names = {i18n.t("questions.ui.yours", lang): "mine", i18n.t("questions.ui.truth", lang): "truth"}
+    return {names[d["name"]]: d["x"] for d in _traces(at, key)[1:]}
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_alone_check_rings_the_true_point_on_the_figure_beside_the_one_clicked(lang):
+    from ui.questions import explanation
+
+    q = by_id("gates.highest_keep", defaults("gates"))
+    figure = f"q_point_{q.id}_{zlib.crc32(json.dumps(q.plot, sort_keys=True).encode()):x}"
+    wrong = next(i for i, o in enumerate(q.options) if not q.correct(o))
+    right = q.options.index(q.answer)
+    at = AppTest.from_file(APP, default_timeout=240)
+    at.switch_page("pages/gates.py")
+    at.session_state["lang"] = lang
+    at.run()
+    at.radio(key="q_pick_gates").set_value(q.id).run()
+    assert _marks(at, figure, lang) == {}  # nothing clicked, nothing revealed
+    check = i18n.t("questions.ui.check", lang)
+    for index in (wrong, right):
+        at.session_state[figure] = event((0, index))  # a click, as the chart hands it back
+        at.run()
+        shown = q.shown(q.options[index])
+        assert i18n.t("questions.ui.clicked", lang, answer=shown) in [c.value for c in at.caption]
+        assert _marks(at, figure, lang) == {"mine": [q.plot["x"][index]]}  # no truth yet
+        next(b for b in at.button if b.label == check).click().run()
+        assert not at.exception, [e.message for e in at.exception]
+        verdict = at.error if index == wrong else at.success
+        assert any(q.shown() in m.value for m in verdict), (lang, index)
+        assert _marks(at, figure, lang) == {"mine": [q.plot["x"][index]],
+                                            "truth": [q.plot["x"][right]]}
+        with i18n.using(lang):
+            assert explanation(q) in [m.value for m in at.markdown]
+        at.run()  # another run, no Check: the click stays, the truth goes until Check again
+        assert _marks(at, figure, lang) == {"mine": [q.plot["x"][index]]}
+        assert not at.error and not at.success
+
+
+def test_a_students_figure_after_the_reveal_rings_the_truth_and_crosses_the_point_sent():
+    fig = point_figure(dict(x=[1, 2, 3], y=[0.5, 0.2, 0.9], labels=["t = 1", "t = 2", "t = 3"],
+                            x_title="questions.axis.step", y_title="questions.axis.keep_gate"),
+                       truth=0, mine=2)
+    clickable, ring, cross = fig.data
+    assert list(clickable.x) == [1, 2, 3]  # still trace 0, the one a click names
+    assert (ring.x, cross.x) == ((1,), (3,)) and ring.hoverinfo == cross.hoverinfo == "skip"
+    assert cross.marker.size > clickable.marker.size[2]  # drawn over the point, wider
+
+
+def _csv(q: Question, given: list[str], lang: str, names: bool = False) -> list[dict]:
+    """The answers CSV the lecturer downloads (in ``lang``) after the class sent ``given``."""
+    from ui.questions import answers_csv
+
+    rooms = lab_room.rooms()
+    code = rooms.open().code
+    n = rooms.ask(code, q, names=names).n
+    for i, g in enumerate(given):
+        assert rooms.answer(code, n, f"s{i}", g, name=f"학생 {i}")
+    with i18n.using(lang):
+        data = answers_csv(rooms.asked(code), rooms.answers(code, n))
+    assert data.startswith("\ufeff".encode())  # a spreadsheet then reads it as UTF-8
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_answers_csv_writes_each_answer_as_the_student_saw_it(lang):
+    """A point as its label (the figure's), a worded choice in the lecturer's language, each
+    beside the id it was sent as; a number as typed; names only when asked for."""
+    cell = qg.largest_state(defaults("gates"), {})
+    clicks = [str(cell.answer), str(cell.options[-1]), str(cell.answer)]
+    rows = _csv(cell, clicks, lang)
+    assert [r["answer"] for r in rows] == [cell.plot["labels"][cell.options.index(int(c))]
+                                           for c in clicks]  # "(t = 3, u = 1)", not 9
+    assert [r["id"] for r in rows] == clicks and [r["right"] for r in rows] == \
+        [str(cell.correct(c)) for c in clicks]
+    perceptron = qp.next_change(defaults("perceptron"), {"perceptron": 0})
+    assert [r["answer"] for r in _csv(perceptron, ["1", "3"], lang)] == ["(0, 1)", "(1, 1)"]
+    flow = qr.flow(defaults("rnn"), {})
+    rows = _csv(flow, ["vanishes", "explodes"], lang)
+    assert [r["answer"] for r in rows] == [i18n.t(f"questions.option.{o}", lang)
+                                           for o in ("vanishes", "explodes")]
+    assert [r["id"] for r in rows] == ["vanishes", "explodes"]
+    if lang == "ko":
+        assert rows[0]["answer"] == "사라진다 (1/100 미만)"
+    count = qr.parameters(defaults("rnn"), {})
+    rows = _csv(count, ["1,000", "97"], lang, names=True)
+    assert list(rows[0]) == ["answer", "right", "seconds", "name"]  # a number needs no id
+    assert [(r["answer"], r["name"]) for r in rows] == [("1,000", "학생 0"), ("97", "학생 1")]

@@ -128,7 +128,7 @@ def test_students_answer_the_lecturers_question_and_the_projector_shows_them():
     assert any("Not quite" in e.value for e in students[1].error)
 
     rows = list(csv.DictReader(io.StringIO(answers_csv(
-        lab_room.rooms().asked(code), lab_room.rooms().answers(code, 1)).decode())))
+        lab_room.rooms().asked(code), lab_room.rooms().answers(code, 1)).decode("utf-8-sig"))))
     assert [(r["answer"], r["right"]) for r in rows] == [("13", "True"), ("12", "False"),
                                                         ("13", "True")]
     assert set(rows[0]) == {"answer", "right", "seconds"}  # anonymous: no session, no name

@@ -150,14 +150,20 @@ def _pick(url_path: str, key: str) -> Question | None:
 
 @st.fragment
 def _alone(url_path: str) -> None:
+    """A self-check: after Check, right or wrong, the lecture's value where it differs and the
+    explanation; a point question's figure then rings the true point beside the one clicked
+    (Check's callback says so before the figure is drawn)."""
     q = _pick(url_path, f"q_pick_{url_path}")
     if q is None:
         return
-    st.markdown(prompt(q))
-    picked = _point_input(q, f"q_point_{q.id}") if q.kind == "point" else None
+    _asked(q)
+    flag = f"q_checking_{q.id}"
+    checked = st.session_state.pop(flag, False)
+    picked = _point_input(q, f"q_point_{q.id}", ringed=checked) if q.kind == "point" else None
     with st.form(f"q_form_{q.id}", border=False):
         given = picked if q.kind == "point" else _input(q, f"q_given_{q.id}")
-        checked = st.form_submit_button(t("questions.ui.check"), icon=":material/check:")
+        st.form_submit_button(t("questions.ui.check"), icon=":material/check:",
+                              on_click=st.session_state.__setitem__, args=(flag, True))
     if checked and given is None and q.kind == "point":
         st.warning(t("questions.ui.no_click"))
     if checked and given is not None:
@@ -174,22 +180,40 @@ def _alone(url_path: str) -> None:
         st.markdown(explanation(q))
 
 
+def _asked(q: Question) -> None:
+    """The question, and for a number how close an answer must be."""
+    st.markdown(prompt(q))
+    if q.kind == "numeric":
+        st.caption(_tolerance(q))
+
+
 def _input(q: Question, key: str):
     """A number box (typed: ``1,234`` or ``1.2e-5`` are read) or the choice's options."""
     if q.kind == "numeric":
-        return st.text_input(t("questions.ui.answer"), key=key, max_chars=MAX_ANSWER_CHARS,
-                             help=_tolerance(q))
+        return st.text_input(t("questions.ui.answer"), key=key, max_chars=MAX_ANSWER_CHARS)
     return st.radio(t("questions.ui.choose"), list(q.options), index=None, key=key,
                     format_func=lambda o: md(option(q, o)))
 
 
-def _point_input(q: Question, key: str) -> str | None:
+def _point_input(q: Question, key: str, ringed: bool = False) -> str | None:
     """A point question's figure, to click a point on (outside the form: a click reruns the
-    panel and says which point it is); the point clicked, as sent, or None."""
-    plot_key = zlib.crc32(json.dumps(q.plot, sort_keys=True).encode())  # a new figure: no click
-    event = st.plotly_chart(point_figure(q.plot), key=f"{key}_{plot_key:x}", on_select="rerun",
-                            selection_mode="points")
-    given = clicked(q, event)
+    panel and says which point it is), the point clicked crossed and, ``ringed``, the true one
+    ringed; the point clicked, as sent, or None.
+
+    The click is kept in the session (``<key>_mine``, with the figure it was made on): a figure
+    drawn otherwise (crossed, ringed) is a new chart to Streamlit, without the selection, and a
+    new question's figure starts with no click."""
+    figure = f"{zlib.crc32(json.dumps(q.plot, sort_keys=True).encode()):x}"
+    chart_key, kept = f"{key}_{figure}", f"{key}_mine"
+    now = clicked(q, st.session_state.get(chart_key))  # the click that made this run
+    if now is not None:
+        st.session_state[kept] = (figure, now)
+    on, given = st.session_state.get(kept, (None, None))
+    given = given if on == figure else None
+    mine = None if given is None else q.options.index(q.point(given))
+    truth = q.options.index(q.answer) if ringed and given is not None else None
+    st.plotly_chart(point_figure(q.plot, truth=truth, mine=mine), key=chart_key,
+                    on_select="rerun", selection_mode="points")
     st.caption(t("questions.ui.clicked", answer=md(q.shown(given))) if given is not None
                else f"{t('questions.ui.click')} {_tolerance(q)}")
     return given
@@ -233,7 +257,7 @@ def _projector(rooms: lab_room.Rooms, code: str) -> None:
         return
     q = asked.question
     st.markdown(f"**{t('questions.ui.asked', n=asked.n)}**")
-    st.markdown(prompt(q))
+    _asked(q)
     if q.kind == "point":  # the question's figure, each point's clicks on it
         truth = q.options.index(q.answer) if asked.revealed else None
         chart(point_figure(q.plot, q.counts([a.given for a in answers]), truth,
@@ -284,15 +308,18 @@ def _class_question(rooms: lab_room.Rooms, code: str) -> None:
         st.session_state["_q_told"] = asked.n
         st.toast(t("questions.ui.waiting"), icon=":material/quiz:")
     st.markdown(f"**{t('questions.ui.asked', n=asked.n)}**")
-    st.markdown(prompt(q))
+    _asked(q)
     if asked.revealed:
         if asked.n in mine:
             right = q.correct(mine[asked.n])
             (st.success if right else st.error)(
                 t("questions.ui.right" if right else "questions.ui.wrong",
                   answer=md(_truth(q))))
-        if q.kind == "point":  # the true point ringed on the figure clicked
-            chart(point_figure(q.plot, truth=q.options.index(q.answer)), key=f"q_truth_{asked.n}")
+        if q.kind == "point":  # the true point ringed on the figure clicked, the one sent crossed
+            sent = q.point(mine.get(asked.n))
+            chart(point_figure(q.plot, truth=q.options.index(q.answer),
+                               mine=None if sent is None else q.options.index(sent)),
+                  key=f"q_truth_{asked.n}")
         _reveal(q)
         return
     st.caption(t("questions.ui.waiting"))
@@ -313,7 +340,4 @@ def _class_question(rooms: lab_room.Rooms, code: str) -> None:
         else:
             st.warning(t("questions.ui.full"))
     if asked.n in mine:
-        value = mine[asked.n]
-        shown = option(q, value) if q.kind == "choice" else q.shown(value) if q.kind == "point" \
-            else value
-        st.caption(t("questions.ui.sent", answer=md(shown)))
+        st.caption(t("questions.ui.sent", answer=md(written(q, mine[asked.n]))))

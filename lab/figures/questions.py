@@ -28,15 +28,16 @@ POINT_COLOR = SERIES_COLORS[1]
 TRUTH_COLOR = "#2ca02c"
 MARKER, SMALL_MARKER, MANY = 12, 7, 24  # a point's size; smaller when more than MANY points
 CLICKED_GROWTH = 2  # the most clicked point grows to (1 + this) times its size
+MINE, MINE_COLOR = 1.3, "#222222"  # the student's own point: a cross this much wider
 RING = 8  # the true point's ring, this much wider than the point (the count above stays clear)
 CELL, CELLS_WIDE = 24, 600  # a grid's squares: at most CELL px, CELLS_WIDE px for every step
 
 
-def point_figure(plot: dict, counts: dict | None = None, truth=None, height: int = FIG_HEIGHT
-                 ) -> go.Figure:
+def point_figure(plot: dict, counts: dict | None = None, truth=None, height: int = FIG_HEIGHT,
+                 mine=None) -> go.Figure:
     """The question's points; with ``counts`` (point id -> clicks, ids in the points' order)
     each point's count written over it; with ``truth`` (the true point's index) that point
-    ringed."""
+    ringed; with ``mine`` (the index of the point a student clicked) a cross on it."""
     x, y, labels = list(plot["x"]), list(plot["y"]), [str(v) for v in plot["labels"]]
     clicks = list(counts.values()) if counts else [0] * len(x)
     most = max(clicks, default=0) or 1
@@ -62,6 +63,11 @@ def point_figure(plot: dict, counts: dict | None = None, truth=None, height: int
                                name=t("questions.ui.truth"),
                                marker=dict(size=sizes[truth] + RING, color="rgba(0,0,0,0)",
                                            line=dict(width=3, color=TRUTH_COLOR))))
+    if mine is not None:  # (no hover: a click there reaches the point under it, trace 0)
+        data.append(go.Scatter(x=[x[mine]], y=[y[mine]], mode="markers", hoverinfo="skip",
+                               name=t("questions.ui.yours"),
+                               marker=dict(size=sizes[mine] * MINE, symbol="x-thin",
+                                           line=dict(width=3, color=MINE_COLOR))))
     shapes = [hline(plot["level"])] if plot.get("level") is not None else []
     if plot.get("segment"):
         (x0, x1), (y0, y1) = plot["segment"]

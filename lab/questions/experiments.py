@@ -5,7 +5,9 @@ maxlen."""
 from __future__ import annotations
 
 from lab.data import imdb
+from lab.maths import kinds
 from lab.models import experiments as ex
+from lab.questions.counts import worked
 from lab.questions.question import Question
 
 LECTURE_REVIEWS = 20_000  # the lectures train on 20,000 reviews (as the page counts)
@@ -21,12 +23,22 @@ def _net(s: dict) -> tuple[ex.Net, int]:
 
 
 def parameters(s: dict, state: dict) -> Question:
+    """The model's count (``lab.models.experiments``, as Keras counts it), and its parts as the
+    explanation works them: the embedding's, each recurrent layer's, the head's the rest."""
     net, words = _net(s)
     count = ex.param_count(net, words)
     lecture = net.lecture_params if net.lecture_params not in (None, count) else None
     shapes = " → ".join(f"{name} {shape}" for name, shape in ex.shapes(net, words))
+    parts, width, rest = [], net.embedding or words, count - words * net.embedding
+    if net.embedding:
+        parts.append(f"Embedding {words:,}·{net.embedding} = {words * net.embedding:,}")
+    for layer in net.layers:
+        parts.append(f"{layer.kind}({layer.units}) {worked(layer.kind, width, layer.units)}")
+        rest -= kinds.param_count(layer.kind, width, layer.units)
+        width = layer.units
     return Question("experiments.parameters", "numeric", float(count),
-                    dict(words=words, shapes=shapes), lecture=lecture)
+                    dict(words=f"{words:,}", shapes=shapes, parts="; ".join(parts),
+                         head=f"{rest:,}"), lecture=lecture)
 
 
 def input_memory(s: dict, state: dict) -> Question:

@@ -11,6 +11,7 @@ import numpy as np
 from lab.data import sequences as sq
 from lab.maths import kinds
 from lab.networks import cells
+from lab.questions.counts import worked
 from lab.questions.question import Question, clamp
 
 TOY_UNITS = 4  # the page's toy cell
@@ -19,7 +20,8 @@ SAME = 0.005  # gate values this close are one on the figure: either step counts
 
 
 def _trace(s: dict):
-    """(trace, step, unit) of the toy input, or None if the typed numbers cannot be read."""
+    """(trace, step, unit, cell, input) of the toy input, or None if the typed numbers cannot
+    be read."""
     try:
         values = sq.parse_numbers(s["gi_toy"])[-sq.MAX_STEPS:]
     except ValueError:
@@ -27,21 +29,29 @@ def _trace(s: dict):
     cell = cells.init_cell(s["gi_kind"], 1, TOY_UNITS, seed=int(s["gi_seed"]))
     trace = cells.run(cell, values.reshape(1, -1, 1), forget_bias_shift=float(s["gi_f"]),
                       input_bias_shift=float(s["gi_i"]))
-    return trace, clamp(s["gi_t"], 1, len(values)), clamp(s["gi_unit"], 0, TOY_UNITS - 1)
+    return (trace, clamp(s["gi_t"], 1, len(values)), clamp(s["gi_unit"], 0, TOY_UNITS - 1),
+            cell, values)
 
 
 def gate_value(s: dict, state: dict) -> Question | None:
-    """The keep gate (LSTM f, GRU z; h for SimpleRNN) at step t of unit u."""
+    """The keep gate (LSTM f, GRU z) at step t of unit u, sigmoid of its pre-activation; for
+    SimpleRNN, which has no gate, its hidden state h = tanh(x W + h_prev U + b)."""
     found = _trace(s)
     if found is None:
         return None
-    trace, t, u = found
+    trace, t, u, cell, x = found
     gate = KEEP_GATE[s["gi_kind"]]
     value = float(trace.values[gate][0, t - 1, u])
-    pre = float(trace.pre[gate][0, t - 1, u]) if gate in trace.pre else value
+    if gate in trace.pre:
+        pre = float(trace.pre[gate][0, t - 1, u])
+    else:  # SimpleRNN: the step's sum before tanh, from the cell's weights
+        before = trace.h[0, t - 2] if t > 1 else np.zeros(cell.units)
+        pre = float(x[t - 1] * cell.kernel[0, u] + before @ cell.recurrent_kernel[:, u]
+                    + cell.bias[u])
     return Question("gates.gate_value", "numeric", value,
                     dict(kind=s["gi_kind"], gate=gate, t=t, unit=u, pre=f"{pre:.3f}"),
-                    tolerance=0.005, digits=3)
+                    tolerance=0.005, digits=3,
+                    explain="explain" if gate in trace.pre else "explain_simple")
 
 
 def closing(s: dict, state: dict) -> Question | None:
@@ -49,7 +59,7 @@ def closing(s: dict, state: dict) -> Question | None:
     found = _trace(s)
     if found is None or s["gi_kind"] == "SimpleRNN":
         return None
-    trace, t, u = found
+    trace, t, u, *_ = found
     gates = ("i", "f", "o") if s["gi_kind"] == "LSTM" else ("z", "r")
     values = {g: float(trace.values[g][0, t - 1, u]) for g in gates}
     return Question("gates.closing", "choice", min(values, key=values.get),
@@ -65,7 +75,7 @@ def highest_keep(s: dict, state: dict) -> Question | None:
     found = _trace(s)
     if found is None or s["gi_kind"] == "SimpleRNN":
         return None
-    trace, _, u = found
+    trace, _, u, *_ = found
     gate = KEEP_GATE[s["gi_kind"]]
     keep = [float(v) for v in trace.values[gate][0, :, u]]
     if len(keep) < 2:
@@ -114,7 +124,8 @@ def parameters(s: dict, state: dict) -> Question:
     lecture = (g["printed"] if (kind, d, n) == ("GRU", g["d"], g["units"])
                and g["printed"] != count else None)
     return Question("gates.parameters", "numeric", float(count),
-                    dict(kind=kind, d=d, n=n, gates=kinds.gates(kind)), lecture=lecture)
+                    dict(kind=kind, d=d, n=n, worked=worked(kind, d, n)), lecture=lecture,
+                    explain=f"explain_{kind}")
 
 
 QUESTIONS = (gate_value, closing, highest_keep, largest_state, parameters)

@@ -13,6 +13,7 @@ from lab.data import imdb
 from lab.figures.imdb import load_args
 from lab.maths import kinds, threshold as th
 from lab.models import imdb_model
+from lab.questions.counts import worked
 from lab.questions.question import Question
 
 THRESHOLDS = tuple(f"{k / 10:.1f}" for k in range(1, 10))  # the options: 0.1 .. 0.9 of the sweep
@@ -24,8 +25,8 @@ def parameters(s: dict, state: dict) -> Question:
     e, kind, n = int(s["im_emb"]), s["im_kind"], int(s["im_units"])
     count = words * e + kinds.param_count(kind, e, n) + n + 1
     return Question("imdb.parameters", "numeric", float(count),
-                    dict(words=words, e=e, kind=kind, n=n, embedding=words * e,
-                         rnn=kinds.param_count(kind, e, n)))
+                    dict(words=words, e=e, kind=kind, n=n, embedding=f"{words * e:,}",
+                         rnn=worked(kind, e, n)))
 
 
 def _best(s: dict) -> float | None:

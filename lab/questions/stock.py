@@ -15,6 +15,7 @@ from lab.data import stock
 from lab.figures.stock import settings_from
 from lab.maths import kinds
 from lab.models import stock_model
+from lab.questions.counts import worked
 from lab.questions.question import Question
 
 load_embedded = lru_cache(maxsize=len(stock.EMBEDDED_TICKERS))(stock.load_embedded)
@@ -54,7 +55,8 @@ def windows(s: dict, state: dict) -> Question | None:
         return None
     n, w, f = p.X.shape
     return Question("stock.windows", "numeric", float(n),
-                    dict(rows=len(p.frame), w=w, f=f, ticker=s["sk_ticker"], train=p.split))
+                    dict(rows=f"{len(p.frame):,}", w=w, f=f, ticker=s["sk_ticker"],
+                         train=f"{p.split:,}"))
 
 
 def parameters(s: dict, state: dict) -> Question | None:
@@ -64,7 +66,7 @@ def parameters(s: dict, state: dict) -> Question | None:
         return None
     count = kinds.param_count(kind, d, n) + n + 1
     return Question("stock.parameters", "numeric", float(count),
-                    dict(kind=kind, d=d, n=n, rnn=kinds.param_count(kind, d, n)))
+                    dict(kind=kind, d=d, n=n, rnn=worked(kind, d, n)))
 
 
 def outside(s: dict, state: dict) -> Question | None:
