@@ -159,6 +159,61 @@ def test_structures_questions_by_hand(rng):
     assert qst.parameters(s | dict(sq_words="a"), {}) is None  # the page says why
 
 
+def test_structures_questions_by_hand_on_random_words(rng):
+    syllables = list("가나다라마바사아자차카타파하국민대학딥러닝") + list("abcdexyz")
+    for _ in range(DRAWS):
+        words = ["".join(rng.choice(syllables, int(rng.integers(2, 8))))
+                 for _ in range(int(rng.integers(1, 6)))]
+        s = defaults("structures") | dict(
+            sq_words=", ".join(words), sq_word=str(rng.choice(words + ["없는말"])),
+            sq_force_at=int(rng.integers(0, 10)), sq_units=int(rng.integers(2, 65)))
+        unique = list(dict.fromkeys(words))  # a word typed twice is one word
+        V, n = len(set("".join(unique))), s["sq_units"]
+        assert qst.parameters(s, {}).answer == n * (V + n + 1) + (n + 1) * V
+        assert qst.targets(s, {}).answer == sum(len(w) - 1 for w in unique)
+        word = s["sq_word"] if s["sq_word"] in unique else unique[0]
+        q = qst.forced_input(s, {})
+        step = q.fields["step"]
+        assert q.fields["word"] == word and 1 <= step <= len(word) - 1
+        assert q.answer == word[step - 1] and q.fields["next"] == word[step]
+        assert q.answer in q.options and len(set(q.options)) == len(q.options)
+
+
+KERAS_FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n'  # Keras Tokenizer's documented default
+
+
+def test_text_questions_by_hand_on_random_samples(rng):
+    words = ["The", "cat", "sat", "on", "the", "mat", "Dog", "ate", "my", "homework", "don't",
+             "NLP", "deep", "learning", "I", "like"]
+    marks = ["", "", ".", ",", "!", "?", ";", "-"]
+    for _ in range(DRAWS):
+        lines = [" ".join(str(rng.choice(words)) + str(rng.choice(marks))
+                          for _ in range(int(rng.integers(1, 9))))
+                 for _ in range(int(rng.integers(1, 5)))]
+        s = defaults("text") | dict(tx_samples="\n".join(lines), tx_maxlen=int(rng.integers(1, 20)),
+                                    tx_corpus="\n".join(  # one sentence a line
+                                        re.sub(r"[.!?]", "", line) + "." for line in lines),
+                                    tx_window=int(rng.integers(1, 4)),
+                                    tx_xmax=float(rng.uniform(1, 10)),
+                                    tx_alpha=float(rng.uniform(0.05, 1)))
+        kept = ["".join(" " if c in KERAS_FILTERS else c for c in line.lower()) for line in lines]
+        keras_words = {w for line in kept for w in line.split()}
+        assert qt.tokens(s, {}).answer == len(keras_words), lines  # "don't" stays one word
+        split = {w for line in lines for w in line.split()}
+        assert qt.one_hot_size(s, {}).answer == len(lines) * s["tx_maxlen"] * (len(split) + 1)
+        pairs: dict = {}  # X[i, k] for k within the window of i, inside a sentence (a line here)
+        for line in s["tx_corpus"].splitlines():
+            tokens = re.findall(r"\w+|[^\w\s]", line)
+            w = s["tx_window"]
+            for i, a in enumerate(tokens):
+                for b in tokens[max(0, i - w):i] + tokens[i + 1:i + 1 + w]:
+                    pairs[a, b] = pairs.get((a, b), 0) + 1
+        q = qt.glove_weight(s, {})
+        x = max(pairs.values())
+        assert float(q.fields["x"]) == x and pairs[q.fields["i"], q.fields["k"]] == x
+        assert q.answer == pytest.approx(min(1.0, (x / s["tx_xmax"]) ** s["tx_alpha"]), abs=1e-12)
+
+
 def by_hand_lstm(cell, x, f_shift, i_shift):
     """LSTM over a scalar sequence, gate order i, f, c, o, every gate kept: (T, 4, n)."""
     n = cell.units
@@ -201,6 +256,70 @@ def test_a_gate_value_and_the_closing_gate_are_the_lstm_worked_by_hand(rng):
         i, f, _, o = gates[t - 1, :, u]
         assert qg.closing(s, {}).answer == ("i", "f", "o")[int(np.argmin([i, f, o]))]
     assert qg.closing(defaults("gates") | dict(gi_kind="SimpleRNN"), {}) is None
+
+
+def by_hand_gru(cell, x, z_shift):
+    """Keras 3's GRU (reset_after=True) over a scalar sequence, gate order z, r, h: (T, 2, n)
+    of z and r, and the hidden states (T, n)."""
+    n = cell.units
+    h, gates, hs = np.zeros(n), [], []
+    b_in, b_rec = cell.bias[0].copy(), cell.bias[1]
+    b_in[:n] += z_shift
+    for v in x:
+        xs, hu = v * cell.kernel[0] + b_in, h @ cell.recurrent_kernel + b_rec
+        z = 1 / (1 + np.exp(-(xs[:n] + hu[:n])))
+        r = 1 / (1 + np.exp(-(xs[n:2 * n] + hu[n:2 * n])))
+        g = np.tanh(xs[2 * n:] + r * hu[2 * n:])
+        h = z * h + (1 - z) * g
+        gates.append((z, r))
+        hs.append(h)
+    return np.array(gates), np.array(hs)
+
+
+def by_hand_simple(cell, x):
+    """SimpleRNN over a scalar sequence: h_t = tanh(x_t W + h_{t-1} U + b), (T, n)."""
+    h, hs = np.zeros(cell.units), []
+    for v in x:
+        h = np.tanh(v * cell.kernel[0] + h @ cell.recurrent_kernel + cell.bias)
+        hs.append(h)
+    return np.array(hs)
+
+
+@pytest.mark.parametrize("kind", ["GRU", "SimpleRNN"])
+def test_the_gate_questions_on_a_gru_and_a_simple_rnn_are_the_cell_worked_by_hand(kind, rng):
+    from lab.networks import cells
+
+    for _ in range(DRAWS):
+        values = np.round(rng.normal(0, 2, int(rng.integers(2, 30))), 2)
+        s = defaults("gates") | dict(
+            gi_kind=kind, gi_seed=int(rng.integers(0, 999)), gi_f=float(rng.choice([-4.0, 0, 2.5])),
+            gi_toy=", ".join(f"{v:g}" for v in values), gi_t=int(rng.integers(1, 40)),
+            gi_unit=int(rng.integers(0, 6)))
+        t, u = min(s["gi_t"], len(values)), min(s["gi_unit"], qg.TOY_UNITS - 1)
+        cell = cells.init_cell(kind, 1, qg.TOY_UNITS, seed=s["gi_seed"])
+        q = qg.gate_value(s, {})
+        if kind == "SimpleRNN":  # no gate: the hidden state, tanh of the sum the text shows
+            h = by_hand_simple(cell, values)
+            before = h[t - 2] if t > 1 else np.zeros(qg.TOY_UNITS)
+            pre = values[t - 1] * cell.kernel[0, u] + before @ cell.recurrent_kernel[:, u] \
+                + cell.bias[u]
+            assert q.answer == pytest.approx(h[t - 1, u], abs=1e-9) == np.tanh(pre)
+            assert q.fields["pre"] == f"{pre:.3f}" and q.explain == "explain_simple"
+            assert qg.closing(s, {}) is None and qg.highest_keep(s, {}) is None
+            continue
+        gates, h = by_hand_gru(cell, values, s["gi_f"])
+        z, r = gates[t - 1, :, u]
+        assert q.answer == pytest.approx(z, abs=1e-9) and q.fields["gate"] == "z"
+        assert float(q.fields["pre"]) == pytest.approx(np.log(z / (1 - z)), abs=6e-4)
+        assert qg.closing(s, {}).answer == ("z" if z < r else "r")
+        keep = gates[:, 0, u]
+        top = qg.highest_keep(s, {})
+        assert top.answer == int(np.argmax(keep)) + 1
+        assert {i for i in top.options if top.correct(i)} == {
+            i for i in top.options if keep.max() - keep[i - 1] <= qg.SAME}
+        cell_q = qg.largest_state(s, {})
+        assert np.abs(cell_q.plot["values"]) == pytest.approx(np.abs(h).ravel(), abs=1e-9)
+        assert cell_q.answer == int(np.argmax(np.abs(h)))
 
 
 def test_parameter_counts_by_hand_and_the_lectures_gru(rng):
@@ -317,6 +436,12 @@ def test_parameter_counts_equal_keras(keras, rng):
         s = defaults("imdb") | dict(im_kind=kind, im_units=n)
         assert qi.parameters(s, {}).answer == count(
             [L.Embedding(500, s["im_emb"]), getattr(L, kind)(n), L.Dense(1)], (20,))
+    from lab.models import experiments as ex
+
+    for exp_id, e in ex.EXPERIMENTS.items():  # each experiment's first model, built in Keras
+        words = ex.vocabulary(e.nets[0], qe.LECTURE_004_WORDS)
+        q = qe.parameters(defaults("experiments") | dict(ex_id=exp_id), {})
+        assert q.answer == ex.build(e.nets[0], words).count_params(), exp_id
 
 
 # --- A question as data, checked within its tolerance, in both languages ---------------------------
@@ -344,6 +469,16 @@ def test_every_page_has_two_questions_that_read_in_both_languages(page):
             assert "{" not in prompt + explain and q.id not in prompt, (q.id, lang)
             for o in q.options if q.worded else ():
                 assert i18n.t(f"questions.option.{o}", lang) != f"questions.option.{o}"
+
+
+# 을/를, 은/는, 이/가, 와/과, (으)로, 였다/이었다 follow the last sound of the word before: after a
+# value filled in (a number, a typed word, a gate's name) one of each pair is wrong for some values
+FIELD_PARTICLE = re.compile(r"\}\**(?:을|를|은|는|이|가|과|와|로|으로|였다|이었다)(?=[\s,.:;)!?\"]|$)")
+
+
+def test_korean_questions_put_no_particle_after_a_value_filled_in():
+    korean = {k: v for k, v in i18n.catalog("ko").items() if k.startswith("questions.")}
+    assert not [(k, m.group()) for k, v in korean.items() for m in FIELD_PARTICLE.finditer(v)]
 
 
 # --- On the page: every lesson page, in English and Korean ---------------------------------------

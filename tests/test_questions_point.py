@@ -120,6 +120,23 @@ def test_the_step_where_the_gradient_falls_below_a_hundredth_is_bptt_worked_by_h
     assert qr.vanishing_step(defaults("rnn") | dict(g_T=2, g_radius=1.0), {}) is None  # never
 
 
+def test_whether_the_gradient_vanishes_or_explodes_is_bptt_worked_by_hand(rng):
+    """rnn.flow's answer from ||dL/dH_1|| / ||dL/dH_T||, worked by hand, whatever the truncation
+    (the norms follow dL/dH_t all the way back)."""
+    seen = set()
+    for _ in range(DRAWS):
+        T = int(rng.integers(2, 150))
+        w, act = float(rng.choice([0.5, 0.9, 1.0, 1.3, 2.0])), str(rng.choice(["tanh", "sigmoid"]))
+        s = defaults("rnn") | dict(g_T=T, g_radius=w, g_act=act, g_k=int(rng.integers(1, 200)))
+        ratio = by_hand_ratios(T, w, act)[0]
+        q = qr.flow(s, {})
+        assert q.answer == ("explodes" if not ratio < 100 else "vanishes" if ratio < 0.01
+                            else "neither"), (T, w, act)
+        assert float(q.fields["ratio"]) == pytest.approx(ratio, rel=1e-2)
+        seen.add(q.answer)
+    assert {"vanishes", "neither"} <= seen
+
+
 def test_the_step_where_the_keep_gate_is_highest_is_the_lstm_worked_by_hand(rng):
     for _ in range(DRAWS):
         s, gates = random_lstm(rng, 2)
@@ -285,7 +302,8 @@ def _traces(at: AppTest, key: str) -> list[dict]:
 
 def _marks(at: AppTest, key: str, lang: str) -> dict[str, list]:
     """Where the figure crosses the student's point and rings the true one (name -> x)."""
-    names = {i18n.t("questions.ui.yours", lang): "mine", i18n.t("questions.ui.truth", lang): "truth"}
+    names = {i18n.t("questions.ui.yours", lang): "mine",
+             i18n.t("questions.ui.truth", lang): "truth"}
     return {names[d["name"]]: d["x"] for d in _traces(at, key)[1:]}
 
 

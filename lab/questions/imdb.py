@@ -5,8 +5,6 @@ here), which of a few thresholds of its sweep makes the fewest mistakes on the t
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 
 from lab.data import imdb
@@ -54,17 +52,12 @@ def direction(s: dict, state: dict) -> Question | None:
                     options=("lower", "keep", "higher"), worded=True)
 
 
-@lru_cache(maxsize=4)
 def _reviews(source: str, preset: str) -> tuple[str, str, np.ndarray]:
     """(the reviews' source name, the padded data's fingerprint, the test labels): what names
-    the page's model and scores it. The reviews are read as the page reads them, once per
-    process; only these are kept."""
-    source, num_words, skip_top, maxlen, csv, folder, without_oov = load_args(
-        source, preset, None, "", False)  # an upload or a folder: DataUnavailable
-    data = imdb.load(source, num_words, skip_top, csv, folder, without_oov)
-    y_test = np.array(data.y_test)
-    y_test.flags.writeable = False
-    return data.source, imdb.padded(data, maxlen)[2], y_test
+    the page's model and scores it, from the reviews the page reads (``imdb.loaded``: once per
+    process, shared with its sessions)."""
+    data, _, _, fingerprint = imdb.loaded(*load_args(source, preset, None, "", False))
+    return data.source, fingerprint, np.asarray(data.y_test)  # (an upload: DataUnavailable)
 
 
 def _trained(s: dict) -> tuple[np.ndarray, imdb_model.Trained] | None:
