@@ -39,7 +39,8 @@ with room_slot:
 walkthrough.render(page.url_path)  # the lecture's walk-through, above the page
 questions.panel(page.url_path, before=True)  # the page's questions (at its end), and a room's
 with notebook.offered(page.url_path):  # its take-home notebook, in the sidebar (ui/notebook.py)
-    page.run()
+    with room.publishing(page.url_path):  # a page that stops early: the lecturer publishes
+        page.run()
 questions.panel(page.url_path)  # those that read the page's player: after it stepped
 room.after(page.url_path)  # the lecturer publishes what was drawn
 link_box(link_slot, page.url_path)

@@ -6,14 +6,15 @@
 A real server (``streamlit run app.py``, or ``deploy.serve`` with its nginx and Redis); every
 session speaks Streamlit's websocket protocol (``bench.ws_session``), as in ``bench.load``. The
 lecturer opens a room with the lecturer key; the followers join it by the link and then behave
-as browsers do: their sidebar's poll fragment fires every 0.5 s, and a changed view reruns
-their page. Rows (each beside a baseline measured in the same run, with the ratio):
+as browsers do: they take every run the server pushes (``ui/push.py``: a room's change reruns
+their page), and rerun a fragment whenever its timer asks (the polling fallback, where push
+cannot reach a session). Rows (each beside a baseline measured in the same run, with the ratio):
 
 * follow slider: the lecturer moves a slider of the gate inspector; the time from the move to
   each follower's page drawing the new value. Baseline: the lecturer's own run of that move.
 * follow CPU: where the server's time goes (its processes' CPU, ``/proc``, which the machine's
   load does not change as it does the seconds): per move, the lecturer's own run, each
-  follower's rerun, and the followers' polls between moves. Baseline: the lecturer's own run's
+  follower's rerun, and the server's work between moves (the followers' polls, if any). Baseline: the lecturer's own run's
   CPU, measured alone before anyone joins.
 * follow page: the lecturer opens another page; the time to each follower drawing it.
   Baseline: the lecturer's own page open.
@@ -55,13 +56,15 @@ MOVES = (5, 9, 3, 12, 7, 4, 10, 6)  # values of gi_t, each new to the room
 OTHER_PAGE, OTHER_CONTROL = "perceptron", "pc_eta"  # the page switched to, and a control on it
 WAIT_S = 20.0  # the longest a follower may take to show a move before it counts as missed
 ALONE = (2, 8, 2, 8)  # the lecturer's moves before anyone joins (the CPU baseline)
-IDLE_S = 4.0  # the followers poll this long with nothing to follow (their polls' CPU)
+IDLE_S = 4.0  # the followers wait this long with nothing to follow (their polls' CPU, if any)
+READ_S = 0.05  # a follower reads in turns this long, between its timers' ticks
 CODE = re.compile(r"\*\*([A-Z2-9]{5})\*\*")
 
 
 class Follower:
-    """A student's browser in the room: it reruns its poll fragment on the server's timer, as
-    the frontend does, and keeps every element it is sent with its arrival time."""
+    """A student's browser in the room: it reads whatever the server sends (a pushed run), reruns
+    a fragment when its timer fires, as the frontend does, and keeps every element it is sent
+    with its arrival time."""
 
     def __init__(self, url: str, code: str, cookie: str = ""):
         self.session = Session(url, cookie)
@@ -81,18 +84,23 @@ class Follower:
         self._task = asyncio.create_task(self._browse())
 
     async def _browse(self) -> None:
-        """The frontend's timer fires every ``interval`` from its start, whatever a run takes
-        (a tick that fires while a run goes on waits for it)."""
+        """Always reading, as a browser is (an element is stamped when it arrives); a fragment
+        timer fires every ``interval`` from its start, whatever a run takes (a tick that fires
+        while a run goes on waits for it)."""
         s = self.session
-        due = time.perf_counter()
+        due = None  # when the timer fires next
         while True:
-            interval = s.auto_rerun[0] if s.auto_rerun else 0.5
-            due = max(due + interval, time.perf_counter())
-            await asyncio.sleep(due - time.perf_counter())
             async with self.lock:
-                if s.auto_rerun:
+                self._keep(await s.follow(quiet=READ_S))
+                now = time.perf_counter()
+                if not s.auto_rerun:
+                    due = None
+                elif due is None:
+                    due = now + s.auto_rerun[0]
+                elif now >= due:
+                    due = max(due + s.auto_rerun[0], now)
                     self._keep(await s.tick())
-                self._keep(await s.follow(quiet=0.02))
+            await asyncio.sleep(0)  # (the lock's other holder: a student's answer)
 
     def first(self, key: str, after: float, value=None) -> float | None:
         """When an element of widget ``key`` (showing ``value``, if given) first arrived

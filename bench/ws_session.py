@@ -75,6 +75,7 @@ class Session:
         self.query = ""  # the URL's query string, sent with every rerun as the frontend does
         self._declared: dict[str, float] = {}  # the timers the run being read asked for
         self.values: dict[str, object] = {}  # user key -> the widget's proto as last drawn
+        self.runs = 0  # runs the server started for this session (asked for, or pushed)
 
     async def __aenter__(self) -> "Session":
         headers = {"Cookie": self.cookie} if self.cookie else None
@@ -237,6 +238,7 @@ class Session:
                     if fm.delta.fragment_id:
                         self.fragments[key] = fm.delta.fragment_id
             elif kind == "new_session":  # a run starts (the whole script or a fragment)
+                self.runs += 1
                 self.session_id = fm.new_session.initialize.session_id
                 self._declared = {}
             elif kind == "navigation":  # the page run (switched to by st.switch_page)

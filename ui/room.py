@@ -7,11 +7,14 @@ early with ``st.stop``) and :func:`after` once it has run:
   page declares in ``ui/settings.py`` (written into the widgets before they are drawn);
 - a student who moves a control is exploring on their own from then on, until "back to the
   lecturer"; a control the lecturer locked keeps the lecturer's value and is drawn disabled;
-- the lecturer's run ends by publishing the view it drew.
+- the lecturer's run ends by publishing the view it drew, once (a page that ends its run early
+  with ``st.stop`` publishes from :func:`publishing`, around the page).
 
-A follower's sidebar polls the room twice a second (a fragment: no page run unless the view
-changed); the lecturer's shows the room code, the join link and its QR code, and how many
-students follow and explore.
+A student's page runs again when the room changes, pushed by the server (``ui/push.py``): no
+timer of its own runs while the lecturer does nothing. Where push cannot reach a session
+(another Streamlit version), its sidebar polls the room twice a second instead (a fragment: no
+page run unless the view changed). The lecturer's sidebar shows the room code, the join link
+and its QR code, and how many students follow and explore.
 """
 
 from __future__ import annotations
@@ -19,15 +22,16 @@ from __future__ import annotations
 import io
 import time
 import uuid
+from contextlib import contextmanager
 from functools import lru_cache
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.scriptrunner import StopException, get_script_run_ctx
 
 from lab.classroom import room as lab_room
 from lab.core.errors import LabError, text_of
 from lab.core.i18n import t
-from ui import controls, frames_player, grid, player
+from ui import controls, frames_player, grid, player, push
 from ui.catalog import LESSONS
 from ui.sidebar import base_url, forget_link_value
 
@@ -99,7 +103,9 @@ def before(url_path: str) -> None:
         _join(code)
     me = _me()
     if me and me["role"] == "lecturer":
-        _publish(url_path)  # now too: a page may end its run early (st.stop)
+        # kept now, told at the run's end (``after``, ``publishing``): a page may end its run
+        # early (st.stop), and a player's state is known only after the page: one change a run
+        _publish(url_path, tell=False)
     if not me or me["role"] != "student":
         return
     rooms = _rooms()
@@ -130,6 +136,17 @@ def before(url_path: str) -> None:
     elif table is not None:  # exploring: locked controls still keep the lecturer's value
         _apply({k: v for k, v in room.view.values.items() if k in room.locks}, table)
     me["version"] = room.view.version
+    asked = _safely(rooms.asked, me["code"])
+    ctx = get_script_run_ctx()
+    me["push"] = push.show(_member(), me["code"], me["mode"],
+                           lab_room.on_screen(room, asked, me["mode"]),
+                           ctx.page_script_hash if ctx else "")
+
+
+def pushed() -> bool:
+    """Whether the server reruns this student's page when the room changes (``ui/push.py``):
+    then no fragment of the page polls the room."""
+    return bool((_me() or {}).get("push"))
 
 
 def folded() -> bool:
@@ -188,6 +205,23 @@ def _script(url_path: str) -> str:
     return next((l.script for l in LESSONS if l.url_path == url_path), HOME_SCRIPT)
 
 
+@contextmanager
+def publishing(url_path: str):
+    """Around the page: a lecturer's page that ends its run early (``st.stop``: a training not
+    pressed yet) tells the followers of the view ``before`` kept (``after`` does for the
+    others). Nothing of Streamlit can be read once a run stops, so the room is taken now."""
+    me, rooms = _me(), _rooms()
+    try:
+        yield
+    except StopException:
+        if me and me["role"] == "lecturer" and rooms is not None:
+            try:
+                rooms.signal(me["code"])
+            except Exception:  # noqa: BLE001 - the store is down: the next run says so
+                pass
+        raise
+
+
 def after(url_path: str) -> None:
     """The lecturer publishes the view just drawn; a follower notes what it shows."""
     me = _me()
@@ -202,7 +236,9 @@ def after(url_path: str) -> None:
         _safely(rooms.seen, me["code"], _member(), me["mode"])
 
 
-def _publish(url_path: str) -> None:
+def _publish(url_path: str, tell: bool = True) -> None:
+    """The lecturer's view into the room; ``tell``: and followers told of a change (of this
+    call's, or of one kept untold earlier in the run)."""
     me, rooms = _me(), _rooms()
     if rooms is None:
         return
@@ -211,8 +247,14 @@ def _publish(url_path: str) -> None:
                          {n: st.query_params[n] for n in (table.state if table else ())
                           if n in st.query_params},
                          dict(st.session_state.get(frames_player.ROOM_PLAY, {})))
-    if _safely(rooms.publish, me["code"], view) is None and not st.session_state.get(DOWN):
-        _leave()  # ended elsewhere (another tab, the timeout)
+    room = _safely(rooms.publish, me["code"], view, False)
+    if room is None:
+        if not st.session_state.get(DOWN):
+            _leave()  # ended elsewhere (another tab, the timeout)
+        return
+    if tell and me.get("told") != room.view.version:
+        _safely(rooms.signal, me["code"])
+        me["told"] = room.view.version
 
 
 # --- The sidebar ----------------------------------------------------------------------------------
@@ -234,6 +276,7 @@ def sidebar(url_path: str) -> None:
 
 
 def _leave() -> None:
+    push.forget(_member())
     for key in (KEY, controls.LOCKED, player.FOLLOWING, frames_player.ROOM_FOLLOW):
         st.session_state.pop(key, None)
 
@@ -342,7 +385,8 @@ def _student_panel(me: dict) -> None:
         if "room" in st.query_params:
             del st.query_params["room"]
         st.rerun()
-    _poll()
+    if not pushed():
+        _poll()
 
 
 def _alone() -> bool:

@@ -17,6 +17,11 @@ link never carries it.
 Everything here is plain data (JSON): the Streamlit side (``ui/room.py``) applies a view to the
 widgets and publishes the lecturer's.
 
+Every change to a room (its view, locks or question, an answer, its end) is signalled: to this
+process at once (:func:`changes` returns), and, with Redis, to every other process through a
+pub/sub channel per room (``lab:room:<code>:changed``, heard by :func:`listen`'s thread), so a
+process can push the change to its own followers (``ui/push.py``) instead of their polling.
+
 A room also keeps the question the lecturer asked (:class:`Asked`, a ``lab.questions`` question
 with its answer computed from the lecturer's model) and the class's answers: one record per
 student (a hash field, overwritten when the student changes it), at most :data:`MAX_ANSWERS`,
@@ -50,8 +55,12 @@ IDLE_SECONDS = 4 * 3600  # a room without its lecturer for this long ends
 MEMBER_SECONDS = 15.0  # a student not heard from for this long no longer counts
 WAIT_STEP_SECONDS = 0.05  # how often a waiting follower looks at the store (another process)
 PREFIX = "lab:room:"
-_CHANGED = threading.Condition()  # a view published by this process: its followers look now
-_ANSWERED = threading.Condition()  # an answer or a question changed in this process
+_CHANGED = threading.Condition()  # a view published (here or, heard, elsewhere): waits look now
+_ANSWERED = threading.Condition()  # an answer or a question changed
+_ANY = threading.Condition()  # any room changed: :func:`changes`
+_count = 0  # the changes this process knows of (under ``_ANY``)
+CHANNEL = ":changed"  # a room's pub/sub channel: PREFIX + code + CHANNEL
+LISTEN_RETRY_SECONDS = 2.0  # a listener that lost Redis tries again this often
 MAX_ANSWERS = 500  # answers one question takes (a lecture hall)
 MAX_NAME_CHARS = 40
 
@@ -147,22 +156,36 @@ class Rooms:
         rooms = [r for r in rooms if r is not None]
         return max(rooms, key=lambda r: r.created) if rooms else None
 
-    def publish(self, code: str, view: View) -> Room | None:
-        """The lecturer's view now; a new version only when something changed."""
+    def publish(self, code: str, view: View, tell: bool = True) -> Room | None:
+        """The lecturer's view now; a new version only when something changed, and then
+        followers are told (:meth:`signal`) unless ``tell`` is False (the caller tells them
+        once its view is whole)."""
         room = self.get(code)
         if room is None:
             return None
-        if not view.same(room.view):
+        changed = not view.same(room.view)
+        if changed:
             view.version = room.view.version + 1
             room.view = view
         room.touched = time.time()
         self.backend.put(PREFIX + code, _encode(room), IDLE_SECONDS)
-        self._notify()
+        if changed and tell:
+            self._notify(code)
         return room
 
-    def _notify(self) -> None:
-        with _CHANGED:
-            _CHANGED.notify_all()
+    def signal(self, code: str) -> None:
+        """Tell followers to look at the room (a view kept untold)."""
+        self._notify(code)
+
+    def _notify(self, code: str, kind: str = "view") -> None:
+        """Tell this process's waits (and, with Redis, every other process) that the room
+        changed: ``view`` (its view, locks or end) or ``answers`` (its question, an answer)."""
+        _wake(kind)
+        if isinstance(self.backend, RedisBackend):
+            try:
+                self.backend.r.publish(PREFIX + normal_code(code) + CHANNEL, kind)
+            except Exception:  # noqa: BLE001 - the change is stored; others see it at their beat
+                pass
 
     def wait(self, code: str, version: int, locks: list[str], timeout: float) -> Room | None:
         """The room once its view's version or its locks differ from what a follower shows, or
@@ -187,15 +210,15 @@ class Rooms:
         room.locks = sorted(set(keys))
         room.view.version += 1  # followers re-read the locks with the view
         self.backend.put(PREFIX + code, _encode(room), IDLE_SECONDS)
-        self._notify()
+        self._notify(code)
         return room
 
     def end(self, code: str) -> None:
         asked = self.asked(code)
         self.backend.delete(PREFIX + code, PREFIX + code + ":members", PREFIX + code + ":question",
                             *([self._answers_key(code, asked.n)] if asked else []))
-        self._notify()
-        self._answered()
+        self._notify(code)
+        self._notify(code, "answers")
 
     # --- A question to the class ---------------------------------------------------------------
     def ask(self, code: str, question: Question, names: bool = False) -> Asked | None:
@@ -208,7 +231,7 @@ class Rooms:
         if before:
             self.backend.delete(self._answers_key(code, before.n))
         self.backend.put(PREFIX + code + ":question", asked.encode(), IDLE_SECONDS)
-        self._answered()
+        self._notify(code, "answers")
         return asked
 
     def asked(self, code: str) -> Asked | None:
@@ -220,7 +243,7 @@ class Rooms:
         if asked is not None:
             asked.revealed = True
             self.backend.put(PREFIX + code + ":question", asked.encode(), IDLE_SECONDS)
-            self._answered()
+            self._notify(code, "answers")
         return asked
 
     def close(self, code: str) -> None:
@@ -228,7 +251,7 @@ class Rooms:
         asked = self.asked(code)
         if asked is not None:
             self.backend.delete(PREFIX + code + ":question", self._answers_key(code, asked.n))
-            self._answered()
+            self._notify(code, "answers")
 
     def answer(self, code: str, n: int, member: str, given: str, name: str = "") -> bool:
         """A student's answer to question ``n``: kept (replacing the student's earlier one)
@@ -245,7 +268,7 @@ class Rooms:
         name = " ".join(str(name).split())[:MAX_NAME_CHARS] if asked.names else ""
         self.backend.mark(key, member, json.dumps({"a": given, "at": round(time.time(), 3),
                                                    "name": name}), IDLE_SECONDS)
-        self._answered()
+        self._notify(code, "answers")
         return True
 
     def answers(self, code: str, n: int) -> list[Answer]:
@@ -273,9 +296,6 @@ class Rooms:
     def _answers_key(self, code: str, n: int) -> str:
         return f"{PREFIX}{normal_code(code)}:answers:{n}"
 
-    def _answered(self) -> None:
-        with _ANSWERED:
-            _ANSWERED.notify_all()
 
     # --- Everyone ----------------------------------------------------------------------------
     def get(self, code: str) -> Room | None:
@@ -313,6 +333,17 @@ def shown(asked: Asked | None, answers: list[Answer]) -> tuple:
         if asked else (0, False, 0, 0)
 
 
+def on_screen(room: Room | None, asked: Asked | None, mode: str) -> tuple:
+    """What a student's page shows of the room, in brief; when it differs from the room as it
+    is, the page must run again (``ui/push.py``). A follower shows the view's version (a lock
+    bumps it too), an explorer only the locks; both the question asked, and the room itself
+    (an ended room: ``()``)."""
+    if room is None:
+        return ()
+    return (room.view.version if mode == "follow" else None, tuple(room.locks),
+            (asked.n, asked.revealed) if asked else (0, False))
+
+
 def normal_code(text: str) -> str:
     """A typed code as stored (capitals, no spaces or dashes), or "" if it cannot be one."""
     code = "".join(str(text).split()).replace("-", "").upper()
@@ -333,6 +364,59 @@ def lecturer_key() -> str:
 def is_lecturer(text: str) -> bool:
     return bool(text) and hmac.compare_digest(str(text).strip().encode(),
                                               lecturer_key().encode())
+
+
+def _wake(kind: str = "view") -> None:
+    """A room changed (here, or heard from another process): wake whatever waits on it."""
+    global _count
+    condition = _ANSWERED if kind == "answers" else _CHANGED
+    with condition:
+        condition.notify_all()
+    with _ANY:
+        _count += 1
+        _ANY.notify_all()
+
+
+def changes(after: int, timeout: float) -> int:
+    """How many room changes this process knows of, once more than ``after`` (or as it is after
+    ``timeout`` seconds): a watcher passes back what it got, and wakes at the next change."""
+    with _ANY:
+        _ANY.wait_for(lambda: _count > after, timeout)
+        return _count
+
+
+_listening = threading.Lock()
+_listener: threading.Thread | None = None
+
+
+def listen() -> None:
+    """Hear other processes' room changes from Redis (a daemon thread, started once; nothing
+    without ``LAB_REDIS_URL``): each wakes this process's waits as a change made here does."""
+    global _listener
+    if not os.environ.get("LAB_REDIS_URL", "").strip():
+        return
+    with _listening:
+        if _listener is None or not _listener.is_alive():
+            _listener = threading.Thread(target=_hear, name="lab-room-listener", daemon=True)
+            _listener.start()
+
+
+def _hear() -> None:
+    while True:
+        redis = cluster.shared()
+        if redis is None:  # not reachable now: cluster.shared tries again in its own time
+            time.sleep(LISTEN_RETRY_SECONDS)
+            continue
+        try:
+            with redis.r.pubsub(ignore_subscribe_messages=True) as channel:
+                channel.psubscribe(PREFIX + "*" + CHANNEL)
+                _wake()  # (re)connected: what changed meanwhile is looked at now
+                while True:
+                    message = channel.get_message(timeout=1.0)
+                    if message is not None:
+                        _wake("answers" if message.get("data") == "answers" else "view")
+        except Exception:  # noqa: BLE001 - Redis gone: each process on its own, and retry
+            time.sleep(LISTEN_RETRY_SECONDS)
 
 
 _memory = MemoryBackend()  # this process's rooms, when no Redis is shared
