@@ -326,7 +326,9 @@ def test_alone_check_rings_the_true_point_on_the_figure_beside_the_one_clicked(l
         at.session_state[figure] = event((0, index))  # a click, as the chart hands it back
         at.run()
         shown = q.shown(q.options[index])
-        assert i18n.t("questions.ui.clicked", lang, answer=shown) in [c.value for c in at.caption]
+        said = i18n.t("questions.ui.clicked", lang, answer=shown)
+        exact = i18n.t(f"questions.ui.point_{'also' if q.also else 'exact'}", lang)
+        assert f"{said} {exact}" in [c.value for c in at.caption]  # how close, also after it
         assert _marks(at, figure, lang) == {"mine": [q.plot["x"][index]]}  # no truth yet
         next(b for b in at.button if b.label == check).click().run()
         assert not at.exception, [e.message for e in at.exception]

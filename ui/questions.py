@@ -214,8 +214,9 @@ def _point_input(q: Question, key: str, ringed: bool = False) -> str | None:
     truth = q.options.index(q.answer) if ringed and given is not None else None
     st.plotly_chart(point_figure(q.plot, truth=truth, mine=mine), key=chart_key,
                     on_select="rerun", selection_mode="points")
-    st.caption(t("questions.ui.clicked", answer=md(q.shown(given))) if given is not None
-               else f"{t('questions.ui.click')} {_tolerance(q)}")
+    said = t("questions.ui.clicked", answer=md(q.shown(given))) if given is not None \
+        else t("questions.ui.click")
+    st.caption(f"{said} {_tolerance(q)}")  # how close a click must be, before and after it
     return given
 
 
@@ -282,21 +283,37 @@ def _projector(rooms: lab_room.Rooms, code: str) -> None:
 
 
 def answers_csv(asked: lab_room.Asked, answers: list[lab_room.Answer]) -> bytes:
-    """One row per student, in the order they answered: no session, no address; a name only
-    when the lecturer asked for names."""
+    """One row per student, in the order they answered, as a lecturer reads it in a spreadsheet:
+    the answer as the page writes it (a point's label, a choice's words in the lecturer's
+    language), beside it the id it was sent as (a point's or a worded choice's), whether it is
+    right, the seconds since the first answer; no session, no address; a name only when the
+    lecturer asked for names. UTF-8 with a byte order mark: a spreadsheet then reads Korean."""
     q = asked.question
+    ids = ["id"] if q.kind == "point" or q.worded else []
     start = min((a.at for a in answers), default=0.0)
-    rows = [{"answer": a.given, "right": q.correct(a.given),
-             "seconds": round(a.at - start, 3)} | ({"name": a.name} if asked.names else {})
-            for a in answers]
-    frame = pd.DataFrame(rows, columns=["answer", "right", "seconds"]
+    rows = [{"answer": written(q, a.given), "id": a.given, "right": q.correct(a.given),
+             "seconds": round(a.at - start, 3), "name": a.name} for a in answers]
+    frame = pd.DataFrame(rows, columns=["answer", *ids, "right", "seconds"]
                          + (["name"] if asked.names else []))
-    return frame.to_csv(index=False).encode()
+    return frame.to_csv(index=False).encode("utf-8-sig")
+
+
+def written(q: Question, given: str) -> str:
+    """A student's answer as the page writes it: a choice's words, a point's label, a number as
+    typed."""
+    return option(q, given) if q.kind == "choice" else q.shown(given) if q.kind == "point" \
+        else given
 
 
 # --- In a room: a student answers ---------------------------------------------------------------
-@st.fragment(run_every=STUDENT_POLL)
 def _class_question(rooms: lab_room.Rooms, code: str) -> None:
+    """A fragment: its own timer looks for a new question or the reveal, unless the server
+    reruns the student's page on them (``ui.room.pushed``)."""
+    st.fragment(run_every=None if room.pushed() else STUDENT_POLL)(_class_question_now)(
+        rooms, code)
+
+
+def _class_question_now(rooms: lab_room.Rooms, code: str) -> None:
     """The lecturer's question (or, while none is asked, nothing from the class): Send keeps
     this student's answer in the room, Reveal shows the truth."""
     asked = rooms.asked(code)
