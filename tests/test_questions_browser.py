@@ -3,7 +3,8 @@ presenter mode, asks the gate inspector's first question; three students answer 
 pages; the lecturer's projector shows the class's answers as a histogram with their count, and
 Reveal adds the true value and the explanation. In English and in Korean. A student alone
 answers a point question by clicking its point on the figure (Plotly's click, which AppTest
-cannot make). Screenshots in ``test-results/screenshots/questions/``."""
+cannot make): the figure crosses the point clicked and, after Check, rings the true one.
+Screenshots in ``test-results/screenshots/questions/``."""
 
 import re
 
@@ -97,6 +98,15 @@ def _click_point(page, figure_key: str, index: int) -> None:
     page.mouse.click(point["x"] + point["width"] / 2, point["y"] + point["height"] / 2)
 
 
+def _traces_become(page, n: int) -> None:
+    """The question's figure draws ``n`` traces: its points, then the cross on the point clicked
+    and, after Check, the ring on the true one."""
+    page.wait_for_function("""n => {
+        const f = document.querySelector('[class*="st-key-q_point_gates"]');
+        return f && f.querySelectorAll('.scatterlayer .trace').length === n; }""", arg=n,
+                           timeout=30_000)
+
+
 # English is clicked in the room's test below; the default suite runs Korean alone
 @pytest.mark.parametrize("lang", [pytest.param("en", marks=pytest.mark.slow), "ko"])
 def test_a_point_question_is_answered_by_clicking_its_point(app_url, browser, lang):  # noqa: F811
@@ -108,12 +118,24 @@ def test_a_point_question_is_answered_by_clicking_its_point(app_url, browser, la
     page.get_by_text(i18n.t("questions.ui.title", lang), exact=True).first.click()
     page.locator(".st-key-q_pick_gates").get_by_text("3", exact=True).click()  # the third
     page.get_by_text(i18n.t("questions.ui.click", lang)).first.wait_for(timeout=30_000)
-    _click_point(page, "q_point_gates", q.options.index(q.answer))
+    right = q.options.index(q.answer)
+    wrong = next(i for i, o in enumerate(q.options) if not q.correct(o))
+    check = page.get_by_role("button", name=i18n.t("questions.ui.check", lang))
+    _click_point(page, "q_point_gates", wrong)  # the figure then crosses it
+    page.get_by_text(i18n.t("questions.ui.clicked", lang, answer=q.shown(q.options[wrong]))
+                     ).wait_for(timeout=30_000)
+    _traces_become(page, 2)
+    check.click()  # the true point ringed on the figure clicked, beside the cross
+    page.get_by_text(i18n.t("questions.ui.wrong", lang, answer=q.shown())).wait_for(
+        timeout=30_000)
+    _traces_become(page, 3)
+    _click_point(page, "q_point_gates", right)  # through the ring: a click reaches the point
     page.get_by_text(i18n.t("questions.ui.clicked", lang, answer=q.shown())).wait_for(
         timeout=30_000)
-    page.get_by_role("button", name=i18n.t("questions.ui.check", lang)).click()
+    check.click()
     page.get_by_text(i18n.t("questions.ui.right", lang, answer=q.shown())).wait_for(
         timeout=30_000)
+    _traces_become(page, 3)
     page.screenshot(path=str(SHOTS / f"{lang}_point.png"))
     assert page.locator('[data-testid="stException"]').count() == 0
     page.close()
