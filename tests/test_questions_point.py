@@ -286,6 +286,7 @@ def test_the_projector_shows_a_point_questions_clicks_and_reveal_tells_the_truth
         lab_room.rooms().answer(code, 1, member, clicked(q, event((0, index))))
     lecturer.run()
     assert any(c.value == "3 answers" for c in lecturer.caption)
+    assert any(c.value == "Only the true point counts." for c in lecturer.caption)  # (no ties)
     next(b for b in lecturer.button if b.label == "Reveal").click().run()
     assert any(f"The answer: t = {q.answer}" in m.value for m in lecturer.success)
     assert any("2 of 3 right" in c.value for c in lecturer.caption)

@@ -180,10 +180,11 @@ def _alone(url_path: str) -> None:
         st.markdown(explanation(q))
 
 
-def _asked(q: Question) -> None:
-    """The question, and for a number how close an answer must be."""
+def _asked(q: Question, clicks: bool = False) -> None:
+    """The question, and how close an answer must be: for a number, and for a point where no
+    one clicks it here (``clicks``: the lecturer's panel; a click's caption says it otherwise)."""
     st.markdown(prompt(q))
-    if q.kind == "numeric":
+    if q.kind == "numeric" or clicks and q.kind == "point":
         st.caption(_tolerance(q))
 
 
@@ -238,7 +239,7 @@ def _ask(url_path: str, rooms: lab_room.Rooms, code: str) -> None:
     q = _pick(url_path, f"q_pick_{url_path}")
     if q is None:
         return
-    st.markdown(prompt(q))
+    _asked(q, clicks=True)
     if q.kind == "point":  # what the class will click on
         chart(point_figure(q.plot), key="q_ask_figure")
     c1, c2 = st.columns(2)
@@ -258,7 +259,7 @@ def _projector(rooms: lab_room.Rooms, code: str) -> None:
         return
     q = asked.question
     st.markdown(f"**{t('questions.ui.asked', n=asked.n)}**")
-    _asked(q)
+    _asked(q, clicks=True)
     if q.kind == "point":  # the question's figure, each point's clicks on it
         truth = q.options.index(q.answer) if asked.revealed else None
         chart(point_figure(q.plot, q.counts([a.given for a in answers]), truth,

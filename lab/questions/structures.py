@@ -33,7 +33,8 @@ def targets(s: dict, state: dict) -> Question | None:
     except ValueError:
         return None
     return Question("structures.targets", "numeric", float(sum(len(w) - 1 for w in words)),
-                    dict(words=", ".join(words), count=len(words)))
+                    dict(words=", ".join(words), count=len(words),
+                         sum=" + ".join(f"({len(w)} − 1)" for w in words)))
 
 
 def forced_input(s: dict, state: dict) -> Question | None:
