@@ -281,9 +281,14 @@ def test_the_projector_shows_a_point_questions_clicks_and_reveal_tells_the_truth
     next(b for b in student.button if b.label == "Send").click().run()
     assert any(w.value == "Click a point of the figure first." for w in student.warning)
     assert lab_room.rooms().answers(code, 1) == []
-    i = q.options.index(q.answer)
-    for member, index in (("a", i), ("b", (i + 1) % len(q.options)), ("c", i)):
-        lab_room.rooms().answer(code, 1, member, clicked(q, event((0, index))))
+    i, wrong = q.options.index(q.answer), (q.options.index(q.answer) + 1) % len(q.options)
+    figure = f"q_room_point_1_{zlib.crc32(json.dumps(q.plot, sort_keys=True).encode()):x}"
+    student.session_state[figure] = event((0, wrong))  # this student's click, then Send
+    student.run()
+    next(b for b in student.button if b.label == "Send").click().run()
+    assert [a.given for a in lab_room.rooms().answers(code, 1)] == [str(q.options[wrong])]
+    for member in ("a", "c"):
+        lab_room.rooms().answer(code, 1, member, clicked(q, event((0, i))))
     lecturer.run()
     assert any(c.value == "3 answers" for c in lecturer.caption)
     assert any(c.value == "Only the true point counts." for c in lecturer.caption)  # (no ties)
@@ -292,6 +297,9 @@ def test_the_projector_shows_a_point_questions_clicks_and_reveal_tells_the_truth
     assert any("2 of 3 right" in c.value for c in lecturer.caption)
     student.run()
     assert any(f"The answer: t = {q.answer}" in m.value for m in student.success)
+    assert any("Not quite" in m.value for m in student.error)
+    assert _marks(student, "q_truth_1", "en") == {"truth": [q.plot["x"][i]],
+                                                  "mine": [q.plot["x"][wrong]]}  # the one sent
 
 
 def _traces(at: AppTest, key: str) -> list[dict]:
