@@ -58,6 +58,7 @@ WAIT_S = 20.0  # the longest a follower may take to show a move before it counts
 ALONE = (2, 8, 2, 8)  # the lecturer's moves before anyone joins (the CPU baseline)
 IDLE_S = 4.0  # the followers wait this long with nothing to follow (their polls' CPU, if any)
 READ_S = 0.05  # a follower reads in turns this long, between its timers' ticks
+IDLE_READ_S = 0.5  # and this long without a timer (its turns' cost stays off the server's cores)
 CODE = re.compile(r"\*\*([A-Z2-9]{5})\*\*")
 
 
@@ -91,7 +92,7 @@ class Follower:
         due = None  # when the timer fires next
         while True:
             async with self.lock:
-                self._keep(await s.follow(quiet=READ_S))
+                self._keep(await s.follow(quiet=READ_S if s.auto_rerun else IDLE_READ_S))
                 now = time.perf_counter()
                 if not s.auto_rerun:
                     due = None

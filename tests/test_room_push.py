@@ -2,7 +2,8 @@
 the watcher reruns a follower's page when the lecturer's view changes, an explorer's only when
 the locks, the question or the room's end change, never for an answer; the rerun keeps the page
 the session is on; the watcher marks its connected students for the lecturer's counts and
-forgets the sessions that ended; other processes' changes arrive through Redis pub/sub."""
+forgets the sessions that ended; other processes' changes arrive through Redis pub/sub.
+A follower whose lecturer opened another page reruns on that page, with an empty URL."""
 
 import os
 import subprocess
@@ -60,7 +61,7 @@ def sessions(monkeypatch):
 def _watch(rooms, code: str, modes=(("f", "follow"), ("e", "explore"))) -> None:
     room, asked = rooms.get(code), rooms.asked(code)
     for sid, mode in modes:
-        assert push.show(sid, code, mode, lab_room.on_screen(room, asked, mode))
+        assert push.show(sid, code, mode, lab_room.on_screen(room, asked, mode), "gates")
 
 
 def _reruns(sessions, want: dict[str, int], seconds: float = 5.0) -> dict[str, int]:
@@ -94,8 +95,12 @@ def test_a_view_change_reruns_followers_and_locks_a_question_and_the_end_rerun_e
     rooms.answer(code, 1, "someone", "13")  # another student's answer: nobody
     time.sleep(0.3)
     assert _reruns(sessions, {"f": 3, "e": 2}, 0.0) == {"f": 3, "e": 2}
+    rooms.publish(code, lab_room.View("xor", {"xor_h": 3}))  # another page: run there at once
+    assert _reruns(sessions, {"f": 4, "e": 2}) == {"f": 4, "e": 2}
+    switch = sessions["f"].asked[-1]
+    assert (switch.page_script_hash, switch.page_name, switch.query_string) == ("", "xor", "")
     rooms.end(code)
-    assert _reruns(sessions, {"f": 4, "e": 3}) == {"f": 4, "e": 3}
+    assert _reruns(sessions, {"f": 5, "e": 3}) == {"f": 5, "e": 3}
 
 
 def test_a_change_kept_untold_reruns_no_one_until_it_is_told(sessions):

@@ -38,7 +38,8 @@ class Watched:
     code: str  # the room
     mode: str  # "follow" or "explore"
     shown: tuple  # what its page shows of the room (``on_screen``); a rerun is asked on change
-    page: str = ""  # the page its run was on (Streamlit's page hash), if no run has ended yet
+    url_path: str = ""  # the lab's page it is on
+    page: str = ""  # that page's Streamlit hash, for a rerun before its first run has ended
 
 
 _lock = threading.Lock()
@@ -72,14 +73,15 @@ def _session(session_id: str):
     return None
 
 
-def show(session_id: str, code: str, mode: str, shown: tuple, page: str = "") -> bool:
-    """Session ``session_id``'s page shows ``shown`` of room ``code`` as ``mode`` (on Streamlit
-    page ``page``): its page reruns once the room differs. False when no push can reach it
-    (the page polls instead)."""
+def show(session_id: str, code: str, mode: str, shown: tuple, url_path: str = "",
+         page: str = "") -> bool:
+    """Session ``session_id``'s page ``url_path`` (Streamlit's page hash ``page``) shows
+    ``shown`` of room ``code`` as ``mode``: its page reruns once the room differs. False when no
+    push can reach it (the page polls instead)."""
     if _session(session_id) is None:
         return False
     with _lock:
-        _watched[session_id] = Watched(code, mode, shown, page)
+        _watched[session_id] = Watched(code, mode, shown, url_path, page)
     _start()
     return True
 
@@ -136,18 +138,24 @@ def _push() -> None:
                 session = _session(session_id)
                 if session is not None:
                     w.shown = now  # asked for; the run records what it really shows
-                    _rerun(session, w.page)
+                    switch = w.mode == "follow" and room is not None and room.view.version \
+                        and room.view.page != w.url_path
+                    _rerun(session, w.page, room.view.page if switch else None)
 
 
-def _rerun(session, page: str) -> None:
-    """Ask ``session`` to run its page again, as its browser would, on the server's loop."""
+def _rerun(session, page: str, switch: str | None = None) -> None:
+    """Ask ``session`` to run its page again, as its browser would, on the server's loop; or,
+    ``switch``, the lab's page of that name, with an empty URL (as ``st.switch_page`` in
+    ``ui.room`` would: one run, not a run that switches)."""
     global reruns
     from streamlit.proto.ClientState_pb2 import ClientState
 
     def now() -> None:
         state = ClientState()
         state.CopyFrom(session._client_state)  # the page and URL its last run ended on
-        if not state.page_script_hash:  # its first run has not ended yet
+        if switch is not None:
+            state.page_script_hash, state.page_name, state.query_string = "", switch, ""
+        elif not state.page_script_hash:  # its first run has not ended yet
             state.page_script_hash = page
         session.request_rerun(state)
 

@@ -139,7 +139,7 @@ def before(url_path: str) -> None:
     asked = _safely(rooms.asked, me["code"])
     ctx = get_script_run_ctx()
     me["push"] = push.show(_member(), me["code"], me["mode"],
-                           lab_room.on_screen(room, asked, me["mode"]),
+                           lab_room.on_screen(room, asked, me["mode"]), url_path,
                            ctx.page_script_hash if ctx else "")
 
 
