@@ -2,7 +2,7 @@
 trained forecast, and what a room that follows the lecturer costs.
 
     python -m bench.live                 # every section
-    python -m bench.live --only train    # one of: train, page, room, hostile, explore
+    python -m bench.live --only train    # one of: train, page, room, hostile, alone, explore
 
 Sections (each figure beside a baseline measured in the same run, as a ratio):
 
@@ -19,6 +19,10 @@ Sections (each figure beside a baseline measured in the same run, as a ratio):
   another new value in the same run; and how many trainings ran (files the store saved).
 * hostile: one student makes 30 quick new moves, then another's new move waits; against the
   same move on an idle server (``bench/hostile.py``).
+* alone: a real ``streamlit run`` with an empty cache; one session opens the stock page (the
+  first visit: its default forecast trained), then moves the window to 40 (lecture 002's) and
+  back to the default. The first visit and window 40, each to its trained forecast, against the
+  move back to the trained default (the page's own cost, no training).
 * explore: 30 sessions on the stock page each move the window to a different new value at once
   (the lecturer says "each of you try your own window"): each one's wait to its own first
   progress and to its own forecast, against one session alone moving to a new window in the
@@ -234,6 +238,28 @@ async def bench_room() -> None:
         proc.terminate()
 
 
+ALONE_WINDOW = 40  # lecture 002's window
+
+
+async def bench_alone() -> None:
+    cache = tempfile.mkdtemp(prefix="lab-alone-")
+    proc, url = _serve("app.py", cache)
+    try:
+        async with Session(url) as s:
+            first_progress, first = await until_forecast(
+                s, await s.open("stock", timeout=TIMEOUT_S))
+            progress, window = await move(s, "sk_window", ALONE_WINDOW)
+            back = (await move(s, "sk_window", 7))[1]
+            row("stock page, first visit, empty cache -> trained forecast (one session alone)",
+                f"{first:.2f} s", f"move back to a trained window {back:.2f} s",
+                f"{first / back:.1f}x", f"aim 2 s; first progress {first_progress:.2f} s")
+            row(f"window {ALONE_WINDOW} alone -> trained forecast", f"{window:.2f} s",
+                f"move back to a trained window {back:.2f} s", f"{window / back:.1f}x",
+                f"aim 2 s; first progress {progress:.2f} s")
+    finally:
+        proc.terminate()
+
+
 EXPLORERS = 30
 EXPLORE_WINDOWS = tuple(range(2, 62, 2))  # 30 distinct windows, none the page default (7)
 EXPLORE_ALONE = 9
@@ -279,11 +305,13 @@ async def _hostile() -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=["train", "page", "room", "hostile", "explore", "cpu"])
+    parser.add_argument("--only", choices=["train", "page", "room", "hostile", "alone", "explore",
+                                           "cpu"])
     args = parser.parse_args()
     sections = {"train": bench_train, "page": lambda: asyncio.run(bench_page()),
                 "room": lambda: asyncio.run(bench_room()),
                 "hostile": lambda: asyncio.run(_hostile()),
+                "alone": lambda: asyncio.run(bench_alone()),
                 "explore": lambda: asyncio.run(bench_explore()),
                 "cpu": kernel.bench_cpu}  # cpu per training: bench/kernel.py
     return run_sections(sections, args.only)

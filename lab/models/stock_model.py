@@ -230,7 +230,13 @@ def _train_keras(p: Prepared, s: ForecastSettings, cut: int, job: Job) -> Foreca
 def request(p: Prepared, s: ForecastSettings, restart: bool = False) -> Forecast | Job:
     """The forecast for these windows and settings, from memory or disk, or the (shared) job
     that trains it (``restart``: train again after a cancel or a failure)."""
-    return STORE.request(model_key(p, s), Task(train, (p, s)), s.epochs, restart=restart)
+    return STORE.request(model_key(p, s), task(p, s), s.epochs, restart=restart)
+
+
+def task(p: Prepared, s: ForecastSettings) -> Task:
+    """The training of ``s`` on ``p`` for the store: the NumPy forecaster shares a worker process
+    with other trainings (``lab.training.pool``, shortest first by ``estimate_seconds``)."""
+    return Task(train, (p, s), share=engine(s) == "numpy", cost=estimate_seconds(p, s))
 
 
 def scaling_comparison(data: StockData, prep: Prepared, s: ForecastSettings,
@@ -276,7 +282,7 @@ def grid(name: str, data: StockData, prep: PrepSettings, s: ForecastSettings) ->
     def point(p_settings: PrepSettings, f_settings: ForecastSettings):
         def ask():
             p = prepare(data, p_settings)
-            return STORE.request(model_key(p, f_settings), Task(train, (p, f_settings)),
+            return STORE.request(model_key(p, f_settings), task(p, f_settings),
                                  f_settings.epochs, background=True)
         return ask
 

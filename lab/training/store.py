@@ -51,6 +51,14 @@ or a trainer whose data is not worth copying) runs on the job's thread itself, a
 every training until the fork server is up (``warm_up``, started by ``app.py``).
 ``LAB_TRAIN_PROCESSES=0`` keeps every training in the server process.
 
+A ``Task`` that may ``share`` (the stock page's NumPy forecaster) skips the queue above: it goes
+at once to ``lab.training.pool``, a few long-lived worker processes that each hold many
+trainings and give their turns themselves, epoch by epoch (the lecturer's first, every
+session's first epoch early, then the shortest left), so a room that explores sees every
+student's own training move at once and no hand-over waits on the server's interpreter. The
+rules above hold there too: one job per session and place, a job no one waits for is dropped
+(``_stop_pooled``), one training per key.
+
 A stored result needs ``diverged`` (bool) and ``save(folder, key)``; the store is given the
 matching ``load(folder, key)``; ``lab.training.stored.Stored`` gives a dataclass all three. Every
 session of the server reads the same stored object, so the store freezes it on the way in
@@ -77,6 +85,7 @@ import numpy as np
 from lab.core import cluster
 from lab.core.cache import cache_dir
 from lab.core.errors import LabError
+from lab.training import pool
 from lab.training.jobs import CANCELLED, DIVERGED, DONE, FAILED, FINISHED, QUEUED, Cancelled, Job, Who
 
 R = TypeVar("R")
@@ -103,6 +112,10 @@ SLICE_S = 3.0
 # bench.live's explore took four times longer with them (bench/RESULTS.md). A job always gives
 # way to an earlier tier's (the lecturer's before the students', theirs before a grid's).
 SLICES = os.environ.get("LAB_TRAINING_SLICES", "0") == "1"
+# The stock page's NumPy trainings share worker processes (lab.training.pool): every one starts
+# at once and the workers take turns between them themselves. LAB_TRAINING_POOL=0: one child
+# process per training, MAX_RUNNING at once, as the other pages' trainings.
+POOLED = os.environ.get("LAB_TRAINING_POOL", "1") != "0"
 TURN_CHECK_S = 1.0  # a waiting job's thread looks again this often (who waits changes in time)
 PAUSE_CHECK_S = 0.1  # how often a training in a child process is told whether to give way
 LECTURER_TIER, SESSION_TIER, BACKGROUND_TIER = 0, 1, 2
@@ -265,14 +278,16 @@ def _turn(job: Job) -> None:
         _wait_turn(job)
 
 
-def _serve(store: "Store", job: Job, train) -> None:
-    """A job's own thread: its first turn, its training, then its worker given back."""
-    _wait_turn(job)
-    if job.state in FINISHED:  # dropped or cancelled before it started
-        return
+def _serve(store: "Store", job: Job, train, pooled: bool) -> None:
+    """A job's own thread: its first turn, its training, then its worker given back (a
+    pooled job's turns are the pool's: it starts at once)."""
+    if not pooled:
+        _wait_turn(job)
+        if job.state in FINISHED:  # dropped or cancelled before it started
+            return
     _work.pop(job, None)
     try:
-        store._run(job, train)
+        store._run(job, train, pooled)
     finally:
         with _turns:
             if job in _running:
@@ -315,10 +330,14 @@ def watch(job: Job, who: Who, slot: str, poll: bool = False) -> None:
 @dataclass(frozen=True)
 class Task:
     """``fn(*args, job)``, where ``fn`` is importable by its module and name: it can run in a
-    child process."""
+    child process. A task that may ``share`` a worker process with other trainings (light on
+    memory, no Keras) runs in ``lab.training.pool``, which takes every such training at once
+    and gives its turns by ``cost`` (estimated seconds, shortest first)."""
 
     fn: Callable
     args: tuple
+    share: bool = False
+    cost: float = 0.0
 
     def importable(self) -> bool:
         module = sys.modules.get(getattr(self.fn, "__module__", ""), None)
@@ -400,6 +419,8 @@ def warm_up(wait: float | None = None) -> bool:
             if ctx.get_start_method() == "forkserver":
                 from multiprocessing import forkserver
                 forkserver.ensure_running()
+            if POOLED:  # the workers up (and so the fork server's imports done) before a
+                _pool().start(wait=120)  # training waits for either; until then: the thread
             _forkserver_ready.set()
         except Exception:  # noqa: BLE001 - e.g. a main module that cannot be re-imported:
             pass  # trainings then stay on the worker thread
@@ -460,6 +481,35 @@ def _run_in_child(task: Task, job: Job):
 def _died(proc) -> LabError:
     proc.join(5)
     return LabError("training.process_died", code=proc.exitcode)
+
+
+_pool_instance: pool.Pool | None = None
+
+
+def _pooled(train) -> bool:
+    """Whether ``train`` runs in the worker pool: a sharing task, with processes on and a
+    worker up."""
+    return (isinstance(train, Task) and train.share and POOLED and warm_up()
+            and _pool().ready() and train.importable())
+
+
+def _pool() -> pool.Pool:
+    global _pool_instance
+    with _warm_lock:
+        if _pool_instance is None:
+            _pool_instance = pool.Pool(_mp_context(), MAX_RUNNING)
+        return _pool_instance
+
+
+def _stop_pooled(job: Job) -> bool:
+    """Whether the pool stops ``job`` now: cancelled, dropped, or no one waits for it while
+    another job someone waits for wants a worker (then it is dropped: its key is free)."""
+    if job.should_stop():
+        return True
+    if job.abandoned() and any(j is not job and not (j.dropped or j.abandoned())
+                               for j in _pool().jobs()):
+        job.drop()
+    return job.dropped
 
 
 def freeze(value):
@@ -534,10 +584,12 @@ class Store(Generic[R]):
                 with _queue_lock:
                     _unwatched.setdefault(who.session, set()).add(job)
             self._forget_old_jobs()
-        with _queue_lock:
-            _queue.append(job)
-            _work[job] = self
-        threading.Thread(target=_serve, args=(self, job, train), daemon=True,
+        pooled = _pooled(train)  # decided once: the pool's turns, or the queue's
+        if not pooled:
+            with _queue_lock:
+                _queue.append(job)
+                _work[job] = self
+        threading.Thread(target=_serve, args=(self, job, train, pooled), daemon=True,
                          name=f"lab-train {key[:40]}").start()
         return job
 
@@ -546,14 +598,17 @@ class Store(Generic[R]):
             if self._jobs.get(job.key) is job:
                 del self._jobs[job.key]
 
-    def _run(self, job: Job, train: Callable[[Job], R]) -> None:
+    def _run(self, job: Job, train: Callable[[Job], R], pooled: bool = False) -> None:
         claim = None
         try:
             if job.should_stop():
                 raise Cancelled
             result, claim = _elsewhere(self, job)  # trained by another process of the class
             if result is None:
-                if isinstance(train, Task) and warm_up() and train.importable():
+                if pooled:
+                    result = _pool().run(train.fn, train.args, train.cost, job,
+                                         lambda: _tier(job), lambda: _stop_pooled(job))
+                elif isinstance(train, Task) and warm_up() and train.importable():
                     result = _run_in_child(train, job)
                 else:
                     result = train(job)
