@@ -386,7 +386,8 @@ def test_imdb_parameters_by_hand_and_the_cheapest_threshold_found_by_sweeping(rn
         assert qi.parameters(s, {}).answer == words * e + rnn + n + 1
     p = rng.uniform(0, 1, 200_000)  # a calibrated model: P(positive | p) = p
     y = rng.uniform(0, 1, p.size) < p
-    for fp, fn in ((1.0, 1.0), (1.0, 4.0), (5.0, 1.0), (2.0, 3.0)):
+    drawn = [tuple(float(v) for v in np.round(rng.uniform(0.1, 5, 2), 1)) for _ in range(4)]
+    for fp, fn in ((1.0, 1.0), (1.0, 4.0), (5.0, 1.0), (2.0, 3.0), *drawn):
         q = qi.best_threshold(defaults("imdb") | dict(im_cfp=fp, im_cfn=fn), {})
         ts, _, cost = th.sweep(y, p, cost_fp=fp, cost_fn=fn)
         assert th.best(ts, cost) == pytest.approx(q.answer, abs=0.03), (fp, fn)  # flat near it
