@@ -5,17 +5,22 @@ a timer that draws one number (the way the lab's pages played before the browser
 
 - First frame: Play pressed -> the player's first frame drawn, on the page first opened on a
   new server (its chunks, imports and caches cold). Baseline: the empty frame app's Play ->
-  its page redrawn as playing (one Streamlit round trip).
+  its page redrawn as playing (one Streamlit round trip). The note splits it with the
+  player's performance marks: Play -> the first chunk in the browser (the server's run and
+  the chunk's build and transfer), then -> its frame drawn (Plotly in the browser).
 - Frames a second: the frames the player drew (its ``document.body.dataset.shown``) over
   ``WINDOW_S`` seconds after ``WARM_UP_S``. Baseline: the empty frame's fragment reruns a
-  second (the ceiling of that server loop on this machine).
+  second (the ceiling of that server loop on this machine). The note gives the share of that
+  time the player stood on a chunk's last frame waiting for the next (``dataset.waited``:
+  the server's chunks too slow) and the frames per chunk that came.
 
 - The player's page alone (no server, rows "... alone"): the frames a second it draws handed
   a lesson's chunks at once, beside the same chunks with every frame by ``Plotly.react``
   (``index.html#full``), in the same run: what the browser's side costs.
 
 Run alone: ``python -m bench.browser_fps`` (a table row per figure, bench/table.py);
-``--alone`` for the player's page alone only.
+``--alone`` for the player's page alone only; ``--only XOR`` (or ``perceptron``, ``"RNN
+words"``, ``"RNN sine"``) for one lesson, beside the same baselines.
 """
 
 from __future__ import annotations
@@ -40,10 +45,15 @@ PAGES = [("XOR", "/xor?xor_spt=1", None),
          ("perceptron", "/perceptron?pc_gate=XOR&pc_passes=200", None),
          ("RNN words", "/rnn?w_lr=0.001", "Train: words (many-to-one)"),
          ("RNN sine", "/rnn", "Train: sine forecast")]
+ONLY: list[str] = []  # the lessons of the "alone" rows (--only); all when empty
 SHOWN = """() => [...document.querySelectorAll('iframe[src*="frames_player"]')].reduce(
     (n, f) => n + Number(f.contentDocument?.body?.dataset.shown || 0), 0)"""
 PLAYER_READY = """() => [...document.querySelectorAll('iframe[src*="frames_player"]')].some(
     f => f.contentWindow.Plotly !== undefined)"""
+NOW = "() => performance.timeOrigin + performance.now()"  # ms, comparable across frames
+MARKS = """() => ({origin: performance.timeOrigin, waited: Number(document.body.dataset.waited || 0),
+    marks: performance.getEntriesByType("mark").filter(m => m.name.startsWith("lab:"))
+        .map(m => [m.name, m.startTime, m.detail])})"""
 
 
 def _serve(script: str, cache_dir: str | None = None):
@@ -64,22 +74,44 @@ def _play(page, tab: str | None):
     return t0
 
 
-def _player(browser, url: str, tab: str | None) -> tuple[float, float]:
-    """(seconds from Play to the first frame, frames drawn a second) of a lab page."""
+def _marks(page) -> dict:
+    """The played player's marks (``MARKS``: times in ms since the epoch) on ``page``."""
+    for frame in page.frames:
+        if "frames_player" in frame.url:
+            got = frame.evaluate(MARKS)
+            if any(name == "lab:chunk" for name, _, _ in got["marks"]):
+                got["marks"] = [(n, got["origin"] + t, d) for n, t, d in got["marks"]]
+                return got
+    return {"waited": 0, "marks": []}
+
+
+def _player(browser, url: str, tab: str | None) -> tuple[float, float, dict]:
+    """(seconds from Play to the first frame, frames drawn a second, what the player's
+    marks say: {"chunk_s", "drawn_s", "waited", "frames_per_chunk"}) of a lab page."""
     page = browser.new_page(viewport={"width": 1400, "height": 1600})
     page.goto(url)
     page.locator("button", has_text="Play").first.wait_for(state="attached", timeout=120_000)
     page.wait_for_function(PLAYER_READY, timeout=120_000)
     page.wait_for_timeout(1000)
-    t0 = _play(page, tab)
+    if tab:
+        page.get_by_role("tab", name=tab).click()
+        page.wait_for_timeout(500)
+    pressed = page.evaluate(NOW)
+    t0 = _play(page, None)
     page.wait_for_function(f"() => ({SHOWN})() >= 1", timeout=60_000, polling=10)
     first = time.monotonic() - t0
     page.wait_for_timeout(WARM_UP_S * 1000)
-    n0, t1 = page.evaluate(SHOWN), time.monotonic()
+    n0, t1, w0 = page.evaluate(SHOWN), time.monotonic(), _marks(page)["waited"]
     page.wait_for_timeout(WINDOW_S * 1000)
-    n1, t2 = page.evaluate(SHOWN), time.monotonic()
+    n1, t2, got = page.evaluate(SHOWN), time.monotonic(), _marks(page)
     page.close()
-    return first, (n1 - n0) / (t2 - t1)
+    at = {name: t for name, t, _ in reversed(got["marks"])}  # each mark's first time
+    sizes = [d["frames"] for name, _, d in got["marks"] if name == "lab:chunk"]
+    split = {"chunk_s": (at["lab:chunk"] - pressed) / 1000 if "lab:chunk" in at else None,
+             "drawn_s": (at["lab:first-drawn"] - at["lab:chunk"]) / 1000
+             if "lab:first-drawn" in at and "lab:chunk" in at else None,
+             "waited": (got["waited"] - w0) / 1000 / (t2 - t1), "frames_per_chunk": sizes}
+    return first, (n1 - n0) / (t2 - t1), split
 
 
 def _empty_frame(browser, url: str) -> tuple[float, float]:
@@ -167,7 +199,8 @@ def measure_alone() -> dict | None:
     folder = tempfile.mkdtemp(prefix="lab-bench-player-")
     for src in (_PAGE, _PLOTLY_JS):
         shutil.copyfile(src, os.path.join(folder, src.name))
-    chunks = {name: _chunks(lesson) for name, lesson in _lessons().items()}
+    chunks = {name: _chunks(lesson) for name, lesson in _lessons().items()
+              if not ONLY or name in ONLY}
     out = {}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
@@ -228,16 +261,30 @@ def rows(row) -> None:
             row(f"{name}: Play", "FAILED", "-", "-", f"{type(got_one).__name__}: "
                 f"{str(got_one).splitlines()[0][:100]}")
             continue
-        first, fps = got_one
+        first, fps, split = got_one
         cold = "the page's first Play on a new server" if name == "XOR" else \
             "the page's first Play (its chunks cold)"
         row(f"{name}: Play -> first frame", f"{first:.2f} s",
-            f"empty frame app, Play -> redrawn: {first0:.2f} s", f"{first / first0:.1f}x",
-            f"{cold}; {load}")
+            f"empty frame app, Play -> redrawn: {first0:.2f} s", _ratio(first, first0),
+            f"{cold}; {_split(split)}; {load}")
+        sizes = split["frames_per_chunk"]
         row(f"{name}: frames drawn a second", f"{fps:.1f}/s",
-            f"empty frame app, fragment reruns: {fps0:.1f}/s", f"{fps / fps0:.1f}x",
-            f"player rate {_fps_setting()}; software rendering, server and browser share "
-            f"2 cores; {load}")
+            f"empty frame app, fragment reruns: {fps0:.1f}/s", _ratio(fps, fps0),
+            f"player rate {_fps_setting()}; waiting for the next chunk "
+            f"{100 * split['waited']:.0f}% of the time; chunks of {sizes[:8]} frames; "
+            f"software rendering, server and browser share 2 cores; {load}")
+
+
+def _split(split: dict) -> str:
+    """Play -> first frame in two, as the player's marks tell it."""
+    if split["chunk_s"] is None or split["drawn_s"] is None:
+        return "no player marks"
+    return (f"first chunk in the browser {split['chunk_s']:.2f} s after Play, its frame drawn "
+            f"{split['drawn_s']:.2f} s later")
+
+
+def _ratio(value: float, baseline: float) -> str:
+    return f"{value / baseline:.1f}x" if baseline else "-"
 
 
 def rows_alone(row) -> None:
@@ -251,7 +298,7 @@ def rows_alone(row) -> None:
     load = "load %.2f %.2f %.2f" % os.getloadavg()
     for name, (moving, full) in got.items():
         row(f"{name}: frames drawn a second, the player's page alone", f"{moving:.1f}/s",
-            f"every frame by Plotly.react: {full:.1f}/s", f"{moving / full:.1f}x",
+            f"every frame by Plotly.react: {full:.1f}/s", _ratio(moving, full),
             f"player rate {_fps_setting()}; no server; {load}")
 
 
@@ -265,7 +312,15 @@ if __name__ == "__main__":
 
     import sys
 
+    args = sys.argv[1:]
+    if "--help" in args or "-h" in args:
+        print(__doc__)
+        sys.exit(0)
+    if "--only" in args:
+        only = args[args.index("--only") + 1]
+        PAGES[:] = [p for p in PAGES if p[0] == only]
+        ONLY.append(only)
     print(HEADER, flush=True)
-    if "--alone" not in sys.argv[1:]:
+    if "--alone" not in args:
         rows(print_row)
     rows_alone(print_row)

@@ -149,6 +149,26 @@ def test_play_hands_the_browser_frames_and_pause_lands_on_one():
     assert player_args(at)["playing"] is False
 
 
+def test_pause_lands_on_the_frame_the_browser_says_it_stopped_on():
+    """Pause lands by the server's clock and tells the browser where; a browser that stopped
+    on another frame says so, and the page lands on that one (once: the report is not taken
+    again)."""
+    at = playing_xor()
+    first = player_args(at)
+    second = report(at)
+    at.button(key="xor__play").click().run()  # Pause
+    landed = player_args(at)["landed"]
+    assert landed["chunk"] in (first["chunk"], second["chunk"]), "the frame Pause landed on"
+    stopped = {"chunk": second["chunk"], "at": 3, "paused": True}
+    want = json.loads(second["frames"])[3]["metrics"][0][1]
+    at.session_state["xor_player"] = stopped
+    at.run()
+    assert at.metric[0].value == want and f"{at.session_state['xor_state'].steps:,}" == want
+    assert player_args(at)["landed"] is None
+    at.button(key="xor__step").click().run()
+    assert at.session_state["xor_state"].steps == int(want.replace(",", "")) + 50
+
+
 def test_a_slider_moved_while_playing_continues_from_the_current_weights():
     at = playing_xor()
     time.sleep(0.8)
@@ -311,17 +331,30 @@ def test_fixed_ranges_hold_what_the_figures_draw():
     assert low <= -3 and high >= 3
 
 
-def test_xor_frames_built_without_plotlys_checks_are_written_as_checked_ones(monkeypatch):
-    """A played XOR frame after its chunk's first is built without Plotly's checks (5x
-    faster); the browser gets it exactly as the same frame built with them is written."""
+def _xor_figures():
     from lab.figures import xor
     from lab.networks import mlp
+    return xor, xor.frame_figures(mlp.init_params(2, 0), np.geomspace(0.7, 0.1, 300), True, False)
+
+
+def _perceptron_figures():
+    from lab.figures import PLAYED, perceptron
+    v = perceptron.view(rule_run("XOR", 0.1, 50, "zeros", 0), "XOR", 17, PLAYED)
+    return perceptron, [v.decision, v.history]
+
+
+@pytest.mark.parametrize("built", [_xor_figures, _perceptron_figures], ids=["xor", "perceptron"])
+def test_played_frames_built_without_plotlys_checks_are_written_as_checked_ones(monkeypatch,
+                                                                                built):
+    """A played XOR or perceptron frame after its chunk's first is built without Plotly's
+    checks (5x faster); the browser gets it exactly as the same frame built with them is
+    written."""
     from ui.frames_player import figure_json
 
     def written():
-        figs = xor.frame_figures(mlp.init_params(2, 0), np.geomspace(0.7, 0.1, 300), True,
-                                 False)
+        figs = built()[1]
         return [fig._validate for fig in figs], [json.dumps(figure_json(f, False)) for f in figs]
     checks, unchecked = written()
-    monkeypatch.setattr(xor, "_checks", lambda template: {})
-    assert checks == [False] * 3 and written() == ([True] * 3, unchecked)
+    monkeypatch.setattr(built()[0], "checks_for", lambda template: {})
+    assert checks == [False] * len(unchecked)
+    assert written() == ([True] * len(unchecked), unchecked)

@@ -12,7 +12,10 @@ settings, named by the state's digest, the next one computed ahead). The browser
 ``FPS`` with no rerun per frame; as it starts the last chunk it holds it asks for the next, so
 chunks follow one another with no wait (:class:`Played` keeps what it was handed). A rerun for
 any other reason (a slider moved, Pause) finds the browser's frame by the clock, set again at
-each of its reports (:meth:`Played.frame_now`), and lands on that frame's exact state.
+each of its reports (:meth:`Played.frame_now`), and lands on that frame's exact state. The clock
+runs late by the report's way to the server, so Pause tells the browser the frame it landed
+on; a browser that stopped on another one reports it, and the next run lands there
+(:func:`_stopped_on`): Pause keeps the frame on screen.
 """
 
 from __future__ import annotations
@@ -67,8 +70,9 @@ def play(key: str, lesson: Playback, draw: Callable[[object], None]):
             keep_in_url(lesson.link, lesson.count(now), 0)
         if player.is_playing(key):
             _hand_over(key, lesson, now)
-        else:
-            _component(key, playing=False)  # Plotly.js loads with the page, not on Play
+        else:  # Plotly.js loads with the page, not on Play
+            landed = st.session_state.get(f"{key}_landed")
+            _component(key, playing=False, landed=landed and landed[0].where(landed[1]))
             draw(now)
 
     _frame()
@@ -77,6 +81,7 @@ def play(key: str, lesson: Playback, draw: Callable[[object], None]):
 
 def _keep(key: str, value):
     st.session_state.pop(f"{key}_play", None)  # a chunk playing for another state is dropped
+    st.session_state.pop(f"{key}_landed", None)
     st.session_state[f"{key}_state"] = value
     return value
 
@@ -94,6 +99,8 @@ def state(key: str, lesson: Playback):
     reached = _settle(key)
     if not player.is_playing(key):  # paused: a next Play starts from the state, anew
         st.session_state.pop(f"{key}_play", None)
+        stopped = _stopped_on(key)
+        reached = reached if stopped is None else stopped
     now = st.session_state[f"{key}_state"] if reached is None else reached
     st.session_state[f"{key}_state"] = now = lesson.resume(now)
     now = _follow(key, lesson, now)
@@ -166,6 +173,11 @@ class Played:
             at = self.clock[1] + int((time.monotonic() - self.clock[0]) * FPS)
         return max(0, min(len(self.states) - 1, at))
 
+    def where(self, index: int) -> dict:
+        """The frame ``index`` as the browser names it: {chunk, at}."""
+        chunk = max(self.starts, key=lambda c: (self.starts[c] <= index, self.starts[c]))
+        return {"chunk": chunk, "at": index - self.starts[chunk]}
+
     def _reported(self, reply) -> int | None:
         if isinstance(reply, dict) and reply.get("chunk") in self.starts \
                 and isinstance(reply.get("at"), int):
@@ -199,7 +211,26 @@ def _settle(key: str):
     if run.reached is not None or run.answer(reply):
         return run.states[run.reached]
     del st.session_state[f"{key}_play"]
-    return run.states[run.frame_now(reply)]
+    at = run.frame_now(reply)
+    if not player.is_playing(key):  # Pause: the browser is told, and may say otherwise
+        st.session_state[f"{key}_landed"] = (run, at)
+    return run.states[at]
+
+
+def _stopped_on(key: str):
+    """The state of the frame the browser reports it stopped on at Pause, when that is not
+    the one Pause landed on (:func:`_settle`, by the clock); None if there is no such
+    report."""
+    landed = st.session_state.get(f"{key}_landed")
+    reply = st.session_state.get(f"{key}_player")
+    if landed is None or not isinstance(reply, dict) or not reply.get("paused"):
+        return None
+    run, _ = landed
+    index = run._reported(reply)
+    if index is None:  # a report about other chunks
+        return None
+    del st.session_state[f"{key}_landed"]
+    return run.states[max(0, min(len(run.states) - 1, index))]
 
 
 def _chunk(key: str, lesson: Playback, after, n: int, big: bool, lang: str):
@@ -285,6 +316,7 @@ def _hand_over(key: str, lesson: Playback, now) -> None:
     if going_on:
         run.append(chunk, states)
     else:
+        st.session_state.pop(f"{key}_landed", None)
         st.session_state[f"{key}_play"] = Played(list(states), {chunk: 0}, chunk, len(states))
     _component(key, playing=True, chunk=chunk, frames=frames_json, after=follows, final=final,
                titles=lesson.titles() if big else [], wide=list(lesson.wide), big=big)
@@ -292,12 +324,13 @@ def _hand_over(key: str, lesson: Playback, now) -> None:
 
 def _component(key: str, playing: bool, chunk: str = "", frames: str = "[]", after: str = "",
                final: bool = False, titles: list | None = None, wide: list | None = None,
-               big: bool = False) -> None:
-    """The browser's player: paused (it waits, with Plotly.js loaded) or handed a chunk (one
-    it already holds when ``frames`` is empty)."""
+               big: bool = False, landed: dict | None = None) -> None:
+    """The browser's player: paused (it waits, with Plotly.js loaded; ``landed``: the frame
+    Pause landed on, {chunk, at}) or handed a chunk (one it already holds when ``frames`` is
+    empty)."""
     plotly_component("frames_player", _PAGE)(
         playing=playing, frames=frames, chunk=chunk, after=after, final=final, fps=FPS,
-        titles=titles or [], wide=wide or [], big=big, config=json.dumps({}),
+        titles=titles or [], wide=wide or [], big=big, config=json.dumps({}), landed=landed,
         key=f"{key}_player", default=None)
 
 

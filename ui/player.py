@@ -2,8 +2,9 @@
 with their keys (``ui.keys``: Space plays or pauses, the right arrow steps, R resets) and a
 popover listing them.
 
-Whether a lesson is playing lives in ``st.session_state``; pressing Play or Pause reruns the
-page, so everything below the buttons is drawn for the new mode.
+Whether a lesson is playing lives in ``st.session_state``; Play and Pause switch it in the
+button's callback, before the page's run, so the whole run (the buttons and everything below
+them) is drawn in the new mode.
 """
 
 from __future__ import annotations
@@ -29,6 +30,12 @@ def pause(key: str) -> None:
     st.session_state[_playing_key(key)] = False
 
 
+def _toggle(key: str) -> None:
+    """Play or Pause pressed: a callback, so the run it starts is already in the new mode (one
+    page run from the click to the first frame handed, not two)."""
+    st.session_state[_playing_key(key)] = not is_playing(key)
+
+
 FOLLOWING = "_room_following"  # session key: a follower's player is the lecturer's (ui.room)
 
 
@@ -41,12 +48,10 @@ def controls(key: str, *, can_play: bool = True) -> str | None:
         can_play = False
     c_play, c_step, c_reset, c_keys = st.columns([1, 1, 1, 0.42],
                                                  vertical_alignment="center")
-    if c_play.button(t("player.pause") if playing else t("player.play"), key=f"{key}__play", type="primary",
-                     icon=":material/pause:" if playing else ":material/play_arrow:",
-                     width="stretch",
-                     disabled=not (can_play or playing) or st.session_state.get(FOLLOWING, False)):
-        st.session_state[_playing_key(key)] = not playing
-        st.rerun()
+    c_play.button(t("player.pause") if playing else t("player.play"), key=f"{key}__play", type="primary",
+                  icon=":material/pause:" if playing else ":material/play_arrow:",
+                  width="stretch", on_click=_toggle, args=(key,),
+                  disabled=not (can_play or playing) or st.session_state.get(FOLLOWING, False))
     stepped = c_step.button(t("player.step"), key=f"{key}__step", icon=":material/skip_next:",
                             width="stretch", disabled=playing or not can_play)
     reset = c_reset.button(t("player.reset"), key=f"{key}__reset", icon=":material/restart_alt:",

@@ -12,19 +12,12 @@ import plotly.graph_objects as go
 
 from lab.core import i18n
 from lab.maths.geometry import level_curve, line_through_plane
-from lab.figures import (CLASS_COLORS, FIG_HEIGHT, LEGEND_BELOW, MARGIN, PROB_SCALE,
-                         SERIES_COLORS, hline, square_axes, vline)
+from lab.figures import (CLASS_COLORS, FIG_HEIGHT, LEGEND_BELOW, MARGIN, PLAYED, PROB_SCALE,
+                         SERIES_COLORS, checks_for, hline, square_axes, template_arg, vline)
 from lab.networks.mlp import MLP, XOR_T, XOR_X, bce, forward, hidden_lines, output_grid
 
 HEATMAP_CELLS = 41  # per side: 1,681 forward passes a frame; finer grids cost the browser frames
 LOSS_POINTS = 200  # the loss curve is thinned to at most this many points
-
-
-def _checks(template: str | None) -> dict:
-    """How a figure is built: Plotly's checks on every value, but for a played frame after
-    its chunk's first (``template`` "none", see :func:`frame_figures`), which is built the same
-    without them (5x faster; ``ui.frames_player`` writes both forms alike)."""
-    return {"_validate": False} if template == "none" else {}
 
 
 def _point_traces(x, t, labels=None, checks: dict | None = None, **marker) -> list:
@@ -49,7 +42,7 @@ def loss_figure(losses: np.ndarray, converged_at: float | None = 0.05,
     if len(losses):
         xs = np.unique(np.linspace(0, len(losses) - 1, min(len(losses), LOSS_POINTS)).astype(int))
         data.append(go.Scatter(x=xs, y=losses[xs], mode="lines", name=i18n.t("fig.xor.loss"),
-                               line=dict(color="#d62728", width=2), **_checks(template)))
+                               line=dict(color="#d62728", width=2), **checks_for(template)))
     shapes = [hline(converged_at)] if converged_at else []
     # The x range doubles when the curve reaches its end rather than growing every frame, so
     # the browser re-lays the axes out only now and then while training runs.
@@ -61,7 +54,7 @@ def loss_figure(losses: np.ndarray, converged_at: float | None = 0.05,
         title=i18n.t("fig.xor.loss_title", level=converged_at) if converged_at else i18n.t("fig.xor.loss"),
         xaxis=dict(title=i18n.t("fig.xor.step"), range=[0, x_max]),
         yaxis=dict(type="log", dtick=1, range=decades(losses, converged_at)),
-        showlegend=False, shapes=shapes, **_template(template)), **_checks(template))
+        showlegend=False, shapes=shapes, **template_arg(template)), **checks_for(template))
 
 
 def decades(losses, level: float | None = None) -> list[float]:
@@ -77,14 +70,10 @@ def decades(losses, level: float | None = None) -> list[float]:
     return [low, max(low + 1, float(np.ceil(np.log10(seen.max()))))]
 
 
-def _template(name: str | None) -> dict:
-    return {} if name is None else {"template": name}
-
-
 def boundary_figure(p: MLP, heatmap: bool = True, lines: bool = True,
                     template: str | None = None) -> go.Figure:
     """The output y over the input plane, the y = 0.5 boundary and each hidden unit's line."""
-    checks = _checks(template)
+    checks = checks_for(template)
     xs, ys, z = output_grid(p, n=HEATMAP_CELLS)
     # A heat-map plus the y = 0.5 line computed here: Plotly's contour trace would draw both,
     # but is several times slower for the browser on every animation frame.
@@ -109,7 +98,7 @@ def boundary_figure(p: MLP, heatmap: bool = True, lines: bool = True,
     data += _point_traces(XOR_X, XOR_T, checks=checks)
     return go.Figure(data, dict(title=i18n.t("fig.xor.boundary_title"),
                                 height=FIG_HEIGHT, margin=MARGIN,
-                                legend=LEGEND_BELOW, **square_axes(), **_template(template)),
+                                legend=LEGEND_BELOW, **square_axes(), **template_arg(template)),
                      **checks)
 
 
@@ -147,7 +136,7 @@ def hidden_space_figure(p: MLP, three_d: bool = False, template: str | None = No
     t = XOR_T.ravel()
     labels = [f"({a:.0f},{b:.0f})" for a, b in XOR_X]
     layout = dict(title=i18n.t("fig.xor.hidden_title"), height=FIG_HEIGHT,
-                  margin=MARGIN, legend=LEGEND_BELOW, **_template(template))
+                  margin=MARGIN, legend=LEGEND_BELOW, **template_arg(template))
     if three_d and p.hidden >= 3:
         h = forward(p).h
         w2 = p.w2.ravel()
@@ -172,7 +161,7 @@ def hidden_space_figure(p: MLP, three_d: bool = False, template: str | None = No
                                zaxis=dict(title=names[2], range=[0, 1]), aspectmode="cube")
         return go.Figure(data, layout)
 
-    checks = _checks(template)
+    checks = checks_for(template)
     pts, xt, yt = hidden_projection(p)
     data = _point_traces(pts, XOR_T, labels, checks, size=18)
     if p.hidden == 2:
@@ -226,6 +215,6 @@ def frame_figures(p: MLP, losses: np.ndarray, heatmap: bool, first: bool) -> lis
     frame's): they are built with the empty template "none", which Plotly copies and
     validates far faster than its default (a third of a frame's server time), and without
     Plotly's checks (:func:`_checks`: the first frame's are checked)."""
-    bare = None if first else "none"
+    bare = None if first else PLAYED
     return [boundary_figure(p, heatmap=heatmap, template=bare),
             hidden_space_figure(p, template=bare), loss_figure(losses, template=bare)]

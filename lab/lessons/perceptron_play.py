@@ -12,6 +12,7 @@ import numpy as np
 
 from lab.core import i18n
 from lab.networks import perceptron as pc
+from lab.figures import PLAYED
 from lab.figures.perceptron import view
 from lab.lessons.playback import CHUNK_FRAMES, Frame, Playback
 
@@ -64,11 +65,11 @@ class PerceptronPlayback(Playback):
     def frames_after(self, cursor: int, n: int = CHUNK_FRAMES) -> list[Frame]:
         """A frame per ``per_frame`` updates: the status line, the two figures (presenter
         mode drops the decision figure's title; the status line says the same) and the
-        pass's table as text."""
+        pass's table as text. Frames after the first are built without Plotly's checks."""
         cursors = range(cursor + self.per_frame, self.total + self.per_frame, self.per_frame)
         frames = []
-        for at in [min(c, self.total) for c in cursors[:n]]:
-            v = view(self.run, self.gate, at)
+        for i, at in enumerate([min(c, self.total) for c in cursors[:n]]):
+            v = view(self.run, self.gate, at, None if i == 0 else PLAYED)
             table = "" if v.rows is None else (
                 i18n.t("perceptron.pass_table", p=v.pass_no) + "\n\n"
                 + v.rows.to_string(index=False, float_format="{:.3f}".format))
