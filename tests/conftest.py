@@ -100,6 +100,25 @@ def keras_imdb_prepared(shared_data, monkeypatch) -> Path:
     return datasets
 
 
+@pytest.fixture(scope="session")
+def trained_default_imdb(tmp_path_factory) -> Path:
+    """A cache folder holding the default IMDB model trained on the generated reviews (the
+    model a page on an unprepared machine trains first), trained once for the whole run: a
+    test copies the folder into a server's or a process's cache instead of training the model
+    again there. The tests of that first training itself train it (test_pages)."""
+    from lab.core.cache import MARKER
+    from lab.models import imdb_model
+
+    cache = tmp_path_factory.mktemp("default_imdb") / "cache"
+    d = imdb_model.default_inputs("generated")
+    trained = imdb_model.train(d.x_train, d.data.y_train, d.x_test, d.num_words, d.settings)
+    assert not trained.diverged
+    (cache / imdb_model.STORE.folder).mkdir(parents=True)
+    trained.save(cache / imdb_model.STORE.folder, d.key)
+    (cache / MARKER).touch()
+    return cache
+
+
 # --- A real server ------------------------------------------------------------------------------
 SERVER_START_SECONDS = 60
 TRACEBACK = "Traceback (most recent call last)"
