@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import tempfile
 import time
 
@@ -61,6 +62,17 @@ def _serve(script: str, cache_dir: str | None = None):
     env = dict(os.environ, LAB_CACHE_DIR=cache_dir or tempfile.mkdtemp(prefix="lab-bench-"))
     server = launch.start(script, env)
     return server.proc, server.url
+
+
+def _stop(proc) -> None:
+    """End a server this run started (killed if it has not ended 10 s after being asked:
+    a loaded machine)."""
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)
 
 
 def _play(page, tab: str | None):
@@ -235,8 +247,7 @@ def measure() -> dict | None:
                     except Exception as err:  # the others are still measured
                         out[name] = err
             finally:
-                proc.terminate()
-                proc.wait(10)
+                _stop(proc)
         browser.close()
     return out
 

@@ -113,6 +113,27 @@ def test_paused_the_player_is_on_the_page_with_no_frames():
     assert args["playing"] is False and json.loads(args["frames"]) == []
 
 
+def test_paused_the_first_chunk_is_computed_ahead(monkeypatch):
+    """While the page waits paused, Play's first chunk after its state is computed (once for
+    the server), so Play hands it at once."""
+    asked, ahead = [], frames_player.CHUNKS.ahead
+    monkeypatch.setattr(frames_player.CHUNKS, "ahead",
+                        lambda key, build: (asked.append(key), ahead(key, build)))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/xor.py")
+    at.query_params.update(link_params({"xor_lr": 0.05}))
+    at.run()
+    first = [k for k in asked if k.startswith("xor|") and f"|{FIRST_FRAMES}|" in k]
+    assert first, "computed while paused"
+    for _ in range(200):
+        if first[0] in frames_player.CHUNKS._done:
+            break
+        time.sleep(0.05)
+    frames, _ = frames_player.CHUNKS._done[first[0]]
+    at.button(key="xor__play").click().run()
+    assert player_args(at)["frames"] == frames, "Play hands the chunk computed ahead"
+
+
 def playing_xor() -> AppTest:
     """The XOR page at a learning rate that does not converge within a test, Play pressed."""
     at = AppTest.from_file(APP, default_timeout=60)
@@ -343,12 +364,20 @@ def _perceptron_figures():
     return perceptron, [v.decision, v.history]
 
 
-@pytest.mark.parametrize("built", [_xor_figures, _perceptron_figures], ids=["xor", "perceptron"])
+def _rnn_figures():
+    from lab.figures import PLAYED, rnn
+    t = np.linspace(0, 10, 100)
+    return rnn, [rnn.forecast_figure(t, np.sin(t), np.cos(t[60:]), 60, PLAYED),
+                 rnn.loss_curves_figure([0.5, 0.2, np.nan], [0.6, 0.3, 0.25], "MSE", PLAYED)]
+
+
+@pytest.mark.parametrize("built", [_xor_figures, _perceptron_figures, _rnn_figures],
+                         ids=["xor", "perceptron", "rnn"])
 def test_played_frames_built_without_plotlys_checks_are_written_as_checked_ones(monkeypatch,
                                                                                 built):
-    """A played XOR or perceptron frame after its chunk's first is built without Plotly's
-    checks (5x faster); the browser gets it exactly as the same frame built with them is
-    written."""
+    """A played XOR, perceptron or RNN demo frame after its chunk's first is built without
+    Plotly's checks (5x faster); the browser gets it exactly as the same frame built with them
+    is written."""
     from ui.frames_player import figure_json
 
     def written():

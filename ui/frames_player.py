@@ -5,7 +5,8 @@ A page hands :func:`play` its playback and a function that draws a state while p
 player owns the rest. It keeps the lesson's state in the session (a new start when the
 playback's ``identity`` changes, Step, Reset, a link's count replayed once and kept in the URL).
 The component (``frames_player_frontend``) is on the page from its first run, paused or not, so
-Plotly.js has loaded before Play. Play computes a small first chunk of frames after the state
+Plotly.js has loaded before Play, and the first chunk after the paused state is computed
+ahead (on a thread, once for the server). Play hands that small first chunk of frames
 (``FIRST_FRAMES``: the first frame shows at once), and each later chunk doubles, up to
 ``CHUNK_FRAMES`` (each chunk computed once, :class:`Chunks`: shared by every session at the same
 settings, named by the state's digest, the next one computed ahead). The browser plays them at
@@ -74,6 +75,9 @@ def play(key: str, lesson: Playback, draw: Callable[[object], None]):
             landed = st.session_state.get(f"{key}_landed")
             _component(key, playing=False, landed=landed and landed[0].where(landed[1]))
             draw(now)
+            if not lesson.finished(now):  # Play's first chunk, computed while the page waits
+                CHUNKS.ahead(*_chunk(key, lesson, now, FIRST_FRAMES, presenter.is_on(),
+                                     i18n.current()))
 
     _frame()
     return st.session_state[f"{key}_state"]

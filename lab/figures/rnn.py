@@ -10,7 +10,8 @@ import plotly.graph_objects as go
 
 from lab.core import i18n
 from lab.data import sequences as sq
-from lab.figures import FIG_HEIGHT, LEGEND_BELOW, MARGIN, SERIES_COLORS, vline
+from lab.figures import (FIG_HEIGHT, LEGEND_BELOW, MARGIN, SERIES_COLORS, checks_for,
+                         template_arg, vline)
 from lab.figures.xor import decades
 from lab.networks.rnn import RNN, Flow, Trace
 from lab.models.rnn_demos import SineDemo, WordsDemo
@@ -103,32 +104,38 @@ def gradient_flow_figure(flow: Flow, radius: float, activation: str) -> go.Figur
 
 
 def loss_curves_figure(train: list[float], test: list[float] | None = None,
-                       title: str | None = None) -> go.Figure:
-    title = title or i18n.t("fig.rnn.loss_per_epoch")
-    data = [go.Scatter(y=train, mode="lines", name=i18n.t("fig.rnn.training"), line=dict(color=SERIES_COLORS[0]))]
+                       title: str | None = None, template: str | None = None) -> go.Figure:
+    """``template``: a played frame's (``lab.figures.checks_for``)."""
+    title, checks = title or i18n.t("fig.rnn.loss_per_epoch"), checks_for(template)
+    data = [go.Scatter(y=train, mode="lines", name=i18n.t("fig.rnn.training"), line=dict(color=SERIES_COLORS[0]),
+                       **checks)]
     if test:
         data.append(go.Scatter(y=test, mode="lines", name=i18n.t("fig.rnn.test"),
-                               line=dict(color=SERIES_COLORS[1])))
+                               line=dict(color=SERIES_COLORS[1]), **checks))
     n = max(len(train), 1)
     return go.Figure(data, dict(title=title, height=300, margin=MARGIN, legend=LEGEND_BELOW,
                                 xaxis=dict(title=i18n.t("fig.rnn.epoch"), range=[0, 2 ** int(np.ceil(np.log2(max(n, 16))))]),
                                 yaxis=dict(type="log", title=i18n.t("fig.rnn.loss"),
-                                           range=decades(list(train) + list(test or [])))))
+                                           range=decades(list(train) + list(test or []))),
+                                **template_arg(template)), **checks)
 
 
 def forecast_figure(time: np.ndarray, truth: np.ndarray, pred_test: np.ndarray,
-                    test_start: int) -> go.Figure:
-    """The whole series, the test part's predictions over it, the split marked."""
+                    test_start: int, template: str | None = None) -> go.Figure:
+    """The whole series, the test part's predictions over it, the split marked; ``template``:
+    a played frame's (``lab.figures.checks_for``)."""
+    checks = checks_for(template)
     data = [go.Scatter(x=time, y=truth, mode="lines", name="sin(2x) + cos(x/2)",
-                       line=dict(color="#7f7f7f", width=1.5)),
+                       line=dict(color="#7f7f7f", width=1.5), **checks),
             go.Scatter(x=time[test_start:], y=pred_test, mode="lines",
                        name=i18n.t("fig.rnn.forecast_name"),
-                       line=dict(color="#d62728", width=2))]
+                       line=dict(color="#d62728", width=2), **checks)]
     return go.Figure(data, dict(title=i18n.t("fig.rnn.forecast_title"),
                                 height=FIG_HEIGHT, margin=MARGIN, legend=LEGEND_BELOW,
                                 shapes=[vline(float(time[test_start]), dash="dot")],
                                 xaxis=dict(title="x", range=[float(time[0]), float(time[-1])]),
-                                yaxis=dict(title="y", range=_halves(truth, pred_test))))
+                                yaxis=dict(title="y", range=_halves(truth, pred_test)),
+                                **template_arg(template)), **checks)
 
 
 def _halves(*series) -> list[float]:

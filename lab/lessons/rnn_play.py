@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lab.core import i18n
+from lab.figures import PLAYED
 from lab.figures.rnn import forecast_figure, loss_curves_figure, sine_status, words_status
 from lab.lessons.playback import CHUNK_FRAMES, Frame, Playback
 from lab.models.rnn_demos import SineDemo, WordsDemo
@@ -38,8 +39,9 @@ class DemoPlayback(Playback):
         return out
 
     def frames_after(self, demo, n: int = CHUNK_FRAMES) -> list[Frame]:
+        """Frames after the first are built without Plotly's checks (``lab.figures``)."""
         states = demo.trajectory(self.epochs, min(n, self.frames), CHUNK_BUDGET_S)
-        return [self.frame(state) for state in states]
+        return [self.frame(state, None if i == 0 else PLAYED) for i, state in enumerate(states)]
 
 
 @dataclass
@@ -59,10 +61,10 @@ class WordsPlayback(DemoPlayback):
     def start(self) -> WordsDemo:
         return WordsDemo(self.units, self.lr, self.seed)
 
-    def frame(self, d: WordsDemo) -> Frame:
+    def frame(self, d: WordsDemo, template: str | None = None) -> Frame:
         """The status line, the loss curve and the four words' table as text."""
         table = d.table()
-        return Frame(d, [loss_curves_figure(d.losses, title=i18n.t("rnn.bce"))],
+        return Frame(d, [loss_curves_figure(d.losses, title=i18n.t("rnn.bce"), template=template)],
                      status=words_status(d, table).replace("**", ""),
                      table=i18n.headers(table, "rnn.col").to_string(
                          index=False, float_format="{:.3f}".format))
@@ -86,8 +88,9 @@ class SinePlayback(DemoPlayback):
     def start(self) -> SineDemo:
         return SineDemo(self.time_steps, self.units, self.lr, self.seed)
 
-    def frame(self, d: SineDemo) -> Frame:
+    def frame(self, d: SineDemo, template: str | None = None) -> Frame:
         """The status line, the forecast and the loss curves."""
-        return Frame(d, [forecast_figure(*d.forecast()),
-                         loss_curves_figure(d.train_losses, d.test_losses, i18n.t("rnn.mse"))],
+        return Frame(d, [forecast_figure(*d.forecast(), template=template),
+                         loss_curves_figure(d.train_losses, d.test_losses, i18n.t("rnn.mse"),
+                                            template)],
                      status=sine_status(d).replace("**", ""))
