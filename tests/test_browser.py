@@ -33,12 +33,18 @@ CHART_DRAWN = """() => document.querySelector('.main-svg') !== null ||
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
+def server_folder(tmp_path_factory):
+    """The server's folder: its cache, Keras home and log (``serve_app``)."""
+    return tmp_path_factory.mktemp("server")
+
+
+@pytest.fixture(scope="module")
+def app_url(server_folder):
     if CHROMIUM is None:
         if os.environ.get("CI"):
             pytest.fail("Debian's chromium is not installed: .ci/run must install it")
         pytest.skip("chromium is not installed (apt-get install chromium)")
-    with serve_app(tmp_path_factory.mktemp("server")) as url:
+    with serve_app(server_folder) as url:
         yield url
 
 
@@ -74,7 +80,13 @@ HANGUL_DRAWN = """() => {
 STREAMLIT_PROBES = re.compile(r"/[a-z_]+/_stcore/(health|host-config)$")
 
 
-def _open(browser, url, console):
+# The app's script has finished its run (the attribute Streamlit's own browser tests wait on).
+RUN_ENDED = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def _open(browser, url, console, until_run_ends: bool = False):
+    """A new tab on ``url``, its console errors and failed requests put in ``console``, once
+    its title is drawn and then 1.5 s later, or (``until_run_ends``) once the run has ended."""
     page = browser.new_page(viewport={"width": 1400, "height": 1600})
     page.on("console", lambda m: console.append(m.text) if m.type == "error" and
             not m.text.startswith("Failed to load resource") else None)
@@ -84,7 +96,10 @@ def _open(browser, url, console):
     page.on("requestfailed", lambda r: console.append(f"{r.failure} {r.url}"))
     page.goto(url)
     page.wait_for_selector("h1", timeout=60_000)
-    page.wait_for_timeout(1500)
+    if until_run_ends:
+        page.wait_for_selector(RUN_ENDED, state="attached", timeout=60_000)
+    else:
+        page.wait_for_timeout(1500)
     return page
 
 
@@ -100,14 +115,19 @@ def _check(page, title, shots, name, lang="en"):
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
-def test_every_page_in_a_real_browser(app_url, browser, lang):
+def test_every_page_in_a_real_browser(app_url, browser, lang, server_folder,
+                                      trained_default_imdb):
+    """Every page and the home page draw, in both languages, with no error. The IMDB page
+    opens on the run's default model, put into the server's cache as if trained there before
+    (the page's first training is test_pages' and test_concurrency's)."""
+    shutil.copytree(trained_default_imdb, server_folder / "cache", dirs_exist_ok=True)
     shots = SCREENSHOTS / lang
     shots.mkdir(parents=True, exist_ok=True)
     query = "" if lang == "en" else "?lang=" + i18n.languages()[lang]
     for lesson in LESSONS:
         console: list[str] = []
-        page = _open(browser, f"{app_url}/{lesson.url_path}{query}", console)
-        want = CHARTS[lesson.url_path]  # IMDB trains its first model before its charts
+        page = _open(browser, f"{app_url}/{lesson.url_path}{query}", console, until_run_ends=True)
+        want = CHARTS[lesson.url_path]
         page.wait_for_function(f"() => ({COUNT_CHARTS})() >= {want}", timeout=180_000)
         _check(page, i18n.t(f"lesson.{lesson.url_path}.title", lang), shots,
                f"{lang}_{lesson.url_path}", lang)
@@ -118,7 +138,7 @@ def test_every_page_in_a_real_browser(app_url, browser, lang):
         assert not console, (lesson.url_path, console[:3])
         page.close()
     console = []
-    page = _open(browser, f"{app_url}/{query}", console)
+    page = _open(browser, f"{app_url}/{query}", console, until_run_ends=True)
     _check(page, i18n.t("home.title", lang), shots, f"{lang}_home", lang)
     page.close()
     print(f"screenshots in {shots}")
