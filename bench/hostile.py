@@ -21,6 +21,7 @@ asserted.
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import tempfile
 import time
@@ -79,6 +80,7 @@ async def bench_hostile() -> None:
         async with Session(url) as a, Session(url) as b:
             for s in (a, b):  # the default forecast: trained by the first, shared
                 await until_forecast(s, await s.open("stock", timeout=TIMEOUT_S))
+            load = os.getloadavg()[0]
             idle = (await move(b, "sk_window", IDLE_WINDOW))[1]
             before = saved_windows(cache)
             hostile_task = asyncio.create_task(storm(a))
@@ -96,7 +98,7 @@ async def bench_hostile() -> None:
                 f"ratio {wait / idle:.2f}",
                 f"aim 1.5; trainings saved meanwhile: {len(saved)}, windows {saved} (B's "
                 f"{HOSTILE_WINDOW} and A's last {STORM[-1]}); "
-                f"{a_last}")
+                f"{a_last}; load average {load:.1f} before")
     finally:
         proc.terminate()
 

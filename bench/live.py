@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import tempfile
@@ -246,18 +247,48 @@ async def bench_alone() -> None:
     proc, url = _serve("app.py", cache)
     try:
         async with Session(url) as s:
+            load = os.getloadavg()[0]
             first_progress, first = await until_forecast(
                 s, await s.open("stock", timeout=TIMEOUT_S))
             progress, window = await move(s, "sk_window", ALONE_WINDOW)
             back = (await move(s, "sk_window", 7))[1]
             row("stock page, first visit, empty cache -> trained forecast (one session alone)",
                 f"{first:.2f} s", f"move back to a trained window {back:.2f} s",
-                f"{first / back:.1f}x", f"aim 2 s; first progress {first_progress:.2f} s")
+                f"{first / back:.1f}x", f"aim 2 s; first progress {first_progress:.2f} s; load average {load:.1f} before")
             row(f"window {ALONE_WINDOW} alone -> trained forecast", f"{window:.2f} s",
                 f"move back to a trained window {back:.2f} s", f"{window / back:.1f}x",
-                f"aim 2 s; first progress {progress:.2f} s")
+                f"aim 2 s; first progress {progress:.2f} s; load average {load:.1f} before")
     finally:
         proc.terminate()
+
+
+def _stat(pid: int) -> tuple[int, float, float]:
+    """(parent, CPU seconds of its own, CPU seconds of its children it has reaped) of ``pid``."""
+    import os
+
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    return (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick,
+            (int(fields[13]) + int(fields[14])) / tick)
+
+
+def cpu_seconds(server: int) -> tuple[float, float]:
+    """(the server's own CPU seconds, its descendants': the fork server, the training workers
+    and children, counting the children that ended) so far (Linux's /proc; zeros elsewhere)."""
+    stats = {}
+    for d in Path("/proc").iterdir():
+        try:
+            stats[int(d.name)] = _stat(int(d.name))
+        except (ValueError, OSError, IndexError):
+            continue
+    if server not in stats:
+        return 0.0, 0.0
+    tree, grew = {server}, True
+    while grew:
+        new = {pid for pid, (parent, _, _) in stats.items() if parent in tree} - tree
+        tree |= new
+        grew = bool(new)
+    return stats[server][1], sum(stats[p][1] + stats[p][2] for p in tree - {server})
 
 
 EXPLORERS = 30
@@ -277,10 +308,12 @@ async def bench_explore() -> None:
             await until_forecast(s, await s.open("stock", timeout=TIMEOUT_S))
         alone_progress, alone = await move(sessions[0], "sk_window", EXPLORE_ALONE)
         before = saved_models(cache)
+        cpu0, load = cpu_seconds(proc.pid), os.getloadavg()[0]
         t0 = time.perf_counter()
         waits = await asyncio.gather(*(move(s, "sk_window", w, EXPLORE_TIMEOUT_S)
                                        for s, w in zip(sessions, EXPLORE_WINDOWS)))
         everyone = time.perf_counter() - t0
+        server_cpu, train_cpu = (b - a for a, b in zip(cpu0, cpu_seconds(proc.pid)))
         progress, done = [p for p, _ in waits], [d for _, d in waits]
         med = statistics.median(done)
         row(f"explore: {EXPLORERS} sessions move the window to {EXPLORERS} distinct new windows "
@@ -290,7 +323,9 @@ async def bench_explore() -> None:
             f"{alone:.2f} s, first progress {alone_progress:.2f} s", f"{med / alone:.1f}x median",
             f"aims: median 4 s, slowest 10 s, first own progress 1 s; p90 {pct(done, 90):.2f} s; "
             f"first own progress median {statistics.median(progress):.2f} s; trainings saved: "
-            f"{saved_models(cache) - before}; all {EXPLORERS} done after {everyone:.1f} s")
+            f"{saved_models(cache) - before}; all {EXPLORERS} done after {everyone:.1f} s; CPU "
+            f"meanwhile: server {server_cpu:.1f} s, trainings {train_cpu:.1f} s; load average "
+            f"{load:.1f} before")
         for s in sessions:
             await s.__aexit__()
     finally:
