@@ -157,3 +157,28 @@ def test_another_processs_change_wakes_this_one_through_redis(redis_url, monkeyp
                    env=dict(os.environ, LAB_REDIS_URL=redis_url))
     assert lab_room.changes(seen, 10) > seen  # woken, not timed out
     assert rooms.get(code).view.values == {"sk_window": 41}
+
+
+def test_pushed_pages_run_two_at_a_time_and_a_run_that_ends_passes_its_turn(monkeypatch):
+    """Thirty followers' runs at once share one core's Python and each ends late; in turns the
+    first are drawn soonest. A run not heard to end gives its turn up after TURN_SECONDS."""
+    live = {sid: _Session("hash-gates") for sid in "abcd"}
+    monkeypatch.setattr(push, "_session", lambda sid: live.get(sid))
+    monkeypatch.setattr(push, "_manager", lambda: _Manager(live))
+    rooms = lab_room.rooms()
+    code = rooms.open().code
+    try:
+        _watch(rooms, code, [(sid, "follow") for sid in live])
+        rooms.publish(code, lab_room.View("gates", {"gi_t": 3}))
+        assert _reruns(live, {"a": 1, "b": 1, "c": 0, "d": 0}) == {"a": 1, "b": 1, "c": 0, "d": 0}
+        time.sleep(0.2)
+        assert sum(len(s.asked) for s in live.values()) == push.AT_ONCE == 2
+        push.ran("a")  # a's page has run: c's turn
+        assert _reruns(live, {"a": 1, "b": 1, "c": 1, "d": 0}) == {"a": 1, "b": 1, "c": 1, "d": 0}
+        # b and c never say they ended: d's turn comes once theirs have run out
+        assert _reruns(live, {"a": 1, "b": 1, "c": 1, "d": 1}, push.TURN_SECONDS + 3) \
+            == {"a": 1, "b": 1, "c": 1, "d": 1}
+    finally:
+        for sid in live:
+            push.ran(sid)
+            push.forget(sid)

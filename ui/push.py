@@ -6,7 +6,8 @@ follower up to a poll behind. Here one watcher per process (a daemon thread, sta
 first student) keeps this process's students: Streamlit session id -> room, mode (follow or
 explore) and what its page last showed (``lab.classroom.room.on_screen``). It wakes on every
 room change (``lab.classroom.room.changes``: this process's at once, another process's through
-Redis pub/sub) and reruns the pages whose room no longer matches what they show. Every
+Redis pub/sub) and reruns the pages whose room no longer matches what they show, two at a time
+(:func:`_take_turns`; a page's run ends with :func:`ran`). Every
 :data:`BEAT_SECONDS` it also marks its connected students in the room (the lecturer's counts)
 and forgets the sessions Streamlit has ended.
 
@@ -31,6 +32,8 @@ from lab.classroom import room as lab_room
 
 BEAT_SECONDS = 5.0  # a student's sign of life for the counts (lab.classroom.room.MEMBER_SECONDS)
 RETRY_SECONDS = 1.0  # after the room's store failed (Redis gone mid-class), look again
+AT_ONCE = 2  # pushed runs under way at a time in this process (see _take_turns)
+TURN_SECONDS = 1.0  # a pushed run not heard to end by then gives its turn to the next
 
 
 @dataclass
@@ -45,6 +48,9 @@ class Watched:
 _lock = threading.Lock()
 _watched: dict[str, Watched] = {}  # session id -> what its page shows
 _watcher: threading.Thread | None = None
+_turns = threading.Condition()
+_waiting: dict[str, tuple] = {}  # session id -> its rerun's arguments, in the order asked
+_running: dict[str, float] = {}  # session id -> when its turn ends at the latest
 reruns = 0  # the reruns asked for in this process (tests, the benchmark's log)
 
 
@@ -98,12 +104,20 @@ def watched(code: str) -> dict[str, str]:
         return {sid: w.mode for sid, w in _watched.items() if w.code == code}
 
 
+def ran(session_id: str) -> None:
+    """The session's run has ended (``ui.room``): its turn goes to the next page waiting."""
+    with _turns:
+        if _running.pop(session_id, None) is not None:
+            _turns.notify_all()
+
+
 def _start() -> None:
     global _watcher
     with _lock:
         if _watcher is None or not _watcher.is_alive():
             _watcher = threading.Thread(target=_watch, name="lab-room-push", daemon=True)
             _watcher.start()
+            threading.Thread(target=_take_turns, name="lab-room-turns", daemon=True).start()
 
 
 def _watch() -> None:
@@ -140,7 +154,37 @@ def _push() -> None:
                     w.shown = now  # asked for; the run records what it really shows
                     switch = w.mode == "follow" and room is not None and room.view.version \
                         and room.view.page != w.url_path
-                    _rerun(session, w.page, room.view.page if switch else None)
+                    _queue(session_id, session, w.page, room.view.page if switch else None)
+
+
+def _queue(session_id: str, *rerun) -> None:
+    """A rerun for the session: at once if its turn is under way, else when a turn is free."""
+    with _turns:
+        if session_id in _running:
+            _running[session_id] = time.monotonic() + TURN_SECONDS
+            _rerun(*rerun)
+        else:
+            _waiting[session_id] = rerun
+            _turns.notify_all()
+
+
+def _take_turns() -> None:
+    """Run the waiting pages :data:`AT_ONCE` at a time: a process's Python runs on one core,
+    and each page run hands it to the server's loop for every message it sends, so thirty at
+    once spend more of it handing over than running (the first page would also be last to
+    end); in turns the first followers are drawn soonest, and the lecturer's next run waits
+    for two runs, not thirty."""
+    with _turns:
+        while True:
+            now = time.monotonic()
+            for session_id, end in list(_running.items()):
+                if end <= now:
+                    del _running[session_id]
+            while _waiting and len(_running) < AT_ONCE:
+                session_id = next(iter(_waiting))
+                _running[session_id] = now + TURN_SECONDS
+                _rerun(*_waiting.pop(session_id))
+            _turns.wait(min(_running.values()) - now if _running else None)
 
 
 def _rerun(session, page: str, switch: str | None = None) -> None:

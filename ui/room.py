@@ -208,12 +208,14 @@ def _script(url_path: str) -> str:
 @contextmanager
 def publishing(url_path: str):
     """Around the page: a lecturer's page that ends its run early (``st.stop``: a training not
-    pressed yet) tells the followers of the view ``before`` kept (``after`` does for the
-    others). Nothing of Streamlit can be read once a run stops, so the room is taken now."""
-    me, rooms = _me(), _rooms()
+    pressed yet) tells the followers of the view ``before`` kept, and a student's gives its turn
+    to the next pushed page (``after`` does both for the others). Nothing of Streamlit can be
+    read once a run stops, so the room and the session are taken now."""
+    me, rooms, member = _me(), _rooms(), _member()
     try:
         yield
     except StopException:
+        push.ran(member)
         if me and me["role"] == "lecturer" and rooms is not None:
             try:
                 rooms.signal(me["code"])
@@ -234,6 +236,7 @@ def after(url_path: str) -> None:
         table = controls.REGISTRY.get(url_path)
         me["seen"] = _values(table) if table else {}
         _safely(rooms.seen, me["code"], _member(), me["mode"])
+        push.ran(_member())  # the next pushed page may run
 
 
 def _publish(url_path: str, tell: bool = True) -> None:
