@@ -112,6 +112,22 @@ def test_the_lecturers_training_goes_first_in_the_pool(store, workers):
     assert all(j.wait(60) and j.result.value == 10.0 for j in students)
 
 
+@pytest.mark.parametrize("workers", [1], indirect=True)
+def test_a_training_the_lecturer_comes_to_watch_goes_first_from_then_on(store, workers):
+    """A student's training that the lecturer starts to watch mid-way passes one with less work
+    left: the worker hears of its new tier while both train."""
+    short = store.request("short", task(10, cost=1.0), 10)
+    short.seen(Who("student0"))
+    long = store.request("long", task(10, cost=9.0), 10)
+    long.seen(Who("student1"))
+    assert watch([short, long], lambda ended: long.snapshot().epoch and short.snapshot().epoch)
+    assert short.state != DONE
+    long.seen(Who("lecturer", LECTURER))
+    assert long.wait(60) and long.state == DONE
+    assert short.state != DONE, "the lecturer's training ended first"
+    assert short.wait(60) and short.result.value == 10.0
+
+
 def test_cancel_reaches_a_pooled_training(store, workers, tmp_path):
     job = store.request("k", task(200), 200)
     watch([job], lambda ended: job.snapshot().batch > 0)

@@ -305,7 +305,7 @@ class Pool:
         handles = self._live()
         with self._lock:
             return min(handles, key=lambda h: (not h.ready.is_set(),
-                                               sum(p.left() for p in h.pending.values())))
+                                               sum(p.left() for p in list(h.pending.values()))))
 
     def run(self, fn, args, cost: float, job: Job, tier, stop):
         """``fn(*args, job)`` in a worker; blocks until it ends. ``tier()``: the job's tier now;
