@@ -204,7 +204,10 @@ def _rerun(session, page: str, switch: str | None = None) -> None:
         session.request_rerun(state)
 
     reruns += 1
-    session._event_loop.call_soon_threadsafe(now)
+    try:
+        session._event_loop.call_soon_threadsafe(now)
+    except RuntimeError:  # its loop has closed: the session has ended (the beat forgets it)
+        pass
 
 
 def _beat() -> None:
