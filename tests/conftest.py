@@ -43,8 +43,7 @@ os.environ["HOME"] = str(_RUN_HOME / "home")
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
 
-@pytest.fixture
-def shared_data() -> Path:
+def shared_data_folder() -> Path:
     """The reference data; in CI (``CI`` set) its absence fails the test instead of skipping
     it, so a missing folder cannot hide a proof."""
     if not SHARED_DATA.is_dir():
@@ -52,6 +51,12 @@ def shared_data() -> Path:
             pytest.fail("../shared/data is missing: CI must have it beside the project")
         pytest.skip("../shared/data is not present on this machine")
     return SHARED_DATA
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """The reference data folder (``shared_data_folder``)."""
+    return shared_data_folder()
 
 
 @pytest.fixture(autouse=True)
@@ -72,11 +77,17 @@ def _hermetic(tmp_path_factory, monkeypatch):
 
 @pytest.fixture
 def keras_imdb_prepared(shared_data, monkeypatch) -> Path:
-    """This test's Keras home as ``lab.prepare`` leaves it: ``datasets/imdb.npz`` and the word
-    index. The word index is the real file (Keras checks its hash and reads it). ``imdb.npz``
-    stands for Keras's 17 MB download, whose hash the reference subset cannot match, so Keras's
-    loader is substituted: it reads ``imdb_keras_subset_num500.npz`` (5,000 / 1,000 reviews)
-    and caps the vocabulary as Keras does. Yields the datasets folder."""
+    """This test's Keras home as ``lab.prepare`` leaves it (``keras_reads_the_subset``)."""
+    return keras_reads_the_subset(shared_data, monkeypatch)
+
+
+def keras_reads_the_subset(shared_data: Path, monkeypatch) -> Path:
+    """The Keras home ``$KERAS_HOME`` as ``lab.prepare`` leaves it: ``datasets/imdb.npz`` and
+    the word index. The word index is the real file (Keras checks its hash and reads it).
+    ``imdb.npz`` stands for Keras's 17 MB download, whose hash the reference subset cannot
+    match, so Keras's loader is substituted (by ``monkeypatch``): it reads
+    ``imdb_keras_subset_num500.npz`` (5,000 / 1,000 reviews) and caps the vocabulary as Keras
+    does. Returns the datasets folder."""
     import json
     import shutil
 
@@ -117,6 +128,37 @@ def trained_default_imdb(tmp_path_factory) -> Path:
     trained.save(cache / imdb_model.STORE.folder, d.key)
     (cache / MARKER).touch()
     return cache
+
+
+@pytest.fixture(scope="session")
+def prepared_cache(tmp_path_factory) -> Path:
+    """The cache folder ``python -m lab.prepare`` leaves (every step, Keras's reviews simulated
+    from the reference subset; short trainings), prepared once for the run in a home of its
+    own: each test of a prepared machine copies it (test_classroom's ``prepared_offline``)."""
+    import dataclasses
+
+    from lab.data import imdb
+    from lab.models import imdb_model, stock_model
+    from lab import prepare
+
+    shared, home = shared_data_folder(), tmp_path_factory.mktemp("prepared")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LAB_CACHE_DIR", str(home / "cache"))
+        mp.setenv("KERAS_HOME", str(home / "keras"))
+        mp.setattr(imdb, "KERAS_FILE", home / "keras" / "datasets" / "imdb.npz")
+        keras_config = sys.modules.get("keras.src.backend.config")  # as _hermetic does
+        if keras_config is not None:
+            mp.setattr(keras_config, "_KERAS_DIR", str(home / "keras"))
+        keras_reads_the_subset(shared, mp)
+        for module, settings_at in ((imdb_model, 4), (stock_model, 1)):
+            def one_epoch(*args, _fit=module.train, _at=settings_at, **kwargs):
+                args = list(args)
+                args[_at] = dataclasses.replace(args[_at], epochs=1)
+                return _fit(*args, **kwargs)
+            mp.setattr(module, "train", one_epoch)
+        results = prepare.prepare(prepare.STEPS)
+    assert [ok for _, ok, _, _ in results] == [True] * len(prepare.STEPS), results
+    return home / "cache"
 
 
 # --- A real server ------------------------------------------------------------------------------

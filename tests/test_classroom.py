@@ -2,8 +2,9 @@
 after ``python -m lab.prepare``."""
 
 import ast
-import dataclasses
+import os
 import re
+import shutil
 import socket
 
 import pytest
@@ -202,20 +203,13 @@ def test_presenter_mode_enlarges_figures():
 
 # --- Offline after preparation ----------------------------------------------------------------
 @pytest.fixture
-def prepared_offline(keras_imdb_prepared, monkeypatch):
-    """A machine after ``python -m lab.prepare`` (every step, Keras's reviews simulated from the
-    reference subset; short trainings), then no network at all and no training allowed."""
+def prepared_offline(prepared_cache, keras_imdb_prepared, monkeypatch):
+    """A machine after ``python -m lab.prepare`` (the run's ``prepared_cache`` in this test's
+    cache folder, Keras's reviews in its Keras home), then no network at all and no training
+    allowed."""
     from lab.models import imdb_model, stock_model
-    from lab import prepare
 
-    for module, settings_at in ((imdb_model, 4), (stock_model, 1)):
-        def one_epoch(*args, _fit=module.train, _at=settings_at, **kwargs):
-            args = list(args)
-            args[_at] = dataclasses.replace(args[_at], epochs=1)
-            return _fit(*args, **kwargs)
-        monkeypatch.setattr(module, "train", one_epoch)
-    results = prepare.prepare(prepare.STEPS)
-    assert [ok for _, ok, _, _ in results] == [True] * len(prepare.STEPS), results
+    shutil.copytree(prepared_cache, os.environ["LAB_CACHE_DIR"], dirs_exist_ok=True)
 
     def refuse(*args, **kwargs):
         raise AssertionError("a page tried to train after lab.prepare")
