@@ -101,15 +101,16 @@ def test_the_shortest_training_left_goes_first(store, workers):
 
 @pytest.mark.parametrize("workers", [1], indirect=True)
 def test_the_lecturers_training_goes_first_in_the_pool(store, workers):
-    students = [store.request(f"s{i}", task(10, cost=1.0), 10) for i in range(3)]
+    students = [store.request(f"s{i}", task(30, cost=1.0), 30) for i in range(3)]
     for i, job in enumerate(students):
         job.seen(Who(f"student{i}"))
-    assert watch(students, lambda ended: all(j.snapshot().epoch for j in students))
+    assert watch(students, lambda ended: all(j.snapshot().batch or j.snapshot().epoch
+                                             for j in students))  # each one has begun
     lecturer = store.request("lecturer", task(10, cost=50.0), 10)  # the longest, yet first
     lecturer.seen(Who("lecturer", LECTURER))
     assert lecturer.wait(60) and lecturer.state == DONE
     assert all(j.state != DONE for j in students), [j.state for j in students]
-    assert all(j.wait(60) and j.result.value == 10.0 for j in students)
+    assert all(j.wait(60) and j.result.value == 30.0 for j in students)
 
 
 @pytest.mark.parametrize("workers", [1], indirect=True)

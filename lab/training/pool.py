@@ -12,13 +12,13 @@ holder passes it to the training whose turn it is:
 
 1. a lower ``tier`` first (the lecturer's jobs, then the sessions', then a prepared grid's: the
    server sends a job's tier with it and again whenever it changes);
-2. within a tier, a training that has not finished its first epoch yet first (so every session
-   sees its own loss curve start within a few epochs of its move); one that has never had the
-   baton even takes it at the holder's next batch once the holder has had ``FIRST_SLICE_S``
-   (so thirty moves at once all show their own training moving within a second);
+2. within a tier, a training that has never had the baton first: it takes it at the holder's
+   next batch once the holder has had ``FIRST_SLICE_S`` (so thirty moves at once all show their
+   own training moving within a second);
 3. then the one with the least estimated work left (``Task.cost`` x the share of its epochs not
    trained yet), so trainings finish one after another, shortest first, instead of all at the
-   end; ties by arrival.
+   end; ties by arrival. (Not a whole first epoch for every new one first: a student racing a
+   slider would hold the others up with the first epochs of trainings it has already left.)
 
 A training that waits for the baton keeps its model where it is (its thread, blocked at its
 epoch's end) and goes on from there. The server learns of a job's batches, epochs, pauses and
@@ -45,7 +45,7 @@ CHECK_S = 0.25  # how often a job's server thread looks at its tier and at who w
 FIRST_SLICE_S = 0.02  # a training gives way to one that never had the baton after this long
 
 
-# --- Inside a worker process ----------------------------------------------------------------------
+# --- Inside a worker process ----------------------------------------------------------------
 class _Training:
     """One training in a worker: what the baton needs to choose, and the trainer's ``Job``."""
 
@@ -57,7 +57,7 @@ class _Training:
 
     def rank(self) -> tuple:
         left = self.cost * max(0.0, 1.0 - self.epoch / max(self.epochs, 1))
-        return self.tier, self.epoch > 0, self.began, left, self.seq
+        return self.tier, self.began, left, self.seq
 
     # the trainer's side (the ``Job`` interface a trainer uses)
     def on_batch(self, epoch: int, batch: int, batches: int) -> None:
@@ -200,7 +200,7 @@ def _worker_main(conn) -> None:
     _Worker(conn).serve()
 
 
-# --- In the server ----------------------------------------------------------------------------------
+# --- In the server --------------------------------------------------------------------------
 class _Pending:
     """A job the server sent to a worker: its ``Job``, and its outcome once the worker says."""
 

@@ -53,8 +53,8 @@ every training until the fork server is up (``warm_up``, started by ``app.py``).
 
 A ``Task`` that may ``share`` (the stock page's NumPy forecaster) skips the queue above: it goes
 at once to ``lab.training.pool``, a few long-lived worker processes that each hold many
-trainings and give their turns themselves, epoch by epoch (the lecturer's first, every
-session's first epoch early, then the shortest left), so a room that explores sees every
+trainings and give their turns themselves (the lecturer's first, a moment for every new one
+so its session sees it move, then the shortest left), so a room that explores sees every
 student's own training move at once and no hand-over waits on the server's interpreter. The
 rules above hold there too: one job per session and place, a job no one waits for is dropped
 (``_stop_pooled``), one training per key.
