@@ -7,11 +7,7 @@ import re
 import pytest
 
 from lab.core import i18n
-from tests.test_browser import app_url, browser  # noqa: F401 (the module's server and browser)
-try:  # the fixture test_browser's app_url takes its server's folder from, where it has one
-    from tests.test_browser import server_folder  # noqa: F401
-except ImportError:
-    pass
+from tests.test_browser import app_url, browser, server_folder  # noqa: F401 (the module's server)
 
 pytestmark = pytest.mark.browser
 PLAYER = 'iframe[src*="frames_player"]'

@@ -12,7 +12,7 @@ import pytest
 
 from lab.core import i18n
 from lab.questions import by_id
-from tests.test_browser import SCREENSHOTS, app_url, browser  # noqa: F401 (fixtures)
+from tests.test_browser import SCREENSHOTS, app_url, browser, server_folder  # noqa: F401 (fixtures)
 from tests.test_questions import defaults
 from tests.test_room_browser import DESKTOP, KEY, room_url  # noqa: F401 (a fixture)
 
