@@ -323,8 +323,10 @@ def _moving(frames: list) -> float:
 
 @pytest.mark.parametrize("lesson", [
     XorPlayback(preset=False, hidden=2, seed=0, lr=0.5, steps_per_frame=1, heatmap=True),
+    XorPlayback(preset=False, hidden=3, seed=0, lr=0.5, steps_per_frame=1, heatmap=True),
     PerceptronPlayback(gate="XOR", eta=0.1, passes=200, init="zeros", seed=0, per_frame=1),
-    rnn_play.WordsPlayback(units=8, lr=0.001, seed=0)], ids=["xor", "perceptron", "words"])
+    rnn_play.WordsPlayback(units=8, lr=0.001, seed=0)],
+    ids=["xor", "xor-3-hidden", "perceptron", "words"])
 def test_played_figures_set_every_axis_range_and_keep_their_layout(lesson):
     """Every axis of a played figure has its range (the browser need not redo an autorange,
     index.html's moving frames), and nearly every frame keeps the layout of the one before."""
@@ -338,7 +340,8 @@ def test_played_figures_set_every_axis_range_and_keep_their_layout(lesson):
 
 def test_fixed_ranges_hold_what_the_figures_draw():
     """The ranges that stand still while a run plays still hold all of its data: the XOR
-    loss in whole decades, the perceptron's every weight, the sine forecast's every value."""
+    loss in whole decades, the perceptron's every weight, the sine forecast's every value,
+    the hidden space's points (powers of two) for every hidden size but 2 (the unit square)."""
     losses = np.geomspace(0.7, 0.003, 500)
     low, high = loss_figure(losses).layout.yaxis.range
     assert low <= np.log10(losses.min()) and high >= np.log10(losses.max()) and high > low
@@ -350,6 +353,14 @@ def test_fixed_ranges_hold_what_the_figures_draw():
     t = np.linspace(0, 10, 100)
     low, high = forecast_figure(t, np.sin(t), 3 * np.cos(t[60:]), 60).layout.yaxis.range
     assert low <= -3 and high >= 3
+    from lab.figures.xor import hidden_projection, hidden_space_figure
+    from lab.networks import mlp
+    for hidden, steps in ((1, 0), (3, 0), (3, 3000), (5, 3000)):
+        p = mlp.init_params(hidden, 0)
+        mlp.train(p, 0.5, steps)
+        fig, pts = hidden_space_figure(p), hidden_projection(p)[0]
+        for axis, values in ((fig.layout.xaxis, pts[:, 0]), (fig.layout.yaxis, pts[:, 1])):
+            assert axis.range[0] < values.min() and values.max() < axis.range[1], (hidden, steps)
 
 
 def _xor_figures():

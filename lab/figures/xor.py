@@ -173,10 +173,21 @@ def hidden_space_figure(p: MLP, three_d: bool = False, template: str | None = No
                                    line=dict(color="black", width=3), **checks))
         layout.update(square_axes(-0.05, 1.05, "h1", "h2"))
     else:
-        span = max(1.0, float(np.abs(pts[:, 0]).max()) * 1.15)
-        layout.update(xaxis=dict(title=xt, range=[-span, span]),
-                      yaxis=dict(title=yt, visible=bool(yt)), shapes=[vline(0.0)])
+        # Both ranges in powers of two around 0 (the spread is centred): they stand still while
+        # a run plays, so the player moves the points alone (a range fitted to every frame
+        # had the browser draw the whole chart again each frame).
+        x_span, y_span = (_power_of_two(float(np.abs(v).max()) * 1.15, least)
+                          for v, least in ((pts[:, 0], 1.0), (pts[:, 1], 0.25)))
+        layout.update(xaxis=dict(title=xt, range=[-x_span, x_span]),
+                      yaxis=dict(title=yt, visible=bool(yt), range=[-y_span, y_span]),
+                      shapes=[vline(0.0)])
     return go.Figure(data, layout, **checks)
+
+
+def _power_of_two(value: float, least: float) -> float:
+    """The smallest power of two at or above ``value`` and ``least`` (``value`` finite)."""
+    value = value if np.isfinite(value) else least
+    return float(2.0 ** np.ceil(np.log2(max(least, value))))
 
 
 # --- Frames played in the browser ---------------------------------------------------------------
