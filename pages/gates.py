@@ -2,12 +2,11 @@
 
 import streamlit as st
 
-from lab.core.i18n import headers, t
+from lab.core.i18n import current, headers, t
 from lab.figures import gates as figures
-from lab.figures.gates import gate_heatmaps, memory_experiment_figure, memory_lane_figure
+from lab.figures.gates import memory_experiment_figure
 from lab.maths import kinds
 from lab.models import memory
-from lab.networks import cells
 from lab.training import budget
 from ui.asked import asked
 from ui.charts import chart
@@ -55,25 +54,35 @@ def inspected(kind: str, source: str) -> figures.Inspected | None:
         return None
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def inspector_view(key: str, lang: str, _found: figures.Inspected, f_shift: float,
+                   i_shift: float, step: int, unit: int) -> figures.InspectorView:
+    """The inspector's view of the input named ``key`` (``figures.view_key``), built once for
+    the room: every follower of a lecturer's move shows this same, never-changed view."""
+    return figures.inspector_view(_found, f_shift, i_shift, step, unit)
+
+
 def inspector(kind: str, found: figures.Inspected, f_shift: float, i_shift: float) -> None:
     """The gates over time as heat-maps, one unit's memory lane and its equations at a step."""
-    x, cell, labels = found.x, found.cell, found.labels
-    trace = cells.run(cell, x, forget_bias_shift=f_shift, input_bias_shift=i_shift)
-    if found.head is not None:
-        st.markdown(t("gates.model_output", p=cells.dense_sigmoid(trace, *found.head)))
-    s1, s2 = st.columns(2)
-    t_sel = C.draw("gi_t", s1, hi=x.shape[1]) if x.shape[1] > 1 else 1
-    unit = C.draw("gi_unit", s2, hi=cell.units - 1) if cell.units > 1 else 0
-    chart(gate_heatmaps(trace, labels, mark=(t_sel, unit)), key="gi_heat")
+    output, (s1, s2) = st.container(), st.columns(2)  # the model's output above the sliders
+    steps, units = found.x.shape[1], found.cell.units
+    t_sel = C.draw("gi_t", s1, hi=steps) if steps > 1 else 1
+    unit = C.draw("gi_unit", s2, hi=units - 1) if units > 1 else 0
+    view = inspector_view(figures.view_key(found), current(), found, f_shift, i_shift, t_sel,
+                          unit)
+    if view.output is not None:
+        output.markdown(t("gates.model_output", p=view.output))
+    chart(view.heatmaps, key="gi_heat")
     left, right = st.columns([1.3, 1])
-    chart(memory_lane_figure(trace, unit, labels), key="gi_lane", where=left)
-    right.markdown(t("gates.step_unit", t=t_sel, label=md(repr(labels[t_sel - 1])), unit=unit))
-    right.code("\n".join(cells.equations_at(cell, trace, x, t_sel, unit)), language=None)
+    chart(view.lane, key="gi_lane", where=left)
+    right.markdown(t("gates.step_unit", t=t_sel, label=md(repr(found.labels[t_sel - 1])),
+                     unit=unit))
+    right.code(view.equations, language=None)
     if kind == "SimpleRNN":
         right.caption(t("gates.no_gates"))
     elif kind == "GRU":
         right.caption(t("gates.gru_candidate", **kinds.gru_note_fields()))
-    st.download_button(t("gates.download"), figures.values_csv(trace, labels).encode(),
+    st.download_button(t("gates.download"), view.csv,
                        f"gates_{kind}.csv", "text/csv", key="gi_download")
 
 
@@ -128,7 +137,7 @@ with tab_params:
     c1, c2 = st.columns(2)
     d, n = C.draw("gp_d", c1), C.draw("gp_n", c2)
     counts = figures.params_table(d, n)
-    st.table(headers(counts, "gates.col").style.hide(axis="index"))
+    st.table(headers(counts, "gates.col"), hide_index=True)
     st.caption(t("gates.params_caption"))
     st.caption(t("gates.gru_candidate", **kinds.gru_note_fields()))
     st.download_button(t("download.csv"), counts.to_csv(index=False).encode(),

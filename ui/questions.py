@@ -33,6 +33,8 @@ from ui.charts import chart
 from ui.safe import md
 
 PLAYERS = ("perceptron", "xor")  # pages whose questions read the player's state
+SETTINGS_ONLY = ("gates", "rnn", "structures", "text")  # pages whose questions read their
+# settings only (no player, no trained model from a store): worked out once a view for the room
 LECTURER_POLL = 0.3  # the projector's answers: a fragment this often, waiting most of it
 LECTURER_WAIT = 0.25  # (an answer in the gap waits for the next: p95 in bench/RESULTS.md)
 STUDENT_POLL = 1.0  # a student's look at the room for a new question or the reveal
@@ -138,8 +140,24 @@ def _member() -> str:
 
 
 # --- Alone: self-checks -------------------------------------------------------------------------
+def questions_for(url_path: str) -> list[Question]:
+    """The page's questions in this session's live state; on a ``SETTINGS_ONLY`` page, the
+    ones worked out for these settings by any session (a room's followers share the
+    lecturer's; a question is never changed once made)."""
+    values = settings(url_path)
+    if url_path in SETTINGS_ONLY:
+        return list(_for_settings(url_path, repr(sorted(values.items())), values))
+    return for_page(url_path, values, player_state())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _for_settings(url_path: str, key: str, _values: dict) -> tuple[Question, ...]:
+    """``for_page`` at the settings ``_values`` (named by ``key``, their repr)."""
+    return tuple(for_page(url_path, _values))
+
+
 def _pick(url_path: str, key: str) -> Question | None:
-    questions = for_page(url_path, settings(url_path), player_state())
+    questions = questions_for(url_path)
     if not questions:
         return None
     ids = [q.id for q in questions]

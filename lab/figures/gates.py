@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lab.core import i18n
+from lab.core.cache import digest
 from lab.core.errors import InvalidInput
 from lab.data import sequences as sq
 from lab.figures import LEGEND_BELOW, MARGIN, SERIES_COLORS, hline
@@ -108,6 +109,41 @@ class Inspected:
     cell: cells.Cell
     labels: list[str]
     head: tuple | None = None
+
+
+@dataclass(frozen=True)
+class InspectorView:
+    """What the inspector shows of an input at one step and unit: the model's output (None for
+    the untrained cell), the gates' heat-maps with the step and unit marked, the unit's memory
+    lane, its equations with the numbers, and every value as CSV. Never changed once built, so
+    one view serves every session showing it."""
+
+    output: float | None
+    heatmaps: go.Figure
+    lane: go.Figure
+    equations: str
+    csv: bytes
+
+
+def inspector_view(found: Inspected, f_shift: float, i_shift: float, step: int,
+                   unit: int) -> InspectorView:
+    """The cell run over ``found`` with the bias shifts, seen at ``step`` (1-based) and ``unit``."""
+    x, cell, labels = found.x, found.cell, found.labels
+    trace = cells.run(cell, x, forget_bias_shift=f_shift, input_bias_shift=i_shift)
+    output = None if found.head is None else cells.dense_sigmoid(trace, *found.head)
+    return InspectorView(output, gate_heatmaps(trace, labels, mark=(step, unit)),
+                         memory_lane_figure(trace, unit, labels),
+                         "\n".join(cells.equations_at(cell, trace, x, step, unit)),
+                         values_csv(trace, labels).encode())
+
+
+def view_key(found: Inspected) -> str:
+    """A name for everything ``found`` holds (input, labels, the cell's and head's weights):
+    equal inputs read by equal cells share it."""
+    c = found.cell
+    shapes = str([a.shape for a in (found.x, c.kernel, c.recurrent_kernel)])
+    return digest(c.kind, c.activation, shapes, "\0".join(found.labels), found.x, c.kernel,
+                  c.recurrent_kernel, c.bias, *(found.head or ()))
 
 
 def toy_values(text: str) -> tuple[np.ndarray, int]:

@@ -1,0 +1,86 @@
+"""The gate inspector's views, made once a view for a room: ``lab.figures.gates.inspector_view``
+shows what the page drew from the trace before, ``view_key`` names every input it reads, and
+``ui.questions`` works out a settings-only page's questions once for the same settings."""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+import pytest
+
+from lab.figures import gates as figures
+from lab.networks import cells
+from lab.questions import PAGES, for_page
+
+
+def toy(values=(0.5, -1.0, 2.0, 0.0, 1.5), kind="LSTM", seed=3) -> figures.Inspected:
+    return figures.toy_input(np.array(values, dtype=float), kind, seed)
+
+
+@pytest.mark.parametrize("kind", ["LSTM", "GRU", "SimpleRNN"])
+def test_the_inspector_view_is_what_the_trace_draws(kind):
+    rng = np.random.default_rng(7)
+    found = toy(kind=kind)
+    units = found.cell.units
+    found.head = (rng.normal(size=(units, 1)), rng.normal(size=1))
+    view = figures.inspector_view(found, 1.5, -0.5, 4, 2)
+    trace = cells.run(found.cell, found.x, forget_bias_shift=1.5, input_bias_shift=-0.5)
+    assert view.output == pytest.approx(cells.dense_sigmoid(trace, *found.head))
+    assert view.heatmaps == figures.gate_heatmaps(trace, found.labels, mark=(4, 2))
+    assert view.lane == figures.memory_lane_figure(trace, 2, found.labels)
+    assert view.equations == "\n".join(cells.equations_at(found.cell, trace, found.x, 4, 2))
+    assert view.csv == figures.values_csv(trace, found.labels).encode()
+    assert figures.inspector_view(toy(kind=kind), 0.0, 0.0, 1, 0).output is None  # no head
+
+
+def test_the_view_key_names_every_input():
+    key = figures.view_key(toy())
+    assert figures.view_key(toy()) == key  # equal inputs, equal cells: one view
+    others = [toy(seed=4), toy(kind="GRU"), toy(values=(0.5, -1.0, 2.0, 0.0, 1.25)),
+              toy(values=(0.5, -1.0, 2.0, 0.0))]
+    relabelled = toy()
+    relabelled.labels = ["a", "b", "c", "d", "e"]
+    headed = toy()
+    headed.head = (np.ones((figures.TOY_UNITS, 1)), np.zeros(1))
+    keys = [figures.view_key(f) for f in [*others, relabelled, headed]]
+    assert key not in keys and len(set(keys)) == len(keys)
+
+
+@pytest.fixture
+def defaults():
+    from ui import controls, settings  # noqa: F401  (fills the registry)
+
+    return {page: {c.key: c.initial() for c in controls.REGISTRY[page]}
+            for page in PAGES if page in controls.REGISTRY}
+
+
+def test_settings_only_questions_are_worked_out_once_per_view(monkeypatch, defaults):
+    from ui import questions as uq
+
+    calls, real = [], uq.for_page
+    monkeypatch.setattr(uq, "for_page", lambda page, s, state=None: calls.append(page) or (
+        real(page, s, state) if page == "gates" else []))
+    values = dict(defaults["gates"], gi_t=7)
+    monkeypatch.setattr(uq, "settings", lambda url_path: dict(values))
+    monkeypatch.setattr(uq, "player_state", lambda: {})
+    uq._for_settings.clear()
+    first, again = uq.questions_for("gates"), uq.questions_for("gates")
+    assert calls == ["gates"] and first == again and first[0] is again[0]
+    assert first == real("gates", values)
+    values["gi_t"] = 8
+    assert uq.questions_for("gates") != first and calls == ["gates"] * 2
+    for page in ("stock", "perceptron"):  # a trained model or the player: asked every run
+        uq.questions_for(page), uq.questions_for(page)
+        assert calls[-2:] == [page, page]
+
+
+def test_settings_only_pages_read_no_player_and_no_store(defaults):
+    from ui import questions as uq
+
+    for page in uq.SETTINGS_ONLY:
+        assert page not in uq.PLAYERS
+        source = inspect.getsource(inspect.getmodule(PAGES[page][0]))
+        assert "lab.models" not in source and "STORE" not in source, page
+        player = {key: object() for key in uq.PLAYERS}
+        assert for_page(page, defaults[page], player) == for_page(page, defaults[page]), page
