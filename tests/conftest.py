@@ -218,14 +218,33 @@ RAW_RUN = AppTest._run
 MAX_SETTLE_RERUNS = 5
 
 
+_FINISHED_JOBS: collections.deque = collections.deque(maxlen=64)  # every job, as it finishes
+
+
+def _noting_finish(finish):
+    def _finish(self, *args, **kwargs):
+        finish(self, *args, **kwargs)
+        _FINISHED_JOBS.append(self)
+    return _finish
+
+
 def _active_jobs(since: float = float("inf")):
     """Jobs queued or running, and (``since``) those that finished after that moment: a run
-    may have drawn a training's progress that ended before this looked."""
+    may have drawn a training's progress that ended before this looked. A job that trained to
+    its end leaves its store's jobs as it finishes (the store remembers its result instead), so
+    finished jobs are noted as they finish (``_FINISHED_JOBS``)."""
     from lab.training import store
     from lab.training.jobs import QUEUED, RUNNING
 
-    return [j for s in store._stores for j in list(s._jobs.values())
-            if j.state in (QUEUED, RUNNING) or j._finished >= since]
+    running = [j for s in store._stores for j in list(s._jobs.values())
+               if j.state in (QUEUED, RUNNING) or j._finished >= since]
+    return running + [j for j in list(_FINISHED_JOBS)
+                      if j._finished >= since and j not in running]
+
+
+from lab.training.jobs import Job  # noqa: E402 (the run's cache folders are set above)
+
+Job._finish = _noting_finish(Job._finish)
 
 
 def _run_until_trained(self, widget_state=None, timeout=None):
