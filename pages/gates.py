@@ -9,7 +9,7 @@ from lab.maths import kinds
 from lab.models import memory
 from lab.training import budget
 from ui.asked import asked
-from ui.charts import chart
+from ui.charts import chart, shared
 from ui.entry import ensure_app_navigation
 from ui.safe import md, text as safe_text
 from ui.settings import GATES as C
@@ -59,7 +59,10 @@ def inspector_view(key: str, lang: str, _found: figures.Inspected, f_shift: floa
                    i_shift: float, step: int, unit: int) -> figures.InspectorView:
     """The inspector's view of the input named ``key`` (``figures.view_key``), built once for
     the room: every follower of a lecturer's move shows this same, never-changed view."""
-    return figures.inspector_view(_found, f_shift, i_shift, step, unit)
+    view = figures.inspector_view(_found, f_shift, i_shift, step, unit)
+    for fig in (view.heatmaps, view.lane):
+        shared(fig)
+    return view
 
 
 def inspector(kind: str, found: figures.Inspected, f_shift: float, i_shift: float) -> None:

@@ -1,6 +1,7 @@
 """The gate inspector's views, made once a view for a room: ``lab.figures.gates.inspector_view``
-shows what the page drew from the trace before, ``view_key`` names every input it reads, and
-``ui.questions`` works out a settings-only page's questions once for the same settings."""
+shows what the page drew from the trace before, ``view_key`` names every input it reads, its
+figures are serialised once (``ui.charts.shared``), and ``ui.questions`` works out a
+settings-only page's questions once for the same settings."""
 
 from __future__ import annotations
 
@@ -45,6 +46,21 @@ def test_the_view_key_names_every_input():
     headed.head = (np.ones((figures.TOY_UNITS, 1)), np.zeros(1))
     keys = [figures.view_key(f) for f in [*others, relabelled, headed]]
     assert key not in keys and len(set(keys)) == len(keys)
+
+
+def test_a_shared_figure_is_drawn_as_before_and_worked_out_once():
+    import plotly.io as pio
+    import plotly.tools
+
+    from ui.charts import shared
+
+    view = figures.inspector_view(toy(), 0.5, 0.0, 3, 1)
+    for fig in (view.heatmaps, view.lane):
+        before = pio.to_json(plotly.tools.return_figure_from_figure_or_data(fig, True))
+        shared(fig)
+        drawn = plotly.tools.return_figure_from_figure_or_data(fig, True)  # as st.plotly_chart
+        assert pio.to_json(drawn) == before and fig.to_dict() is drawn
+    assert toy().cell is toy().cell and toy(seed=4).cell is not toy().cell  # one cell a seed
 
 
 @pytest.fixture

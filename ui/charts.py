@@ -5,6 +5,8 @@ Plotly's own toolbar stays on every chart: its camera button saves the figure as
 
 from __future__ import annotations
 
+import functools
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -20,6 +22,14 @@ def chart(fig: go.Figure, key: str, where=None) -> None:
     if presenter.is_on():
         fig = _titled(presenter_style(fig), where)
     where.plotly_chart(fig, key=key)
+
+
+def shared(fig: go.Figure) -> go.Figure:
+    """``fig``, to be drawn by many sessions and never changed again (a view cached for the
+    room): its dict, which ``st.plotly_chart`` asks of it on every draw (a deep copy with each
+    array encoded, a few milliseconds a figure), worked out once."""
+    fig.to_dict = functools.cache(fig.to_dict)
+    return fig
 
 
 def live_chart(fig: go.Figure, key: str) -> None:

@@ -4,6 +4,7 @@ the long-range memory experiment."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -156,8 +157,13 @@ def toy_values(text: str) -> tuple[np.ndarray, int]:
 def toy_input(values: np.ndarray, kind: str, seed: int) -> Inspected:
     """Numbers read by an untrained ``kind`` cell of ``TOY_UNITS`` units (Keras's
     initialisation with ``seed``)."""
-    return Inspected(values.reshape(1, -1, 1), cells.init_cell(kind, 1, TOY_UNITS, seed=seed),
-                     [f"{v:g}" for v in values])
+    return Inspected(values.reshape(1, -1, 1), toy_cell(kind, seed), [f"{v:g}" for v in values])
+
+
+@lru_cache(maxsize=64)
+def toy_cell(kind: str, seed: int) -> cells.Cell:
+    """The untrained cell, made once for each kind and seed (shared: never changed)."""
+    return cells.init_cell(kind, 1, TOY_UNITS, seed=seed)
 
 
 def sentence_input(sentence: str, model: tuple) -> Inspected:
