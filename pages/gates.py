@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lab.core.i18n import current, headers, t
+from lab.core.i18n import current, t
 from lab.figures import gates as figures
 from lab.figures.gates import memory_experiment_figure
 from lab.maths import kinds
@@ -139,9 +139,9 @@ with tab_memory:
 with tab_params:
     c1, c2 = st.columns(2)
     d, n = C.draw("gp_d", c1), C.draw("gp_n", c2)
-    counts = figures.params_table(d, n)
-    st.table(headers(counts, "gates.col"), hide_index=True)
+    shown, csv = figures.params_view(int(d), int(n), current())
+    st.table(shown, hide_index=True)
     st.caption(t("gates.params_caption"))
     st.caption(t("gates.gru_candidate", **kinds.gru_note_fields()))
-    st.download_button(t("download.csv"), counts.to_csv(index=False).encode(),
-                       "parameter_counts.csv", "text/csv", key="gp_download")
+    st.download_button(t("download.csv"), csv, "parameter_counts.csv", "text/csv",
+                       key="gp_download")

@@ -1,7 +1,8 @@
 """The gate inspector's views, made once a view for a room: ``lab.figures.gates.inspector_view``
 shows what the page drew from the trace before, ``view_key`` names every input it reads, its
-figures are serialised once (``ui.charts.shared``), and ``ui.questions`` works out a
-settings-only page's questions once for the same settings."""
+figures are serialised once (``ui.charts.shared``), the parameter table is made once per size
+and language, and ``ui.questions`` works out a settings-only page's questions once for the same
+settings."""
 
 from __future__ import annotations
 
@@ -61,6 +62,20 @@ def test_a_shared_figure_is_drawn_as_before_and_worked_out_once():
         drawn = plotly.tools.return_figure_from_figure_or_data(fig, True)  # as st.plotly_chart
         assert pio.to_json(drawn) == before and fig.to_dict() is drawn
     assert toy().cell is toy().cell and toy(seed=4).cell is not toy().cell  # one cell a seed
+
+
+def test_the_parameter_table_is_made_once_per_size_and_language():
+    from lab.core.i18n import headers
+
+    shown, csv = figures.params_view(2, 128, "en")
+    counts = figures.params_table(2, 128)
+    assert shown.equals(headers(counts, "gates.col", "en"))
+    assert 67_072 in shown["parameters"].tolist()
+    assert csv == counts.to_csv(index=False).encode()
+    assert figures.params_view(2, 128, "en")[0] is shown  # one table for the room
+    korean = figures.params_view(2, 128, "ko")[0]
+    assert list(korean.columns) == list(headers(counts, "gates.col", "ko").columns)
+    assert list(korean.columns) != list(shown.columns)
 
 
 @pytest.fixture

@@ -200,3 +200,11 @@ def params_table(d: int, n: int) -> pd.DataFrame:
         "formula": ["n(d + n + 1)", "4n(d + n + 1)", "3n(d + n + 2)"],
         "parameters": [kinds.param_count(k, d, n) for k in kinds.KINDS],
     })
+
+
+@lru_cache(maxsize=64)
+def params_view(d: int, n: int, lang: str) -> tuple[pd.DataFrame, bytes]:
+    """:func:`params_table` as the page shows it (worded headers in ``lang``) and as CSV, made
+    once for each d, n and language (shared: never changed)."""
+    counts = params_table(d, n)
+    return i18n.headers(counts, "gates.col", lang), counts.to_csv(index=False).encode()
