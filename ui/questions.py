@@ -89,6 +89,11 @@ def _tolerance(q: Question) -> str:
 def _reveal(q: Question) -> None:
     """The true value, the lecture's printed value where it differs, and the explanation."""
     st.success(t("questions.ui.revealed", answer=md(_truth(q))), icon=":material/task_alt:")
+    _lecture_and_why(q)
+
+
+def _lecture_and_why(q: Question) -> None:
+    """The lecture's printed value where it differs from the true one, then the explanation."""
     if q.lecture is not None:
         st.warning(t("questions.ui.lecture", lecture=md(q.printed()),
                      answer=md(_truth(q))), icon=":material/menu_book:")
@@ -192,10 +197,7 @@ def _alone(url_path: str) -> None:
             st.success(t("questions.ui.right", answer=md(_truth(q))), icon=":material/check:")
         else:
             st.error(t("questions.ui.wrong", answer=md(_truth(q))), icon=":material/close:")
-        if q.lecture is not None:
-            st.warning(t("questions.ui.lecture", lecture=md(q.printed()),
-                         answer=md(_truth(q))), icon=":material/menu_book:")
-        st.markdown(explanation(q))
+        _lecture_and_why(q)
 
 
 def _asked(q: Question, clicks: bool = False) -> None:
