@@ -30,10 +30,12 @@ def pause(key: str) -> None:
     st.session_state[_playing_key(key)] = False
 
 
-def _toggle(key: str) -> None:
+def _set(key: str, playing: bool) -> None:
     """Play or Pause pressed: a callback, so the run it starts is already in the new mode (one
-    page run from the click to the first frame handed, not two)."""
-    st.session_state[_playing_key(key)] = not is_playing(key)
+    page run from the click to the first frame handed, not two). It sets what the button said
+    (Pause pauses), never flips: a click Streamlit hands to two runs (the player's fragment
+    reruns while it plays) would otherwise flip it back."""
+    st.session_state[_playing_key(key)] = playing
 
 
 FOLLOWING = "_room_following"  # session key: a follower's player is the lecturer's (ui.room)
@@ -50,7 +52,7 @@ def controls(key: str, *, can_play: bool = True) -> str | None:
                                                  vertical_alignment="center")
     c_play.button(t("player.pause") if playing else t("player.play"), key=f"{key}__play", type="primary",
                   icon=":material/pause:" if playing else ":material/play_arrow:",
-                  width="stretch", on_click=_toggle, args=(key,),
+                  width="stretch", on_click=_set, args=(key, not playing),
                   disabled=not (can_play or playing) or st.session_state.get(FOLLOWING, False))
     stepped = c_step.button(t("player.step"), key=f"{key}__step", icon=":material/skip_next:",
                             width="stretch", disabled=playing or not can_play)
