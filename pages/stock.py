@@ -141,5 +141,6 @@ with st.expander(t("stock.one_window")):
     i = st.number_input(t("stock.window_i"), 0, len(prep.X) - 1, min(12, len(prep.X) - 1),
                         key="sk_win_i")
     table, target = figures.window_view(prep, i)
-    st.dataframe(table.style.format("{:.8f}"), width="stretch")
+    st.dataframe(table, width="stretch", column_config={  # (not a Styler: rendered each run)
+        c: st.column_config.NumberColumn(format="%.8f") for c in table.columns})
     st.markdown(target)

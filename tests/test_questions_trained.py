@@ -247,3 +247,20 @@ def test_the_stock_page_asks_about_the_forecast_it_trained_and_checks_the_answer
     at.radio(key="q_pick_stock").set_value("stock.largest_error").run()
     assert not at.exception and any(c.value.startswith(i18n.t("questions.ui.click", "en"))
                                     for c in at.caption)
+
+
+def test_a_stock_question_on_the_forecast_is_worked_out_once_per_stored_forecast(monkeypatch):
+    """Every page run asks its questions again: the test scores are computed once per forecast
+    for the whole server, and again for another forecast object under the same key."""
+    s = defaults("stock") | dict(sk_window=6, sk_units=3, sk_epochs=1)
+    p, f, key = windows_and_model(s)
+    naive = p.y_scaler.transform(p.prev_close.reshape(-1, 1))[:, 0]
+    stored(stock_model.STORE, key, lambda job: stock_model.Forecast(f, {}, naive, 0.0, 0))
+    evaluated = []
+    real = stock.evaluate
+    monkeypatch.setattr(stock, "evaluate", lambda *a: evaluated.append(1) or real(*a))
+    first = qs.beats_naive(s, {})
+    assert qs.beats_naive(s, {}) is first and len(evaluated) == 1
+    stock_model.STORE.clear()  # the forecast read again from disk: another object, worked again
+    again = qs.beats_naive(s, {})
+    assert again is not first and again == first and len(evaluated) == 2

@@ -1,6 +1,7 @@
 """Stock lesson: loading both lecture formats, the lectures' shapes, honest scaling and scores,
 bad files, and the Keras forecaster (params, training, save/load)."""
 
+import io
 from datetime import date
 
 import numpy as np
@@ -504,3 +505,41 @@ def test_a_fetched_ticker_is_cached_by_symbol_and_read_offline_on_a_later_day(mo
     assert "Offline" in note and "3 days ago" in note and "2020-01-01" in note
     with pytest.raises(stock.DataUnavailable, match="GOOG"):  # nothing cached for this one
         stock.fetch_online("GOOG", date(2020, 1, 1), date(2020, 4, 4))
+
+
+def test_the_rows_digest_is_worked_out_once_per_frame(monkeypatch):
+    """A page run asks ``prepared`` several times (the page, its questions): the rows are hashed
+    once per frame, and again when a new frame is put on the data."""
+    data = stock.StockData(stock.load_embedded("GOOG").frame.copy(), "GOOG")
+    hashed = []
+    real = pd.util.hash_pandas_object
+    monkeypatch.setattr(pd.util, "hash_pandas_object", lambda f: hashed.append(1) or real(f))
+    first = stock.content_of(data)
+    assert stock.content_of(data) == first and len(hashed) == 1
+    data.frame = data.frame.iloc[1:]
+    assert stock.content_of(data) != first and len(hashed) == 2
+    data.frame = data.frame.copy()  # equal rows, a new frame: hashed again, the same digest
+    assert stock.content_of(data) == stock.content_of(
+        stock.StockData(data.frame.copy(), "another source"))
+
+
+def test_the_forecast_view_makes_its_csv_files_when_they_are_downloaded(monkeypatch):
+    """The view a room shares holds how to make its two CSV files, not their bytes: each
+    session's run then registers no file; pressing the button makes the forecasts' CSV."""
+    from lab.figures.stock import forecast_view
+    from lab.models.stock_model import Forecast, ForecastSettings
+
+    p = stock.prepare(stock.load_embedded("GOOG"), PrepSettings(("Close",), "close", 5, 0.9))
+    forecast = Forecast(ForecastSettings(units=2, epochs=1), {"loss": [0.1]}, p.y.copy(), 0.1, 9)
+    written = []
+    real = pd.DataFrame.to_csv
+    monkeypatch.setattr(pd.DataFrame, "to_csv", lambda self, *a, **k: written.append(1) or
+                        real(self, *a, **k))
+    view = forecast_view(p, forecast)
+    assert written == []
+    (_, forecasts, name, mime), (_, scores, *_) = view.downloads
+    rows = pd.read_csv(io.BytesIO(forecasts()), index_col=0)
+    assert name == "forecast.csv" and mime == "text/csv" and len(rows) == len(p.y)
+    assert np.allclose(rows["forecast"], p.close) and np.allclose(rows["close"], p.close)
+    assert (rows["part"] == "test").sum() == len(p.y) - p.split
+    assert pd.read_csv(io.BytesIO(scores()), index_col=0).index.tolist() == ["model", "naive"]

@@ -6,7 +6,7 @@ and calls one builder per view."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Callable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -100,7 +100,7 @@ class ForecastView:
     better: bool  # beats the naive forecast
     figures: tuple  # price, returns, loss
     footnote: str  # what a forecast that always says "up" scores
-    downloads: tuple  # (label, bytes, file name, MIME type): the forecasts, the scores
+    downloads: tuple  # (label, its bytes when asked, file name, MIME type): forecasts, scores
 
 
 def caption(prep: Prepared, forecast) -> str:
@@ -130,6 +130,12 @@ def metrics(table: pd.DataFrame) -> list:
              i18n.t("stock.vs_up", change=direction - table.attrs["always up"]), "normal")]
 
 
+def _csv(frame: pd.DataFrame) -> Callable[[], bytes]:
+    """The frame as a CSV file's bytes, made when a student presses its download button (not
+    on every run of every session that shows the button)."""
+    return lambda: frame.to_csv().encode()
+
+
 def forecast_view(prep: Prepared, forecast: Forecast) -> ForecastView:
     """Everything the stock page shows of a trained forecast on these windows."""
     table = evaluate(prep, forecast.pred)
@@ -145,9 +151,9 @@ def forecast_view(prep: Prepared, forecast: Forecast) -> ForecastView:
     shown = i18n.headers(table, "stock.col").rename(
         index=lambda i: i18n.t(f"stock.row.{i18n.slug(i)}"))
     shown = shown.map(lambda v: "n/a" if pd.isna(v) else f"{v:.4f}")
-    downloads = ((i18n.t("stock.download"), out.to_csv().encode(), "forecast.csv", "text/csv"),
-                 (i18n.t("stock.download_scores"), table.to_csv().encode(),
-                  "forecast_scores.csv", "text/csv"))
+    downloads = ((i18n.t("stock.download"), _csv(out), "forecast.csv", "text/csv"),
+                 (i18n.t("stock.download_scores"), _csv(table), "forecast_scores.csv",
+                  "text/csv"))
     return ForecastView(table, shown, caption(prep, forecast), metrics(table),
                         beats_naive(table), figures,
                         i18n.t("stock.always_up", share=table.attrs["always up"]), downloads)

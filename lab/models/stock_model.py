@@ -33,7 +33,7 @@ from lab.networks import seqnet
 from lab.core.cache import digest
 from lab.training.jobs import Job, keras_callback
 from lab.data.stock import (LECTURE_000_ORDER, MA_COLUMNS, DataError, Prepared, PrepSettings,
-                       StockData, evaluate, prepare)
+                       StockData, evaluate, prepare, prepared)
 from lab.training import store
 from lab.training.store import Grid, Store, Task
 from lab.training.stored import Stored
@@ -120,8 +120,11 @@ STORE: Store[Forecast] = Forecast.store("stock_models", MAX_MODELS)
 
 
 def fingerprint(p: Prepared) -> str:
-    """A digest of the windows and targets: two data sets with equal settings differ here."""
-    return digest(p.X, p.y, np.array([p.split]))
+    """A digest of the windows and targets: two data sets with equal settings differ here.
+    Kept on ``p`` (shared windows are never changed): a page run asks for its keys often."""
+    if "_fingerprint" not in p.__dict__:
+        p.__dict__["_fingerprint"] = digest(p.X, p.y, np.array([p.split]))
+    return p.__dict__["_fingerprint"]
 
 
 # Keras: seconds per epoch ~ EPOCH_OVERHEAD_S + SECONDS_PER_MAC * multiply-adds; NumPy: a cost
@@ -247,7 +250,7 @@ def scaling_comparison(data: StockData, prep: Prepared, s: ForecastSettings,
     p = prep.settings
     other_settings = dataclasses.replace(p, lecture_scaling=not p.lecture_scaling)
     try:
-        other = prepare(data, other_settings)
+        other = prepared(data, other_settings)  # shared: a page run asks for it each time
     except DataError:
         return None
     found = STORE.get(model_key(other, s))

@@ -6,7 +6,9 @@ largest."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from functools import lru_cache
+from typing import Callable
 
 import numpy as np
 
@@ -47,6 +49,31 @@ def _trained(s: dict) -> tuple[stock.Prepared, stock_model.Forecast] | None:
     return None if found is None or found.diverged else (p, found)
 
 
+# (question, model key) -> (the forecast it was worked on, the question)
+_ON_FORECAST: OrderedDict[tuple, tuple[stock_model.Forecast, Question]] = OrderedDict()
+MAX_ON_FORECAST = 64
+
+
+def _on_forecast(ask: Callable[[stock.Prepared, stock_model.Forecast], Question]
+                 ) -> Callable[[dict, dict], Question | None]:
+    """A question on the trained forecast, worked out once per stored forecast for every
+    session and run (a page run asks its questions again; a question is never changed once
+    made), again for another forecast stored under the same key."""
+    def question(s: dict, state: dict) -> Question | None:
+        found = _trained(s)
+        if found is None:
+            return None
+        key = (ask.__name__, stock_model.model_key(found[0], found[1].settings))
+        if key not in _ON_FORECAST or _ON_FORECAST[key][0] is not found[1]:
+            while len(_ON_FORECAST) >= MAX_ON_FORECAST:
+                _ON_FORECAST.popitem(last=False)
+            _ON_FORECAST[key] = (found[1], ask(*found))
+        _ON_FORECAST.move_to_end(key)
+        return _ON_FORECAST[key][1]
+    question.__name__, question.__doc__ = ask.__name__, ask.__doc__
+    return question
+
+
 def windows(s: dict, state: dict) -> Question | None:
     """X is (rows - window, window, features): one window per day that has ``window`` days
     before it."""
@@ -84,13 +111,10 @@ def outside(s: dict, state: dict) -> Question | None:
                     options=("none", "some", "most"), worded=True)
 
 
-def beats_naive(s: dict, state: dict) -> Question | None:
+@_on_forecast
+def beats_naive(p: stock.Prepared, f: stock_model.Forecast) -> Question:
     """Whether the trained forecast's test RMSE on the prices is below that of tomorrow =
     today, as the page's scores say (``lab.data.stock.evaluate``, ``beats_naive``)."""
-    found = _trained(s)
-    if found is None:
-        return None
-    p, f = found
     table = stock.evaluate(p, f.pred)
     model, naive = table.loc["model", "RMSE (price)"], table.loc["naive", "RMSE (price)"]
     return Question("stock.beats_naive", "choice", "yes" if stock.beats_naive(table) else "no",
@@ -104,13 +128,10 @@ SAME = 0.005  # errors within this share of the largest are one on the figure: e
 NAMED = 5  # of those, the explanation names the first few
 
 
-def largest_error(s: dict, state: dict) -> Question | None:
+@_on_forecast
+def largest_error(p: stock.Prepared, f: stock_model.Forecast) -> Question:
     """The test day where |forecast - close| is largest (a point per test day, its error); a
     day within :data:`SAME` of the largest error counts too."""
-    found = _trained(s)
-    if found is None:
-        return None
-    p, f = found
     close, forecast = p.close[p.split:], p.to_close(f.pred)[p.split:]
     error = np.abs(forecast - close)
     best = int(np.argmax(error))
