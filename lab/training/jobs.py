@@ -18,6 +18,7 @@ training whose page was left runs on, so coming back finds it. A job no session 
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -34,6 +35,17 @@ STUDENT, LECTURER = "student", "lecturer"
 # polls seconds late; at 3 s the jobs of sessions still waiting were dropped before their first
 # epoch and asked for again. A session that moves on leaves its job at once (``leave``).
 WAIT_S = 10.0
+# How much lower a training process's CPU priority is than the server's (Unix nice; 0: the
+# same). Trainings are background work: when thirty students' trainings and their pages want
+# the two cores at once, the pages' runs (the first progress, the forecast drawn) go first.
+BACKGROUND_NICE = int(os.environ.get("LAB_TRAIN_NICE", "10"))
+
+
+def in_background() -> None:
+    """Lower the calling process's CPU priority by ``BACKGROUND_NICE`` (a training worker or
+    child process, at its start; nothing where the OS has no ``nice``)."""
+    if BACKGROUND_NICE > 0 and hasattr(os, "nice"):
+        os.nice(BACKGROUND_NICE)
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ import threading
 import time
 
 from lab.core.errors import Cancelled, LabError
-from lab.training.jobs import Job
+from lab.training.jobs import Job, in_background
 
 WORKERS = int(os.environ.get("LAB_TRAIN_WORKERS", "2"))  # one per core
 BATCH_REPORT_S = 0.1  # a training sends batch progress at most this often (epochs always)
@@ -197,6 +197,7 @@ class _Worker:
 
 
 def _worker_main(conn) -> None:
+    in_background()
     _Worker(conn).serve()
 
 

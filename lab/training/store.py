@@ -86,7 +86,8 @@ from lab.core import cluster
 from lab.core.cache import cache_dir
 from lab.core.errors import LabError
 from lab.training import pool
-from lab.training.jobs import CANCELLED, DIVERGED, DONE, FAILED, FINISHED, QUEUED, Cancelled, Job, Who
+from lab.training.jobs import (CANCELLED, DIVERGED, DONE, FAILED, FINISHED, QUEUED, Cancelled, Job,
+                               Who, in_background)
 
 R = TypeVar("R")
 # Trainings at once, server-wide: two, so a lecture preset of several minutes does not hold up
@@ -372,6 +373,7 @@ class _ChildJob:
 
 
 def _child_main(conn, cancel, pause, fn, args) -> None:
+    in_background()
     try:
         result = fn(*args, _ChildJob(conn, cancel, pause))
         conn.send(("result", result))

@@ -1,0 +1,39 @@
+"""Training processes run at a lower CPU priority than the server (``lab.training.jobs
+.in_background``): thirty students' trainings must not take the cores from their pages' runs."""
+
+import multiprocessing as mp
+import os
+
+import pytest
+
+from lab.training import jobs
+
+
+def _niceness(queue) -> None:
+    jobs.in_background()
+    queue.put(os.nice(0))
+
+
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="no Unix nice here")
+def test_a_training_process_is_nicer_than_the_server(monkeypatch):
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    child = ctx.Process(target=_niceness, args=(queue,))
+    child.start()
+    child.join(60)
+    assert queue.get(timeout=5) == os.nice(0) + jobs.BACKGROUND_NICE and jobs.BACKGROUND_NICE > 0
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="no Unix priorities here")
+def test_the_pool_workers_run_nicer_than_the_server():
+    from lab.training import pool, store
+
+    workers = pool.Pool(store._mp_context(), 2)
+    try:
+        assert workers.start(60)
+        mine = os.getpriority(os.PRIO_PROCESS, 0)
+        assert [os.getpriority(os.PRIO_PROCESS, h.proc.pid) for h in workers._live()] == [
+            mine + jobs.BACKGROUND_NICE] * 2
+    finally:
+        for h in workers._live():
+            h.proc.kill()
