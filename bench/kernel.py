@@ -1,7 +1,7 @@
 """CPU per training of the NumPy forecaster: the compiled kernel against today's NumPy kernel.
 
     python -m bench.kernel               # every section
-    python -m bench.kernel --only cpu    # one of: cpu, compile
+    python -m bench.kernel --only cpu    # one of: cpu, parts, compile
 
 Sections (each figure beside a baseline measured in the same run, as a ratio):
 
@@ -12,6 +12,12 @@ Sections (each figure beside a baseline measured in the same run, as a ratio):
   steps in float64), one after the other. Process CPU time (``time.process_time``: every
   thread), with the epochs each ran and the training's multiply-adds as
   ``lab.training.budget`` counts them (FLOP = 2 x MAC).
+* parts: where one training batch's CPU goes (GRU(16), LSTM(16), SimpleRNN(16), batch 32,
+  window 40, d 5, float32): the whole compiled batch (``seqnet._train_step``) beside its
+  pieces timed alone, the recurrence forward and back (``forward_kernel``, ``backward_kernel``)
+  and the products outside it (the input projection X W, the weight gradients X^T dZ and
+  H^T dR); and the step's product h U through BLAS beside the same product as a hand loop
+  over the batch and units (vectorised over the gate columns). Best of several repeats.
 * compile: numba compiles the kernel once per machine and keeps it (cache=True); a fresh
   process with an empty cache against one that loads it.
 
@@ -79,6 +85,77 @@ def bench_cpu() -> None:
         f"the end, {os.cpu_count()} cores")
 
 
+def _best(fn, repeats: int = 30) -> float:
+    """The fastest of ``repeats`` calls of ``fn``, process CPU seconds (after a warm-up call)."""
+    fn()
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.process_time()
+        fn()
+        best = min(best, time.process_time() - t0)
+    return best
+
+
+def bench_parts() -> None:
+    import numba as nb
+    import numpy as np
+
+    from lab.maths import kinds, recurrent as rec
+    from lab.networks import seqnet
+
+    @nb.njit
+    def hand_dot(A, U, R, times):  # R = A U, `times` times: a loop over the batch and units
+        for _ in range(times):
+            for b in range(A.shape[0]):
+                r = R[b]
+                r[:] = 0
+                for k in range(A.shape[1]):
+                    a, u = A[b, k], U[k]
+                    for j in range(U.shape[1]):
+                        r[j] += a * u[j]
+
+    @nb.njit
+    def blas_dot(A, U, R, times):
+        for _ in range(times):
+            np.dot(A, U, R)
+
+    T, B, d, n, f32 = 40, 32, 5, 16, np.float32
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(1200, T, d)).astype(f32), rng.normal(size=1200).astype(f32)
+    for kind in ("GRU", "LSTM", "SimpleRNN"):
+        net = seqnet.init_net(kind, d, n).astype(f32)
+        opt = seqnet.Adam(1e-3)
+        order = np.arange(B * 20)
+        batch = _best(lambda: seqnet.train_epoch(net, opt, X, y, order, B), 10) / 20
+        G = net.recurrent.shape[1]
+        code, U, b1 = rec.TANH, net.recurrent, np.zeros(G, f32)
+        xw = rng.normal(size=(T, B, G)).astype(f32)
+        H, C = np.zeros((T + 1, B, n), f32), np.zeros((T + 1, B, n), f32)
+        pre, gates, aux = np.empty_like(xw), np.empty_like(xw), np.zeros((T, B, n), f32)
+        dH, dZ, dR = np.zeros((T, B, n), f32), np.empty_like(xw), np.empty_like(xw)
+        k = kinds.KINDS.index(kind)
+        fwd = _best(lambda: rec.forward_kernel(k, code, U, b1, xw, H, C, pre, gates, aux))
+        bwd = _best(lambda: rec.backward_kernel(k, code, U, dH, H, C, gates, aux, dZ, dR,
+                                                np.zeros((B, n), f32), np.zeros((B, n), f32)))
+        flat_x, flat_z = X[:B].reshape(T * B, d), dZ.reshape(T * B, G)
+        h_prev = H[:T].reshape(T * B, n)
+        outside = _best(lambda: (rec.dot(flat_x, net.kernel), rec.dot(flat_x.T, flat_z),
+                                 rec.dot(h_prev.T, flat_z)))
+        row(f"kernel parts, {kind}({n}) batch {B} x window {T}: one compiled batch",
+            f"{batch * 1e6:.0f} us", f"recurrence forward {fwd * 1e6:.0f} us + back "
+            f"{bwd * 1e6:.0f} us; products outside it {outside * 1e6:.0f} us",
+            f"{(fwd + bwd) / batch:.0%} in the recurrence",
+            f"rest (gather, biases, loss, Adam, allocations, the call) "
+            f"{(batch - fwd - bwd - outside) * 1e6:.0f} us; load average {os.getloadavg()[0]:.1f}")
+        R, times = np.empty((B, G), f32), 2000
+        h = rng.normal(size=(B, n)).astype(f32)
+        blas = _best(lambda: blas_dot(h, U, R, times), 5) / times
+        hand = _best(lambda: hand_dot(h, U, R, times), 5) / times
+        row(f"kernel parts, {kind}({n}) step product h U ({B} x {n} @ {n} x {G})",
+            f"BLAS {blas * 1e6:.2f} us", f"hand loop {hand * 1e6:.2f} us",
+            f"{hand / blas:.1f}x", f"the BLAS call kept; {T} steps forward and {T} back a batch")
+
+
 PROBE = ("import time; t, c = time.perf_counter(), time.process_time(); import numpy as np; "
          "from lab.networks import seqnet; "
          "X = np.random.default_rng(0).normal(size=(64, 5, 3)); "
@@ -106,9 +183,10 @@ def bench_compile() -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=["cpu", "compile"])
+    parser.add_argument("--only", choices=["cpu", "parts", "compile"])
     args = parser.parse_args()
-    return run_sections({"cpu": bench_cpu, "compile": bench_compile}, args.only)
+    return run_sections({"cpu": bench_cpu, "parts": bench_parts,
+                                    "compile": bench_compile}, args.only)
 
 
 if __name__ == "__main__":
