@@ -9,7 +9,7 @@ from lab.figures import stock as figures
 from lab.models import stock_model
 from lab.models.stock_model import PRESETS, STORE, Forecast, ForecastSettings, keras_code, model_key
 from lab.training import budget
-from ui.charts import chart
+from ui.charts import chart, shared
 from ui.entry import ensure_app_navigation
 from ui.fallback import or_last
 from ui.prices import prices
@@ -32,7 +32,10 @@ def forecast_view(key: str, lang: str, _prep: stock.Prepared, _forecast: Forecas
     bytes a forecast day (the CSV's row, the figures' points), 15 MB for the largest upload
     (100,000 days) and 0.4 MB for the default series, so 12 entries stay under 180 MB while
     a class on a few settings in two languages keeps its views."""
-    return figures.forecast_view(_prep, _forecast)
+    view = figures.forecast_view(_prep, _forecast)
+    for fig in view.figures:
+        shared(fig)  # encoded once for the room
+    return view
 
 
 def apply_preset() -> None:

@@ -6,8 +6,10 @@ Plotly's own toolbar stays on every chart: its camera button saves the figure as
 from __future__ import annotations
 
 import functools
+from collections import OrderedDict
 
 import plotly.graph_objects as go
+import plotly.io
 import streamlit as st
 
 from ui import presenter
@@ -27,9 +29,41 @@ def chart(fig: go.Figure, key: str, where=None) -> None:
 def shared(fig: go.Figure) -> go.Figure:
     """``fig``, to be drawn by many sessions and never changed again (a view cached for the
     room): its dict, which ``st.plotly_chart`` asks of it on every draw (a deep copy with each
-    array encoded, a few milliseconds a figure), worked out once."""
-    fig.to_dict = functools.cache(fig.to_dict)
+    array encoded, a few milliseconds a figure), and the JSON Streamlit sends of that dict
+    (``plotly.io.to_json``: 10 ms for the stock page's prices), each worked out once."""
+    made = functools.cache(fig.to_dict)
+
+    def to_dict() -> dict:
+        spec = made()
+        if id(spec) not in _SPECS:
+            while len(_SPECS) >= MAX_SPECS:
+                _SPECS.popitem(last=False)
+            _SPECS[id(spec)] = (spec, [])
+        return spec
+
+    fig.to_dict = to_dict
     return fig
+
+
+# A shared figure's dict -> its JSON, once made (the dict is kept, so its id stays its own).
+_SPECS: OrderedDict[int, tuple[dict, list[str]]] = OrderedDict()
+MAX_SPECS = 256  # a few hundred views' figures: tens of MB at most
+_to_json = plotly.io.to_json
+
+
+def _spec_json(fig, validate=True, pretty=False, remove_uids=True, engine=None) -> str:
+    """``plotly.io.to_json``, which ``st.plotly_chart`` calls with a figure's dict on every
+    draw: a shared figure's JSON is encoded once (any other call goes to Plotly as it is)."""
+    kept = _SPECS.get(id(fig)) if isinstance(fig, dict) else None
+    if kept is None or kept[0] is not fig or validate or pretty or not remove_uids or engine:
+        return _to_json(fig, validate=validate, pretty=pretty, remove_uids=remove_uids,
+                        engine=engine)
+    if not kept[1]:
+        kept[1].append(_to_json(fig, validate=False))
+    return kept[1][0]
+
+
+plotly.io.to_json = _spec_json
 
 
 def live_chart(fig: go.Figure, key: str) -> None:

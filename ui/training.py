@@ -27,7 +27,7 @@ from lab.training import budget, store
 from lab.core.errors import LabError
 from lab.core.i18n import current as current_language, t
 from lab.training.jobs import CANCELLED, DIVERGED, DONE, FAILED, LECTURER, QUEUED, STUDENT, Job, Who
-from ui.charts import chart
+from ui.charts import chart, shared
 from ui.safe import text as safe_text
 
 POLL_S = 0.5  # the bound on the time between two progress updates
@@ -100,7 +100,7 @@ def _progress_figure(job: Job, figure: Callable[[dict], go.Figure], history: dic
     if k not in _FIGURES:
         while len(_FIGURES) >= MAX_FIGURES:
             _FIGURES.pop(next(iter(_FIGURES)))
-        _FIGURES[k] = figure(history)
+        _FIGURES[k] = shared(figure(history))
     return _FIGURES[k]
 
 
