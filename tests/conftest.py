@@ -365,7 +365,7 @@ def link_params(values: dict | None = None, lang: str = "en", **state) -> dict:
 # fixture of HEAVY_FIXTURES (Keras, a child process, a redis-server), or are named in NOT_UNIT
 # (Keras reached through lab/, or over 2 s alone). Every test still runs in the whole suite.
 UNIT_FILES = {"test_charseq.py", "test_errata.py", "test_experiments.py", "test_figures.py",
-              "test_training_priority.py",
+              "test_training_priority.py", "test_charts.py",
               "test_gates.py", "test_gates_views.py", "test_imdb.py", "test_kernel.py",
               "test_korean.py", "test_layers.py", "test_page_views.py",
               "test_lecture_values.py", "test_maths.py", "test_mlp.py", "test_perceptron.py",
