@@ -29,8 +29,8 @@ def chart(fig: go.Figure, key: str, where=None) -> None:
 def shared(fig: go.Figure) -> go.Figure:
     """``fig``, to be drawn by many sessions and never changed again (a view cached for the
     room): its dict, which ``st.plotly_chart`` asks of it on every draw (a deep copy with each
-    array encoded, a few milliseconds a figure), and the JSON Streamlit sends of that dict
-    (``plotly.io.to_json``: 10 ms for the stock page's prices), each worked out once."""
+    array encoded), and the JSON Streamlit sends of that dict (``plotly.io.to_json``), each
+    worked out once (bench/RESULTS.md, "What a room draws, made once")."""
     made = functools.cache(fig.to_dict)
 
     def to_dict() -> dict:

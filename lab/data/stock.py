@@ -601,9 +601,9 @@ PREPARED = ByteLRU(PREPARED_BYTES, lambda p: nbytes(p.X, p.y, p.frame))
 
 def content_of(data: StockData) -> str:
     """A digest of the rows (dates and values): equal for equal data, whatever its source.
-    Worked out once per frame and kept on ``data`` (hashing 1,500 rows is most of what asking
-    ``prepared`` for shared windows costs, and a page run asks several times: its questions too);
-    a new frame put on ``data`` is hashed again."""
+    Worked out once per frame and kept on ``data`` (hashing the rows is most of what asking
+    ``prepared`` for shared windows costs, and a page run asks several times: its questions
+    too); a new frame put on ``data`` is hashed again."""
     kept = data.__dict__.get("_digest")
     if kept is None or kept[0] is not data.frame:
         kept = data.__dict__["_digest"] = (data.frame, digest(
