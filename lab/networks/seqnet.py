@@ -2,8 +2,7 @@
 back-propagation through time and Adam, all with Keras's weight layout and Keras's arithmetic.
 
 Why NumPy: the stock page's models are small (up to 64 units on a few thousand windows), and
-at that size the cost of training is Python's overhead around each batch, not the arithmetic.
-Keras first spends seconds importing TensorFlow and building its first epoch; this file needs
+at that size a framework's overhead around each batch costs more than the arithmetic. Keras first spends seconds importing TensorFlow and building its first epoch; this file needs
 no start-up at all, and its epochs are faster at the page's sizes (measured for GRU(16) on
 1,498 windows of 7 x 5 by ``python -m bench.live --only train``, see bench/RESULTS.md). The
 tests prove the two are the same network: with the same weights and batches, the outputs,
