@@ -9,7 +9,7 @@ import streamlit as st
 
 from lab.networks import perceptron as pc
 from lab.figures.perceptron import view
-from lab.core.i18n import headers, t
+from lab.core.i18n import current, headers, t
 from lab.lessons.perceptron_play import PerceptronPlayback
 from ui import frames_player
 from ui.charts import live_chart
@@ -65,30 +65,45 @@ def sigmoid_neuron() -> None:
     c1, c2, c3, c4 = st.columns(4)
     w1, w2, b = C.draw("sg_w1", c1), C.draw("sg_w2", c2), C.draw("sg_b", c3)
     gate = C.draw("sg_gate", c4)
-    table = pc.sigmoid_table(w1, w2, b, pc.GATES[gate])
-    st.dataframe(headers(table, "perceptron.col")
-                 .style.format({"net": "{:.4f}", "Y": "{:.4f}", t("perceptron.col.error"): "{:+.4f}"}),
+    table, grad, new, csv = sigmoid_view(w1, w2, b, gate, current())
+    st.dataframe(table.style.format({"net": "{:.4f}", "Y": "{:.4f}",
+                                     t("perceptron.col.error"): "{:+.4f}"}),
                  hide_index=True, width="stretch")
-    grad = pc.sigmoid_gradient(w1, w2, b, pc.GATES[gate])
-    new = pc.sigmoid_gradient_step(w1, w2, b, pc.GATES[gate])
     st.markdown(t("perceptron.gradient", grad=f"({grad[0]:+.4f}, {grad[1]:+.4f}, {grad[2]:+.4f})",
                   w1=f"{new[0]:.4f}", w2=f"{new[1]:.4f}", b=f"{new[2]:.4f}"))
     if (w1, w2, b, gate) == (*pc.LECTURE_W, pc.LECTURE_B, "OR"):
         slide_comparison()
     else:
         st.caption(t("perceptron.slide_hint"))
-        st.download_button(t("download.csv"), table.to_csv(index=False).encode(),
-                           "sigmoid_table.csv", "text/csv", key="sg_download")
+        st.download_button(t("download.csv"), csv, "sigmoid_table.csv", "text/csv",
+                           key="sg_download")
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def sigmoid_view(w1: float, w2: float, b: float, gate: str, lang: str):
+    """The sigmoid neuron's table (worded headers in ``lang``), its gradient, the weights after
+    one step and the table's CSV: built once per setting for the room, never changed after."""
+    targets = pc.GATES[gate]
+    table = pc.sigmoid_table(w1, w2, b, targets)
+    return (headers(table, "perceptron.col", lang), pc.sigmoid_gradient(w1, w2, b, targets),
+            pc.sigmoid_gradient_step(w1, w2, b, targets), table.to_csv(index=False).encode())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def comparison_view(lang: str):
+    """The slide's numbers beside the true values (worded headers in ``lang``) and their CSV."""
+    cmp = pc.lecture_comparison()
+    return headers(cmp, "perceptron.col", lang), cmp.to_csv(index=False).encode()
 
 
 def slide_comparison() -> None:
     st.caption(t("perceptron.slide_note"))
-    cmp = headers(pc.lecture_comparison(), "perceptron.col")
+    cmp, csv = comparison_view(current())
     st.dataframe(cmp.style.format({t("perceptron.col.true_value"): "{:.4f}",
                                    t("perceptron.col.lecture_prints"): "{:.2f}"}),
                  hide_index=True, width="stretch")
-    st.download_button(t("download.csv"), pc.lecture_comparison().to_csv(index=False).encode(),
-                       "sigmoid_lecture_comparison.csv", "text/csv", key="sg_download")
+    st.download_button(t("download.csv"), csv, "sigmoid_lecture_comparison.csv", "text/csv",
+                       key="sg_download")
 
 
 st.title(t("lesson.perceptron.title"))
