@@ -543,3 +543,28 @@ def test_the_forecast_view_makes_its_csv_files_when_they_are_downloaded(monkeypa
     assert np.allclose(rows["forecast"], p.close) and np.allclose(rows["close"], p.close)
     assert (rows["part"] == "test").sum() == len(p.y) - p.split
     assert pd.read_csv(io.BytesIO(scores()), index_col=0).index.tolist() == ["model", "naive"]
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_metric_delta_starts_with_its_sign_in_both_languages(lang):
+    """``st.metric`` draws the arrow and colour from a delta's first character: a Korean
+    delta that put its words first showed a worse score with a green up arrow."""
+    from lab.core import i18n
+    from lab.figures.stock import metrics
+
+    for change in (-0.075, 0.031):
+        table = pd.DataFrame({"RMSE (price)": [1.0 + change, 1.0], "R² (price)": [0.9, 0.9],
+                              "R² (return)": [0.1, 0.0], "direction right": [0.5, np.nan]},
+                             index=["model", "naive"])
+        table.attrs["always up"] = 0.5 - change
+        with i18n.using(lang):
+            deltas = [delta for _, _, delta, _ in metrics(table) if delta is not None]
+        assert len(deltas) == 2 and [d[0] for d in deltas] == ["-" if change < 0 else "+"] * 2
+
+
+def test_the_loss_curve_labels_only_powers_of_ten():
+    from lab.figures.stock import loss_figure
+
+    history = {"loss": [0.02, 0.004, 0.0009], "val_loss": [0.03, 0.01, 0.002]}
+    axis = loss_figure(history, 3).layout.yaxis
+    assert axis.type == "log" and axis.dtick == 1

@@ -86,7 +86,8 @@ def loss_figure(history: dict[str, list[float]], epochs: int) -> go.Figure:
     return go.Figure(data, dict(
         title=i18n.t("fig.stock.loss_title"), height=SMALL,
         margin=MARGIN, legend=LEGEND_BELOW,
-        xaxis=dict(title=i18n.t("fig.stock.epoch"), range=[0.5, epochs + 0.5]), yaxis=dict(title="MSE", type="log")))
+        xaxis=dict(title=i18n.t("fig.stock.epoch"), range=[0.5, epochs + 0.5]),
+        yaxis=dict(title="MSE", type="log", dtick=1, exponentformat="power")))  # 10^-3, 10^-2
 
 
 @dataclass
