@@ -12,7 +12,6 @@ the lab's stored model for these settings if it is trained (``lab.notebooks.*.nu
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import functools
 from datetime import date
 from typing import Any, Callable, Mapping
@@ -153,16 +152,12 @@ def _imdb(state: Mapping) -> Maker:
     return make
 
 
-@functools.lru_cache(maxsize=8)
 def _imdb_reviews(source: str, num_words: int, skip_top: int, maxlen: int, drop_oov: bool):
     """(source name, fingerprint, test labels) of the IMDB page's reviews, as the page pads
-    them: read once per server, not once per click (the arrays are not kept)."""
-    data = (imdb.load_keras(num_words, skip_top) if source == "keras"
-            else imdb.load_generated(num_words, skip_top))
-    if drop_oov:  # lecture 001 drops the ids left at 2
-        data = dataclasses.replace(data, x_train=imdb.drop_oov(data.x_train),
-                                   x_test=imdb.drop_oov(data.x_test))
-    return data.source, imdb.padded(data, maxlen)[2], data.y_test
+    them: read once per process, shared with the page (:func:`lab.data.imdb.loaded`)."""
+    data, _, _, fingerprint = imdb.loaded(source if source == "keras" else "generated",
+                                          num_words, skip_top, maxlen, without_oov=drop_oov)
+    return data.source, fingerprint, data.y_test
 
 
 def _experiments(state: Mapping) -> Maker:

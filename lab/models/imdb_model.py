@@ -137,10 +137,10 @@ class DefaultInputs(NamedTuple):
 
 
 def default_inputs(source: str) -> DefaultInputs:
-    """The default model's reviews ("keras" or "generated"), padded, and its key."""
+    """The default model's reviews ("keras" or "generated"), padded, and its key; the reviews
+    are read once per process (:func:`lab.data.imdb.loaded`), shared with the page."""
     num_words, skip_top, maxlen = imdb.PRESETS[DEFAULT_PRESET]
-    data = imdb.load(source, num_words, skip_top)
-    x_train, x_test, fingerprint = imdb.padded(data, maxlen)
+    data, x_train, x_test, fingerprint = imdb.loaded(source, num_words, skip_top, maxlen)
     return DefaultInputs(data, x_train, x_test, num_words, DEFAULT_SETTINGS,
                          model_key(data.source, fingerprint, DEFAULT_PRESET, DEFAULT_SETTINGS))
 
