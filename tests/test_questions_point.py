@@ -374,7 +374,11 @@ def _csv(q: Question, given: list[str], lang: str, names: bool = False) -> list[
     with i18n.using(lang):
         data = answers_csv(rooms.asked(code), rooms.answers(code, n))
     assert data.startswith("\ufeff".encode())  # a spreadsheet then reads it as UTF-8
-    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    key = {i18n.t(f"answers.{c}", lang): c for c in ("answer", "right", "seconds", "name")}
+    assert rows and set(rows[0]) <= {*key, "id"}  # the headers in the lecturer's language
+    assert lang != "ko" or "답" in rows[0]
+    return [{key.get(h, h): v for h, v in r.items()} for r in rows]
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])

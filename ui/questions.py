@@ -308,14 +308,16 @@ def answers_csv(asked: lab_room.Asked, answers: list[lab_room.Answer]) -> bytes:
     the answer as the page writes it (a point's label, a choice's words in the lecturer's
     language), beside it the id it was sent as (a point's or a worded choice's), whether it is
     right, the seconds since the first answer; no session, no address; a name only when the
-    lecturer asked for names. UTF-8 with a byte order mark: a spreadsheet then reads Korean."""
+    lecturer asked for names; the headers in the lecturer's language (lab/locales answers.*), the
+    id column named "id". UTF-8 with a byte order mark: a spreadsheet then reads Korean."""
     q = asked.question
     ids = ["id"] if q.kind == "point" or q.worded else []
     start = min((a.at for a in answers), default=0.0)
     rows = [{"answer": written(q, a.given), "id": a.given, "right": q.correct(a.given),
              "seconds": round(a.at - start, 3), "name": a.name} for a in answers]
-    frame = pd.DataFrame(rows, columns=["answer", *ids, "right", "seconds"]
-                         + (["name"] if asked.names else []))
+    columns = ["answer", *ids, "right", "seconds"] + (["name"] if asked.names else [])
+    frame = pd.DataFrame(rows, columns=columns).rename(
+        columns={c: t(f"answers.{c}") for c in columns if c != "id"})
     return frame.to_csv(index=False).encode("utf-8-sig")
 
 
