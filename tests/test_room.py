@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lab.classroom import room as lab_room
+from lab.core.i18n import t
 from tests.conftest import ROOT
 
 APP = str(ROOT / "app.py")
@@ -228,6 +229,18 @@ def test_the_room_outlives_the_lecturers_reload_and_ends_for_everyone():
     student.run()
     assert "_room" not in student.session_state
     assert any("ended the room" in n.value for n in student.toast)
+
+
+def test_a_join_link_to_no_room_says_so_on_the_page_once():
+    """On a phone the sidebar, where the room's box says it too, is shut: a mistyped link is
+    said where the student looks (a toast), once, and the page goes on alone."""
+    student = _student("ABCDE")
+    assert "_room" not in student.session_state
+    assert [n.value for n in student.toast if "ABCDE" in n.value or "room" in n.value.lower()]
+    student.run()
+    assert not list(student.toast) and "_room" not in student.session_state
+    korean = _student("ABCDE", lang="한국어")
+    assert [n.value for n in korean.toast] == [t("room.err.no_room", "ko", code="ABCDE")]
 
 
 def test_without_a_room_nothing_of_it_is_on_the_page():

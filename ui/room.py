@@ -69,6 +69,7 @@ def _rooms() -> lab_room.Rooms | None:
 
 
 DOWN = "_room_store_down"  # session key: the room's store failed on the last call
+LINK_TRIED = "_room_link_tried"  # session key: the code of the join link last tried
 
 
 def _safely(call, *args):
@@ -99,8 +100,11 @@ def _jsonable(value):
 def before(url_path: str) -> None:
     """Join from a link (``?room=CODE``), then bring a follower to the lecturer's view."""
     code = st.query_params.get("room")
-    if code and not _me():
+    if code and not _me() and st.session_state.get(LINK_TRIED) != code:
+        st.session_state[LINK_TRIED] = code  # a wrong or ended room is said once, not each run
         _join(code)
+        if error := st.session_state.get("_room_error"):
+            st.toast(error, icon=":material/error:")  # a phone's sidebar, where it is too, is shut
     me = _me()
     if me and me["role"] == "lecturer":
         # kept now, told at the run's end (``after``, ``publishing``): a page may end its run
