@@ -91,6 +91,20 @@ def test_a_value_out_of_its_range_or_options_is_named_and_left_at_its_default():
     assert "w_units=99" in notice and "g_act=softmax" in notice and "g_T" not in notice
 
 
+@pytest.mark.parametrize("given", ["ko", "한국어"])
+def test_a_link_may_name_its_language_by_code_or_by_name(given):
+    """``?lang=ko``, as a lecturer types a link by hand, opens the page in Korean, as
+    ``?lang=한국어`` (the switch's own spelling in a link) does."""
+    from lab.core import i18n
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update({"lang": given})
+    at.switch_page("pages/perceptron.py")
+    at.run()
+    assert at.session_state["lang"] == "ko" and not at.exception
+    assert at.title[0].value == i18n.t("lesson.perceptron.title", "ko")
+
+
 def test_a_stock_preset_sets_every_control_it_names():
     at = AppTest.from_file(APP, default_timeout=240)
     at.switch_page("pages/stock.py")

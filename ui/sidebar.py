@@ -35,11 +35,22 @@ def _reword_link() -> None:
                 st.session_state[c.key] = st.session_state[c.key]
 
 
+def _language_by_code() -> None:
+    """A link typed by hand may name its language by its code (``?lang=ko``); the switch, bound
+    to the URL, reads a language by its shown name (``?lang=한국어``), as every worded choice in
+    a link: the code is read as that name. Streamlit's copy of the link has no public setter."""
+    link = get_script_run_ctx().session_state._state.query_params
+    raw, names = link.get_initial_value("lang"), i18n.languages()
+    if isinstance(raw, str) and raw in names:
+        link._initial_query_params["lang"] = [names[raw]]
+
+
 def shared_sidebar():
     """Draw the sidebar's settings; returns the slots for the room and the link, filled once
     the page has run.
 
     Drawn before the navigation: a link's language (bound to the URL) names the pages."""
+    _language_by_code()
     with st.sidebar:
         SIDEBAR.draw("lang", on_change=_reword_link)
         SIDEBAR.draw("presenter")
