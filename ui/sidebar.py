@@ -39,7 +39,10 @@ def _language_by_code() -> None:
     """A link typed by hand may name its language by its code (``?lang=ko``); the switch, bound
     to the URL, reads a language by its shown name (``?lang=한국어``), as every worded choice in
     a link: the code is read as that name. Streamlit's copy of the link has no public setter."""
-    link = get_script_run_ctx().session_state._state.query_params
+    ctx = get_script_run_ctx()
+    if ctx is None:  # app.py imported outside a run (a training child's fork server)
+        return
+    link = ctx.session_state._state.query_params
     raw, names = link.get_initial_value("lang"), i18n.languages()
     if isinstance(raw, str) and raw in names:
         link._initial_query_params["lang"] = [names[raw]]
