@@ -37,6 +37,8 @@ def test_space_plays_and_pauses_the_right_arrow_steps_and_r_resets(app_url, brow
     shown.wait_for(timeout=90_000)
     page.wait_for_function(f"""() => [...document.querySelectorAll('{PLAYER}')].some(
         f => Number(f.contentDocument?.body?.dataset.shown || 0) >= 3)""", timeout=90_000)
+    # Space presses the button as it stands: pressed while the page still said Play, it plays
+    page.locator("button", has_text="Pause").first.wait_for(timeout=90_000)
     page.keyboard.press(" ")
     page.locator("button", has_text="Play").first.wait_for(timeout=90_000)
     _wait_steps(page, "n > 50")

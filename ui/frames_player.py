@@ -63,9 +63,12 @@ def play(key: str, lesson: Playback, draw: Callable[[object], None]):
     elif action == "step":
         now = _keep(key, lesson.step(now))
     _capped_note(key, lesson, now)
+    drawn = player.is_playing(key)  # what the buttons above say
 
     @st.fragment
     def _frame():
+        if player.is_playing(key) != drawn:  # Play or Pause came in with this fragment's run
+            st.rerun()  # (a click while it reran): the whole page, so its button says so too
         now = state(key, lesson)
         if lesson.link:
             keep_in_url(lesson.link, lesson.count(now), 0)
