@@ -103,6 +103,7 @@ def test_a_link_may_name_its_language_by_code_or_by_name(given):
     at.run()
     assert at.session_state["lang"] == "ko" and not at.exception
     assert at.title[0].value == i18n.t("lesson.perceptron.title", "ko")
+    assert not [n for n in at.toast if "lang" in n.value]  # nothing "could not be used"
 
 
 def test_a_stock_preset_sets_every_control_it_names():

@@ -46,6 +46,9 @@ def _language_by_code() -> None:
     raw, names = link.get_initial_value("lang"), i18n.languages()
     if isinstance(raw, str) and raw in names:
         link._initial_query_params["lang"] = [names[raw]]
+        opened = st.session_state.get("_link_opened") or {}
+        if "lang" in opened:  # read as its name: no "could not be used" notice for it
+            opened["lang"] = [names[raw]]
 
 
 def shared_sidebar():
