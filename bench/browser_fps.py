@@ -58,8 +58,12 @@ MARKS = """() => ({origin: performance.timeOrigin, waited: Number(document.body.
 
 
 def _serve(script: str, cache_dir: str | None = None):
-    """``streamlit run script`` with its own cache folder, once healthy: (process, URL)."""
+    """``streamlit run script`` with its own cache folder, once healthy: (process, URL). The
+    server keeps Python's compiled bytecode (``__pycache__``) as on a lecturer's machine, also
+    where the shell says ``PYTHONDONTWRITEBYTECODE`` (a sandbox's setting: every start would
+    compile the lab's sources again, on the first visit's clock)."""
     env = dict(os.environ, LAB_CACHE_DIR=cache_dir or tempfile.mkdtemp(prefix="lab-bench-"))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     server = launch.start(script, env)
     return server.proc, server.url
 

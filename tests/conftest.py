@@ -396,6 +396,8 @@ NOT_UNIT = {
     "test_other_delimiters_unsorted_dates_and_very_long_files", "test_the_work_budget_caps_epochs",
     "test_an_upload_is_read_in_at_most_three_times_its_size",
     "test_rows_beyond_the_cap_are_not_read",
+    # a child process (a fresh interpreter's imports)
+    "test_the_stock_pages_modules_do_not_import_scikit_learn",
 }
 
 

@@ -152,6 +152,50 @@ def test_scaler_is_fitted_on_the_training_part_unless_lecture_mode(samsung):
     assert report["all_max"] > report["train_max"] and 0 < report["test_outside"] <= 1
 
 
+def test_the_scaler_and_scores_are_scikit_learns_to_the_last_bit():
+    """lab.data.scaling against MinMaxScaler, mean_squared_error, mean_absolute_error and
+    r2_score on random columns of every scale, constant ones and NaNs among them."""
+    from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
+    from sklearn.preprocessing import MinMaxScaler
+
+    from lab.data.scaling import MinMax, mae, r2, rmse
+
+    rng = np.random.default_rng(7)
+    for trial in range(60):
+        n, f = int(rng.integers(2, 500)), int(rng.integers(1, 5))
+        X = rng.normal(size=(n, f)) * 10 ** rng.uniform(-3, 5) + rng.normal() * 100
+        if trial % 5 == 0:
+            X[:, 0] = 3.0  # a constant column is scaled by 1
+        if trial % 7 == 0:
+            X[0, -1] = np.nan
+        ours, theirs = MinMax.fit(X), MinMaxScaler().fit(X)
+        Z = rng.normal(size=(20, f)) * 1000
+        for name in ("data_min_", "data_max_", "scale_", "min_"):
+            np.testing.assert_array_equal(getattr(ours, name), getattr(theirs, name))
+        np.testing.assert_array_equal(ours.transform(Z), theirs.transform(Z))
+        np.testing.assert_array_equal(ours.inverse_transform(Z), theirs.inverse_transform(Z))
+        y, pred = rng.normal(size=n) * 50, rng.normal(size=n) * 50
+        if trial % 6 == 0:
+            y[:] = 2.0
+        assert rmse(y, pred) == np.sqrt(mean_squared_error(y, pred))
+        assert mae(y, pred) == mean_absolute_error(y, pred)
+        assert r2(y, pred) == r2_score(y, pred)
+    assert r2(np.full(3, 2.0), np.full(3, 2.0)) == r2_score([2, 2, 2], [2, 2, 2]) == 1.0
+
+
+def test_the_stock_pages_modules_do_not_import_scikit_learn():
+    """Its import was most of the page's first run (bench/RESULTS.md): the scaler and the
+    scores are lab.data.scaling's, and the classifier's metrics import it when asked."""
+    import subprocess
+    import sys
+
+    code = ("import sys, lab.data.stock, lab.models.stock_model, lab.figures.stock, "
+            "lab.questions, lab.lessons.walkthrough; print('sklearn' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False", out.stderr[-2000:]
+
+
 @pytest.mark.parametrize("target", stock.TARGETS)
 def test_targets_convert_back_to_the_true_close(target):
     data = stock.parse_csv(generated_csv())

@@ -27,13 +27,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
-from sklearn.preprocessing import MinMaxScaler
 
 from lab.core.byte_cache import ByteLRU, nbytes
 from lab.core.cache import cache_dir, digest
 from lab.core.errors import DataUnavailable, LabError, Message
 from lab.core import i18n
+from lab.data.scaling import MinMax, mae, r2, rmse
 from lab.data.sequences import is_number, windows
 
 # --- Limits on what a user supplies ---------------------------------------------------------
@@ -538,8 +537,8 @@ class Prepared:
     X: np.ndarray  # (n, window_size, features) float32, scaled
     y: np.ndarray  # (n,) float32, scaled target
     split: int  # windows [:split] train, [split:] test
-    x_scaler: MinMaxScaler
-    y_scaler: MinMaxScaler
+    x_scaler: MinMax  # scikit-learn's MinMaxScaler, as the lectures fit it (lab.data.scaling)
+    y_scaler: MinMax
     fit_rows: int  # how many rows the scalers were fitted on
 
     @property
@@ -585,8 +584,8 @@ def prepare(data: StockData, s: PrepSettings) -> Prepared:
     fit_rows = len(frame) if s.lecture_scaling else split + w  # train windows' inputs + targets
     if np.ptp(target[:fit_rows]) == 0:
         raise DataError("stock.err.constant_target")
-    x_scaler = MinMaxScaler().fit(feats[:fit_rows])
-    y_scaler = MinMaxScaler().fit(target[:fit_rows])
+    x_scaler = MinMax.fit(feats[:fit_rows])
+    y_scaler = MinMax.fit(target[:fit_rows])
     X = windows(x_scaler.transform(feats).astype(np.float32), w)
     y = y_scaler.transform(target)[w:, 0].astype(np.float32)
     return Prepared(s, frame, dropped, X, y, split, x_scaler, y_scaler, fit_rows)
@@ -653,12 +652,10 @@ def scores(close: np.ndarray, prev_close: np.ndarray, pred_close: np.ndarray) ->
     said = np.sign(np.round(pred_r, 12))  # a forecast within rounding of today says "no move"
     direction = (np.mean(said[moved] == np.sign(true_r[moved]))
                  if moved.any() else float("nan"))
-    return {"RMSE (price)": float(np.sqrt(mean_squared_error(close, pred_close))),
-            "MAE (price)": float(mean_absolute_error(close, pred_close)),
-            "R² (price)": float(r2_score(close, pred_close)),
-            "RMSE (return)": float(np.sqrt(mean_squared_error(true_r, pred_r))),
-            "MAE (return)": float(mean_absolute_error(true_r, pred_r)),
-            "R² (return)": float(r2_score(true_r, pred_r)),
+    return {"RMSE (price)": rmse(close, pred_close), "MAE (price)": mae(close, pred_close),
+            "R² (price)": r2(close, pred_close),
+            "RMSE (return)": rmse(true_r, pred_r), "MAE (return)": mae(true_r, pred_r),
+            "R² (return)": r2(true_r, pred_r),
             "direction right": float(direction)}
 
 

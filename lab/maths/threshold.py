@@ -1,8 +1,10 @@
 """Decision-threshold tuning for a binary classifier's probabilities (lecture 002's sweep).
 
 Everything here takes the test labels and the model's probabilities, computed once; moving
-the threshold never re-predicts. Metrics come from scikit-learn; the misclassification and
-cost sweeps are vectorised over all thresholds at once.
+the threshold never re-predicts. Metrics come from scikit-learn, imported where they are
+asked for (``_metrics``: the pages that never show a classifier, the stock page's first run
+among them, do not pay its import); the misclassification and cost sweeps are vectorised over
+all thresholds at once.
 """
 
 from __future__ import annotations
@@ -10,9 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn import metrics
 
 LECTURE_WINDOW = (0.4, 0.8)  # lecture 002 sweeps thresholds from 0.4 to 0.8
+
+
+def _metrics():
+    from sklearn import metrics
+    return metrics
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,7 @@ def at_threshold(y: np.ndarray, p: np.ndarray, threshold: float) -> AtThreshold:
     """Predict positive where p >= threshold. No division by zero: an empty class scores 0."""
     y = np.asarray(y).astype(int)
     pred = (np.asarray(p) >= threshold).astype(int)
+    metrics = _metrics()
     tn, fp, fn, tp = metrics.confusion_matrix(y, pred, labels=[0, 1]).ravel()
     precision, recall, f1, _ = metrics.precision_recall_fscore_support(
         y, pred, average="binary", zero_division=0)
@@ -61,6 +68,7 @@ def best(t: np.ndarray, values: np.ndarray, window: tuple[float, float] | None =
 
 
 def curves(y: np.ndarray, p: np.ndarray) -> dict[str, np.ndarray]:
+    metrics = _metrics()
     fpr, tpr, roc_t = metrics.roc_curve(y, p)
     prec, rec, pr_t = metrics.precision_recall_curve(y, p)
     return {"fpr": fpr, "tpr": tpr, "roc_t": roc_t, "precision": prec, "recall": rec,
