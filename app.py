@@ -21,13 +21,13 @@ from ui.sidebar import (link_box, name_dropped_values, remember_link, session_la
 
 ICON = str(Path(__file__).with_name("ui") / "icon.png")
 
+store.warm_up()  # the training processes' fork server, once per server, in the background: first
 i18n.set_language_source(session_language)  # every t() below reads the sidebar's language
 training.set_room_role(room.role)  # a room's lecturer and students: the training queue's rules
 remember_link()
 room_slot, link_slot = shared_sidebar()  # first: a link's language (bound to the URL) names the pages
 # The icon ships with the lab: a Material icon would be fetched from Google on every page load.
 st.set_page_config(page_title=t("app.title"), page_icon=ICON, layout="wide")
-store.warm_up()  # the training processes' fork server, once per server, in the background
 
 home = st.Page("pages/home.py", title=t("home.nav"), icon=":material/home:", default=True)
 lessons = [st.Page(l.script, title=l.title(), icon=l.icon, url_path=l.url_path) for l in LESSONS]

@@ -202,6 +202,34 @@ def _worker_main(conn) -> None:
 
 
 # --- In the server --------------------------------------------------------------------------
+_START_LOCK = threading.Lock()
+
+
+def start_process(proc) -> None:
+    """``proc.start()`` without the server's main script in the child. Streamlit runs the page
+    script (``app.py``) as ``__main__``, so multiprocessing would name it in the child's
+    preparation, and every worker and training child would first run the whole app again, in
+    bare mode, before its target (seconds of a core each, and a warning for every Streamlit
+    call). A lab child needs none of it: its target and a ``Task``'s trainer are functions of
+    ``lab``, imported by name."""
+    from multiprocessing import spawn
+
+    with _START_LOCK:
+        prepare = spawn.get_preparation_data
+
+        def without_main(name):
+            data = prepare(name)
+            data.pop("init_main_from_path", None)
+            data.pop("init_main_from_name", None)
+            return data
+
+        spawn.get_preparation_data = without_main
+        try:
+            proc.start()
+        finally:
+            spawn.get_preparation_data = prepare
+
+
 class _Pending:
     """A job the server sent to a worker: its ``Job``, and its outcome once the worker says."""
 
@@ -221,7 +249,7 @@ class _Handle:
         self.receive, send = ctx.Pipe()
         self.proc = ctx.Process(target=_worker_main, args=(send,), name="lab-train-worker",
                                 daemon=True)
-        self.proc.start()
+        start_process(self.proc)
         send.close()
         self.pending: dict[int, _Pending] = {}
         self.lock = threading.Lock()

@@ -98,11 +98,11 @@ MAX_FINISHED_JOBS = 32  # failed / cancelled jobs remembered (so every waiting p
 IN_PROCESSES = os.environ.get("LAB_TRAIN_PROCESSES", "1") != "0"
 BATCH_REPORT_S = 0.1  # a child sends batch progress at most this often (epochs always)
 # Modules a training child needs, imported once by the fork server (a child then starts in
-# milliseconds instead of importing NumPy and pandas again). A child also re-runs the server's
-# main script (``streamlit``'s, which imports streamlit.web.cli): preloaded too.
+# milliseconds instead of importing NumPy and pandas again). A child does not run the server's
+# main script (``pool.start_process``), so Streamlit is not among them.
 # lab.training.preload loads the compiled recurrent kernel there, once for every child.
 PRELOAD = ["numpy", "pandas", "lab.networks.seqnet", "lab.training.preload", "lab.data.stock",
-           "lab.models.stock_model", "streamlit.web.cli"]
+           "lab.models.stock_model"]
 
 # A started training holds its worker this long before a waiting job of its own tier has a turn
 # (a job that has not started yet gets one at the next epoch's end: its first epoch comes
@@ -439,7 +439,7 @@ def _run_in_child(task: Task, job: Job):
     cancel, pause = ctx.Event(), ctx.Event()
     proc = ctx.Process(target=_child_main, args=(send, cancel, pause, task.fn, task.args),
                        name=f"lab-train {job.key[:40]}", daemon=True)
-    proc.start()
+    pool.start_process(proc)
     send.close()
     looked = 0.0
     try:
