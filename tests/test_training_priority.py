@@ -37,3 +37,26 @@ def test_the_pool_workers_run_nicer_than_the_server():
     finally:
         for h in workers._live():
             h.proc.kill()
+
+
+@pytest.mark.parametrize("context", ["spawn", "the store's"])
+def test_a_training_child_does_not_run_the_servers_page_script(monkeypatch, tmp_path, context):
+    """Streamlit runs ``app.py`` as ``__main__``; a child started by the lab must not run it
+    again before its target (``pool.start_process``): it costs each worker the whole app's
+    imports and first run."""
+    import sys
+    import types
+
+    from lab.training import pool, store
+
+    marker = tmp_path / "ran"
+    script = tmp_path / "page.py"
+    script.write_text(f"open({str(marker)!r}, 'w').write('ran')\n")
+    main = types.ModuleType("__main__")
+    main.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", main)
+    ctx = mp.get_context("spawn") if context == "spawn" else store._mp_context()
+    child = ctx.Process(target=os.getpid)
+    pool.start_process(child)
+    child.join(60)
+    assert child.exitcode == 0 and not marker.exists()
