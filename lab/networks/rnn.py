@@ -6,9 +6,9 @@
 
 Inputs are ``(m, T, n_f)`` as Keras takes them; the forward pass is the maths kernel's
 SimpleRNN (``lab.maths.recurrent``), in these names. Back-propagation through time follows the
-lecture's loop: ``err_to_cell`` (dL/dZ1_t) goes back one step at a time,
-``err_to_cell = (err_to_cell @ W1h.T) * tanh'(...)``, and truncated BPTT (TBPTT) adds the
-weight gradients of the last ``k`` steps only. The tests check outputs and full-BPTT
+lecture's loop, run by the same kernel's compiled step back: ``err_to_cell`` (dL/dZ1_t) goes
+back one step at a time, ``err_to_cell = (err_to_cell @ W1h.T) * tanh'(...)``, and truncated
+BPTT (TBPTT) adds the weight gradients of the last ``k`` steps only. The tests check outputs and full-BPTT
 gradients against ``keras.layers.SimpleRNN`` and ``tf.GradientTape``.
 """
 
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lab.maths import (Adam, activation, binary_crossentropy, glorot_uniform, mse, orthogonal,
+from lab.maths import (Adam, binary_crossentropy, glorot_uniform, mse, orthogonal,
                        recurrent as rec, sigmoid)  # Adam: shared by the NumPy networks
 from lab.core.errors import InvalidInput
 
@@ -153,34 +153,50 @@ class Gradients:
 def bptt(net: RNN, trace: Trace, y: np.ndarray, k: int | None = None) -> Gradients:
     """Back-propagation through time; with ``k``, truncated to the last k steps (TBPTT).
 
-    The loop is the lecture's: start from ``err_to_cell = (err @ W2.T) * tanh'(Z1_T)`` and walk
-    back, adding ``H_{t-1}.T @ err_to_cell`` to the W1h gradient, ``X_t.T @ err_to_cell`` to the
-    W1x gradient and its column sums to the b1 gradient. ``dh_norm`` follows dL/dH_t all the way
-    back whatever ``k`` is, to show how much signal would reach each step.
+    The loop is the lecture's, run by the maths kernel's compiled step back
+    (``lab.maths.recurrent``): start from ``err_to_cell = (err @ W2.T) * tanh'(Z1_T)`` and walk
+    back, ``err_to_cell = (err_to_cell @ W1h.T) * tanh'(Z1_{t-1})``; the W1h gradient adds
+    ``H_{t-1}.T @ err_to_cell``, the W1x gradient ``X_t.T @ err_to_cell`` and the b1 gradient
+    its column sums, over the steps inside the window. ``dh_norm`` follows dL/dH_t all the
+    way back whatever ``k`` is, to show how much signal would reach each step.
     """
     T = trace.x.shape[0]
     if k is not None and k < 1:
         raise InvalidInput("args.truncation")
-    grads = {"w1x": np.zeros_like(net.w1x), "w1h": np.zeros_like(net.w1h),
-             "b1": np.zeros_like(net.b1)}
-    dh_norm = np.zeros(T)
-    received = np.zeros(T, dtype=bool)
-    slope = activation(net.activation).slope  # dH_t/dZ1_t from H_t: tanh' = 1 - H_t^2
     with np.errstate(over="ignore", invalid="ignore"):
         err = output_error(net, trace, y)
-        dh = err @ net.w2.T  # dL/dH_T
-        for t in range(T, 0, -1):
-            dh_norm[t - 1] = np.linalg.norm(dh)
-            err_to_cell = dh * slope(trace.h[t])
-            if k is None or T - t < k:
-                received[t - 1] = True
-                grads["w1h"] += trace.h[t - 1].T @ err_to_cell
-                grads["w1x"] += trace.x[t - 1].T @ err_to_cell
-                grads["b1"] += err_to_cell.sum(0)
-            dh = err_to_cell @ net.w1h.T  # dL/dH_{t-1}
-        w2 = trace.h[T].T @ err
-    return Gradients(w1x=grads["w1x"], w1h=grads["w1h"], b1=grads["b1"],
-                     w2=w2, b2=err.sum(0), dh_norm=dh_norm, received=received)
+        cells, dh_last = _err_to_cells(net, trace, err)
+        # dL/dH_t = err_to_cell of step t + 1 through W1h.T, and dL/dH_T from the output
+        dh = np.concatenate([cells[1:] @ net.w1h.T, dh_last[None]])
+        dh_norm = np.sqrt(np.einsum("tbj,tbj->t", dh, dh))
+        received = np.zeros(T, dtype=bool)
+        received[T - min(T, k or T):] = True
+        return _gradients(net, trace, err, cells, k, dh_norm, received)
+
+
+def _err_to_cells(net: RNN, trace: Trace, err: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(err_to_cell of every step, (T, m, n_c): dL/dZ1_t at index t-1; dL/dH_T) from the
+    output's error ``err`` = dL/dZ2, by the kernel's compiled step back."""
+    dh_last = err @ net.w2.T  # dL/dH_T
+    outside = np.zeros(trace.z1.shape)  # dL/dH_t from outside the recurrence: the output's only
+    outside[-1] = dh_last
+    tape = rec.Tape(trace.x, H=trace.h, pre=trace.z1, gates=trace.h[1:])  # SimpleRNN: gates = H_t
+    cells = rec._run_back(net.cell, tape, outside, (None, None))[0]
+    return cells, dh_last
+
+
+def _gradients(net: RNN, trace: Trace, err: np.ndarray, cells: np.ndarray, k: int | None,
+               dh_norm=None, received=None) -> Gradients:
+    """The weight gradients from every step's err_to_cell, the last ``k`` steps' only with
+    ``k``: all steps' products summed in one matrix product each (inside the caller's
+    ``np.errstate``: a diverging net is reported, not warned)."""
+    T, m, n_c = cells.shape
+    window = slice(T - min(T, k or T), T)
+    flat = cells[window].reshape(-1, n_c)
+    x = trace.x[window].reshape(-1, net.n_f)
+    h_prev = trace.h[:-1][window].reshape(-1, n_c)
+    return Gradients(w1x=x.T @ flat, w1h=h_prev.T @ flat, b1=flat.sum(0),
+                     w2=trace.h[T].T @ err, b2=err.sum(0), dh_norm=dh_norm, received=received)
 
 
 # --- Training ----------------------------------------------------------------------------------
@@ -196,8 +212,10 @@ def train_epoch(net: RNN, x: np.ndarray, y: np.ndarray, opt: Adam, batch_size: i
     for start in range(0, len(x), batch_size):
         idx = order[start:start + batch_size]
         trace = forward(net, x[idx])
-        losses.append(loss(net, trace, y[idx]))
-        g = bptt(net, trace, y[idx], k).params()
+        with np.errstate(over="ignore", invalid="ignore"):  # a diverging step is reported
+            value, err = _loss(net, trace, y[idx])
+            g = _gradients(net, trace, err, _err_to_cells(net, trace, err)[0], k).params()
+        losses.append(value)
         params = net.params()
         before = {n: v.copy() for n, v in params.items()}
         with np.errstate(over="ignore", invalid="ignore"):
