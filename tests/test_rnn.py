@@ -175,3 +175,27 @@ def test_a_demo_trajectory_is_exact_bounded_and_leaves_the_demo_alone():
     assert digest(again) == digest(states[2]), "a frame is the demo's exact state"
     slow = SineDemo(60, 64)
     assert 1 <= len(slow.trajectory(1, 25, budget_s=0.01)) < 25
+
+
+def test_the_sine_demos_forecast_and_test_loss_are_its_nets_now():
+    """The forecast an epoch keeps for its test loss and chart is the net's as it stands, also
+    after an epoch that diverged and left the weights of its last good batch."""
+    from lab.models.rnn_demos import SineDemo
+
+    demo = SineDemo(8, 4)
+    for epochs in (0, 2):
+        demo.advance(epochs)
+        fresh = rnn.forward(demo.net, demo.x_test)
+        np.testing.assert_array_equal(demo.forecast()[2], fresh.a2[:, 0])
+        assert demo.test_loss() == rnn.loss(demo.net, fresh, demo.y_test)
+    assert demo.test_losses[-1] == demo.test_loss()
+    snap = demo.snapshot()
+    snap.advance(1)
+    assert len(demo.train_losses) == 2 and len(snap.test_losses) == 3, "a snapshot's own losses"
+    before = demo.forecast()[2]
+    demo.opt.lr = 1e200  # the first batch's step is finite, the next batch's loss is not
+    demo.advance(1)
+    assert demo.diverged and len(demo.train_losses) == 2
+    now = rnn.forward(demo.net, demo.x_test).a2[:, 0]
+    assert not np.array_equal(now, before), "the diverged epoch moved the weights"
+    np.testing.assert_array_equal(demo.forecast()[2], now)

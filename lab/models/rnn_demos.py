@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from lab.maths import mse
 from lab.networks import rnn
 from lab.data import sequences as sq
 from lab.core.errors import InvalidInput
@@ -49,7 +50,7 @@ class Playable:
         hold 25 copies of the windows)."""
         out = copy.copy(self)
         for name in self.TRAINING_STATE:
-            setattr(out, name, copy.deepcopy(getattr(self, name)))
+            setattr(out, name, _copy(getattr(self, name)))
         return out
 
     def finished(self) -> bool:
@@ -69,6 +70,14 @@ class Playable:
             if deadline is not None and time.perf_counter() > deadline:
                 break
         return out
+
+
+def _copy(value):
+    """A copy of one training field: a list of floats (a loss history) as a new list (its
+    floats are values, and a deep copy goes through them one by one), the rest deep."""
+    if type(value) is list and all(type(v) is float for v in value):
+        return list(value)
+    return copy.deepcopy(value)
 
 
 @dataclass
@@ -127,7 +136,7 @@ class WordsDemo(_Demo):
 
 @dataclass
 class SineDemo(_Demo):
-    TRAINING_STATE = ("net", "opt", "rng", "train_losses", "test_losses")
+    TRAINING_STATE = ("net", "opt", "rng", "train_losses", "test_losses", "test_pred")
     time_steps: int = 20
     n_c: int = 16
     lr: float = 0.01
@@ -136,6 +145,9 @@ class SineDemo(_Demo):
     train_losses: list[float] = field(default_factory=list)
     test_losses: list[float] = field(default_factory=list)
     diverged: bool = False
+    # the test windows' forecast after the last epoch, (len(x_test), 1): the
+    # epoch's test loss and the frame's forecast chart read one forward pass; None until then
+    test_pred: np.ndarray | None = field(default=None, repr=False)
 
     def __post_init__(self):
         self.time, self.series = sq.sine_series()
@@ -157,16 +169,24 @@ class SineDemo(_Demo):
             value = rnn.train_epoch(self.net, self.x_train, self.y_train, self.opt,
                                     self.batch_size, rng=self.rng)
             self.diverged = not np.isfinite(value)
+            self.test_pred = None  # a diverged epoch leaves the weights of its last good batch
             if not self.diverged:
                 self.train_losses.append(value)
+                self.test_pred = self._test_output()
                 self.test_losses.append(self.test_loss())
 
+    def _test_output(self) -> np.ndarray:
+        """The net's forecast for the test windows, (len(x_test), 1)."""
+        if self.test_pred is not None:
+            return self.test_pred
+        return rnn.forward(self.net, self.x_test).a2
+
     def test_loss(self) -> float:
-        return rnn.loss(self.net, rnn.forward(self.net, self.x_test), self.y_test)
+        return mse(self._test_output(), self.y_test)[0]
 
     def forecast(self):
         """(time, series, test predictions, index where the test windows' targets start)."""
-        pred = rnn.forward(self.net, self.x_test).a2[:, 0]
+        pred = self._test_output()[:, 0]
         start = len(self.series) - len(self.x_test)
         return self.time, self.series, pred, start
 
