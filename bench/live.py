@@ -111,17 +111,22 @@ def shows_forecast(run) -> bool:
     return RMSE_LABEL in text and PREVIOUS not in text
 
 
-def shows_progress(run) -> bool:
-    return any(type(e).__name__ == "Progress" for e in run.elements)
+def progress_stamp(run) -> float | None:
+    """When the run's first progress bar reached the session (``perf_counter``), if it drew
+    one: the browser draws it as it arrives, before the rest of its run."""
+    return next((at for at, e in zip(run.stamps, run.elements)
+                 if type(e).__name__ == "Progress"), None)
 
 
 async def until_forecast(s: Session, first, timeout: float = TIMEOUT_S) -> tuple[float, float]:
-    """(seconds to the first progress or result, seconds to the forecast) after a move whose
-    first run was ``first`` (already awaited; its time counts)."""
+    """(seconds to the first progress bar's arrival or to the result, seconds to the
+    forecast) after a move whose first run was ``first`` (already awaited; its time counts)."""
     t0 = time.perf_counter() - first.seconds
     run, progress_at = first, None
     while True:
-        if progress_at is None and (shows_progress(run) or shows_forecast(run)):
+        if progress_at is None and (stamp := progress_stamp(run)) is not None:
+            progress_at = stamp - t0
+        if progress_at is None and shows_forecast(run):
             progress_at = time.perf_counter() - t0
         if shows_forecast(run):
             return progress_at, time.perf_counter() - t0
