@@ -126,24 +126,27 @@ for where, (label, content, name, mime), key in zip(st.columns(2), view.download
                                                     ("sk_download", "sk_download_scores")):
     where.download_button(label, content, name, mime, key=key)
 
-with st.expander(t("stock.scaling")):
+# The expanders are worked out only while open (each click on one reruns the page): a move to
+# a new window would otherwise prepare the other scaling's windows, the code and a table that
+# a room of thirty mostly never opens.
+if (box := st.expander(t("stock.scaling"), key="sk_x_scaling", on_change="rerun")).open:
     text, both = figures.scaling_view(data, prep, settings, forecast)
-    st.markdown(text)
+    box.markdown(text)
     if both is not None:
-        st.dataframe(both.style.format("{:.4f}"), width="stretch")
+        box.dataframe(both.style.format("{:.4f}"), width="stretch")
 
 if prints := figures.lecture_printouts(preset, prep):
     with st.expander(t("printed.stock_title")):
         st.caption(t("printed.stock_note"))
         printed(prints)
 
-with st.expander(t("training.keras_code")):
-    st.code(keras_code(prep, forecast.settings), language="python")
+if (box := st.expander(t("training.keras_code"), key="sk_x_code", on_change="rerun")).open:
+    box.code(keras_code(prep, forecast.settings), language="python")
 
-with st.expander(t("stock.one_window")):
-    i = st.number_input(t("stock.window_i"), 0, len(prep.X) - 1, min(12, len(prep.X) - 1),
-                        key="sk_win_i")
+if (box := st.expander(t("stock.one_window"), key="sk_x_window", on_change="rerun")).open:
+    i = box.number_input(t("stock.window_i"), 0, len(prep.X) - 1, min(12, len(prep.X) - 1),
+                         key="sk_win_i")
     table, target = figures.window_view(prep, i)
-    st.dataframe(table, width="stretch", column_config={  # (not a Styler: rendered each run)
+    box.dataframe(table, width="stretch", column_config={  # (not a Styler: rendered each run)
         c: st.column_config.NumberColumn(format="%.8f") for c in table.columns})
-    st.markdown(target)
+    box.markdown(target)

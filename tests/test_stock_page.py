@@ -68,9 +68,29 @@ def test_lecture_mode_comparison_appears_once_both_are_trained(page):
         at.toggle(key="sk_lecture").set_value(on).run()
     clean(at)
     scaling = next(e for e in at.expander if e.label == "Scaling: what lecture mode changes")
+    assert not scaling.markdown, "worked out only while open"
+    at.session_state["sk_x_scaling"] = True  # the expander opened (its click reruns the page)
+    at.run()
+    scaling = next(e for e in at.expander if e.label == "Scaling: what lecture mode changes")
     assert any("outside the training range" in m.value for m in scaling.markdown)
     both = scaling.dataframe[0].value
     assert set(both.index) == {"lecture mode", "training part only"}
+
+
+def test_the_code_and_one_window_expanders_show_their_content_once_opened(page):
+    at = page
+    labels = {"sk_x_code": i18n.t("training.keras_code"), "sk_x_window": i18n.t("stock.one_window")}
+    shut = {e.label: e for e in at.expander}
+    assert all(not shut[label].code and not shut[label].dataframe for label in labels.values())
+    for key in labels:
+        at.session_state[key] = True
+    at.run()
+    clean(at)
+    opened = {e.label: e for e in at.expander}
+    assert "keras.Sequential" in opened[labels["sk_x_code"]].code[0].value
+    window = opened[labels["sk_x_window"]]
+    assert window.number_input(key="sk_win_i").value == 12
+    assert window.dataframe[0].value.shape[0] == at.slider(key="sk_window").value  # its days
 
 
 def test_presets_set_the_lectures_settings(page):
