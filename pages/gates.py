@@ -9,19 +9,14 @@ from lab.maths import kinds
 from lab.models import memory
 from lab.training import budget
 from ui.asked import asked
-from ui.charts import chart, shared
+from ui import gates as views
+from ui.charts import chart
 from ui.entry import ensure_app_navigation
 from ui.safe import md, text as safe_text
 from ui.settings import GATES as C
 from ui.training import result_or_progress
 
 ensure_app_navigation()
-
-
-@st.cache_resource(show_spinner=False, max_entries=6)
-def char_model(kind: str):
-    """A small model trained once per server on lecture 000's four words (a few seconds)."""
-    return memory.train_char_model(kind)
 
 
 def partial_figure(lengths: list[int], history: dict[str, list[float]]):
@@ -45,7 +40,7 @@ def inspected(kind: str, source: str) -> figures.Inspected | None:
         return figures.toy_input(values, kind, int(C.draw("gi_seed")))
     sentence = C.draw("gi_sentence")
     with st.spinner(t("gates.training_char", kind=kind)):
-        model = char_model(kind)
+        model = views.char_model(kind)
     try:
         return figures.sentence_input(sentence, model)
     except ValueError as err:
@@ -54,25 +49,13 @@ def inspected(kind: str, source: str) -> figures.Inspected | None:
         return None
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def inspector_view(key: str, lang: str, _found: figures.Inspected, f_shift: float,
-                   i_shift: float, step: int, unit: int) -> figures.InspectorView:
-    """The inspector's view of the input named ``key`` (``figures.view_key``), built once for
-    the room: every follower of a lecturer's move shows this same, never-changed view."""
-    view = figures.inspector_view(_found, f_shift, i_shift, step, unit)
-    for fig in (view.heatmaps, view.lane):
-        shared(fig)
-    return view
-
-
 def inspector(kind: str, found: figures.Inspected, f_shift: float, i_shift: float) -> None:
     """The gates over time as heat-maps, one unit's memory lane and its equations at a step."""
     output, (s1, s2) = st.container(), st.columns(2)  # the model's output above the sliders
     steps, units = found.x.shape[1], found.cell.units
     t_sel = C.draw("gi_t", s1, hi=steps) if steps > 1 else 1
     unit = C.draw("gi_unit", s2, hi=units - 1) if units > 1 else 0
-    view = inspector_view(figures.view_key(found), current(), found, f_shift, i_shift, t_sel,
-                          unit)
+    view = views.inspector_view(found, f_shift, i_shift, t_sel, unit)
     if view.output is not None:
         output.markdown(t("gates.model_output", p=view.output))
     chart(view.heatmaps, key="gi_heat")
@@ -139,7 +122,7 @@ with tab_memory:
 with tab_params:
     c1, c2 = st.columns(2)
     d, n = C.draw("gp_d", c1), C.draw("gp_n", c2)
-    shown, csv = figures.params_view(int(d), int(n), current())
+    shown, csv = views.params_view(int(d), int(n), current())
     st.table(shown, hide_index=True)
     st.caption(t("gates.params_caption"))
     st.caption(t("gates.gru_candidate", **kinds.gru_note_fields()))

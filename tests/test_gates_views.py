@@ -1,8 +1,8 @@
 """The gate inspector's views, made once a view for a room: ``lab.figures.gates.inspector_view``
 shows what the page drew from the trace before, ``view_key`` names every input it reads, its
 figures are serialised once (``ui.charts.shared``), the parameter table is made once per size
-and language, and ``ui.questions`` works out a settings-only page's questions once for the same
-settings."""
+and language, ``ui.gates`` keeps the page's views once per input, step and language, and
+``ui.questions`` works out a settings-only page's questions once for the same settings."""
 
 from __future__ import annotations
 
@@ -78,6 +78,36 @@ def test_the_parameter_table_is_made_once_per_size_and_language():
     assert list(korean.columns) != list(shown.columns)
 
 
+
+def test_the_pages_views_are_made_once_per_input_step_and_language(monkeypatch):
+    from lab.core import i18n
+    from ui import gates as views
+
+    made, real = [], figures.inspector_view
+    monkeypatch.setattr(figures, "inspector_view",
+                        lambda *args: made.append(args[1:]) or real(*args))
+    views.VIEWS.clear()
+    view = views.inspector_view(toy(), 0.5, 0.0, 3, 1)
+    assert views.inspector_view(toy(), 0.5, 0.0, 3, 1) is view and len(made) == 1
+    assert view.heatmaps.to_dict() is view.heatmaps.to_dict()  # marked shared, once
+    assert views.inspector_view(toy(), 0.5, 0.0, 4, 1) is not view  # another step
+    assert views.inspector_view(toy(seed=4), 0.5, 0.0, 3, 1) is not view  # another cell
+    with i18n.using("ko"):
+        korean = views.inspector_view(toy(), 0.5, 0.0, 3, 1)
+    assert korean.lane.layout.title.text != view.lane.layout.title.text and len(made) == 4
+
+
+def test_the_parameter_table_reaches_streamlit_as_the_frame_would():
+    from streamlit import dataframe_util
+
+    from ui import gates as views
+
+    table, csv = views.params_view(2, 128, "ko")
+    shown, frame_csv = figures.params_view(2, 128, "ko")
+    assert dataframe_util.convert_anything_to_arrow_bytes(table) == \
+        dataframe_util.convert_anything_to_arrow_bytes(shown)  # the bytes st.table sends
+    assert csv == frame_csv and views.params_view(2, 128, "ko")[0] is table
+
 @pytest.fixture
 def defaults():
     from ui import controls, settings  # noqa: F401  (fills the registry)
@@ -95,7 +125,7 @@ def test_settings_only_questions_are_worked_out_once_per_view(monkeypatch, defau
     values = dict(defaults["gates"], gi_t=7)
     monkeypatch.setattr(uq, "settings", lambda url_path: dict(values))
     monkeypatch.setattr(uq, "player_state", lambda: {})
-    uq._for_settings.clear()
+    uq.FOR_SETTINGS.clear()
     first, again = uq.questions_for("gates"), uq.questions_for("gates")
     assert calls == ["gates"] and first == again and first[0] is again[0]
     assert first == real("gates", values)

@@ -24,6 +24,7 @@ import pandas as pd
 import streamlit as st
 
 from lab.classroom import room as lab_room
+from lab.core.byte_cache import ByteLRU
 from lab.core.i18n import t
 from lab.figures.questions import point_figure
 from lab.questions import PAGES, Question, for_page
@@ -48,10 +49,12 @@ def player_state() -> dict:
 
 
 def settings(url_path: str) -> dict:
-    """The page's control values in this session (``ui.settings``; defaults where not drawn)."""
-    table = controls.REGISTRY[url_path]
-    return {c.key: st.session_state[c.key] if c.key in st.session_state else c.initial()
-            for c in table}
+    """The page's control values in this session (``ui.settings``; defaults where not drawn).
+
+    The session's state is read once, as a dict (each ``st.session_state`` lookup goes through
+    the run's context and its lock)."""
+    table, state = controls.REGISTRY[url_path], st.session_state.to_dict()
+    return {c.key: state[c.key] if c.key in state else c.initial() for c in table}
 
 
 def prompt(q: Question) -> str:
@@ -150,15 +153,13 @@ def questions_for(url_path: str) -> list[Question]:
     ones worked out for these settings by any session (a room's followers share the
     lecturer's; a question is never changed once made)."""
     values = settings(url_path)
-    if url_path in SETTINGS_ONLY:
-        return list(_for_settings(url_path, repr(sorted(values.items())), values))
+    if url_path in SETTINGS_ONLY:  # (a plain cache: a follower's rerun reads it every run)
+        return list(FOR_SETTINGS.get((url_path, repr(sorted(values.items()))),
+                                     lambda: tuple(for_page(url_path, values))))
     return for_page(url_path, values, player_state())
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _for_settings(url_path: str, key: str, _values: dict) -> tuple[Question, ...]:
-    """``for_page`` at the settings ``_values`` (named by ``key``, their repr)."""
-    return tuple(for_page(url_path, _values))
+FOR_SETTINGS = ByteLRU(64, lambda questions: 1)  # (page, its settings' repr) -> questions
 
 
 def _pick(url_path: str, key: str) -> Question | None:
