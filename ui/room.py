@@ -87,10 +87,11 @@ def _safely(call, *args):
 
 # --- Before and after the page ----------------------------------------------------------------
 def _values(table, defaults: bool = False) -> dict:
-    """The page's control values in this session (and the defaults of those not drawn yet)."""
-    return {c.key: _jsonable(st.session_state[c.key] if c.key in st.session_state
-                             else c.initial())
-            for c in table if defaults or c.key in st.session_state}
+    """The page's control values in this session (and the defaults of those not drawn yet),
+    from one read of the session's state."""
+    state = st.session_state.to_dict()
+    return {c.key: _jsonable(state[c.key] if c.key in state else c.initial())
+            for c in table if defaults or c.key in state}
 
 
 def _jsonable(value):

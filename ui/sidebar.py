@@ -20,10 +20,16 @@ URL_SAFE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.
 def session_language() -> str:
     """The language the session's sidebar switch picked (English outside a Streamlit run).
 
-    ``app.py`` installs this as ``lab.core.i18n``'s language source."""
-    if get_script_run_ctx() is None:
+    ``app.py`` installs this as ``lab.core.i18n``'s language source: every ``t()`` of a run
+    asks it, so it reads the run's session state itself, not through ``st.session_state``
+    (the same value, with one lookup of the run's context instead of several)."""
+    ctx = get_script_run_ctx()
+    if ctx is None:
         return i18n.DEFAULT
-    return st.session_state.get("lang", i18n.DEFAULT)
+    try:
+        return ctx.session_state["lang"]
+    except KeyError:
+        return i18n.DEFAULT
 
 
 def _reword_link() -> None:
@@ -120,7 +126,8 @@ def link(url_path: str) -> str:
     table = REGISTRY.get(url_path)
     extra = [(k, st.query_params[k]) for k in (table.state if table else ())
              if k in st.query_params]
-    pairs = query_of([SIDEBAR] + ([table] if table else []), st.session_state, extra=extra)
+    pairs = query_of([SIDEBAR] + ([table] if table else []), st.session_state.to_dict(),
+                     extra=extra)
     base = f"{base_url(url_path)}/{url_path}"
     return f"{base}?{query_text(pairs)}" if pairs else base
 
