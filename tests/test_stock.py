@@ -567,6 +567,26 @@ def test_the_rows_digest_is_worked_out_once_per_frame(monkeypatch):
         stock.StockData(data.frame.copy(), "another source"))
 
 
+def test_every_window_size_of_the_same_columns_shares_one_cleaning(monkeypatch):
+    """A room exploring windows computes the features once per rows and columns; another
+    target, other columns or other rows clean again, and the windows are those of a fresh
+    cleaning."""
+    data = stock.StockData(stock.load_embedded("GOOG").frame.iloc[:600].copy(), "GOOG")
+    calls = []
+    real = stock.clean
+    monkeypatch.setattr(stock, "clean", lambda f, s: calls.append(s) or real(f, s))
+    monkeypatch.setattr(stock, "CLEANED", stock.ByteLRU(2**30, lambda kept: 0))
+    shared = [stock.prepare(data, PrepSettings(window_size=w)) for w in (3, 9, 30)]
+    assert len(calls) == 1 and shared[1].frame is shared[0].frame
+    stock.prepare(data, PrepSettings(target="return"))
+    stock.prepare(data, PrepSettings(features=("Close",)))
+    stock.prepare(stock.StockData(data.frame.iloc[1:].copy(), "GOOG"), PrepSettings())
+    assert len(calls) == 4
+    fresh = stock.prepare(data, PrepSettings(window_size=9))
+    monkeypatch.setattr(stock, "CLEANED", stock.ByteLRU(0, lambda kept: 1))  # keeps nothing
+    np.testing.assert_array_equal(stock.prepare(data, PrepSettings(window_size=9)).X, fresh.X)
+
+
 def test_the_forecast_view_makes_its_csv_files_when_they_are_downloaded(monkeypatch):
     """The view a room shares holds how to make its two CSV files, not their bytes: each
     session's run then registers no file; pressing the button makes the forecasts' CSV."""

@@ -529,6 +529,17 @@ def clean(frame: pd.DataFrame, s: PrepSettings) -> tuple[pd.DataFrame, dict[str,
                   "missing": int((missing & ~zero_volume).sum())}
 
 
+# The rows kept for a choice of columns, shared by every window size and split asked of them
+# (read only): a room whose students each try their own window computes the features once.
+# An entry is at most the largest upload with its lecture columns, 100,000 x 12 x 8 bytes.
+CLEANED = ByteLRU(100 * 2**20, lambda kept: nbytes(kept[0]))
+
+
+def cleaned(data: StockData, s: PrepSettings) -> tuple[pd.DataFrame, dict[str, int]]:
+    """``clean(data.frame, s)``, made once for the same rows, features and target."""
+    return CLEANED.get((content_of(data), s.features, s.target), lambda: clean(data.frame, s))
+
+
 @dataclass
 class Prepared:
     settings: PrepSettings
@@ -570,7 +581,7 @@ def prepare(data: StockData, s: PrepSettings) -> Prepared:
                         available=", ".join(available_features(data)))
     if s.target not in TARGETS:
         raise DataError("stock.err.bad_target", targets=", ".join(TARGETS))
-    frame, dropped = clean(data.frame, s)
+    frame, dropped = cleaned(data, s)
     w = int(s.window_size)
     n = len(frame) - w
     split = int(n * s.train_fraction)
