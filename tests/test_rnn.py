@@ -161,6 +161,16 @@ def test_a_diverging_step_is_refused():
     np.testing.assert_array_equal(net.w1h, before.w1h)
 
 
+def test_a_net_is_finite_only_if_every_weight_is():
+    net = rnn.init_rnn(2, 3, output="linear")
+    assert net.is_finite()
+    for name in net.params():
+        for bad in (np.nan, np.inf, -np.inf):
+            broken = net.copy()
+            broken.params()[name].flat[-1] = bad
+            assert not broken.is_finite(), (name, bad)
+
+
 def test_a_demo_trajectory_is_exact_bounded_and_leaves_the_demo_alone():
     from lab.lessons.playback import digest
     from lab.models.rnn_demos import SineDemo, WordsDemo

@@ -63,7 +63,8 @@ class RNN:
                    activation=self.activation, output=self.output)
 
     def is_finite(self) -> bool:
-        return all(np.all(np.isfinite(v)) for v in self.params().values())
+        """Every weight finite (one check over all of them: training asks after each batch)."""
+        return bool(np.isfinite(np.concatenate([v.ravel() for v in self.params().values()])).all())
 
 
 def count_params(n_f: int, n_c: int, n_out: int | None = 1) -> int:
