@@ -332,9 +332,12 @@ def written(q: Question, given: str) -> str:
 # --- In a room: a student answers ---------------------------------------------------------------
 def _class_question(rooms: lab_room.Rooms, code: str) -> None:
     """A fragment: its own timer looks for a new question or the reveal, unless the server
-    reruns the student's page on them (``ui.room.pushed``)."""
-    st.fragment(run_every=None if room.pushed() else STUDENT_POLL)(_class_question_now)(
-        rooms, code)
+    reruns the student's page on them (``ui.room.pushed``); then, while no question is asked,
+    there is no fragment at all (the page runs again when one is)."""
+    pushed = room.pushed()
+    if pushed and rooms.asked(code) is None:
+        return
+    st.fragment(run_every=None if pushed else STUDENT_POLL)(_class_question_now)(rooms, code)
 
 
 def _class_question_now(rooms: lab_room.Rooms, code: str) -> None:
