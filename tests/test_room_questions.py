@@ -175,3 +175,22 @@ def test_the_lecturers_page_never_waits_for_answers(monkeypatch):
     lecturer.slider(key="xor_h").set_value(4).run()
     lecturer.run()
     assert len(waits) >= 2 and set(waits) == {0.0}
+
+
+def test_a_students_own_questions_are_worked_out_only_while_their_panel_is_open():
+    """(What was picked and typed in it is kept by Streamlit's ``persist_state`` while it is
+    shut: AppTest never forgets a widget that is not drawn, so that is not tested here.)"""
+    from lab.core.i18n import t
+
+    student = _student(_code(_lecturer()))  # following the lecturer on the gate inspector
+
+    def panel():
+        return next(e for e in student.expander if e.label == t("questions.ui.title"))
+
+    assert not panel().radio and not panel().markdown  # shut: nothing of it worked out
+    for open_ in (True, False, True):
+        student.session_state["q_open"] = open_  # its click reruns the page
+        student.run()
+        assert not student.exception
+        shown = panel().radio(key="q_pick_gates").options if open_ else panel().radio
+        assert bool(shown) == open_ and bool(panel().markdown) == open_

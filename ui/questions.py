@@ -40,6 +40,8 @@ LECTURER_POLL = 0.3  # the projector's answers: a fragment this often, waiting m
 LECTURER_WAIT = 0.25  # (an answer in the gap waits for the next: p95 in bench/RESULTS.md)
 STUDENT_POLL = 1.0  # a student's look at the room for a new question or the reveal
 FULL_RUN = "_q_full_run"  # session: the projector is drawn by the page's run, not its timer
+STUDENT_OPEN = "q_open"  # session: a student in a room has opened the question panel
+PICK = "q_pick_{page}"  # the choice of the page's question (its radio's key)
 
 
 def player_state() -> dict:
@@ -127,6 +129,14 @@ def panel(url_path: str, before: bool = False) -> None:
         elif rooms is not None and rooms.asked(code) is not None:  # (no poll while none is)
             st.session_state[FULL_RUN] = True  # the page's run: the projector draws at once
             _projector(rooms, code)
+        if me == "student":  # a room's students, rerun on every move, mostly keep it shut:
+            # worked out only while open (Streamlit's lazy expander: a click on it reruns)
+            box = st.expander(t("questions.ui.title"), icon=":material/quiz:", key=STUDENT_OPEN,
+                              on_change="rerun")
+            if box.open:  # (what was picked and typed in it is kept while it is shut)
+                with box:
+                    _alone(url_path)
+            return
         with st.expander(t("questions.ui.title"), icon=":material/quiz:"):
             if me == "lecturer" and rooms is not None:
                 _ask(url_path, rooms, code)
@@ -168,7 +178,7 @@ def _pick(url_path: str, key: str) -> Question | None:
         return None
     ids = [q.id for q in questions]
     chosen = st.radio(t("questions.ui.pick"), ids, key=key, horizontal=True,
-                      format_func=lambda i: str(ids.index(i) + 1))
+                      format_func=lambda i: str(ids.index(i) + 1), persist_state="page")
     return questions[ids.index(chosen)] if chosen in ids else questions[0]
 
 
@@ -177,7 +187,7 @@ def _alone(url_path: str) -> None:
     """A self-check: after Check, right or wrong, the lecture's value where it differs and the
     explanation; a point question's figure then rings the true point beside the one clicked
     (Check's callback says so before the figure is drawn)."""
-    q = _pick(url_path, f"q_pick_{url_path}")
+    q = _pick(url_path, PICK.format(page=url_path))
     if q is None:
         return
     _asked(q)
@@ -212,9 +222,10 @@ def _asked(q: Question, clicks: bool = False) -> None:
 def _input(q: Question, key: str):
     """A number box (typed: ``1,234`` or ``1.2e-5`` are read) or the choice's options."""
     if q.kind == "numeric":
-        return st.text_input(t("questions.ui.answer"), key=key, max_chars=MAX_ANSWER_CHARS)
+        return st.text_input(t("questions.ui.answer"), key=key, max_chars=MAX_ANSWER_CHARS,
+                             persist_state="page")  # (kept while a student's panel is shut)
     return st.radio(t("questions.ui.choose"), list(q.options), index=None, key=key,
-                    format_func=lambda o: md(option(q, o)))
+                    format_func=lambda o: md(option(q, o)), persist_state="page")
 
 
 def _point_input(q: Question, key: str, ringed: bool = False) -> str | None:
@@ -257,7 +268,7 @@ def clicked(q: Question, event) -> str | None:
 # --- In a room: the lecturer asks, the projector shows the answers ------------------------------
 def _ask(url_path: str, rooms: lab_room.Rooms, code: str) -> None:
     """The lecturer picks one of the page's questions (computed from the lecturer's model)."""
-    q = _pick(url_path, f"q_pick_{url_path}")
+    q = _pick(url_path, PICK.format(page=url_path))
     if q is None:
         return
     _asked(q, clicks=True)

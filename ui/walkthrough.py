@@ -28,7 +28,7 @@ from lab.models.stock_model import PRESETS as STOCK_PRESETS
 # step's own settings on top.
 EXPANDS = {"sk_preset": lambda name: stock_preset(STOCK_PRESETS[name])}
 NEXT_KEY, BACK_KEY = "PageDown", "PageUp"
-PICK = "q_pick_{page}"  # ui.questions' choice of the page's question (its radio's key)
+PICK = questions.PICK  # the choice of the page's question in its panel
 
 
 def key(page: str) -> str:
