@@ -1,8 +1,8 @@
 """The stock page's notebook (lectures 000 and 002): the same prices from the same source
 (the embedded series, the uploaded file by its name, or the ticker from Yahoo Finance), the
-lab's own features, windows and scores (their code, copied from ``lab.data.stock``), the
-page's model as ``lab.models.stock_model.keras_code`` writes it, and the test scores beside
-the naive forecast *tomorrow = today*.
+lab's own features, windows and scores (their code, copied from ``lab.data.stock`` and
+``lab.data.scaling``), the page's model as ``lab.models.stock_model.keras_code`` writes it,
+and the test scores beside the naive forecast *tomorrow = today*.
 
 The data's part is exact: the windows' shape and the naive forecast's RMSE are the page's.
 The model's RMSE is a training's. Where the page trained with Keras too (over 64 units) the
@@ -18,7 +18,7 @@ from datetime import date
 
 import numpy as np
 
-from lab.data import stock
+from lab.data import scaling, stock
 from lab.data.sequences import windows
 from lab.models import stock_model
 from lab.notebooks.cells import Book, snippet, source
@@ -80,7 +80,8 @@ def build(s: Settings, shown: dict | None, language: str):
     shape = types.SimpleNamespace(X=np.zeros((0, p.window_size, len(p.features))))
     book.code(stock_model.keras_code(shape, m))
     book.text("stock.score")
-    book.code(source(stock.returns, stock.scores), snippet("stock", "score"))
+    book.code(source(scaling.rmse, scaling.mae, scaling.r2, stock.returns, stock.scores),
+              snippet("stock", "score"))
     book.results({"params": "model.count_params()", "windows": "list(X.shape)",
                   "scaled_sum": "float(X.astype(float).sum())",
                   "train_windows": "split", "epochs_run": "len(model.history.history['loss'])",

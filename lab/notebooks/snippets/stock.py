@@ -5,7 +5,6 @@ own functions, copied into the notebook before them."""
 # %% imports
 import numpy as np
 import pandas as pd
-from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
 from sklearn.preprocessing import MinMaxScaler
 
 # %% upload
