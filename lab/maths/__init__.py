@@ -18,6 +18,7 @@ The recurrent interface (a faster compiled kernel may stand behind the same func
     forward(cell, X) -> Tape                           X (T, B, d), time-major, zero start
     backward(cell, tape, dH) -> [d_kernel, d_recurrent_kernel, d_bias]
                                                        dH (T, B, n): dL/dh_t from the outputs
+    pre_activation_grads(cell, tape, dH) -> dZ          (T, B, G n): what backward sums
 
 ``state`` is (h, c), c None except for LSTM. A Tape is the inputs and one Cache a step:
 ``tape.H`` (T + 1, B, n) the hidden states, ``tape.stacked("gates")`` / ``("pre")`` every

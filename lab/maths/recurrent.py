@@ -163,6 +163,14 @@ def backward(cell: Cell, tape: Tape, dH: np.ndarray) -> list[np.ndarray]:
     return [dot(X.T, flat), dot(h_prev.T, rflat), d_bias]
 
 
+def pre_activation_grads(cell: Cell, tape: Tape, dH: np.ndarray) -> np.ndarray:
+    """dL/d(pre-activations) of every step, (T, B, G n), given dL/dh_t from outside the
+    recurrence, dH (T, B, n): what :func:`backward` sums into the weight gradients (the
+    lecture's ``err_to_cell`` of each step, for SimpleRNN). The recurrent part's, which differs
+    for GRU's candidate block, is not returned."""
+    return _run_back(cell, tape, dH, (None, None))[0]
+
+
 def step_back(cell: Cell, cache: Cache, d_state: State
               ) -> tuple[State, np.ndarray, np.ndarray]:
     """The step back through :func:`step`: given (dL/dh, dL/dc) of its new state (dL/dc None

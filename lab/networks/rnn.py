@@ -8,8 +8,8 @@ Inputs are ``(m, T, n_f)`` as Keras takes them; the forward pass is the maths ke
 SimpleRNN (``lab.maths.recurrent``), in these names. Back-propagation through time follows the
 lecture's loop, run by the same kernel's compiled step back: ``err_to_cell`` (dL/dZ1_t) goes
 back one step at a time, ``err_to_cell = (err_to_cell @ W1h.T) * tanh'(...)``, and truncated
-BPTT (TBPTT) adds the weight gradients of the last ``k`` steps only. The tests check outputs and full-BPTT
-gradients against ``keras.layers.SimpleRNN`` and ``tf.GradientTape``.
+BPTT (TBPTT) adds the weight gradients of the last ``k`` steps only. The tests check outputs
+and full-BPTT gradients against ``keras.layers.SimpleRNN`` and ``tf.GradientTape``.
 """
 
 from __future__ import annotations
@@ -182,7 +182,7 @@ def _err_to_cells(net: RNN, trace: Trace, err: np.ndarray) -> tuple[np.ndarray, 
     outside = np.zeros(trace.z1.shape)  # dL/dH_t from outside the recurrence: the output's only
     outside[-1] = dh_last
     tape = rec.Tape(trace.x, H=trace.h, pre=trace.z1, gates=trace.h[1:])  # SimpleRNN: gates = H_t
-    cells = rec._run_back(net.cell, tape, outside, (None, None))[0]
+    cells = rec.pre_activation_grads(net.cell, tape, outside)
     return cells, dh_last
 
 
