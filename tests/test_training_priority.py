@@ -60,3 +60,18 @@ def test_a_training_child_does_not_run_the_servers_page_script(monkeypatch, tmp_
     pool.start_process(child)
     child.join(60)
     assert child.exitcode == 0 and not marker.exists()
+
+
+def test_a_worker_whose_server_is_gone_ends_quietly():
+    """A worker that finds its pipe closed when it first reports (the server stopped while it
+    started) ends with exit code 0, not with a traceback in the server's log."""
+    from lab.training import pool
+
+    ctx = mp.get_context("spawn")
+    server_end, worker_end = ctx.Pipe()
+    worker = ctx.Process(target=pool._worker_main, args=(worker_end,))
+    pool.start_process(worker)
+    worker_end.close()
+    server_end.close()  # before the worker's first "ready": it starts in a fresh interpreter
+    worker.join(60)
+    assert worker.exitcode == 0

@@ -152,8 +152,13 @@ class _Worker:
         self._seq = itertools.count()
 
     def send(self, message) -> None:
+        """To the server; a worker whose server is gone ends at once, quietly (as when its pipe
+        closes while it reads), not with a traceback in the server's log."""
         with self._send_lock:
-            self.conn.send(message)
+            try:
+                self.conn.send(message)
+            except OSError:  # BrokenPipeError, ConnectionResetError: the server ended
+                os._exit(0)
 
     def start(self, jid: int, fn, args, tier: int, cost: float, epochs: int) -> None:
         t = _Training(jid, tier, cost, epochs, next(self._seq), self)
