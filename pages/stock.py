@@ -111,8 +111,8 @@ prep = stock.prepared(data, prep_settings)  # from the shared cache
 # --- Evaluation ------------------------------------------------------------------------------
 view = forecast_view(model_key(prep, forecast.settings), current(), prep, forecast)
 st.caption(view.caption)
-for column, (label, value, delta, color) in zip(st.columns(4), view.metrics):
-    column.metric(label, value, delta, delta_color=color)
+for column, (label, value, delta, color, arrow) in zip(st.columns(4), view.metrics):
+    column.metric(label, value, delta, delta_color=color, delta_arrow=arrow)
 for kind, note in figures.score_notes(view, preset, prep, settings):
     (st.info if kind == "info" else st.warning)(note)
 st.dataframe(view.shown, width="stretch")
@@ -126,9 +126,7 @@ for where, (label, content, name, mime), key in zip(st.columns(2), view.download
                                                     ("sk_download", "sk_download_scores")):
     where.download_button(label, content, name, mime, key=key)
 
-# The expanders are worked out only while open (each click on one reruns the page): a move to
-# a new window would otherwise prepare the other scaling's windows, the code and a table that
-# a room of thirty mostly never opens.
+# Expanders worked out only while open (a click reruns): a room mostly never opens them.
 if (box := st.expander(t("stock.scaling"), key="sk_x_scaling", on_change="rerun")).open:
     text, both = figures.scaling_view(data, prep, settings, forecast)
     box.markdown(text)

@@ -62,6 +62,24 @@ def test_settings_retrain_without_errors(page, widget, key, value):
     assert not at.error, [e.value for e in at.error]
 
 
+def test_each_metric_shows_one_short_number_in_both_languages(page):
+    """Four metrics share the page's width: "0.942 / -1.753" in one value was cut off on a
+    1280-pixel screen. R² on returns stands under R² on prices, grey and without an arrow."""
+    at = page
+    for lang in ("en", "ko"):
+        at.session_state["lang"] = lang
+        at.run()
+        clean(at)
+        values = [m.value for m in at.metric]
+        assert len(values) == 4 and all(len(v) <= 8 and "/" not in v for v in values), values
+        r2 = at.metric[2]
+        assert r2.proto.delta.startswith(i18n.t("stock.m_r2_return", lang=lang, r2=0)[:3])
+        shown = str(r2.proto).lower()  # (enum names print in either case)
+        assert "color: gray" in shown and "direction: none" in shown, shown
+    at.session_state["lang"] = "en"
+    at.run()
+
+
 def test_lecture_mode_comparison_appears_once_both_are_trained(page):
     at = page
     for on in (False, True):

@@ -97,7 +97,7 @@ class ForecastView:
     table: pd.DataFrame  # lab.data.stock.evaluate: the model and naive rows, English names
     shown: pd.DataFrame  # the same in the reader's words, as text
     caption: str  # rows, windows, parameters, training time and engine
-    metrics: list  # (label, value, delta, delta colour) for each of the four metrics
+    metrics: list  # (label, value, delta, delta colour, delta arrow) for each of the four metrics
     better: bool  # beats the naive forecast
     figures: tuple  # price, returns, loss
     footnote: str  # what a forecast that always says "up" scores
@@ -117,18 +117,22 @@ def caption(prep: Prepared, forecast) -> str:
 
 
 def metrics(table: pd.DataFrame) -> list:
-    """The model's test RMSE against the naive one's, R² on prices and returns, and the share
-    of days whose direction it got right against a forecast that always says up."""
+    """The model's test RMSE against the naive one's, R² on prices (with R² on returns under
+    it, in grey: a fact, not a change), and the share of days whose direction it got right
+    against a forecast that always says up. Each value is short enough for a quarter of the
+    page (two numbers in one value were cut off)."""
     model, naive = table.loc["model"], table.loc["naive"]
     direction = model["direction right"]
     return [(i18n.t("stock.m_rmse_model"), f"{model['RMSE (price)']:,.3f}",
              i18n.t("stock.vs_naive", change=model["RMSE (price)"] / naive["RMSE (price)"] - 1),
-             "inverse"),
-            (i18n.t("stock.m_rmse_naive"), f"{naive['RMSE (price)']:,.3f}", None, "normal"),
-            (i18n.t("stock.m_r2"), f"{model['R² (price)']:.3f} / {model['R² (return)']:.3f}",
-             None, "normal"),
+             "inverse", "auto"),
+            (i18n.t("stock.m_rmse_naive"), f"{naive['RMSE (price)']:,.3f}", None, "normal",
+             "auto"),
+            (i18n.t("stock.m_r2"), f"{model['R² (price)']:.3f}",
+             i18n.t("stock.m_r2_return", r2=model["R² (return)"]), "off", "off"),
             (i18n.t("stock.m_direction"), f"{direction:.1%}",
-             i18n.t("stock.vs_up", change=direction - table.attrs["always up"]), "normal")]
+             i18n.t("stock.vs_up", change=direction - table.attrs["always up"]), "normal",
+             "auto")]
 
 
 def _csv(frame: pd.DataFrame) -> Callable[[], bytes]:
