@@ -209,3 +209,16 @@ def test_the_sine_demos_forecast_and_test_loss_are_its_nets_now():
     now = rnn.forward(demo.net, demo.x_test).a2[:, 0]
     assert not np.array_equal(now, before), "the diverged epoch moved the weights"
     np.testing.assert_array_equal(demo.forecast()[2], now)
+
+
+@pytest.mark.parametrize("k", [0, -3])
+def test_training_refuses_a_truncation_below_one_step(k):
+    """TBPTT over fewer than one step trains nothing inside the recurrence: an error, as
+    ``bptt``'s, not a silent epoch of the output layer alone."""
+    from lab.core.errors import InvalidInput
+
+    rng = np.random.default_rng(0)
+    net = rnn.init_rnn(2, 4, 1, seed=0)
+    x, y = rng.normal(size=(8, 5, 2)), rng.integers(0, 2, size=(8, 1)).astype(float)
+    with pytest.raises(InvalidInput):
+        rnn.train_epoch(net, x, y, rnn.Adam(lr=0.01), k=k)

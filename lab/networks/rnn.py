@@ -208,6 +208,8 @@ def train_epoch(net: RNN, x: np.ndarray, y: np.ndarray, opt: Adam, batch_size: i
     If an update would make a weight non-finite, the weights are left as they were and the
     loss returned is ``nan``: the caller tells the user to lower the learning rate.
     """
+    if k is not None and k < 1:
+        raise InvalidInput("args.truncation")
     order = np.arange(len(x)) if rng is None else rng.permutation(len(x))
     losses = []
     for start in range(0, len(x), batch_size):

@@ -216,7 +216,9 @@ def start_process(proc) -> None:
     preparation, and every worker and training child would first run the whole app again, in
     bare mode, before its target (seconds of a core each, and a warning for every Streamlit
     call). A lab child needs none of it: its target and a ``Task``'s trainer are functions of
-    ``lab``, imported by name."""
+    ``lab``, imported by name. The replacement lasts only for this start, under a lock; every
+    process the lab starts goes through here (another library's process started in that moment
+    would not get the main script either)."""
     from multiprocessing import spawn
 
     with _START_LOCK:
