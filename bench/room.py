@@ -18,6 +18,8 @@ cannot reach a session). Rows (each beside a baseline measured in the same run, 
   CPU, measured alone before anyone joins.
 * follow page: the lecturer opens another page; the time to each follower drawing it.
   Baseline: the lecturer's own page open.
+* follow Play: on that page the lecturer presses Play; the time to each follower's player
+  playing (its Play button drawn as Pause). Baseline: the lecturer's own run of the press.
 * hostile: one student races the stock page's window slider, then another's new move waits
   (``bench/hostile.py``).
 * reveal: the lecturer asks the class a question (``ui/questions.py``); every student answers
@@ -54,6 +56,7 @@ KEY = "bench-lecturer-key"
 PAGE, CONTROL = "gates", "gi_t"  # the lecturer's page and the slider moved (a time step)
 MOVES = (5, 9, 3, 12, 7, 4, 10, 6)  # values of gi_t, each new to the room
 OTHER_PAGE, OTHER_CONTROL = "perceptron", "pc_eta"  # the page switched to, and a control on it
+PLAY, PAUSE = "perceptron__play", "Pause"  # its player's Play button, and its label while playing
 WAIT_S = 20.0  # the longest a follower may take to show a move before it counts as missed
 ALONE = (2, 8, 2, 8)  # the lecturer's moves before anyone joins (the CPU baseline)
 IDLE_S = 4.0  # the followers wait this long with nothing to follow (their polls' CPU, if any)
@@ -103,12 +106,15 @@ class Follower:
                     self._keep(await s.tick())
             await asyncio.sleep(0)  # (the lock's other holder: a student's answer)
 
-    def first(self, key: str, after: float, value=None) -> float | None:
-        """When an element of widget ``key`` (showing ``value``, if given) first arrived
-        after ``after``."""
+    def first(self, key: str, after: float, value=None, label: str | None = None
+              ) -> float | None:
+        """When an element of widget ``key`` (showing ``value``, or labelled ``label``, if
+        given) first arrived after ``after``."""
         for stamp, element in self.seen:
             widget = getattr(element, "id", "")
             if stamp > after and isinstance(widget, str) and widget.endswith("-" + key):
+                if label is not None and getattr(element, "label", None) != label:
+                    continue
                 if value is None or list(getattr(element, "value", [])) == [float(value)]:
                     return stamp
         return None
@@ -132,16 +138,19 @@ async def open_room(url: str, cookie: str = "") -> tuple[Session, str]:
     return lecturer, found.group(1)
 
 
-async def wait_for(followers: list[Follower], key: str, after: float, value=None) -> list[float]:
-    """Each follower's delay from ``after`` until it drew ``key`` (= ``value``)."""
+async def wait_for(followers: list[Follower], key: str, after: float, value=None,
+                   label: str | None = None) -> list[float]:
+    """Each follower's delay from ``after`` until it drew ``key`` (= ``value``, or labelled
+    ``label``)."""
     deadline = time.perf_counter() + WAIT_S
     while time.perf_counter() < deadline:
-        stamps = [f.first(key, after, value) for f in followers]
+        stamps = [f.first(key, after, value, label) for f in followers]
         if all(s is not None for s in stamps):
             return [s - after for s in stamps]
         await asyncio.sleep(0.05)
-    missed = sum(f.first(key, after, value) is None for f in followers)
-    raise RuntimeError(f"{missed} of {len(followers)} followers never showed {key}={value}")
+    missed = sum(f.first(key, after, value, label) is None for f in followers)
+    raise RuntimeError(f"{missed} of {len(followers)} followers never showed {key}={value}"
+                       f"{'' if label is None else ' labelled ' + label}")
 
 
 def cpu(pids: list[int]) -> float:
@@ -196,6 +205,16 @@ async def bench_follow(url: str, followers_n: int, cookies: list[str], pids: lis
         row(f"follow page: the lecturer opens another page -> each of {followers_n} followers "
             f"draws it", f"p50 {statistics.median(switched):.2f} s, p95 {p95:.2f} s, max "
             f"{max(switched):.2f} s", f"the lecturer's own open {run.seconds:.2f} s",
+            f"{p95 / run.seconds:.1f}x", "aim p95 1 s")
+
+        await asyncio.sleep(1)  # the room on the new page
+        t0 = time.perf_counter()
+        run = await lecturer.set(PLAY, click(), fragment=False)
+        played = await wait_for(followers, PLAY, t0, label=PAUSE)  # Play reads Pause once playing
+        p95 = pct(played, 95)
+        row(f"follow Play: the lecturer presses Play on {OTHER_PAGE} -> each of {followers_n} "
+            f"followers' players play", f"p50 {statistics.median(played):.2f} s, p95 "
+            f"{p95:.2f} s, max {max(played):.2f} s", f"the lecturer's own run {run.seconds:.2f} s",
             f"{p95 / run.seconds:.1f}x", "aim p95 1 s")
         errors = [e for f in followers for e in f.errors]
         if errors:
