@@ -15,6 +15,7 @@ from ui import frames_player
 from ui.charts import live_chart
 from ui.entry import ensure_app_navigation
 from ui.settings import PERCEPTRON as C
+from ui.tables import formats
 
 ensure_app_navigation()
 
@@ -44,13 +45,14 @@ def rule_paused(cursor: int) -> None:
 
 def rule_summary(lesson: PerceptronPlayback) -> None:
     """Every pass, the download, and how the whole run ends."""
-    run = lesson.run
-    with st.expander(t("perceptron.passes_expander")):
-        st.dataframe(headers(run.passes, "perceptron.col")
-                     .style.format({"w0": "{:.4f}", "w1": "{:.4f}", "w2": "{:.4f}"}),
-                     width="stretch", height=min(400, 38 + 35 * len(run.passes)))
-        st.download_button(t("perceptron.download"), run.updates.to_csv(index=False).encode(),
-                           f"perceptron_{lesson.gate}.csv", "text/csv", key="pc_download")
+    run = lesson.run  # the passes' table worked out only while open (a click reruns the page)
+    if (box := st.expander(t("perceptron.passes_expander"), key="pc_x_passes",
+                           on_change="rerun")).open:
+        box.dataframe(headers(run.passes, "perceptron.col"), width="stretch",
+                      height=min(400, 38 + 35 * len(run.passes)), column_config=formats(
+                          {"w0": "%.4f", "w1": "%.4f", "w2": "%.4f"}))
+        box.download_button(t("perceptron.download"), run.updates.to_csv(index=False).encode(),
+                            f"perceptron_{lesson.gate}.csv", "text/csv", key="pc_download")
     if lesson.eta == 0:
         st.warning(t("perceptron.eta_zero"))
     kind, text = lesson.verdict()
@@ -66,9 +68,8 @@ def sigmoid_neuron() -> None:
     w1, w2, b = C.draw("sg_w1", c1), C.draw("sg_w2", c2), C.draw("sg_b", c3)
     gate = C.draw("sg_gate", c4)
     table, grad, new, csv = sigmoid_view(w1, w2, b, gate, current())
-    st.dataframe(table.style.format({"net": "{:.4f}", "Y": "{:.4f}",
-                                     t("perceptron.col.error"): "{:+.4f}"}),
-                 hide_index=True, width="stretch")
+    st.dataframe(table, hide_index=True, width="stretch", column_config=formats(
+        {"net": "%.4f", "Y": "%.4f", t("perceptron.col.error"): "%+.4f"}))
     st.markdown(t("perceptron.gradient", grad=f"({grad[0]:+.4f}, {grad[1]:+.4f}, {grad[2]:+.4f})",
                   w1=f"{new[0]:.4f}", w2=f"{new[1]:.4f}", b=f"{new[2]:.4f}"))
     if (w1, w2, b, gate) == (*pc.LECTURE_W, pc.LECTURE_B, "OR"):
@@ -99,9 +100,8 @@ def comparison_view(lang: str):
 def slide_comparison() -> None:
     st.caption(t("perceptron.slide_note"))
     cmp, csv = comparison_view(current())
-    st.dataframe(cmp.style.format({t("perceptron.col.true_value"): "{:.4f}",
-                                   t("perceptron.col.lecture_prints"): "{:.2f}"}),
-                 hide_index=True, width="stretch")
+    st.dataframe(cmp, hide_index=True, width="stretch", column_config=formats(
+        {t("perceptron.col.true_value"): "%.4f", t("perceptron.col.lecture_prints"): "%.2f"}))
     st.download_button(t("download.csv"), csv, "sigmoid_lecture_comparison.csv", "text/csv",
                        key="sg_download")
 

@@ -16,7 +16,7 @@ from ui.prices import prices
 from ui.row import row
 from ui.safe import text as safe_text
 from ui.settings import STOCK as C, stock_preset
-from ui.tables import printed
+from ui.tables import formats, printed
 from ui.training import result_or_progress, within_budget
 
 ensure_app_navigation()
@@ -145,6 +145,6 @@ if (box := st.expander(t("stock.one_window"), key="sk_x_window", on_change="reru
     i = box.number_input(t("stock.window_i"), 0, len(prep.X) - 1, min(12, len(prep.X) - 1),
                          key="sk_win_i")
     table, target = figures.window_view(prep, i)
-    box.dataframe(table, width="stretch", column_config={  # (not a Styler: rendered each run)
-        c: st.column_config.NumberColumn(format="%.8f") for c in table.columns})
+    box.dataframe(table, width="stretch", column_config=formats(dict.fromkeys(table.columns,
+                                                                             "%.8f")))
     box.markdown(target)

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lab.core.i18n import t
 from tests.conftest import ROOT, lab_failures
 from ui.catalog import LESSONS
 
@@ -80,6 +81,20 @@ def test_perceptron_eta_ends_and_long_runs(eta):
     assert_clean(at)
     at.radio(key="pc_gate").set_value("OR").run()
     assert_clean(at)
+
+
+def test_perceptron_passes_table_is_worked_out_once_opened():
+    """The passes' table sits in an expander a room mostly leaves shut: a follower's page
+    switch no longer builds it; opened, it shows every pass with its weights."""
+    at = open_page("pages/perceptron.py")
+    label = t("perceptron.passes_expander")
+    assert not next(e for e in at.expander if e.label == label).dataframe
+    at.session_state["pc_x_passes"] = True  # opened (its click reruns the page)
+    at.run()
+    assert_clean(at)
+    passes = next(e for e in at.expander if e.label == label).dataframe[0].value
+    assert len(passes) == at.number_input(key="pc_passes").value
+    assert {"w0", "w1", "w2"} <= set(passes.columns)
 
 
 def test_perceptron_sigmoid_tab_compares_with_the_slide():

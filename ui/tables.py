@@ -25,6 +25,13 @@ def table(frame: pd.DataFrame, prefix: str, formats: dict[str, str] | str | None
     (where or st).dataframe(shown, hide_index=hide_index, width="stretch")
 
 
+def formats(by_column: dict[str, str]) -> dict:
+    """``st.dataframe``'s ``column_config`` for printf-style number formats by column
+    (``"%.4f"``, ``"%+.4f"``): the browser formats the numbers, where a pandas Styler would be
+    worked out on the server at every draw of every session."""
+    return {c: st.column_config.NumberColumn(format=f) for c, f in by_column.items()}
+
+
 def printed(rows: list[tuple], where=None) -> None:
     """What a lecture printed beside this run's value and the true one (rows from ``lab``)."""
     table(printed_table(rows), "printed.col", where=where)
