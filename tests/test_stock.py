@@ -622,8 +622,10 @@ def test_a_metric_delta_starts_with_its_sign_in_both_languages(lang):
                              index=["model", "naive"])
         table.attrs["always up"] = 0.5 - change
         with i18n.using(lang):
-            deltas = [delta for _, _, delta, _ in metrics(table) if delta is not None]
+            shown = metrics(table)
+        deltas = [delta for _, _, delta, _, arrow in shown if delta is not None and arrow != "off"]
         assert len(deltas) == 2 and [d[0] for d in deltas] == ["-" if change < 0 else "+"] * 2
+        assert shown[2][3:] == ("off", "off")  # R² on returns, under R² on prices: no arrow
 
 
 def test_the_loss_curve_labels_only_powers_of_ten():
