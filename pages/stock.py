@@ -131,7 +131,7 @@ if (box := st.expander(t("stock.scaling"), key="sk_x_scaling", on_change="rerun"
     text, both = figures.scaling_view(data, prep, settings, forecast)
     box.markdown(text)
     if both is not None:
-        box.dataframe(both.style.format("{:.4f}"), width="stretch")
+        box.dataframe(both, width="stretch", column_config=formats(dict.fromkeys(both, "%.4f")))
 
 if prints := figures.lecture_printouts(preset, prep):
     with st.expander(t("printed.stock_title")):
