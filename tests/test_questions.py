@@ -492,6 +492,7 @@ WORDS = {"en": ("Right", "Not quite"), "ko": ("맞았다", "아쉽다")}
 def test_every_lesson_page_asks_two_questions_and_checks_an_answer(page, monkeypatch, tmp_path):
     monkeypatch.setenv("LAB_CACHE_DIR", str(tmp_path))
     at = AppTest.from_file(APP, default_timeout=240)
+    at.session_state["q_open"] = True  # the question panel open (a lazy expander)
     at.switch_page(PAGE_FILES[page])
     at.run()
     for lang in ("en", "ko"):

@@ -23,7 +23,8 @@ from lab.questions import by_id, for_page
 from lab.questions import gates as qg, perceptron as qp, rnn as qr
 from lab.questions.question import Question
 from tests.test_questions import APP, DRAWS, defaults, random_lstm, rng  # noqa: F401 (a fixture)
-from tests.test_room import _code, _lecturer, _rooms, _student  # noqa: F401 (_rooms: autouse)
+from tests.test_room import _code, _rooms, _student  # noqa: F401 (_rooms: autouse)
+from tests.test_room_questions import _asking
 
 TARGETS = {"AND": (0, 0, 0, 1), "OR": (0, 1, 1, 1), "XOR": (0, 1, 1, 0)}
 INPUTS = ((0, 0), (0, 1), (1, 0), (1, 1))
@@ -257,6 +258,7 @@ def test_point_questions_read_in_both_languages(lang):
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_the_gates_page_draws_a_point_question_and_asks_for_a_click(lang):
     at = AppTest.from_file(APP, default_timeout=240)
+    at.session_state["q_open"] = True  # the question panel open (a lazy expander)
     at.switch_page("pages/gates.py")
     at.session_state["lang"] = lang
     at.run()
@@ -271,7 +273,7 @@ def test_the_gates_page_draws_a_point_question_and_asks_for_a_click(lang):
 def test_the_projector_shows_a_point_questions_clicks_and_reveal_tells_the_truth():
     from ui.questions import clicked
 
-    lecturer = _lecturer("pages/gates.py")
+    lecturer = _asking("pages/gates.py")
     code = _code(lecturer)
     lecturer.radio(key="q_pick_gates").set_value("gates.highest_keep").run()
     next(b for b in lecturer.button if b.label == "Ask the class").click().run()
@@ -325,6 +327,7 @@ def test_alone_check_rings_the_true_point_on_the_figure_beside_the_one_clicked(l
     wrong = next(i for i, o in enumerate(q.options) if not q.correct(o))
     right = q.options.index(q.answer)
     at = AppTest.from_file(APP, default_timeout=240)
+    at.session_state["q_open"] = True  # the question panel open (a lazy expander)
     at.switch_page("pages/gates.py")
     at.session_state["lang"] = lang
     at.run()

@@ -233,6 +233,7 @@ def test_the_stock_page_asks_about_the_forecast_it_trained_and_checks_the_answer
 
     stock_model.STORE.clear()  # (a test above keeps a diverged forecast of these settings)
     at = AppTest.from_file(APP, default_timeout=240)
+    at.session_state["q_open"] = True  # the question panel open (a lazy expander)
     at.switch_page("pages/stock.py")
     at.run()  # trains the page's model (AppTest's run waits for it), then reruns
     assert not at.exception, [e.message for e in at.exception]

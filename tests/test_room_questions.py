@@ -14,6 +14,14 @@ from lab.classroom import room as lab_room
 from lab.questions.question import Question
 from tests.test_room import APP, _code, _lecturer, _rooms, _student  # noqa: F401 (_rooms: autouse)
 
+
+def _asking(page: str) -> AppTest:
+    """A lecturer in a room on ``page`` with the question panel open (a lazy expander: its
+    click reruns the page), where Ask the class is."""
+    lecturer = _lecturer(page)
+    lecturer.session_state["q_open"] = True
+    return lecturer.run()
+
 Q = Question("xor.parameters", "numeric", 13.0, {"h": 3})
 
 
@@ -97,7 +105,7 @@ def _keys(at: AppTest) -> list[str]:
 def test_students_answer_the_lecturers_question_and_the_projector_shows_them():
     from ui.questions import answers_csv
 
-    lecturer = _lecturer("pages/xor.py")
+    lecturer = _asking("pages/xor.py")
     code = _code(lecturer)
     lecturer.radio(key="q_pick_xor").set_value("xor.parameters").run()
     students = [_student(code, "pages/xor.py") for _ in range(3)]
@@ -135,7 +143,7 @@ def test_students_answer_the_lecturers_question_and_the_projector_shows_them():
 
 
 def test_a_student_cannot_ask_or_reveal_and_a_lecture_value_shows_on_reveal():
-    lecturer = _lecturer("pages/perceptron.py")
+    lecturer = _asking("pages/perceptron.py")
     code = _code(lecturer)
     student = _student(code, "pages/perceptron.py")
     labels = {b.label for b in student.button}
@@ -155,6 +163,7 @@ def test_a_student_cannot_ask_or_reveal_and_a_lecture_value_shows_on_reveal():
 
 def test_without_a_room_no_class_answers_are_shown():
     at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["q_open"] = True  # the question panel open (a lazy expander)
     at.switch_page("pages/xor.py")
     at.run()
     assert not at.exception
@@ -170,7 +179,7 @@ def test_the_lecturers_page_never_waits_for_answers(monkeypatch):
     real = lab_room.Rooms.wait_answers
     monkeypatch.setattr(lab_room.Rooms, "wait_answers", lambda self, code, seen, timeout:
                         waits.append(timeout) or real(self, code, seen, timeout))
-    lecturer = _lecturer("pages/xor.py")
+    lecturer = _asking("pages/xor.py")
     next(b for b in lecturer.button if b.label == "Ask the class").click().run()
     lecturer.slider(key="xor_h").set_value(4).run()
     lecturer.run()
@@ -194,3 +203,23 @@ def test_a_students_own_questions_are_worked_out_only_while_their_panel_is_open(
         assert not student.exception
         shown = panel().radio(key="q_pick_gates").options if open_ else panel().radio
         assert bool(shown) == open_ and bool(panel().markdown) == open_
+
+
+def test_alone_the_question_panel_is_worked_out_only_while_open(monkeypatch):
+    """A student exploring alone reruns the page on every new setting, before the page asks for
+    its training: the shut panel works out no question."""
+    import ui.questions as panel_module
+    from lab.core.i18n import t
+
+    asked = []
+    real = panel_module.for_page
+    monkeypatch.setattr(panel_module, "for_page", lambda *a: asked.append(a) or real(*a))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.switch_page("pages/xor.py")
+    at.run()
+    panel = next(e for e in at.expander if e.label == t("questions.ui.title"))
+    assert not panel.radio and not asked  # shut: nothing of it worked out
+    at.session_state["q_open"] = True  # its click reruns the page
+    at.run()
+    assert not at.exception
+    assert at.radio(key="q_pick_xor").options and asked

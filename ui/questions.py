@@ -40,7 +40,7 @@ LECTURER_POLL = 0.3  # the projector's answers: a fragment this often, waiting m
 LECTURER_WAIT = 0.25  # (an answer in the gap waits for the next: p95 in bench/RESULTS.md)
 STUDENT_POLL = 1.0  # a student's look at the room for a new question or the reveal
 FULL_RUN = "_q_full_run"  # session: the projector is drawn by the page's run, not its timer
-STUDENT_OPEN = "q_open"  # session: a student in a room has opened the question panel
+OPEN = "q_open"  # session: the question panel is open (its lazy expander)
 PICK = "q_pick_{page}"  # the choice of the page's question (its radio's key)
 
 
@@ -129,15 +129,15 @@ def panel(url_path: str, before: bool = False) -> None:
         elif rooms is not None and rooms.asked(code) is not None:  # (no poll while none is)
             st.session_state[FULL_RUN] = True  # the page's run: the projector draws at once
             _projector(rooms, code)
-        if me == "student":  # a room's students, rerun on every move, mostly keep it shut:
-            # worked out only while open (Streamlit's lazy expander: a click on it reruns)
-            box = st.expander(t("questions.ui.title"), icon=":material/quiz:", key=STUDENT_OPEN,
-                              on_change="rerun")
-            if box.open:  # (what was picked and typed in it is kept while it is shut)
-                with box:
-                    _alone(url_path)
+        # Mostly kept shut (a room's students rerun on every move; a student exploring alone
+        # on every new setting, before the page asks for its training): worked out only while
+        # open (Streamlit's lazy expander: a click on it reruns). What was picked and typed in
+        # it is kept while it is shut.
+        box = st.expander(t("questions.ui.title"), icon=":material/quiz:", key=OPEN,
+                          on_change="rerun")
+        if not box.open:
             return
-        with st.expander(t("questions.ui.title"), icon=":material/quiz:"):
+        with box:
             if me == "lecturer" and rooms is not None:
                 _ask(url_path, rooms, code)
             else:

@@ -55,8 +55,9 @@ def _apply(page: str) -> None:
         forget_link_value(name)  # the step's value, not a link's, seeds the widget
     controls.REGISTRY[page].apply(values)
     question = lab_walk.steps(page)[index - 1].question if index else None
-    if question:  # chosen in the page's question panel, ready to answer or to ask the class
+    if question:  # chosen in the page's question panel, opened, ready to answer or to ask
         st.session_state[PICK.format(page=page)] = question
+        st.session_state[questions.OPEN] = True
 
 
 def _go(page: str, delta: int) -> None:
