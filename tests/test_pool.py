@@ -154,3 +154,22 @@ def test_a_worker_that_dies_fails_its_job_not_the_server(store, workers):
     assert job.wait(60) and job.state == FAILED and "exit 3" in job.snapshot().error
     again = store.request("k2", task(2), 2)  # a new worker takes the next training
     assert again.wait(60) and again.state == DONE
+
+
+@pytest.mark.parametrize("workers", [1], indirect=True)
+def test_a_pages_brief_wait_ends_when_its_training_waits_for_the_worker(store, workers):
+    """The page's wait for a short training to finish (``ui.training.settle``) ends once the
+    training has had its first turn and waits while another trains: its session's bar is
+    drawn then, not after the whole wait (thirty students exploring at once)."""
+    jobs = []
+    for i in range(3):  # the second gives its turn to the third, new, after its first slice
+        jobs.append(store.request(f"long{i}", task(40), 40))
+        jobs[-1].seen(Who(f"s{i}"))
+    t0 = time.monotonic()
+    assert not jobs[1].wait_brief(60)  # not finished: its wait ended when it paused
+    assert time.monotonic() - t0 < 30 and jobs[1].started and jobs[1].paused
+    for job in jobs:
+        job.cancel()
+    alone = store.request("short", task(1, 1), 1)
+    alone.seen(Who("s3"))
+    assert alone.wait_brief(60) and alone.state == DONE  # a training alone: to its end

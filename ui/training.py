@@ -76,10 +76,13 @@ def within_budget(cost: float) -> bool:
 
 def settle(job: Job) -> Job:
     """Give a short training the chance to finish before the page draws (no flicker of a
-    progress box for the page default), without delaying the first progress of a long one.
-    This wait is no waiter's: the page's ``watch`` is (a session whose next run moves on while
-    this one still waits here leaves the job, which goes if no one else waits for it)."""
-    job.wait(FIRST_WAIT_S, counts=False)
+    progress box for the page default), without delaying the first progress of a long one:
+    the wait ends as soon as the training, started, waits for its worker while others train
+    (thirty students exploring at once: each one's bar is drawn after its first turn, not
+    after the whole wait). This wait is no waiter's: the page's ``watch`` is (a session whose
+    next run moves on while this one still waits here leaves the job, which goes if no one
+    else waits for it)."""
+    job.wait_brief(FIRST_WAIT_S)
     return job
 
 

@@ -119,7 +119,8 @@ class Job:
         # a background job (a prepared grid) goes after every job a session waits for.
         self.turn: Callable[[Job], None] = _no_turn
         self.background = False
-        self.paused = False
+        self._changed = threading.Condition()  # notified when it starts, pauses, goes on, ends
+        self._paused = False
         self.slice_start = 0.0  # when it last got a worker
 
     # --- the trainer's side ----------------------------------------------------------------
@@ -162,6 +163,26 @@ class Job:
         finally:
             with self._lock:
                 self._blocked -= 1
+
+    def wait_brief(self, timeout: float) -> bool:
+        """Like ``wait(timeout, counts=False)``, but returns at once when the job has started and
+        waits for its worker again (``paused``: others train meanwhile, so it will not finish
+        within a moment). True once it has finished."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._done.is_set() or self.started and self._paused,
+                                   timeout)
+        return self._done.is_set()
+
+    @property
+    def paused(self) -> bool:
+        """Started, and waiting at an epoch's (or a slice's) end while others have the worker."""
+        return self._paused
+
+    @paused.setter
+    def paused(self, value: bool) -> None:
+        with self._changed:
+            self._paused = value
+            self._changed.notify_all()
 
     # --- who waits -------------------------------------------------------------------------
     def seen(self, who: Who) -> None:
@@ -226,13 +247,17 @@ class Job:
 
     # --- the store's side ------------------------------------------------------------------
     def _start(self) -> None:
-        self._started, self.state, self.position = time.monotonic(), RUNNING, 0
+        with self._changed:
+            self._started, self.state, self.position = time.monotonic(), RUNNING, 0
+            self._changed.notify_all()
 
     def _finish(self, state: str, result=None, error: BaseException | None = None) -> None:
         self.result, self.error = result, error
         self._finished = time.monotonic()
-        self.state = state
-        self._done.set()
+        with self._changed:
+            self.state = state
+            self._done.set()
+            self._changed.notify_all()
 
 
 def keras_callback(job: "Job", batches: int):
