@@ -133,6 +133,23 @@ def test_no_feature_keeps_the_previous_result(page):
     at.multiselect(key="sk_features").set_value(["Close"]).run()
 
 
+def test_two_sessions_share_one_copy_of_the_prices_hashed_once(page, monkeypatch):
+    """The prices are one object for every session (not a copy per run, unpickled and hashed
+    again on every page run before it asks for its training)."""
+    from lab.data import stock
+
+    hashed = []
+    real = stock.digest
+    monkeypatch.setattr(stock, "digest", lambda *a: hashed.append(1) or real(*a))
+    other = AppTest.from_file(APP, default_timeout=240)
+    other.switch_page("pages/stock.py")
+    other.run()
+    clean(other).run()
+    clean(page).run()
+    assert other.session_state["sk_last_data"] is page.session_state["sk_last_data"]
+    assert not hashed  # (the page's first run hashed it, for both)
+
+
 def test_the_session_keeps_no_windows_of_its_own(page):
     """A session's previous result names its windows (data and settings); the windows, up to
     168 MB for a large upload, live only in the byte-bounded shared cache (stock.PREPARED),

@@ -15,11 +15,14 @@ from ui.settings import STOCK as C
 DAYS = ("sk_from", "sk_to")  # the range boxes
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def load(source: str, ticker: str, raw: bytes | None, name: str, start: date, end: date):
-    """The data from the chosen source. An entry is at most MAX_ROWS rows of 5 columns and a
-    date, 100,000 x 6 x 8 bytes = 4.8 MB, so 8 entries stay under 40 MB (the upload's own
-    bytes are hashed, not kept)."""
+    """The data from the chosen source, one object for every session that names it (read
+    only: pandas copies on write, so a page's derived frames never change it). Not a copy
+    per run: a copy would be unpickled on every run and its rows hashed again for the shared
+    windows (``stock.content_of``), before the page asks for its training. An entry is at
+    most MAX_ROWS rows of 5 columns and a date, 100,000 x 6 x 8 bytes = 4.8 MB, so 8 entries
+    stay under 40 MB (the upload's own bytes are hashed, not kept)."""
     return stock.load(source, ticker, raw, name, start, end)
 
 
