@@ -48,7 +48,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.cpu import cpu_s  # noqa: E402
 from bench.table import pct, row, run_sections  # noqa: E402
-from bench.ws_session import Run, Session, arrive, click, slider, text  # noqa: E402
+from bench.ws_session import Run, Session, arrive, click, flag, slider, text  # noqa: E402
 from deploy import launch  # noqa: E402
 from ui.questions import LECTURER_POLL  # noqa: E402
 
@@ -286,6 +286,8 @@ async def bench_reveal(url: str, students_n: int, cookies: list[str], pids: list
     delays, last, own, errors = [], [], [], []
     try:
         for n in range(1, ROUNDS + 1):
+            if n == 1:  # the question panel (a lazy expander) opened once
+                await lecturer.set("q_open", flag(True), fragment=False)
             run = await lecturer.set("q_ask", click(), fragment=False)
             if f"Question {n} to the class" not in run.text():
                 raise RuntimeError("the lecturer's projector shows no question")

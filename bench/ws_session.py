@@ -237,6 +237,12 @@ class Session:
                     self.widgets[key], self.values[key] = widget_id, inner
                     if fm.delta.fragment_id:
                         self.fragments[key] = fm.delta.fragment_id
+            elif kind == "delta" and fm.delta.WhichOneof("type") == "add_block":
+                block = fm.delta.add_block  # a lazy expander is a widget (its open state)
+                widget_id = block.expandable.id if block.WhichOneof("type") == "expandable" \
+                    else ""
+                if widget_id.startswith("$$ID"):
+                    self.widgets[widget_id.rsplit("-", 1)[-1]] = widget_id
             elif kind == "new_session":  # a run starts (the whole script or a fragment)
                 self.runs += 1
                 self.session_id = fm.new_session.initialize.session_id
@@ -292,6 +298,13 @@ def slider(value: float) -> WidgetState:
 def text(value: str) -> WidgetState:
     s = WidgetState()
     s.string_value = value
+    return s
+
+
+def flag(value: bool) -> WidgetState:
+    """A toggle's, a checkbox's or a lazy expander's (open) state."""
+    s = WidgetState()
+    s.bool_value = value
     return s
 
 

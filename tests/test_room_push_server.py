@@ -8,7 +8,7 @@ import contextlib
 import time
 
 from bench import room as bench_room
-from bench.ws_session import click, slider
+from bench.ws_session import click, flag, slider
 from tests.conftest import serve_app
 from tests.test_room import redis_url  # noqa: F401 (a fixture)
 from ui import push
@@ -36,6 +36,7 @@ async def _follows_by_push(lecturer_url: str, follower_url: str, question: bool)
             # pushed at the change, not found by the watcher's sweep at its next beat
             assert delay < push.BEAT_SECONDS, delay
         if question:  # the gate inspector's first question, asked to the class
+            await lecturer.set("q_open", flag(True), fragment=False)  # the panel (lazy)
             await lecturer.set("q_ask", click(), fragment=False)
             deadline = time.monotonic() + bench_room.WAIT_S
             while "q_room_given_1" not in s.widgets:
