@@ -18,11 +18,13 @@ def _steps(page) -> int:
     return int(page.locator('[data-testid="stMetricValue"]').first.inner_text().replace(",", ""))
 
 
-def _wait_steps(page, test: str) -> None:
-    page.wait_for_function(f"""() => {{
+def _wait_steps(page, test: str) -> list:
+    """Wait until the steps metric ``n`` passes ``test``; then [n, the link's query], read
+    together in the one moment the test held (a later run may move the page on)."""
+    return page.wait_for_function(f"""() => {{
         const m = document.querySelector('[data-testid="stMetricValue"]');
         const n = m ? Number(m.innerText.replace(/,/g, "")) : NaN;
-        return {test}; }}""", timeout=90_000)
+        return ({test}) && [n, location.search]; }}""", timeout=90_000).json_value()
 
 
 def test_space_plays_and_pauses_the_right_arrow_steps_and_r_resets(app_url, browser):  # noqa: F811
@@ -48,9 +50,11 @@ def test_space_plays_and_pauses_the_right_arrow_steps_and_r_resets(app_url, brow
         page.locator("button", has_text="Play").first.wait_for(timeout=90_000)
     # Pause lands on a frame, the one the browser stopped on (a run after the first may move
     # the page there): the metric and the link then name the same step (seen apart mid-way)
-    _wait_steps(page, "n > 50 && n % 50 === 0 && location.search.includes('steps=' + n)")
-    paused = _steps(page)
-    assert paused % 50 == 0 and f"steps={paused}" in page.url, "Pause lands on a frame"
+    # (the metric and the link are read together: read one after the other, a later run
+    # moved the page on in between, from 900 to 1200, once in CI)
+    paused, link = _wait_steps(
+        page, "n > 50 && n % 50 === 0 && location.search.includes('steps=' + n)")
+    assert paused % 50 == 0 and f"steps={paused}" in link, "Pause lands on a frame"
     page.keyboard.press("r")
     _wait_steps(page, "n === 0")
     assert "steps=" not in page.url
