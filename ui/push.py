@@ -6,7 +6,7 @@ follower up to a poll behind. Here one watcher per process (a daemon thread, sta
 first student) keeps this process's students: Streamlit session id -> room, mode (follow or
 explore) and what its page last showed (``lab.classroom.room.on_screen``). It wakes on every
 room change (``lab.classroom.room.changes``: this process's at once, another process's through
-Redis pub/sub) and reruns the pages whose room no longer matches what they show, two at a time
+Redis pub/sub) and reruns the pages whose room no longer matches what they show, one at a time
 (:func:`_take_turns`; a page's run ends with :func:`ran`). Every
 :data:`BEAT_SECONDS` it also marks its connected students in the room (the lecturer's counts)
 and forgets the sessions Streamlit has ended.
@@ -32,7 +32,7 @@ from lab.classroom import room as lab_room
 
 BEAT_SECONDS = 5.0  # a student's sign of life for the counts (lab.classroom.room.MEMBER_SECONDS)
 RETRY_SECONDS = 1.0  # after the room's store failed (Redis gone mid-class), look again
-AT_ONCE = 2  # pushed runs under way at a time in this process (see _take_turns)
+AT_ONCE = 1  # pushed runs under way at a time in this process (see _take_turns)
 TURN_SECONDS = 1.0  # a pushed run not heard to end by then gives its turn to the next
 
 
@@ -172,8 +172,10 @@ def _take_turns() -> None:
     """Run the waiting pages :data:`AT_ONCE` at a time: a process's Python runs on one core,
     and each page run hands it to the server's loop for every message it sends, so thirty at
     once spend more of it handing over than running (the first page would also be last to
-    end); in turns the first followers are drawn soonest, and the lecturer's next run waits
-    for two runs, not thirty."""
+    end). The loop that sends a run's messages shares that core too: beside two runs it fell
+    behind, and the messages of most followers went out together once the last run had ended
+    (bench/RESULTS.md, "Followers one at a time"). In turns the first followers are drawn
+    soonest, and the lecturer's next run waits for one run, not thirty."""
     with _turns:
         while True:
             now = time.monotonic()
