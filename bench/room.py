@@ -20,6 +20,11 @@ cannot reach a session). Rows (each beside a baseline measured in the same run, 
   Baseline: the lecturer's own page open.
 * follow Play: on that page the lecturer presses Play; the time to each follower's player
   playing (its Play button drawn as Pause). Baseline: the lecturer's own run of the press.
+* page CPU, Play CPU (once the followers have left): the server's CPU of the page switch and
+  of Play, and each follower's share once the lecturer's own run is taken out. Baseline: the
+  lecturer's own run of each, measured alone at the end (the page's shared work then already
+  done, as the followers found it; so the lecturer's first open's share of that work counts
+  in the followers').
 * hostile: one student races the stock page's window slider, then another's new move waits
   (``bench/hostile.py``).
 * reveal: the lecturer asks the class a question (``ui/questions.py``); every student answers
@@ -57,6 +62,8 @@ PAGE, CONTROL = "gates", "gi_t"  # the lecturer's page and the slider moved (a t
 MOVES = (5, 9, 3, 12, 7, 4, 10, 6)  # values of gi_t, each new to the room
 OTHER_PAGE, OTHER_CONTROL = "perceptron", "pc_eta"  # the page switched to, and a control on it
 PLAY, PAUSE = "perceptron__play", "Pause"  # its player's Play button, and its label while playing
+RESET = "perceptron__reset"
+ALONE_AGAIN = 3  # the lecturer's switch and Play again alone, at the end (the CPU baselines)
 WAIT_S = 20.0  # the longest a follower may take to show a move before it counts as missed
 ALONE = (2, 8, 2, 8)  # the lecturer's moves before anyone joins (the CPU baseline)
 IDLE_S = 4.0  # the followers wait this long with nothing to follow (their polls' CPU, if any)
@@ -198,7 +205,7 @@ async def bench_follow(url: str, followers_n: int, cookies: list[str], pids: lis
             f"p95 {p95:.2f} s, max {max(delays):.2f} s", f"the lecturer's own run {base:.2f} s",
             f"{p95 / base:.1f}x", "aim p95 1 s")
 
-        t0 = time.perf_counter()
+        c0, t0 = cpu(pids), time.perf_counter()
         run = await lecturer.open(OTHER_PAGE)
         switched = await wait_for(followers, OTHER_CONTROL, t0)
         p95 = pct(switched, 95)
@@ -208,9 +215,12 @@ async def bench_follow(url: str, followers_n: int, cookies: list[str], pids: lis
             f"{p95 / run.seconds:.1f}x", "aim p95 1 s")
 
         await asyncio.sleep(1)  # the room on the new page
-        t0 = time.perf_counter()
+        page_cpu = cpu(pids) - c0 - polls_cpu * (time.perf_counter() - t0)
+        c0, t0 = cpu(pids), time.perf_counter()
         run = await lecturer.set(PLAY, click(), fragment=False)
         played = await wait_for(followers, PLAY, t0, label=PAUSE)  # Play reads Pause once playing
+        await asyncio.sleep(0.5)  # the last reruns' ends
+        play_cpu = cpu(pids) - c0 - polls_cpu * (time.perf_counter() - t0)
         p95 = pct(played, 95)
         row(f"follow Play: the lecturer presses Play on {OTHER_PAGE} -> each of {followers_n} "
             f"followers' players play", f"p50 {statistics.median(played):.2f} s, p95 "
@@ -219,10 +229,43 @@ async def bench_follow(url: str, followers_n: int, cookies: list[str], pids: lis
         errors = [e for f in followers for e in f.errors]
         if errors:
             raise RuntimeError(f"followers saw exceptions: {errors[:3]}")
+        while followers:
+            await followers.pop().leave()
+        own_page, own_play = await lecturer_alone(lecturer, pids)
+        for name, moved, own in (("page CPU: the server's CPU of the lecturer's page switch",
+                                  page_cpu, own_page),
+                                 (f"Play CPU: the server's CPU of the lecturer's Play on "
+                                  f"{OTHER_PAGE}", play_cpu, own_play)):
+            each = (moved - own) / followers_n
+            row(f"{name}, {followers_n} followers", f"{moved * 1000:.0f} ms: {each * 1000:.0f} "
+                f"ms a follower's run", f"the lecturer's own run alone {own * 1000:.0f} ms",
+                f"{each / own:.2f}x a follower",
+                f"{followers_n} runs in 1 s of one core: {1000 / followers_n:.0f} ms each")
     finally:
         for f in followers:
             await f.leave()
         await lecturer.__aexit__()
+
+
+async def lecturer_alone(lecturer: Session, pids: list[int]) -> tuple[float, float]:
+    """The server's CPU of the lecturer's page switch and of its Play, each the mean of
+    ``ALONE_AGAIN`` runs with no one in the room, at the room's settings (the page's shared
+    work done, as the followers found it)."""
+    page = play = 0.0
+    for _ in range(ALONE_AGAIN):
+        for key in (PLAY, RESET):  # Pause, then back to the first update
+            await lecturer.set(key, click(), fragment=False)
+            await lecturer.settle()
+        await lecturer.open(PAGE)
+        await lecturer.settle()
+        c0 = cpu(pids)
+        await lecturer.open(OTHER_PAGE)
+        await lecturer.settle()
+        c1 = cpu(pids)
+        await lecturer.set(PLAY, click(), fragment=False)
+        await lecturer.settle()
+        page, play = page + c1 - c0, play + cpu(pids) - c1
+    return page / ALONE_AGAIN, play / ALONE_AGAIN
 
 
 # --- reveal: a question to the class, the projector counting the answers ---------------------------

@@ -8,11 +8,11 @@ rerun per frame (``ui.frames_player``). Pause lands on the update the browser sh
 import streamlit as st
 
 from lab.networks import perceptron as pc
-from lab.figures.perceptron import view
 from lab.core.i18n import current, headers, t
 from lab.lessons.perceptron_play import PerceptronPlayback
+from lab.lessons.perceptron_views import comparison_view, paused_view, sigmoid_view
 from ui import frames_player
-from ui.charts import live_chart
+from ui.charts import live_chart, shared
 from ui.entry import ensure_app_navigation
 from ui.settings import PERCEPTRON as C
 from ui.tables import formats
@@ -30,14 +30,14 @@ def rule_controls() -> PerceptronPlayback:
 
 
 def rule_paused(cursor: int) -> None:
-    """The run after ``cursor`` updates, while paused."""
-    v = view(lesson.run, lesson.gate, cursor)
+    """The run after ``cursor`` updates, while paused (the room's view, made once)."""
+    v = paused_view(lesson.identity, cursor, current())
     st.markdown(v.status)
     left, right = st.columns(2)
     with left:
-        live_chart(v.decision, key="pc_decision")
+        live_chart(shared(v.decision), key="pc_decision")
     with right:
-        live_chart(v.history, key="pc_history")
+        live_chart(shared(v.history), key="pc_history")
     if v.rows is not None:
         st.caption(t("perceptron.pass_table", p=v.pass_no))
         st.table(v.rows.style.format(precision=3).hide(axis="index"))
@@ -78,23 +78,6 @@ def sigmoid_neuron() -> None:
         st.caption(t("perceptron.slide_hint"))
         st.download_button(t("download.csv"), csv, "sigmoid_table.csv", "text/csv",
                            key="sg_download")
-
-
-@st.cache_resource(show_spinner=False, max_entries=32)
-def sigmoid_view(w1: float, w2: float, b: float, gate: str, lang: str):
-    """The sigmoid neuron's table (worded headers in ``lang``), its gradient, the weights after
-    one step and the table's CSV: built once per setting for the room, never changed after."""
-    targets = pc.GATES[gate]
-    table = pc.sigmoid_table(w1, w2, b, targets)
-    return (headers(table, "perceptron.col", lang), pc.sigmoid_gradient(w1, w2, b, targets),
-            pc.sigmoid_gradient_step(w1, w2, b, targets), table.to_csv(index=False).encode())
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def comparison_view(lang: str):
-    """The slide's numbers beside the true values (worded headers in ``lang``) and their CSV."""
-    cmp = pc.lecture_comparison()
-    return headers(cmp, "perceptron.col", lang), cmp.to_csv(index=False).encode()
 
 
 def slide_comparison() -> None:

@@ -37,3 +37,14 @@ def test_only_the_latest_shared_figures_are_kept(monkeypatch):
         drawn_spec(fig)
     assert len(charts._SPECS) == 3
     assert drawn_spec(figs[0]) == drawn_spec(figs[4])  # a forgotten one is encoded again
+
+
+def test_a_shared_figures_live_json_is_encoded_once_and_sharing_again_changes_nothing():
+    """A live chart (``ui.charts.live_chart``) sends ``fig.to_json()``: a shared figure's is
+    worked out once, and is Plotly's own; a page that shares its cached view's figure on every
+    run wraps it once."""
+    fig = charts.shared(figure())
+    assert charts.shared(fig) is fig and fig.to_dict.__name__ == "to_dict"
+    first = fig.to_json()
+    assert fig.to_json() is first and first == figure().to_json()
+    assert fig.to_json(pretty=True) == figure().to_json(pretty=True)  # asked otherwise: Plotly's

@@ -30,7 +30,11 @@ def shared(fig: go.Figure) -> go.Figure:
     """``fig``, to be drawn by many sessions and never changed again (a view cached for the
     room): its dict, which ``st.plotly_chart`` asks of it on every draw (a deep copy with each
     array encoded), and the JSON Streamlit sends of that dict (``plotly.io.to_json``), each
-    worked out once (bench/RESULTS.md, "What a room draws, made once")."""
+    worked out once (bench/RESULTS.md, "What a room draws, made once"); so is the JSON a live
+    chart sends (``fig.to_json()``, :func:`live_chart`). A figure already shared is returned as
+    it is (a page may share its cached view's figures on every run)."""
+    if getattr(fig, "_lab_shared", False):
+        return fig
     made = functools.cache(fig.to_dict)
 
     def to_dict() -> dict:
@@ -41,7 +45,13 @@ def shared(fig: go.Figure) -> go.Figure:
             _SPECS[id(spec)] = (spec, [])
         return spec
 
-    fig.to_dict = to_dict
+    encode = fig.to_json
+    encoded = functools.cache(encode)
+
+    def to_json(*args, **kwargs) -> str:
+        return encode(*args, **kwargs) if args or kwargs else encoded()
+
+    fig.to_dict, fig.to_json, fig._lab_shared = to_dict, to_json, True
     return fig
 
 

@@ -79,15 +79,23 @@ class PerceptronPlayback(Playback):
 
     def verdict(self) -> tuple[str, str]:
         """(kind: success / error / info, text): how the whole run ends."""
-        run = self.run
+        return run_verdict(self.identity, i18n.current())
+
+
+@lru_cache(maxsize=64)
+def run_verdict(identity: tuple, lang: str) -> tuple[str, str]:
+    """How the rule's run at ``identity`` (``PerceptronPlayback.identity``) ends, worded in
+    ``lang``: worked out once for the room (every follower's run draws it)."""
+    gate, passes, run = identity[0], identity[2], rule_run(*identity)
+    with i18n.using(lang):
         if run.converged_pass is not None:
             final = np.round(run.passes.iloc[-1].to_numpy()[1:], 4).tolist()
-            return "success", i18n.t("perceptron.learned", gate=self.gate,
-                                     p=run.converged_pass, w=final)
+            return "success", i18n.t("perceptron.learned", gate=gate, p=run.converged_pass,
+                                     w=final)
         if run.cycle is not None:
             first, period = run.cycle
-            return "error", i18n.t("perceptron.never", gate=self.gate,
+            return "error", i18n.t("perceptron.never", gate=gate,
                                    errors=int(run.passes["errors"].min()),
                                    later=first + period, first=first, period=period)
-        return "info", i18n.t("perceptron.not_settled", passes=self.passes,
+        return "info", i18n.t("perceptron.not_settled", passes=passes,
                               errors=int(run.passes["errors"].iloc[-1]))
