@@ -1,8 +1,9 @@
 """Neural-network lab: the entry point. Run with ``streamlit run app.py``.
 
-Builds the navigation from ``ui.catalog.LESSONS`` (lecture order) plus a home page, and draws
-the sidebar shared by every page (language, presenter mode, the link to the view). Each page is
-one file under ``pages/``; every word on screen comes from ``lab/locales/`` (``lab.core.i18n``).
+Builds the navigation from ``ui.catalog.LESSONS`` (lecture order) plus a home page
+(``ui.navigation``), and draws the sidebar shared by every page (language, presenter mode, the
+link to the view). Each page is one file under ``pages/``; every word on screen comes from
+``lab/locales/`` (``lab.core.i18n``).
 """
 
 from pathlib import Path
@@ -12,8 +13,7 @@ import streamlit as st
 from lab.core import i18n
 from lab.training import store
 from lab.core.i18n import t
-from ui.catalog import LESSONS
-from ui import presenter, questions, room, training, walkthrough
+from ui import navigation, presenter, questions, room, training, walkthrough
 from ui.gc_policy import freeze_after_heavy_imports
 from ui import notebook
 from ui.sidebar import (link_box, name_dropped_values, remember_link, session_language,
@@ -29,9 +29,7 @@ room_slot, link_slot = shared_sidebar()  # first: a link's language (bound to th
 # The icon ships with the lab: a Material icon would be fetched from Google on every page load.
 st.set_page_config(page_title=t("app.title"), page_icon=ICON, layout="wide")
 
-home = st.Page("pages/home.py", title=t("home.nav"), icon=":material/home:", default=True)
-lessons = [st.Page(l.script, title=l.title(), icon=l.icon, url_path=l.url_path) for l in LESSONS]
-page = st.navigation({"": [home], t("app.lessons"): lessons})
+page = st.navigation(navigation.pages())  # made once per language, copied for this run
 room.before(page.url_path)  # a follower takes the lecturer's page and settings
 presenter.apply(st.session_state.get("presenter", False), fold_controls=room.folded())
 with room_slot:

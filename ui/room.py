@@ -33,6 +33,7 @@ from lab.core.errors import LabError, text_of
 from lab.core.i18n import t
 from ui import controls, frames_player, grid, player, push
 from ui.catalog import LESSONS
+from ui.navigation import HOME_SCRIPT
 from ui.sidebar import base_url, forget_link_value
 
 POLL_SECONDS = 0.5
@@ -40,7 +41,6 @@ WAIT_SECONDS = 0.4  # of each poll, a follower waits on the room for a change
 ECHOES = 4  # values the room set lately that the browser may still send back
 BEAT_SECONDS = 5.0  # a follower's sign of life (lab.classroom.room.MEMBER_SECONDS is 15)
 KEY = "_room"  # session state: {"code", "role": "lecturer" | "student", "mode", ...}
-HOME_SCRIPT = "pages/home.py"
 PROJECTED_QR_PX = 560  # the join QR code on the projector: the code and link stay on screen
 
 
