@@ -105,6 +105,29 @@ def test_the_lecturers_button_prepares_the_grid(counted, monkeypatch):
         lab_room.reset()
 
 
+def test_the_lecturers_panel_reads_no_prices_until_the_grid_is_started(monkeypatch):
+    """The panel is drawn on every run of the lecturer's, on every page: the series the grid
+    trains on is read when the button is pressed, not on each run."""
+    from lab.classroom import room as lab_room
+
+    monkeypatch.setenv("LAB_LECTURER_KEY", KEY)
+    read = []
+    real = stock.load_embedded
+    monkeypatch.setattr(stock, "load_embedded", lambda *a: read.append(a) or real(*a))
+    lab_room.reset()
+    try:
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.switch_page("pages/xor.py")
+        at.run()
+        at.text_input(key="_room_key").input(KEY)
+        next(b for b in at.button if b.key == "_room_open").click().run()
+        at.run()
+        assert not at.exception and at.button(key="_grid_start") is not None
+        assert read == []
+    finally:
+        lab_room.reset()
+
+
 def test_lab_prepare_trains_the_grid_around_the_page_defaults(counted):
     import io
 

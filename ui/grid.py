@@ -20,20 +20,26 @@ KEY = "_grid"  # session state: the grid this lecturer started (lab.training.sto
 POLL_S = 1.0
 
 
-def _around() -> tuple[stock.StockData, stock.PrepSettings, stock_model.ForecastSettings]:
-    """The stock page's data and settings of the lecturer's last forecast (``sk_last``), else
-    the page defaults on the first embedded series."""
+def _around() -> tuple[stock.PrepSettings, stock_model.ForecastSettings]:
+    """The stock page's settings of the lecturer's last forecast (``sk_last``), else the page
+    defaults."""
     last = st.session_state.get("sk_last")
     if last is not None:
-        data, prep, forecast = last
-        return data, prep, forecast.settings
-    return (stock.load_embedded(stock.EMBEDDED_TICKERS[0]), stock.PrepSettings(),
-            stock_model.ForecastSettings())
+        return last[1], last[2].settings
+    return stock.PrepSettings(), stock_model.ForecastSettings()
+
+
+def _data() -> stock.StockData:
+    """The prices of the lecturer's last forecast, else the first embedded series: read only
+    when the grid is started (the panel is drawn on every run of the lecturer's, on every page,
+    and reading the series took longer than the rest of the run)."""
+    last = st.session_state.get("sk_last")
+    return last[0] if last is not None else stock.load_embedded(stock.EMBEDDED_TICKERS[0])
 
 
 def panel() -> None:
     """The grid's part of the lecturer's panel."""
-    data, prep, s = _around()
+    prep, s = _around()
     st.markdown(f"**{t('grid.title')}**")
     name = st.selectbox(t("grid.which"), stock_model.GRIDS, key="_grid_name",
                         format_func=lambda n: t(f"grid.name.{n}"))
@@ -41,7 +47,7 @@ def panel() -> None:
                  epochs=s.epochs, points=len(stock_model.grid_settings(name, prep, s))))
     if st.button(t("grid.start"), key="_grid_start", icon=":material/grid_view:",
                  help=t("grid.help")):
-        st.session_state[KEY] = stock_model.grid(name, data, prep, s)
+        st.session_state[KEY] = stock_model.grid(name, _data(), prep, s)
     grid = st.session_state.get(KEY)
     if grid is not None:
         _progress(grid)
