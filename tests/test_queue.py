@@ -542,3 +542,22 @@ def test_the_imdb_page_trains_new_settings_only_when_asked(monkeypatch, tmp_path
         for job in list(imdb_model.STORE._jobs.values()):
             job.cancel()
             job.wait(10)
+
+
+def test_the_brief_wait_counts_from_when_the_training_was_asked_for(store, trainers):
+    """The page's brief wait (``ui.training.settle``) spares a short training's progress box
+    once, when it is asked for: a follower pushed later to the lecturer's running training
+    draws its progress at once (thirty followers, pushed one after another, waited in turn)."""
+    from ui import training
+
+    job = ask(store, trainers, LECTURER_WHO, "window 40")
+    t0 = time.monotonic()
+    training.settle(job)  # the lecturer's run: the whole wait, the training still runs
+    waited = time.monotonic() - t0
+    assert job.state == RUNNING and waited >= training.FIRST_WAIT_S - 0.05
+    store_mod.watch(job, A, "sk_live")  # a follower's run, after the lecturer's
+    t0 = time.monotonic()
+    training.settle(job)
+    assert time.monotonic() - t0 < training.FIRST_WAIT_S / 4
+    trainers.release("window 40")
+    assert job.wait(5) and job.state == DONE

@@ -17,6 +17,7 @@ for). A student in a room may start only trainings within the student budget
 
 from __future__ import annotations
 
+import time
 from typing import Callable
 
 import plotly.graph_objects as go
@@ -79,10 +80,12 @@ def settle(job: Job) -> Job:
     progress box for the page default), without delaying the first progress of a long one:
     the wait ends as soon as the training, started, waits for its worker while others train
     (thirty students exploring at once: each one's bar is drawn after its first turn, not
-    after the whole wait). This wait is no waiter's: the page's ``watch`` is (a session whose
-    next run moves on while this one still waits here leaves the job, which goes if no one
-    else waits for it)."""
-    job.wait_brief(FIRST_WAIT_S)
+    after the whole wait), and it is counted from the moment the training was asked for, not
+    from this run: a room's followers, pushed one after another to a training the lecturer
+    asked for, each draw its progress at once instead of waiting in turn. This wait is no
+    waiter's: the page's ``watch`` is (a session whose next run moves on while this one still
+    waits here leaves the job, which goes if no one else waits for it)."""
+    job.wait_brief(max(0.0, FIRST_WAIT_S - (time.monotonic() - job.asked)))
     return job
 
 

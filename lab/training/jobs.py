@@ -110,6 +110,7 @@ class Job:
         self._cancel = threading.Event()
         self._done = threading.Event()
         self._started = self._finished = 0.0
+        self.asked = time.monotonic()  # when it was first asked for (made)
         self.position = 0  # set by the store while queued
         self._waiters: dict[str, tuple[Who, float, float]] = {}  # session -> (who, first, last)
         self._watched = False  # some session has asked for it
