@@ -547,7 +547,8 @@ def test_the_imdb_page_trains_new_settings_only_when_asked(monkeypatch, tmp_path
 def test_the_brief_wait_counts_from_when_the_training_was_asked_for(store, trainers):
     """The page's brief wait (``ui.training.settle``) spares a short training's progress box
     once, when it is asked for: a follower pushed later to the lecturer's running training
-    draws its progress at once (thirty followers, pushed one after another, waited in turn)."""
+    draws its progress at once (thirty followers, pushed one after another, waited in turn).
+    A training still queued is waited for as before (its bar is drawn after its first turn)."""
     from ui import training
 
     job = ask(store, trainers, LECTURER_WHO, "window 40")
@@ -561,3 +562,15 @@ def test_the_brief_wait_counts_from_when_the_training_was_asked_for(store, train
     assert time.monotonic() - t0 < training.FIRST_WAIT_S / 4
     trainers.release("window 40")
     assert job.wait(5) and job.state == DONE
+
+
+def test_a_queued_training_is_waited_for_however_long_ago_it_was_asked(store, trainers, busy):
+    """Its first drawing then shows its bar if it starts meanwhile (thirty students exploring:
+    a run that drew "queued" shows progress only at its next poll)."""
+    from ui import training
+
+    job = ask(store, trainers, A, "window 41")
+    time.sleep(training.FIRST_WAIT_S + 0.1)
+    t0 = time.monotonic()
+    training.settle(job)
+    assert job.state == QUEUED and time.monotonic() - t0 >= training.FIRST_WAIT_S - 0.05

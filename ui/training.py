@@ -80,12 +80,14 @@ def settle(job: Job) -> Job:
     progress box for the page default), without delaying the first progress of a long one:
     the wait ends as soon as the training, started, waits for its worker while others train
     (thirty students exploring at once: each one's bar is drawn after its first turn, not
-    after the whole wait), and it is counted from the moment the training was asked for, not
-    from this run: a room's followers, pushed one after another to a training the lecturer
-    asked for, each draw its progress at once instead of waiting in turn. This wait is no
-    waiter's: the page's ``watch`` is (a session whose next run moves on while this one still
-    waits here leaves the job, which goes if no one else waits for it)."""
-    job.wait_brief(max(0.0, FIRST_WAIT_S - (time.monotonic() - job.asked)))
+    after the whole wait). A training that was already running when it was asked for that
+    long ago is not waited for: a room's followers, pushed one after another to the
+    lecturer's training, each draw its progress at once instead of waiting in turn. This wait
+    is no waiter's: the page's ``watch`` is (a session whose next run moves on while this one
+    still waits here leaves the job, which goes if no one else waits for it)."""
+    if job.started and time.monotonic() - job.asked >= FIRST_WAIT_S:
+        return job
+    job.wait_brief(FIRST_WAIT_S)
     return job
 
 
