@@ -179,3 +179,18 @@ def test_a_narrowed_range_does_not_bring_back_the_links_value():
     at.slider(key="g_T").set_value(20).run()
     assert not at.exception, [e.message for e in at.exception]
     assert at.slider(key="g_k").value == 20
+
+
+def test_the_link_box_works_out_its_link_only_while_open():
+    """Shut, the sidebar's "link to this view" is its title alone (a room's followers run the
+    page at every move); opened, it shows the link to the view on screen."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.switch_page("pages/xor.py")
+    at.run()
+    at.slider(key="xor_h").set_value(5).run()
+    assert not [c.value for c in at.code if "xor_h" in c.value]
+    at.session_state["_link_open"] = True
+    at.run()
+    assert not at.exception
+    links = [c.value for c in at.code if "/xor?" in c.value]
+    assert len(links) == 1 and "xor_h=5" in links[0], links

@@ -141,9 +141,17 @@ def base_url(url_path: str) -> str:
     return base
 
 
+LINK_OPEN = "_link_open"  # session: the link box is open (its lazy expander)
+
+
 def link_box(container, url_path: str) -> None:
-    """The sidebar's "link to this view" (``st.code`` has a copy button)."""
+    """The sidebar's "link to this view" (``st.code`` has a copy button). The link is worked
+    out only while the box is open (Streamlit's lazy expander: a click on it reruns), not on
+    every run of every session: a room's followers run the page at every move."""
     with container:
-        with st.expander(t("links.copy"), icon=":material/link:"):
-            st.code(link(url_path), language=None, wrap_lines=True)
-            st.caption(t("links.help"))
+        box = st.expander(t("links.copy"), icon=":material/link:", key=LINK_OPEN,
+                          on_change="rerun")
+        if box.open:
+            with box:
+                st.code(link(url_path), language=None, wrap_lines=True)
+                st.caption(t("links.help"))
