@@ -547,8 +547,7 @@ def test_the_imdb_page_trains_new_settings_only_when_asked(monkeypatch, tmp_path
 def test_the_brief_wait_counts_from_when_the_training_was_asked_for(store, trainers):
     """The page's brief wait (``ui.training.settle``) spares a short training's progress box
     once, when it is asked for: a follower pushed later to the lecturer's running training
-    draws its progress at once (thirty followers, pushed one after another, waited in turn).
-    A training still queued is waited for as before (its bar is drawn after its first turn)."""
+    draws its progress at once (thirty followers, pushed one after another, waited in turn)."""
     from ui import training
 
     job = ask(store, trainers, LECTURER_WHO, "window 40")

@@ -2,8 +2,8 @@
 
 ``st.Page`` finds its file on disk (resolving every folder of its path) and checks its title,
 icon and address each time it is made, and ``app.py`` made all of the lab's pages on every run
-of every session: a share of each run that a room of followers, all pushed at once, pays thirty
-times (bench/RESULTS.md, "Followers one at a time"). A page is a small record that
+of every session: a share of each run that a room of thirty followers, pushed at every move of
+the lecturer's, pays thirty times (bench/RESULTS.md, "The follower's run"). A page is a small record that
 ``st.navigation`` marks as the one this run may run, so each run takes its own copies of the
 pages made once for its language.
 """

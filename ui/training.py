@@ -80,9 +80,9 @@ def settle(job: Job) -> Job:
     progress box for the page default), without delaying the first progress of a long one:
     the wait ends as soon as the training, started, waits for its worker while others train
     (thirty students exploring at once: each one's bar is drawn after its first turn, not
-    after the whole wait). A training that was already running when it was asked for that
-    long ago is not waited for: a room's followers, pushed one after another to the
-    lecturer's training, each draw its progress at once instead of waiting in turn. This wait
+    after the whole wait). A training that is running and was asked for at least that long
+    ago is not waited for: a room's followers, pushed one after another to the lecturer's
+    training, each draw its progress at once instead of waiting in turn. This wait
     is no waiter's: the page's ``watch`` is (a session whose next run moves on while this one
     still waits here leaves the job, which goes if no one else waits for it)."""
     if job.started and time.monotonic() - job.asked >= FIRST_WAIT_S:
